@@ -1,0 +1,6 @@
+namespace DigitalTwin.Importers;
+
+internal static class Cli
+{
+    public static int Main() => 0;
+}

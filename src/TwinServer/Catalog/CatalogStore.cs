@@ -1,0 +1,76 @@
+using DigitalTwin.Server.Database;
+using Npgsql;
+
+namespace DigitalTwin.Server.Catalog;
+
+/// <summary>Reads what is loaded: layers and their versions, organisations, task types.</summary>
+public sealed class CatalogStore(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<Layer>> LayersAsync(string? name, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Catalog/layers.sql"));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var layers = new List<Layer>();
+        string? currentName = null;
+        List<LayerVersion>? versions = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var layerName = reader.GetString(0);
+            if (layerName != currentName)
+            {
+                versions = [];
+                layers.Add(new Layer(layerName, reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), versions));
+                currentName = layerName;
+            }
+            if (reader.IsDBNull(3)) continue;
+            versions!.Add(new LayerVersion(
+                reader.GetInt32(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
+                reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetString(11),
+                reader.GetFieldValue<DateTimeOffset>(12), reader.GetFieldValue<DateTimeOffset>(13),
+                reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14), reader.GetBoolean(15)));
+        }
+        return layers;
+    }
+
+    public async Task<IReadOnlyList<Organisation>> OrganisationsAsync(string? kind, string? text, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Catalog/organisations.sql"));
+        command.Parameters.Add(Text(kind));
+        command.Parameters.Add(Text(text));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var organisations = new List<Organisation>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            organisations.Add(new Organisation(
+                reader.GetString(0), reader.GetString(1),
+                new LocalizedName(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
+                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7)));
+        }
+        return organisations;
+    }
+
+    public async Task<IReadOnlyList<TaskType>> TaskTypesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Catalog/task_types.sql"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var taskTypes = new List<TaskType>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            taskTypes.Add(new TaskType(reader.GetString(0),
+                new LocalizedName(NullableString(reader, 1), NullableString(reader, 2), NullableString(reader, 3))));
+        }
+        return taskTypes;
+    }
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
+
+internal static class CatalogExtensions
+{
+    public static IServiceCollection AddTwinCatalog(this IServiceCollection services) => services.AddSingleton<CatalogStore>();
+}

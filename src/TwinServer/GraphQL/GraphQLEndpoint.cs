@@ -1,0 +1,170 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Transport;
+using GraphQLParser.AST;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace DigitalTwin.Server.GraphQL;
+
+/// <summary>
+/// GraphQL over HTTP, after the GraphQL-over-HTTP specification: POST with <c>application/json</c>, GET for queries
+/// only, and the <c>application/graphql-response+json</c> media type with status codes that tell request errors
+/// (400) from execution results (200). Clients that accept only <c>application/json</c> get 200 with errors in the body.
+/// </summary>
+internal static class GraphQLEndpoint
+{
+    public const string ResponseMediaType = "application/graphql-response+json";
+
+    public static IServiceCollection AddTwinGraphQL(this IServiceCollection services)
+    {
+        services.AddGraphQL(b => b
+            .AddSchema<TwinSchema>()
+            .AddGraphTypes(typeof(TwinSchema).Assembly)
+            .AddSystemTextJson()
+            .AddErrorInfoProvider(o => o.ExposeExtensions = true)
+            .ConfigureExecutionOptions(o => o.MaxParallelExecutionCount = 4));
+        return services;
+    }
+
+    public static void MapTwinGraphQL(this WebApplication app)
+    {
+        app.MapMethods("/graphql", [HttpMethods.Get, HttpMethods.Post], HandleAsync);
+    }
+
+    private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer)
+    {
+        var mediaType = ChooseMediaType(http.Request);
+        if (mediaType is null)
+        {
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status406NotAcceptable, "application/json",
+                "NOT_ACCEPTABLE", $"This endpoint answers with {ResponseMediaType} or application/json; the Accept header allows neither.");
+            return;
+        }
+
+        GraphQLRequest? request;
+        if (HttpMethods.IsPost(http.Request.Method))
+        {
+            if (!IsJson(http.Request.ContentType))
+            {
+                await WriteRequestErrorAsync(http, serializer, StatusCodes.Status415UnsupportedMediaType, mediaType,
+                    "UNSUPPORTED_MEDIA_TYPE", "POST a JSON body with Content-Type: application/json.");
+                return;
+            }
+            try
+            {
+                request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or FormatException)
+            {
+                await WriteRequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType,
+                    "MALFORMED_REQUEST", $"The request body is not a GraphQL request in JSON: {e.Message}");
+                return;
+            }
+        }
+        else
+        {
+            var query = http.Request.Query;
+            Inputs? variables = null;
+            if (query.TryGetValue("variables", out var variablesText) && !StringValues.IsNullOrEmpty(variablesText))
+            {
+                try
+                {
+                    variables = serializer.Deserialize<Inputs>(variablesText.ToString());
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or FormatException)
+                {
+                    await WriteRequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType,
+                        "MALFORMED_REQUEST", $"The variables parameter is not a JSON object: {e.Message}");
+                    return;
+                }
+            }
+            request = new GraphQLRequest
+            {
+                Query = query["query"].ToString(),
+                OperationName = query.TryGetValue("operationName", out var name) && !StringValues.IsNullOrEmpty(name) ? name.ToString() : null,
+                Variables = variables,
+            };
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.Query))
+        {
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType,
+                "MISSING_QUERY", "The request has no query. Send {\"query\": \"{ layers { name } }\"}.");
+            return;
+        }
+
+        var isGet = HttpMethods.IsGet(http.Request.Method);
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = request.Query,
+            OperationName = request.OperationName,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            RequestServices = http.RequestServices,
+            User = http.User,
+            CancellationToken = http.RequestAborted,
+            // GET must never change anything: only queries are allowed there.
+            ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, new QueriesOnlyRule()] : null,
+        });
+
+        var status = StatusCodes.Status200OK;
+        if (result.Errors?.Any(e => e is QueriesOnlyError) == true)
+        {
+            status = StatusCodes.Status405MethodNotAllowed;
+            http.Response.Headers.Allow = "POST";
+        }
+        else if (!result.Executed && mediaType == ResponseMediaType)
+        {
+            status = StatusCodes.Status400BadRequest;
+        }
+        http.Response.StatusCode = status;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The response media type the client accepts; the GraphQL one by default.</summary>
+    private static string? ChooseMediaType(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        if (accept.Count == 0) return ResponseMediaType;
+        foreach (var value in accept.OrderByDescending(a => a.Quality ?? 1.0))
+        {
+            var type = value.MediaType.Value;
+            if (type is null || value.Quality == 0) continue;
+            if (type.Equals(ResponseMediaType, StringComparison.OrdinalIgnoreCase) || type is "*/*" or "application/*") return ResponseMediaType;
+            if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)) return "application/json";
+        }
+        return null;
+    }
+
+    private static async Task WriteRequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string code, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        var error = new ExecutionError(message) { Code = code };
+        await serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [error] }, http.RequestAborted);
+    }
+
+    /// <summary>Refuses mutations and subscriptions in a GET request.</summary>
+    private sealed class QueriesOnlyRule : global::GraphQL.Validation.ValidationRuleBase
+    {
+        public override ValueTask<global::GraphQL.Validation.INodeVisitor?> GetPreNodeVisitorAsync(global::GraphQL.Validation.ValidationContext context)
+        {
+            var operation = context.Operation;
+            if (operation.Operation != OperationType.Query)
+            {
+                context.ReportError(new QueriesOnlyError(context, operation));
+            }
+            return default;
+        }
+    }
+
+    private sealed class QueriesOnlyError(global::GraphQL.Validation.ValidationContext context, GraphQLOperationDefinition operation)
+        : global::GraphQL.Validation.ValidationError(context.Document.Source, "METHOD_NOT_ALLOWED",
+            $"A {operation.Operation.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.", operation);
+}

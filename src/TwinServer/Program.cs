@@ -1,0 +1,22 @@
+using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Database;
+using DigitalTwin.Server.GraphQL;
+using DigitalTwin.Server.Health;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddTwinDatabase();
+builder.Services.AddTwinHealth();
+builder.Services.AddTwinCatalog();
+builder.Services.AddTwinGraphQL();
+
+var app = builder.Build();
+
+await app.MigrateTwinDatabaseAsync();
+app.MapTwinHealth();
+app.MapTwinGraphQL();
+
+app.Run();
+
+/// <summary>The server's entry point; public so that tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,42 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using DigitalTwin.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace DigitalTwin.Server.Tests;
+
+/// <summary>The real server on its own fresh PostGIS database, one per test class.</summary>
+public sealed class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private TestDatabase? database;
+
+    public TestDatabase Database => database ?? throw new InvalidOperationException("Not initialised.");
+
+    public async Task InitializeAsync() => database = await PostgisServer.CreateDatabaseAsync("server");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Database:Url", Database.ConnectionString);
+        builder.UseEnvironment("Testing");
+    }
+
+    /// <summary>POSTs a GraphQL query and returns the status and the parsed body.</summary>
+    public async Task<(int Status, JsonElement Body)> GraphQLAsync(string query, object? variables = null)
+    {
+        using var client = CreateClient();
+        var payload = JsonSerializer.Serialize(new { query, variables });
+        using var response = await client.PostAsync("/graphql", new StringContent(payload, Encoding.UTF8, "application/json"));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return ((int)response.StatusCode, body);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (database is not null) await database.DisposeAsync();
+    }
+
+    public static MediaTypeWithQualityHeaderValue Accept(string mediaType) => new(mediaType);
+}
