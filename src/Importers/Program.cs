@@ -1,6 +1,21 @@
+using System.CommandLine;
+using DigitalTwin.Importers.Cli;
+
 namespace DigitalTwin.Importers;
 
-internal static class Cli
+/// <summary>The importer's command line; <c>./twin import</c>, <c>./twin layers</c> and <c>./twin up</c> call it.</summary>
+internal static class Program
 {
-    public static int Main() => 0;
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("DigitalTwin layer import for GIS staff.")
+        {
+            ImportCommand.Create(),
+            SampleCommand.Create(),
+            LayersCommand.Create(),
+            MigrateCommand.Create(),
+            BenchImportCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
+    }
 }

@@ -26,9 +26,9 @@ public static class PostgisServer
                 $"or set {Variable} to a PostGIS server, e.g. Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres.");
 
     /// <summary>Creates a new, migrated database for one test class.</summary>
-    public static async Task<TestDatabase> CreateDatabaseAsync(string purpose)
+    public static async Task<TestDatabase> CreateDatabaseAsync(string purpose, bool migrated = true)
     {
-        var template = await EnsureTemplateAsync();
+        var template = migrated ? await EnsureTemplateAsync() : "template0";
         var name = $"twin_test_{Sanitise(purpose)}_{Guid.NewGuid():N}"[..^20];
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
@@ -147,7 +147,7 @@ public class DatabaseFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => database = await PostgisServer.CreateDatabaseAsync(GetType().Name);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (database is not null) await database.DisposeAsync();
     }

@@ -1,0 +1,51 @@
+using DigitalTwin.Data.Database;
+using Npgsql;
+using Spectre.Console;
+
+namespace DigitalTwin.Importers.Cli;
+
+/// <summary>The database the CLI works on (TWIN_DATABASE_URL), migrated before use.</summary>
+internal static class CliDatabase
+{
+    public static async Task<NpgsqlDataSource> OpenAsync(CancellationToken cancellationToken)
+    {
+        var url = Environment.GetEnvironmentVariable(TwinDatabase.UrlVariable);
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            throw new CliException($"{TwinDatabase.UrlVariable} is not set. Run through ./twin (it starts the database), or set it to a PostGIS database.");
+        }
+        var dataSource = TwinDatabase.CreateDataSource(url, "twin-import");
+        try
+        {
+            await Migrator.MigrateAsync(dataSource, cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            await dataSource.DisposeAsync();
+            throw new CliException($"cannot reach the database ({e.Message}). Is it running? ./twin up starts it.");
+        }
+        return dataSource;
+    }
+
+    /// <summary>Runs a command body with the error handling every command shares: clear messages, exit codes.</summary>
+    public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine("[yellow]Cancelled: nothing was changed.[/]");
+            return 130;
+        }
+        catch (Exception e) when (e is CliException or Pipeline.ImportException or Mapping.MappingException or Sources.SourceFormatException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
+        }
+    }
+}
+
+/// <summary>A problem the user can fix; printed as is, without a stack trace.</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DigitalTwin.Importers.Mapping;
+using DigitalTwin.Importers.Reprojection;
+using DigitalTwin.Importers.Sources;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Utilities;
+using NetTopologySuite.Operation.Valid;
+
+namespace DigitalTwin.Importers.Pipeline;
+
+/// <summary>A feature mapped to the domain, validated, and reprojected to the storage CRS (and to EPSG:3857 for tiles).</summary>
+internal sealed record MappedObject(
+    string SourceId, long FeatureNo, string? Type, string? Name, string? Address,
+    string? Owner, string? Manager, string? Contractor, string? Commissioner, string? Subcontractor,
+    string? ContractRef, string[]? Covers, string[]? TaskTypes, DateOnly? ValidFrom, DateOnly? ValidTo,
+    string AttributesJson, Geometry? Geometry, Geometry? Geometry3857);
+
+/// <summary>From the source CRS to the storage CRS and to EPSG:3857; whether the source is longitude/latitude.</summary>
+internal sealed record Reprojectors(GeometryReprojector ToStorage, GeometryReprojector ToTiles, bool SourceIsGeographic);
+
+/// <summary>
+/// Turns source features into domain objects: reads the mapped fields, checks every rule a layer of this kind has,
+/// and reports each problem with the feature's number. Invalid geometries are repaired only when asked.
+/// </summary>
+internal sealed class FeatureMapper(
+    ImportOptions options,
+    IReadOnlySet<string> organisations,
+    IReadOnlySet<string> taskTypes,
+    Reprojectors? reprojectors,
+    ImportReport report)
+{
+    private static readonly char[] ListSeparators = [';', ',', '|'];
+    private IReadOnlyDictionary<DomainField, FieldSource>? fields;
+
+    /// <summary>Maps one feature; null when it has an error (reported).</summary>
+    public MappedObject? Map(SourceFeature feature)
+    {
+        fields ??= ResolveFields(feature);
+        var errors = 0;
+        string? sourceId = Read(DomainField.Id, feature);
+
+        void Error(string reason)
+        {
+            errors++;
+            report.Add(new ImportProblem(feature.Number, sourceId, Severity.Error, reason));
+        }
+
+        if (sourceId is null) Error(fields.ContainsKey(DomainField.Id) ? "missing id: the id field is empty" : "missing id: no id field (map one with fields.id)");
+
+        var geometry = CheckGeometry(feature, sourceId, Error);
+
+        string? Organisation(DomainField field)
+        {
+            var key = Read(field, feature);
+            if (key is not null && !organisations.Contains(key))
+            {
+                Error($"unknown organisation: '{key}' in {Camel(field)} is not an organisation key (load organisations first, or map the value)");
+            }
+            return key;
+        }
+
+        var owner = Organisation(DomainField.Owner);
+        var manager = Organisation(DomainField.Manager);
+        var contractor = Organisation(DomainField.Contractor);
+        var commissioner = Organisation(DomainField.Commissioner);
+        var subcontractor = Organisation(DomainField.Subcontractor);
+
+        string[]? tasks = null;
+        if (Read(DomainField.TaskTypes, feature) is { } taskText)
+        {
+            tasks = Split(taskText);
+            foreach (var task in tasks.Where(t => !taskTypes.Contains(t)))
+            {
+                Error($"unknown task type: '{task}' is not a task type code (known: {string.Join(", ", taskTypes.Order())})");
+            }
+            if (tasks.Length == 0) tasks = null;
+        }
+
+        var validFrom = Date(DomainField.ValidFrom, feature, Error);
+        var validTo = Date(DomainField.ValidTo, feature, Error);
+        if (validFrom is { } from && validTo is { } to && to < from)
+        {
+            Error($"dates make no sense: validTo {to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
+        }
+
+        string[]? covers = null;
+        string? contractRef = null;
+        switch (options.Kind)
+        {
+            case LayerKind.Contract:
+                if (contractor is null) Error("missing contractor: a contract needs its contractor");
+                if (commissioner is null) Error("missing commissioner: a contract needs the organisation that commissioned it");
+                if (Read(DomainField.Objects, feature) is { } objects)
+                {
+                    covers = Split(objects);
+                    foreach (var bad in covers.Where(c => c.IndexOf(':', StringComparison.Ordinal) <= 0))
+                    {
+                        Error($"bad object reference: '{bad}' in objects is not a stable id of the form layer:id");
+                    }
+                }
+                if (geometry is null && covers is null && errors == 0) Error("no coverage: a contract needs an area geometry or a list of objects");
+                break;
+            case LayerKind.Subcontract:
+                if (subcontractor is null) Error("missing subcontractor: a subcontract needs its subcontractor");
+                var contract = Read(DomainField.Contract, feature);
+                var contractLayer = Read(DomainField.ContractLayer, feature);
+                if (contract is null) Error("missing contract: a subcontract needs the id of its contract");
+                else if (contract.Contains(':', StringComparison.Ordinal)) contractRef = contract;
+                else if (contractLayer is null) Error("missing contract layer: map contractLayer, or give the contract as layer:id");
+                else contractRef = $"{contractLayer}:{contract}";
+                break;
+        }
+
+        if (errors > 0) return null;
+
+        Geometry? stored = null, tile = null;
+        if (geometry is not null)
+        {
+            stored = reprojectors!.ToStorage.Transform(geometry);
+            tile = reprojectors.ToTiles.Transform(geometry);
+            if (!IsFinite(stored) || !IsFinite(tile))
+            {
+                Error("coordinates out of range: the geometry does not reproject; is the source CRS right? (use --crs)");
+                return null;
+            }
+        }
+
+        return new MappedObject(
+            sourceId!, feature.Number, Read(DomainField.Type, feature), Read(DomainField.Name, feature), Read(DomainField.Address, feature),
+            owner, manager, contractor, commissioner, subcontractor, contractRef, covers, tasks, validFrom, validTo,
+            AttributesJson(feature.Attributes), stored, tile);
+    }
+
+    private Geometry? CheckGeometry(SourceFeature feature, string? sourceId, Action<string> error)
+    {
+        var geometry = feature.Geometry;
+        if (geometry is null)
+        {
+            if (feature.GeometryError is not null) error($"unreadable geometry: {feature.GeometryError}");
+            else if (options.Kind != LayerKind.Subcontract && options.Kind != LayerKind.Contract) error("no geometry: the feature has none");
+            return null;
+        }
+        if (geometry.IsEmpty)
+        {
+            if (options.Kind is LayerKind.Subcontract or LayerKind.Contract) return null;
+            error("empty geometry: the feature's geometry has no coordinates");
+            return null;
+        }
+
+        var polygonal = geometry is Polygon or MultiPolygon;
+        if (options.Kind is not LayerKind.Asset && !polygonal)
+        {
+            error($"wrong geometry type: a {geometry.GeometryType} in a {ImportOptions.KindName(options.Kind)} layer, which takes polygons");
+            return null;
+        }
+
+        if (reprojectors is null)
+        {
+            throw new ImportException(
+                $"{options.File}: feature {feature.Number} has a geometry, but the file does not say which coordinate system it is in. " +
+                "Give it with --crs EPSG:N (for example --crs EPSG:3879), or \"crs\" in the mapping file.");
+        }
+        if (reprojectors.SourceIsGeographic)
+        {
+            var envelope = geometry.EnvelopeInternal;
+            if (envelope.MinX < -180 || envelope.MaxX > 180 || envelope.MinY < -90 || envelope.MaxY > 90)
+            {
+                error($"coordinates out of range: ({envelope.MinX.ToString("G10", CultureInfo.InvariantCulture)} {envelope.MinY.ToString("G10", CultureInfo.InvariantCulture)}) is not longitude/latitude; is the source CRS right? (use --crs)");
+                return null;
+            }
+        }
+
+        var validity = new IsValidOp(geometry).ValidationError;
+        if (validity is null) return geometry;
+        var where = $"{validity.Message} at ({validity.Coordinate.X.ToString("G12", CultureInfo.InvariantCulture)} {validity.Coordinate.Y.ToString("G12", CultureInfo.InvariantCulture)})";
+        if (!options.MakeValid)
+        {
+            error($"invalid geometry: {where} (repair with --make-valid)");
+            return null;
+        }
+        var fixedGeometry = GeometryFixer.Fix(geometry);
+        if (fixedGeometry.IsEmpty || (polygonal && fixedGeometry is not (Polygon or MultiPolygon)))
+        {
+            error($"invalid geometry: {where}; repair left {(fixedGeometry.IsEmpty ? "nothing" : "a " + fixedGeometry.GeometryType)}");
+            return null;
+        }
+        report.Add(new ImportProblem(feature.Number, sourceId, Severity.Repaired,
+            $"invalid geometry repaired: {where}; area {geometry.Area.ToString("G6", CultureInfo.InvariantCulture)} → {fixedGeometry.Area.ToString("G6", CultureInfo.InvariantCulture)}"));
+        return fixedGeometry;
+    }
+
+    private IReadOnlyDictionary<DomainField, FieldSource> ResolveFields(SourceFeature first)
+    {
+        var resolved = options.Mapping.Resolve(first.Attributes.Keys);
+        foreach (var (field, sourceField) in options.Mapping.ExplicitSourceFields)
+        {
+            if (!first.Attributes.ContainsKey(sourceField))
+            {
+                throw new ImportException(
+                    $"The mapping maps {Camel(field)} from the field '{sourceField}', which the file does not have. " +
+                    $"Its fields are: {string.Join(", ", first.Attributes.Keys)}.");
+            }
+        }
+        return resolved;
+    }
+
+    private string? Read(DomainField field, SourceFeature feature) =>
+        fields!.TryGetValue(field, out var source) ? source.Read(feature.Attributes) : null;
+
+    private DateOnly? Date(DomainField field, SourceFeature feature, Action<string> error)
+    {
+        var text = Read(field, feature);
+        if (text is null) return null;
+        string[] formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.fffK", "d.M.yyyy", "yyyyMMdd"];
+        if (!DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            error($"bad date: '{text}' in {Camel(field)} is not a date (use yyyy-mm-dd)");
+            return null;
+        }
+        if (parsed.Year is < 1900 or > 2200)
+        {
+            error($"dates make no sense: {Camel(field)} {parsed:yyyy-MM-dd} is outside 1900–2200");
+            return null;
+        }
+        return DateOnly.FromDateTime(parsed);
+    }
+
+    private static string[] Split(string text) =>
+        text.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsFinite(Geometry geometry)
+    {
+        var envelope = geometry.EnvelopeInternal;
+        return double.IsFinite(envelope.MinX) && double.IsFinite(envelope.MaxX) && double.IsFinite(envelope.MinY) && double.IsFinite(envelope.MaxY);
+    }
+
+    private static string Camel(DomainField field) => char.ToLowerInvariant(field.ToString()[0]) + field.ToString()[1..];
+
+    private static string AttributesJson(IReadOnlyDictionary<string, object?> attributes)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in attributes)
+            {
+                writer.WritePropertyName(key);
+                switch (value)
+                {
+                    case null: writer.WriteNullValue(); break;
+                    case string s: writer.WriteStringValue(s.Replace("\0", "", StringComparison.Ordinal)); break;
+                    case long l: writer.WriteNumberValue(l); break;
+                    case int i: writer.WriteNumberValue(i); break;
+                    case double d when double.IsFinite(d): writer.WriteNumberValue(d); break;
+                    case decimal m: writer.WriteNumberValue(m); break;
+                    case bool b: writer.WriteBooleanValue(b); break;
+                    default: writer.WriteStringValue(FieldSource.AttributeText(value)); break;
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,30 @@
+using DigitalTwin.Importers.Mapping;
+
+namespace DigitalTwin.Importers.Pipeline;
+
+/// <summary>The kinds of layer, and what geometry each allows.</summary>
+internal enum LayerKind { Parcel, Building, Asset, Area, Contract, Subcontract }
+
+/// <summary>What one import is asked to do.</summary>
+internal sealed record ImportOptions(string File, string Layer, LayerKind Kind)
+{
+    public string? Crs { get; init; }
+    public LayerMapping Mapping { get; init; } = LayerMapping.Conventional;
+    public string? Encoding { get; init; }
+    public bool DryRun { get; init; }
+    public bool MakeValid { get; init; }
+    public bool SkipInvalid { get; init; }
+    public string? ReportFile { get; init; }
+    public string LoadedBy { get; init; } = Environment.UserName;
+
+    /// <summary>Test hook: fail after this many features have been written, as a crash mid-import would.</summary>
+    internal long? FailAfterFeatures { get; init; }
+
+    public static string KindName(LayerKind kind) => kind.ToString().ToLowerInvariant();
+}
+
+/// <summary>What an import did.</summary>
+internal sealed record ImportResult(bool Committed, int? Version, ImportReport Report, string SourceFormat, string SourceCrs, TimeSpan Elapsed);
+
+/// <summary>An import that cannot go on at all (no file, bad CRS, kind mismatch); nothing was changed.</summary>
+internal sealed class ImportException(string message, Exception? inner = null) : Exception(message, inner);

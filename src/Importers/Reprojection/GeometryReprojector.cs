@@ -1,0 +1,83 @@
+using System.Buffers;
+using NetTopologySuite.Geometries;
+using ProjNet.CoordinateSystems.Transformations;
+
+namespace DigitalTwin.Importers.Reprojection;
+
+/// <summary>
+/// Reprojects geometries from one EPSG code to another with ProjNet; x is always easting or longitude, y northing or
+/// latitude, whatever axis order the authority defines. Made by <see cref="CrsCatalog.CreateReprojector"/>.
+/// </summary>
+internal sealed class GeometryReprojector
+{
+    private readonly MathTransform[] steps;
+
+    /// <summary>Applies ProjNet transforms one after the other (an inverse projection, then a projection); none for the identity.</summary>
+    internal GeometryReprojector(MathTransform[] steps, int sourceSrid, int targetSrid)
+    {
+        this.steps = steps;
+        SourceSrid = sourceSrid;
+        TargetSrid = targetSrid;
+    }
+
+    public int SourceSrid { get; }
+
+    public int TargetSrid { get; }
+
+    /// <summary>A reprojected copy of <paramref name="geometry"/> with the target SRID; the input is left as it was.</summary>
+    public Geometry Transform(Geometry geometry)
+    {
+        var copy = geometry.Copy();
+        if (steps.Length > 0) copy.Apply(new SequenceTransform(steps));
+        SetSrid(copy, TargetSrid);
+        return copy;
+    }
+
+    private static void SetSrid(Geometry geometry, int srid)
+    {
+        geometry.SRID = srid;
+        for (var i = 0; i < geometry.NumGeometries; i++)
+        {
+            var part = geometry.GetGeometryN(i);
+            if (!ReferenceEquals(part, geometry)) SetSrid(part, srid);
+        }
+    }
+
+    /// <summary>
+    /// Transforms a whole coordinate sequence at once through ProjNet's span API: one call per ring instead of one
+    /// per point, and no allocation per point.
+    /// </summary>
+    private sealed class SequenceTransform(MathTransform[] steps) : IEntireCoordinateSequenceFilter
+    {
+        public bool Done => false;
+
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq)
+        {
+            var count = seq.Count;
+            if (count == 0) return;
+            var xs = ArrayPool<double>.Shared.Rent(count);
+            var ys = ArrayPool<double>.Shared.Rent(count);
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    xs[i] = seq.GetX(i);
+                    ys[i] = seq.GetY(i);
+                }
+                foreach (var step in steps) step.Transform(xs.AsSpan(0, count), ys.AsSpan(0, count), 1, 1);
+                for (var i = 0; i < count; i++)
+                {
+                    seq.SetX(i, xs[i]);
+                    seq.SetY(i, ys[i]);
+                }
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(xs);
+                ArrayPool<double>.Shared.Return(ys);
+            }
+        }
+    }
+}

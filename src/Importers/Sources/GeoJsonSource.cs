@@ -1,0 +1,617 @@
+using System.Text;
+using System.Text.Json;
+using DigitalTwin.Importers.Reprojection;
+using NetTopologySuite.Geometries;
+
+namespace DigitalTwin.Importers.Sources;
+
+/// <summary>
+/// Streams the features of a GeoJSON file (a FeatureCollection, a single Feature or a bare geometry) in flat memory.
+/// </summary>
+/// <remarks>
+/// The legacy <c>crs</c> member may come after <c>features</c> (JSON members have no order), yet the CRS must be known
+/// before the first feature is handed on. So opening makes a first, cheap pass over the top-level members only: the
+/// values of the others, <c>features</c> included, are skipped token by token without building anything. The pass stops
+/// as soon as both <c>type</c> and <c>crs</c> are seen, which is at the top of the file for GDAL's output; a file
+/// without <c>crs</c> (RFC 7946) is tokenised to its end once, which costs a fraction of the real parse.
+/// </remarks>
+internal sealed class GeoJsonSource : IFeatureSource
+{
+    private static readonly IReadOnlyDictionary<string, object?> NoAttributes = new Dictionary<string, object?>();
+    private static readonly object[] EmptyArray = [];
+
+    private readonly string path;
+    private readonly JsonFileCursor cursor;
+    private readonly GeometryFactory factory;
+    private readonly string? rootType;
+    private readonly List<Coordinate> scratch = [];
+    private readonly JsonFileCursor.ValueParser<SourceFeature?> readNextFeature;
+    private string[] propertyNames = new string[16];
+    private byte[][] propertyNamesUtf8 = new byte[16][];
+    private long number;
+    private bool started;
+    private bool finished;
+
+    private GeoJsonSource(string path)
+    {
+        this.path = path;
+        cursor = new JsonFileCursor(path);
+        readNextFeature = ReadNextFeature;
+        try
+        {
+            (rootType, Crs) = ScanTopLevel();
+        }
+        catch
+        {
+            cursor.Dispose();
+            throw;
+        }
+        factory = new GeometryFactory(new PrecisionModel(), Crs.Epsg ?? 0);
+    }
+
+    public string Format => "GeoJSON";
+
+    /// <summary>The declared <c>crs</c>, or EPSG:4326 (lon/lat, as RFC 7946 says) when there is none.</summary>
+    public SourceCrs Crs { get; }
+
+    SourceCrs? IFeatureSource.Crs => Crs;
+
+    public double? Progress => finished ? 1 : started && cursor.Length > 0 ? Math.Min(1.0, (double)cursor.Position / cursor.Length) : 0;
+
+    /// <exception cref="SourceFormatException">The file is not JSON, not GeoJSON, or its <c>crs</c> is not one we read.</exception>
+    public static GeoJsonSource Open(string path)
+    {
+        try
+        {
+            return new GeoJsonSource(path);
+        }
+        catch (JsonFormatError e)
+        {
+            throw new SourceFormatException($"{path}: malformed JSON at byte {e.ByteOffset} (line {e.Line}): {e.Message}", e);
+        }
+    }
+
+    public IEnumerable<SourceFeature> ReadFeatures(CancellationToken cancellationToken)
+    {
+        if (started) throw new InvalidOperationException("ReadFeatures can be called once.");
+        started = true;
+        return Read(cancellationToken);
+    }
+
+    public void Dispose() => cursor.Dispose();
+
+    private IEnumerable<SourceFeature> Read(CancellationToken cancellationToken)
+    {
+        cursor.Rewind();
+        switch (rootType)
+        {
+            case "FeatureCollection":
+                Parse(ReadRootStart);
+                while (Parse(ReadMemberName) is { } member)
+                {
+                    if (member != "features")
+                    {
+                        Skip();
+                        continue;
+                    }
+                    if (!Parse(ReadArrayStart))
+                        throw new SourceFormatException($"{path}: \"features\" is not an array.");
+                    while (true)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        number++;
+                        var feature = Parse(readNextFeature);
+                        if (feature is null) break;
+                        yield return feature;
+                    }
+                    number--;
+                }
+                break;
+            case "Feature":
+                number = 1;
+                yield return Parse(ReadRootFeature);
+                break;
+            default:
+                number = 1;
+                yield return Parse(ReadRootGeometry);
+                break;
+        }
+        finished = true;
+    }
+
+    private T Parse<T>(JsonFileCursor.ValueParser<T> parser)
+    {
+        try
+        {
+            return cursor.Parse(parser);
+        }
+        catch (JsonFormatError e)
+        {
+            throw new SourceFormatException(
+                $"{path}: malformed JSON in feature {number} at byte {e.ByteOffset} (line {e.Line}): {e.Message}", e);
+        }
+    }
+
+    private void Skip()
+    {
+        try
+        {
+            cursor.SkipValue();
+        }
+        catch (JsonFormatError e)
+        {
+            throw new SourceFormatException($"{path}: malformed JSON at byte {e.ByteOffset} (line {e.Line}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>The first pass: the root's <c>type</c> and <c>crs</c>, wherever they are among its members.</summary>
+    private (string? RootType, SourceCrs Crs) ScanTopLevel()
+    {
+        cursor.Parse(ReadRootStart);
+        string? type = null;
+        SourceCrs? crs = null;
+        var crsSeen = false;
+        var hasFeatures = false;
+        while (cursor.Parse(ReadMemberName) is { } member)
+        {
+            switch (member)
+            {
+                case "type":
+                    type = cursor.Parse(ReadOptionalString);
+                    break;
+                case "crs":
+                    crs = ToSourceCrs(cursor.Parse(ReadCrs));
+                    crsSeen = true;
+                    break;
+                case "features":
+                    hasFeatures = true;
+                    try
+                    {
+                        cursor.SkipValue();
+                    }
+                    catch (JsonFormatError e)
+                    {
+                        throw new SourceFormatException(
+                            $"{path}: malformed JSON in feature {Math.Max(1, e.Child)} at byte {e.ByteOffset} (line {e.Line}): {e.Message}", e);
+                    }
+                    break;
+                default:
+                    cursor.SkipValue();
+                    break;
+            }
+            if (type is not null && crsSeen) break;
+        }
+
+        // Some writers leave out the root "type"; the members say what the root is.
+        type ??= hasFeatures ? "FeatureCollection" : null;
+        if (type is null)
+            throw new SourceFormatException($"{path}: not GeoJSON: the root object has no \"type\" and no \"features\".");
+        if (type is not ("FeatureCollection" or "Feature" or "Point" or "MultiPoint" or "LineString" or "MultiLineString"
+            or "Polygon" or "MultiPolygon" or "GeometryCollection"))
+            throw new SourceFormatException($"{path}: not GeoJSON: the root \"type\" is \"{type}\".");
+        return (type, crs ?? SourceCrs.FromEpsg(CrsNames.Wgs84));
+    }
+
+    private SourceCrs? ToSourceCrs((string? Type, string? Name, int? Code) crs)
+    {
+        if (crs is { Type: null, Name: null, Code: null }) return null;
+        if (crs.Code is { } code) return SourceCrs.FromEpsg(code);
+        if (crs.Name is { } name)
+        {
+            return CrsNames.TryParseEpsg(name, out var epsg)
+                ? SourceCrs.FromEpsg(epsg)
+                : throw new SourceFormatException($"{path}: the \"crs\" member names \"{name}\", which is not an EPSG code or CRS84.");
+        }
+        throw new SourceFormatException(
+            $"{path}: the \"crs\" member of type \"{crs.Type}\" is not supported; use {{\"type\":\"name\",\"properties\":{{\"name\":\"EPSG:3879\"}}}} or pass the CRS explicitly.");
+    }
+
+    // ---- parsers: each runs over a complete value in the window, or throws NeedMoreData to be run again ----
+
+    private static void Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read()) throw JsonFileCursor.NeedMoreData.Instance;
+    }
+
+    private static void SkipCurrent(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
+            throw JsonFileCursor.NeedMoreData.Instance;
+    }
+
+    private bool ReadRootStart(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.StartObject
+            ? true
+            : throw new SourceFormatException($"{path}: not GeoJSON: the file does not hold a JSON object but a {reader.TokenType}.");
+    }
+
+    private static string? ReadMemberName(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.EndObject ? null : reader.GetString();
+    }
+
+    private static bool ReadArrayStart(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        if (reader.TokenType == JsonTokenType.StartArray) return true;
+        SkipCurrent(ref reader);
+        return false;
+    }
+
+    private static string? ReadOptionalString(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        SkipCurrent(ref reader);
+        return null;
+    }
+
+    /// <summary>The legacy crs member: <c>{"type":"name","properties":{"name":...}}</c> or <c>{"type":"EPSG","properties":{"code":3879}}</c>.</summary>
+    private static (string? Type, string? Name, int? Code) ReadCrs(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            SkipCurrent(ref reader);
+            return (null, null, null);
+        }
+        string? type = null, name = null;
+        int? code = null;
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+            if (reader.ValueTextEquals("type"u8))
+            {
+                Next(ref reader);
+                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : type;
+                continue;
+            }
+            if (!reader.ValueTextEquals("properties"u8))
+            {
+                Next(ref reader);
+                SkipCurrent(ref reader);
+                continue;
+            }
+            Next(ref reader);
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                SkipCurrent(ref reader);
+                continue;
+            }
+            while (true)
+            {
+                Next(ref reader);
+                if (reader.TokenType == JsonTokenType.EndObject) break;
+                var isName = reader.ValueTextEquals("name"u8);
+                var isCode = reader.ValueTextEquals("code"u8);
+                Next(ref reader);
+                if (isName && reader.TokenType == JsonTokenType.String) name = reader.GetString();
+                else if (isCode && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c)) code = c;
+                else if (isCode && reader.TokenType == JsonTokenType.String && int.TryParse(reader.GetString(), out c)) code = c;
+                else SkipCurrent(ref reader);
+            }
+        }
+        return (type ?? "(missing)", name, code);
+    }
+
+    private SourceFeature ReadRootFeature(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return ReadFeature(ref reader);
+    }
+
+    private SourceFeature ReadRootGeometry(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        var (geometry, error) = ReadGeometryValue(ref reader);
+        return new SourceFeature(number, geometry, NoAttributes, error);
+    }
+
+    private SourceFeature? ReadNextFeature(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.EndArray ? null : ReadFeature(ref reader);
+    }
+
+    /// <summary>A Feature object; its members come in any order. The reader is on the value's first token.</summary>
+    private SourceFeature ReadFeature(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            SkipCurrent(ref reader);
+            return new SourceFeature(number, null, NoAttributes, $"the feature is not a JSON object but a {reader.TokenType}");
+        }
+        Dictionary<string, object?>? attributes = null;
+        object? id = null;
+        Geometry? geometry = null;
+        string? error = null;
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+            if (reader.ValueTextEquals("geometry"u8))
+            {
+                Next(ref reader);
+                (geometry, error) = ReadGeometryValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("properties"u8))
+            {
+                Next(ref reader);
+                attributes = ReadProperties(ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                Next(ref reader);
+                id = ReadValue(ref reader);
+            }
+            else
+            {
+                Next(ref reader);
+                SkipCurrent(ref reader);
+            }
+        }
+        attributes ??= [];
+        if (id is not null) attributes.TryAdd("id", id);
+        return new SourceFeature(number, geometry, attributes, error);
+    }
+
+    private Dictionary<string, object?> ReadProperties(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            SkipCurrent(ref reader);
+            return [];
+        }
+        var attributes = new Dictionary<string, object?>();
+        var index = 0;
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) return attributes;
+            var name = PropertyName(ref reader, index++);
+            Next(ref reader);
+            attributes[name] = ReadValue(ref reader);
+        }
+    }
+
+    /// <summary>
+    /// Features of one file nearly always list the same properties in the same order: reusing the previous feature's
+    /// name strings saves millions of small allocations on a large file.
+    /// </summary>
+    private string PropertyName(ref Utf8JsonReader reader, int index)
+    {
+        if (index < propertyNames.Length && propertyNamesUtf8[index] is { } known && !reader.ValueIsEscaped
+            && reader.ValueSpan.SequenceEqual(known))
+        {
+            return propertyNames[index];
+        }
+        var name = reader.GetString()!;
+        if (index >= propertyNames.Length)
+        {
+            Array.Resize(ref propertyNames, index * 2);
+            Array.Resize(ref propertyNamesUtf8, index * 2);
+        }
+        propertyNames[index] = name;
+        propertyNamesUtf8[index] = Encoding.UTF8.GetBytes(name);
+        return name;
+    }
+
+    /// <summary>A property value: string, long when integral, double, bool, null; objects and arrays as their JSON text.</summary>
+    private object? ReadValue(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.Number:
+                return reader.TryGetInt64(out var integer) ? integer : reader.GetDouble();
+            case JsonTokenType.True:
+                return true;
+            case JsonTokenType.False:
+                return false;
+            case JsonTokenType.Null:
+                return null;
+            default:
+                var from = (int)reader.TokenStartIndex;
+                SkipCurrent(ref reader);
+                return Encoding.UTF8.GetString(cursor.Window[from..(int)reader.BytesConsumed]);
+        }
+    }
+
+    /// <summary>
+    /// A geometry member: the geometry, or null with the reason when it cannot be read. The rest of the geometry is
+    /// skipped after an error so that reading goes on with the next member.
+    /// </summary>
+    private (Geometry? Geometry, string? Error) ReadGeometryValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return (null, null);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            SkipCurrent(ref reader);
+            return (null, $"the geometry is not a JSON object but a {reader.TokenType}");
+        }
+        var depth = reader.CurrentDepth;
+        RawGeometry raw;
+        try
+        {
+            raw = ReadGeometryObject(ref reader);
+        }
+        catch (GeometryFormatException e)
+        {
+            while (!(reader.CurrentDepth == depth && reader.TokenType == JsonTokenType.EndObject)) Next(ref reader);
+            return (null, e.Message);
+        }
+        try
+        {
+            var geometry = Build(raw);
+            return geometry is null || geometry.IsEmpty ? (null, null) : (geometry, null);
+        }
+        catch (GeometryFormatException e)
+        {
+            return (null, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            // NTS refuses rings with fewer than 4 points or that are not closed, and lines of one point.
+            return (null, $"{raw.Type}: {e.Message}");
+        }
+    }
+
+    private RawGeometry ReadGeometryObject(ref Utf8JsonReader reader)
+    {
+        string? type = null;
+        object? coordinates = null;
+        List<RawGeometry>? members = null;
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+            if (reader.ValueTextEquals("type"u8))
+            {
+                Next(ref reader);
+                type = reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()
+                    : throw new GeometryFormatException("the geometry's \"type\" is not a string");
+            }
+            else if (reader.ValueTextEquals("coordinates"u8))
+            {
+                Next(ref reader);
+                coordinates = reader.TokenType switch
+                {
+                    JsonTokenType.StartArray => ReadCoordinates(ref reader),
+                    JsonTokenType.Null => null,
+                    _ => throw new GeometryFormatException("\"coordinates\" is not an array"),
+                };
+            }
+            else if (reader.ValueTextEquals("geometries"u8))
+            {
+                Next(ref reader);
+                if (reader.TokenType != JsonTokenType.StartArray) throw new GeometryFormatException("\"geometries\" is not an array");
+                members = [];
+                while (true)
+                {
+                    Next(ref reader);
+                    if (reader.TokenType == JsonTokenType.EndArray) break;
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                        throw new GeometryFormatException("a member of \"geometries\" is not an object");
+                    members.Add(ReadGeometryObject(ref reader));
+                }
+            }
+            else
+            {
+                Next(ref reader);
+                SkipCurrent(ref reader);
+            }
+        }
+        return new RawGeometry(type, coordinates, members);
+    }
+
+    /// <summary>
+    /// Nested coordinate arrays, the reader on their opening bracket: a position gives a <see cref="Coordinate"/>
+    /// (Z and M dropped), an array of positions a <see cref="Coordinate"/>[], deeper arrays object[] of those.
+    /// </summary>
+    private object ReadCoordinates(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.EndArray:
+                return EmptyArray;
+            case JsonTokenType.Number:
+                var x = reader.GetDouble();
+                Next(ref reader);
+                if (reader.TokenType != JsonTokenType.Number) throw new GeometryFormatException("a position has fewer than two numbers");
+                var y = reader.GetDouble();
+                while (true)
+                {
+                    Next(ref reader);
+                    if (reader.TokenType == JsonTokenType.EndArray) return new Coordinate(x, y);
+                    if (reader.TokenType != JsonTokenType.Number) throw new GeometryFormatException("a position holds something else than numbers");
+                }
+            case JsonTokenType.StartArray:
+                var first = ReadCoordinates(ref reader);
+                if (first is Coordinate coordinate)
+                {
+                    // Positions never nest further, so one scratch list serves every sequence in turn.
+                    scratch.Clear();
+                    scratch.Add(coordinate);
+                    while (true)
+                    {
+                        Next(ref reader);
+                        if (reader.TokenType == JsonTokenType.EndArray) return scratch.ToArray();
+                        if (reader.TokenType != JsonTokenType.StartArray || ReadCoordinates(ref reader) is not Coordinate next)
+                            throw new GeometryFormatException("positions and arrays are mixed at one level of \"coordinates\"");
+                        scratch.Add(next);
+                    }
+                }
+                var children = new List<object> { first };
+                while (true)
+                {
+                    Next(ref reader);
+                    if (reader.TokenType == JsonTokenType.EndArray) return children.ToArray();
+                    var child = reader.TokenType == JsonTokenType.StartArray ? ReadCoordinates(ref reader) : null;
+                    if (child is null or Coordinate)
+                        throw new GeometryFormatException("positions and arrays are mixed at one level of \"coordinates\"");
+                    children.Add(child);
+                }
+            default:
+                throw new GeometryFormatException($"\"coordinates\" holds a {reader.TokenType} where a number or an array belongs");
+        }
+    }
+
+    private Geometry? Build(RawGeometry raw)
+    {
+        var c = raw.Coordinates;
+        if (raw.Type != "GeometryCollection" && (c is null || ReferenceEquals(c, EmptyArray))) return raw.Type switch
+        {
+            "Point" or "MultiPoint" or "LineString" or "MultiLineString" or "Polygon" or "MultiPolygon" => null,
+            null => throw new GeometryFormatException("the geometry has no \"type\""),
+            _ => throw new GeometryFormatException($"unknown geometry type \"{raw.Type}\""),
+        };
+        return raw.Type switch
+        {
+            "Point" => factory.CreatePoint(As<Coordinate>(c, raw.Type)),
+            "MultiPoint" => factory.CreateMultiPointFromCoords(Sequence(c, raw.Type)),
+            "LineString" => factory.CreateLineString(Sequence(c, raw.Type)),
+            "MultiLineString" => factory.CreateMultiLineString(
+                Array.ConvertAll(As<object[]>(c, raw.Type), line => factory.CreateLineString(Sequence(line, raw.Type)))),
+            "Polygon" => Polygon(As<object[]>(c, raw.Type)),
+            "MultiPolygon" => factory.CreateMultiPolygon(
+                Array.ConvertAll(As<object[]>(c, raw.Type), polygon => Polygon(As<object[]>(polygon, raw.Type)))),
+            "GeometryCollection" => factory.CreateGeometryCollection(
+                (raw.Members ?? []).Select(Build).OfType<Geometry>().Where(g => !g.IsEmpty).ToArray()),
+            null => throw new GeometryFormatException("the geometry has no \"type\""),
+            _ => throw new GeometryFormatException($"unknown geometry type \"{raw.Type}\""),
+        };
+    }
+
+    private Polygon Polygon(object[] rings)
+    {
+        if (rings.Length == 0) return factory.CreatePolygon();
+        var linearRings = Array.ConvertAll(rings, ring =>
+        {
+            var points = Sequence(ring, "Polygon");
+            // NTS accepts rings of 3 points (and leaves them to IsValid); GeoJSON asks for 4, as does PostGIS.
+            if (points.Length is > 0 and < 4)
+                throw new GeometryFormatException($"a Polygon ring has {points.Length} positions; at least 4 are needed");
+            return factory.CreateLinearRing(points);
+        });
+        return factory.CreatePolygon(linearRings[0], linearRings[1..]);
+    }
+
+    private static Coordinate[] Sequence(object? value, string type) =>
+        ReferenceEquals(value, EmptyArray) ? [] : As<Coordinate[]>(value, type);
+
+    private static T As<T>(object? value, string type) where T : class =>
+        value as T ?? throw new GeometryFormatException($"the coordinates of a {type} are not nested as a {type}'s");
+
+    /// <summary>A geometry object as read, before its type and coordinates are checked against each other.</summary>
+    private sealed record RawGeometry(string? Type, object? Coordinates, List<RawGeometry>? Members);
+
+    /// <summary>A geometry that is well-formed JSON but not a readable geometry.</summary>
+    private sealed class GeometryFormatException(string message) : Exception(message);
+}

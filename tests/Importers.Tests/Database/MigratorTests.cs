@@ -1,0 +1,53 @@
+using DigitalTwin.Data.Database;
+using DigitalTwin.Testing;
+using Npgsql;
+
+namespace DigitalTwin.Importers.Tests.Database;
+
+/// <summary>Migrations from an empty database: applied in order, recorded, safe to re-run, history never rewritten.</summary>
+public sealed class MigratorTests
+{
+    [Fact]
+    public async Task Migrations_apply_to_an_empty_database_once_and_then_do_nothing()
+    {
+        await using var database = await PostgisServer.CreateDatabaseAsync("empty", migrated: false);
+        var first = await Migrator.MigrateAsync(database.DataSource);
+        first.ShouldBe(Migrator.All.Select(m => m.Name).ToList());
+        first[0].ShouldBe("0001_foundation.sql");
+
+        (await Migrator.MigrateAsync(database.DataSource)).ShouldBeEmpty();
+        (await database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations")).ShouldBe(Migrator.All.Count);
+        (await database.ScalarAsync<string>("SELECT postgis_lib_version()")).ShouldStartWith("3.");
+        (await database.ScalarAsync<string>("SELECT Find_SRID('public', 'map_objects', 'geom')::text")).ShouldBe("3035");
+    }
+
+    [Fact]
+    public async Task Concurrent_starts_migrate_once()
+    {
+        await using var database = await PostgisServer.CreateDatabaseAsync("race", migrated: false);
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Migrator.MigrateAsync(database.DataSource)));
+        runs.Sum(r => r.Count).ShouldBe(Migrator.All.Count);
+    }
+
+    [Fact]
+    public async Task An_applied_migration_that_was_edited_is_refused()
+    {
+        await using var database = await PostgisServer.CreateDatabaseAsync("edited", migrated: false);
+        await Migrator.MigrateAsync(database.DataSource);
+        await database.ScalarAsync<int>("UPDATE schema_migrations SET checksum = 'deadbeefdeadbeefdeadbeef' WHERE name = '0001_foundation.sql'");
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => Migrator.MigrateAsync(database.DataSource));
+        error.Message.ShouldContain("0001_foundation.sql was applied with different content");
+    }
+
+    [Fact]
+    public void A_postgres_url_becomes_a_connection_string()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(TwinDatabase.ToConnectionString("postgres://gis%40city:s%3Acret@db.example:6543/twin?sslmode=require"));
+        builder.Host.ShouldBe("db.example");
+        builder.Port.ShouldBe(6543);
+        builder.Username.ShouldBe("gis@city");
+        builder.Password.ShouldBe("s:cret");
+        builder.Database.ShouldBe("twin");
+        builder.SslMode.ShouldBe(SslMode.Require);
+    }
+}

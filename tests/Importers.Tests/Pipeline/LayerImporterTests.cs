@@ -1,0 +1,222 @@
+using System.Globalization;
+using DigitalTwin.Importers.Pipeline;
+
+namespace DigitalTwin.Importers.Tests.Pipeline;
+
+/// <summary>Loading a layer: mapping, validation, reprojection, and atomic replacement of the serving version.</summary>
+public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<ImportFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => fixture.SeedCatalogAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static IEnumerable<string> Parcels(int count, string owner = "exploateringskontoret") =>
+        Enumerable.Range(1, count).Select(i => ImportFixture.Square(18.07 + i * 0.001, 59.32, 0.0004,
+            $"\"id\":\"P{i}\",\"name\":\"Parcel {i}\",\"owner\":\"{owner}\",\"adress\":\"Götgatan {i}\""));
+
+    [Fact]
+    public async Task A_geojson_layer_lands_in_the_storage_crs_with_its_fields()
+    {
+        var file = fixture.WriteGeoJson("parcels.geojson", Parcels(3));
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-a", LayerKind.Parcel));
+
+        result.Committed.ShouldBeTrue(string.Join("\n", result.Report.FirstProblems));
+        result.Version.ShouldBe(1);
+        result.SourceCrs.ShouldBe("EPSG:4326");
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM current_map_objects WHERE layer = 'parcels-a'")).ShouldBe(3);
+        (await fixture.Database.ScalarAsync<string>("SELECT address FROM current_map_objects WHERE id = 'parcels-a:P2'")).ShouldBe("Götgatan 2");
+        (await fixture.Database.ScalarAsync<string>("SELECT owner FROM current_map_objects WHERE id = 'parcels-a:P2'")).ShouldBe("exploateringskontoret");
+        (await fixture.Database.ScalarAsync<int>("SELECT ST_SRID(geom) FROM current_map_objects WHERE id = 'parcels-a:P2'")).ShouldBe(3035);
+        // Our ProjNet reprojection agrees with PostGIS's own to well under a centimetre.
+        var offset = await fixture.Database.ScalarAsync<double>(
+            """
+            SELECT ST_Distance(ST_Centroid(geom), ST_Transform(ST_SetSRID(ST_MakePoint(18.072, 59.32), 4326), 3035))
+            FROM current_map_objects WHERE id = 'parcels-a:P2'
+            """);
+        offset.ShouldBeLessThan(0.01);
+        (await fixture.Database.ScalarAsync<string>("SELECT attributes->>'name' FROM current_map_objects WHERE id = 'parcels-a:P1'")).ShouldBe("Parcel 1");
+        (await fixture.Database.ScalarAsync<int>("SELECT feature_count FROM layer_versions WHERE layer = 'parcels-a'")).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_reimport_replaces_the_layer_and_keeps_the_previous_version_for_past_dates()
+    {
+        var first = fixture.WriteGeoJson("v1.geojson", Parcels(2));
+        var second = fixture.WriteGeoJson("v2.geojson", Parcels(5));
+        (await fixture.ImportAsync(new ImportOptions(first, "parcels-b", LayerKind.Parcel))).Committed.ShouldBeTrue();
+        var result = await fixture.ImportAsync(new ImportOptions(second, "parcels-b", LayerKind.Parcel));
+
+        result.Version.ShouldBe(2);
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM current_map_objects WHERE layer = 'parcels-b'")).ShouldBe(5);
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM map_objects WHERE layer = 'parcels-b'")).ShouldBe(7);
+        // The first version served until the instant the second started.
+        (await fixture.Database.ScalarAsync<bool>(
+            """
+            SELECT upper(v1.served) = lower(v2.served) AND upper_inf(v2.served)
+            FROM layer_versions v1 JOIN layer_versions v2 ON v2.layer = v1.layer AND v2.version = 2
+            WHERE v1.layer = 'parcels-b' AND v1.version = 1
+            """)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_failure_mid_import_leaves_the_previous_version_serving_untouched()
+    {
+        var first = fixture.WriteGeoJson("ok.geojson", Parcels(3));
+        (await fixture.ImportAsync(new ImportOptions(first, "parcels-c", LayerKind.Parcel))).Committed.ShouldBeTrue();
+        var before = await fixture.Database.ScalarAsync<string>("SELECT string_agg(id || md5(ST_AsBinary(geom)::text), ',' ORDER BY id) FROM current_map_objects WHERE layer = 'parcels-c'");
+
+        var second = fixture.WriteGeoJson("crash.geojson", Parcels(10, "trafikkontoret"));
+        await Should.ThrowAsync<IOException>(() => fixture.ImportAsync(new ImportOptions(second, "parcels-c", LayerKind.Parcel) { FailAfterFeatures = 5 }));
+
+        (await fixture.Database.ScalarAsync<string>("SELECT string_agg(id || md5(ST_AsBinary(geom)::text), ',' ORDER BY id) FROM current_map_objects WHERE layer = 'parcels-c'"))
+            .ShouldBe(before);
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM layer_versions WHERE layer = 'parcels-c'")).ShouldBe(1);
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'map_objects_v%' AND tablename NOT IN (SELECT 'map_objects_v' || id FROM layer_versions)")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task An_unknown_organisation_rejects_the_file_and_names_the_feature()
+    {
+        var features = Parcels(3).Append(ImportFixture.Square(18.2, 59.3, 0.0004, "\"id\":\"P9\",\"owner\":\"no-such-office\""));
+        var file = fixture.WriteGeoJson("unknown-owner.geojson", features);
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-d", LayerKind.Parcel));
+
+        result.Committed.ShouldBeFalse();
+        var problem = result.Report.FirstProblems.ShouldHaveSingleItem();
+        problem.FeatureNo.ShouldBe(4);
+        problem.SourceId.ShouldBe("P9");
+        problem.Reason.ShouldContain("no-such-office");
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM map_objects WHERE layer = 'parcels-d'")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Skip_invalid_loads_the_good_features_and_counts_the_skipped()
+    {
+        var features = Parcels(3).Append(ImportFixture.Square(18.2, 59.3, 0.0004, "\"id\":\"P9\",\"owner\":\"no-such-office\""));
+        var file = fixture.WriteGeoJson("skip.geojson", features);
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-s", LayerKind.Parcel) { SkipInvalid = true });
+
+        result.Committed.ShouldBeTrue();
+        result.Report.Skipped.ShouldBe(1);
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM current_map_objects WHERE layer = 'parcels-s'")).ShouldBe(3);
+        (await fixture.Database.ScalarAsync<int>("SELECT skipped_count FROM layer_versions WHERE layer = 'parcels-s'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Duplicate_ids_are_rejected_with_both_feature_numbers()
+    {
+        var features = Parcels(3).Append(ImportFixture.Square(18.2, 59.3, 0.0004, "\"id\":\"P2\""));
+        var file = fixture.WriteGeoJson("dup.geojson", features);
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-e", LayerKind.Parcel) { SkipInvalid = true });
+
+        result.Committed.ShouldBeFalse();
+        var problem = result.Report.FirstProblems.ShouldHaveSingleItem();
+        problem.FeatureNo.ShouldBe(4);
+        problem.Reason.ShouldBe("duplicate id: feature 2 has the same id");
+    }
+
+    [Fact]
+    public async Task A_dry_run_validates_and_writes_nothing()
+    {
+        var file = fixture.WriteGeoJson("dry.geojson", Parcels(4));
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-f", LayerKind.Parcel) { DryRun = true });
+
+        result.Committed.ShouldBeFalse();
+        result.Report.Errors.ShouldBe(0);
+        result.Report.Loaded.ShouldBe(4);
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM layers WHERE name = 'parcels-f'")).ShouldBe(0);
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM layer_versions WHERE layer = 'parcels-f'")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_point_in_a_parcel_layer_is_the_wrong_geometry_type()
+    {
+        var features = Parcels(1).Append(ImportFixture.PointFeature(18.1, 59.3, "\"id\":\"X\""));
+        var result = await fixture.ImportAsync(new ImportOptions(fixture.WriteGeoJson("point.geojson", features), "parcels-g", LayerKind.Parcel));
+
+        result.Committed.ShouldBeFalse();
+        result.Report.FirstProblems.ShouldHaveSingleItem().Reason.ShouldBe("wrong geometry type: a Point in a parcel layer, which takes polygons");
+    }
+
+    [Fact]
+    public async Task A_self_intersecting_polygon_is_rejected_unless_make_valid_repairs_it_and_says_so()
+    {
+        const string bowtie = """{"type":"Feature","properties":{"id":"B1"},"geometry":{"type":"Polygon","coordinates":[[[18.0,59.3],[18.01,59.31],[18.01,59.3],[18.0,59.31],[18.0,59.3]]]}}""";
+        var file = fixture.WriteGeoJson("bowtie.geojson", [bowtie]);
+
+        var rejected = await fixture.ImportAsync(new ImportOptions(file, "areas-h", LayerKind.Area));
+        rejected.Committed.ShouldBeFalse();
+        rejected.Report.FirstProblems.ShouldHaveSingleItem().Reason.ShouldStartWith("invalid geometry: Self-intersection at (18.005 59.305)");
+
+        var repaired = await fixture.ImportAsync(new ImportOptions(file, "areas-h", LayerKind.Area) { MakeValid = true });
+        repaired.Committed.ShouldBeTrue();
+        repaired.Report.Repaired.ShouldBe(1);
+        repaired.Report.FirstProblems.ShouldHaveSingleItem().Severity.ShouldBe(Severity.Repaired);
+        (await fixture.Database.ScalarAsync<bool>("SELECT bool_and(ST_IsValid(geom)) FROM current_map_objects WHERE layer = 'areas-h'")).ShouldBeTrue();
+        (await fixture.Database.ScalarAsync<int>("SELECT repaired_count FROM layer_versions WHERE layer = 'areas-h'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Contract_dates_that_make_no_sense_are_errors()
+    {
+        var features = new[]
+        {
+            ImportFixture.Square(18.1, 59.3, 0.01, "\"id\":\"C1\",\"contractor\":\"broservice\",\"commissioner\":\"trafikkontoret\",\"task_types\":\"graffiti;litter\",\"valid_from\":\"2027-01-01\",\"valid_to\":\"2025-12-31\""),
+            ImportFixture.Square(18.2, 59.3, 0.01, "\"id\":\"C2\",\"contractor\":\"broservice\",\"commissioner\":\"trafikkontoret\",\"task_types\":\"graffiti\",\"valid_from\":\"31/12/2025\""),
+            ImportFixture.Square(18.3, 59.3, 0.01, "\"id\":\"C3\",\"contractor\":\"broservice\",\"commissioner\":\"trafikkontoret\",\"task_types\":\"sweeping\""),
+        };
+        var result = await fixture.ImportAsync(new ImportOptions(fixture.WriteGeoJson("contracts-bad.geojson", features), "contracts-i", LayerKind.Contract));
+
+        result.Committed.ShouldBeFalse();
+        result.Report.FirstProblems.Select(p => (p.FeatureNo, p.Reason.Split(':')[0])).ShouldBe(
+            [(1, "dates make no sense"), (2, "bad date"), (3, "unknown task type")]);
+    }
+
+    [Fact]
+    public async Task Contracts_and_their_subcontracts_load_with_dates_and_task_types()
+    {
+        var contracts = fixture.WriteGeoJson("contracts.geojson",
+        [
+            ImportFixture.Square(18.1, 59.3, 0.01, "\"id\":\"K1\",\"contractor\":\"broservice\",\"commissioner\":\"trafikkontoret\",\"task_types\":\"graffiti;damage\",\"valid_from\":\"2025-01-01\",\"valid_to\":\"2030-12-31\""),
+        ]);
+        (await fixture.ImportAsync(new ImportOptions(contracts, "contracts-j", LayerKind.Contract))).Committed.ShouldBeTrue();
+        (await fixture.Database.ScalarAsync<string>("SELECT valid::text FROM contracts WHERE id = 'contracts-j:K1'")).ShouldBe("[2025-01-01,2031-01-01)");
+        (await fixture.Database.ScalarAsync<string>("SELECT array_to_string(task_types, ',') FROM contracts WHERE id = 'contracts-j:K1'")).ShouldBe("graffiti,damage");
+
+        var csvPath = fixture.Path_("subcontracts.csv");
+        File.WriteAllText(csvPath, "id,contract,contract_layer,subcontractor,task_types\nS1,K1,contracts-j,klotterfritt,graffiti\nS2,K404,contracts-j,klotterfritt,graffiti\n");
+        var orphan = await fixture.ImportAsync(new ImportOptions(csvPath, "subcontracts-j", LayerKind.Subcontract));
+        orphan.Committed.ShouldBeFalse();
+        var problem = orphan.Report.FirstProblems.ShouldHaveSingleItem();
+        (problem.FeatureNo, problem.Reason).ShouldBe((2, "unknown contract: contracts-j:K404 is not a contract of a loaded contract layer"));
+
+        File.WriteAllText(csvPath, "id,contract,contract_layer,subcontractor,task_types\nS1,K1,contracts-j,klotterfritt,graffiti\n");
+        (await fixture.ImportAsync(new ImportOptions(csvPath, "subcontracts-j", LayerKind.Subcontract))).Committed.ShouldBeTrue();
+        (await fixture.Database.ScalarAsync<string>("SELECT subcontractor FROM subcontracts WHERE contract_ref = 'contracts-j:K1'")).ShouldBe("klotterfritt");
+    }
+
+    [Fact]
+    public async Task A_layer_cannot_change_its_kind()
+    {
+        var file = fixture.WriteGeoJson("kind.geojson", Parcels(1));
+        (await fixture.ImportAsync(new ImportOptions(file, "parcels-k", LayerKind.Parcel))).Committed.ShouldBeTrue();
+        var error = await Should.ThrowAsync<ImportException>(() => fixture.ImportAsync(new ImportOptions(file, "parcels-k", LayerKind.Building)));
+        error.Message.ShouldContain("holds parcel objects");
+    }
+
+    [Fact]
+    public async Task Coordinates_that_are_not_longitude_latitude_ask_for_the_crs()
+    {
+        var file = fixture.WriteGeoJson("gk25.geojson", [ImportFixture.Square(25496000, 6672500, 10, "\"id\":\"G1\"")]);
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-l", LayerKind.Parcel));
+        result.Committed.ShouldBeFalse();
+        result.Report.FirstProblems.ShouldHaveSingleItem().Reason.ShouldContain("use --crs");
+
+        var withCrs = await fixture.ImportAsync(new ImportOptions(file, "parcels-l", LayerKind.Parcel) { Crs = "EPSG:3879" });
+        withCrs.Committed.ShouldBeTrue();
+        var offset = await fixture.Database.ScalarAsync<double>(
+            "SELECT ST_Distance(ST_Centroid(geom), ST_Transform(ST_SetSRID(ST_MakePoint(25496000, 6672500), 3879), 3035)) FROM current_map_objects WHERE id = 'parcels-l:G1'");
+        offset.ShouldBeLessThan(0.01);
+        string.Create(CultureInfo.InvariantCulture, $"{withCrs.SourceCrs}").ShouldBe("EPSG:3879");
+    }
+}
