@@ -8,6 +8,8 @@ internal static class Program
 {
     public static Task<int> Main(string[] args)
     {
+        // Piped or logged output gets wide tables rather than 80 squeezed columns.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
         var root = new RootCommand("DigitalTwin layer import for GIS staff.")
         {
             ImportCommand.Create(),

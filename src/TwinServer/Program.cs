@@ -2,6 +2,7 @@ using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
 using DigitalTwin.Server.Health;
+using DigitalTwin.Server.Home;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ var app = builder.Build();
 await app.MigrateTwinDatabaseAsync();
 app.MapTwinHealth();
 app.MapTwinGraphQL();
+app.MapTwinHome();
 
 app.Run();
 

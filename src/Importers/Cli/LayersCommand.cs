@@ -22,7 +22,7 @@ internal static class LayersCommand
                 """);
             await using var reader = await query.ExecuteReaderAsync(ct);
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in new[] { "layer", "kind", "version", "objects", "CRS", "format", "loaded", "by", "source", "versions kept" }) table.AddColumn(column);
+            foreach (var column in new[] { "layer", "kind", "version", "objects", "CRS", "format", "loaded", "by", "source file", "kept" }) table.AddColumn(column);
             var rows = 0;
             while (await reader.ReadAsync(ct))
             {
@@ -31,7 +31,7 @@ internal static class LayersCommand
                 table.AddRow(
                     Markup.Escape(Cell(0)), Cell(1), Cell(2), Cell(3), Cell(4), Cell(5),
                     reader.IsDBNull(6) ? "-" : reader.GetFieldValue<DateTimeOffset>(6).ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                    Markup.Escape(Cell(7)), Markup.Escape(Cell(8)), Cell(9));
+                    Markup.Escape(Cell(7)), Markup.Escape(Path.GetFileName(Cell(8))), Cell(9));
             }
             if (rows == 0) AnsiConsole.MarkupLine("No layers are loaded. ./twin import FILE --layer NAME --kind KIND loads one.");
             else AnsiConsole.Write(table);
