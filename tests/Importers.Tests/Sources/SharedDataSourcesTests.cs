@@ -7,7 +7,7 @@ namespace DigitalTwin.Importers.Tests.Sources;
 
 /// <summary>
 /// Files nobody on the project wrote (../shared/data, see SOURCE.txt in each folder): each is read correctly or
-/// refused with a message that says why. TRICKY_FILES.md beside this file lists them with the reasons.
+/// refused with a message that says why. The README's "Tricky files" table lists them with the reasons.
 /// </summary>
 public sealed class SharedDataSourcesTests
 {
@@ -172,6 +172,13 @@ public sealed class SharedDataSourcesTests
         var csv = Read(Tests + "fiona/curves_line.csv", null, out _);
         csv.Count(f => f.GeometryError is not null).ShouldBe(4);
         csv.First(f => f.GeometryError is not null).GeometryError!.ShouldContain("column \"WKT\"");
+    }
+
+    [SharedDataFact]
+    public void A_fid_declared_as_a_table_constraint_reads_as_its_rowid()
+    {
+        // multi.gpkg: PRIMARY KEY("id" AUTOINCREMENT) after the columns, and the one row has rowid 0.
+        Read(Tests + "geopackage-js/multi.gpkg", null, out _).Single().Attributes["id"].ShouldBe(0L);
     }
 
     [SharedDataTheory]
