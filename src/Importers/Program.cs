@@ -17,6 +17,7 @@ internal static class Program
             LayersCommand.Create(),
             MigrateCommand.Create(),
             BenchImportCommand.Create(),
+            DropLayerCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -19,6 +19,11 @@ internal static class CliDatabase
         {
             await Migrator.MigrateAsync(dataSource, cancellationToken);
         }
+        catch (PostgresException e)
+        {
+            await dataSource.DisposeAsync();
+            throw new CliException($"the database refused a migration: {e.MessageText} ({e.SqlState}).");
+        }
         catch (NpgsqlException e)
         {
             await dataSource.DisposeAsync();

@@ -114,7 +114,7 @@ internal static class ImportCommand
         table.AddRow("warnings", report.Warnings.ToString(CultureInfo.InvariantCulture));
         if (report.Skipped > 0) table.AddRow("skipped", report.Skipped.ToString(CultureInfo.InvariantCulture));
         var seconds = result.Elapsed.TotalSeconds;
-        table.AddRow("time", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s ({report.FeaturesRead / Math.Max(seconds, 0.001):N0} features/s)"));
+        table.AddRow("time", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s ({report.FeaturesRead / Math.Max(seconds, 0.001):N0} features/s; {string.Join(", ", result.Phases.Select(p => $"{p.Phase} {p.Time.TotalSeconds:F1} s"))})"));
         AnsiConsole.Write(table);
         PrintProblems(report, options.ReportFile);
 

@@ -10,15 +10,15 @@ using NetTopologySuite.Operation.Valid;
 
 namespace DigitalTwin.Importers.Pipeline;
 
-/// <summary>A feature mapped to the domain, validated, and reprojected to the storage CRS (and to EPSG:3857 for tiles).</summary>
+/// <summary>A feature mapped to the domain, validated, and reprojected to the storage CRS.</summary>
 internal sealed record MappedObject(
     string SourceId, long FeatureNo, string? Type, string? Name, string? Address,
     string? Owner, string? Manager, string? Contractor, string? Commissioner, string? Subcontractor,
     string? ContractRef, string[]? Covers, string[]? TaskTypes, DateOnly? ValidFrom, DateOnly? ValidTo,
-    string AttributesJson, Geometry? Geometry, Geometry? Geometry3857);
+    string AttributesJson, Geometry? Geometry);
 
-/// <summary>From the source CRS to the storage CRS and to EPSG:3857; whether the source is longitude/latitude.</summary>
-internal sealed record Reprojectors(GeometryReprojector ToStorage, GeometryReprojector ToTiles, bool SourceIsGeographic);
+/// <summary>From the source CRS to the storage CRS; whether the source is longitude/latitude.</summary>
+internal sealed record Reprojectors(GeometryReprojector ToStorage, bool SourceIsGeographic);
 
 /// <summary>
 /// Turns source features into domain objects: reads the mapped fields, checks every rule a layer of this kind has,
@@ -115,12 +115,11 @@ internal sealed class FeatureMapper(
 
         if (errors > 0) return null;
 
-        Geometry? stored = null, tile = null;
+        Geometry? stored = null;
         if (geometry is not null)
         {
             stored = reprojectors!.ToStorage.Transform(geometry);
-            tile = reprojectors.ToTiles.Transform(geometry);
-            if (!IsFinite(stored) || !IsFinite(tile))
+            if (!IsFinite(stored))
             {
                 Error("coordinates out of range: the geometry does not reproject; is the source CRS right? (use --crs)");
                 return null;
@@ -130,7 +129,7 @@ internal sealed class FeatureMapper(
         return new MappedObject(
             sourceId!, feature.Number, Read(DomainField.Type, feature), Read(DomainField.Name, feature), Read(DomainField.Address, feature),
             owner, manager, contractor, commissioner, subcontractor, contractRef, covers, tasks, validFrom, validTo,
-            AttributesJson(feature.Attributes), stored, tile);
+            AttributesJson(feature.Attributes), stored);
     }
 
     private Geometry? CheckGeometry(SourceFeature feature, string? sourceId, Action<string> error)
@@ -172,6 +171,7 @@ internal sealed class FeatureMapper(
             }
         }
 
+        if (QuickValidity.IsCertainlyValid(geometry)) return geometry;
         var validity = new IsValidOp(geometry).ValidationError;
         if (validity is null) return geometry;
         var where = $"{validity.Message} at ({validity.Coordinate.X.ToString("G12", CultureInfo.InvariantCulture)} {validity.Coordinate.Y.ToString("G12", CultureInfo.InvariantCulture)})";

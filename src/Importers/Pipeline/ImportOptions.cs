@@ -24,7 +24,11 @@ internal sealed record ImportOptions(string File, string Layer, LayerKind Kind)
 }
 
 /// <summary>What an import did.</summary>
-internal sealed record ImportResult(bool Committed, int? Version, ImportReport Report, string SourceFormat, string SourceCrs, TimeSpan Elapsed);
+internal sealed record ImportResult(bool Committed, int? Version, ImportReport Report, string SourceFormat, string SourceCrs, TimeSpan Elapsed)
+{
+    /// <summary>Where the time went: load (read, map, COPY), checks (keys, references), index and switch.</summary>
+    public IReadOnlyList<(string Phase, TimeSpan Time)> Phases { get; init; } = [];
+}
 
 /// <summary>An import that cannot go on at all (no file, bad CRS, kind mismatch); nothing was changed.</summary>
 internal sealed class ImportException(string message, Exception? inner = null) : Exception(message, inner);

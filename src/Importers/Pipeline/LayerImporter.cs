@@ -12,13 +12,12 @@ internal readonly record struct ImportProgress(long Features, double? Fraction);
 
 /// <summary>
 /// Loads one file as a new version of a layer: read (streaming), map, validate, reproject to the storage CRS
-/// (EPSG:3035, plus EPSG:3857 for tiles), COPY, check, switch. Any error rejects the whole import and leaves the
+/// (EPSG:3035), COPY, check, switch. Any error rejects the whole import and leaves the
 /// previous version serving, unless --skip-invalid drops the bad features (each reported).
 /// </summary>
 internal sealed class LayerImporter(NpgsqlDataSource dataSource)
 {
     public const int StorageSrid = 3035;
-    public const int TileSrid = 3857;
 
     public async Task<ImportResult> ImportAsync(ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -48,7 +47,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             }
             crsName = $"EPSG:{epsg}";
             reprojectors = new Reprojectors(
-                catalog.CreateReprojector(epsg, StorageSrid), catalog.CreateReprojector(epsg, TileSrid), await IsGeographicAsync(epsg, cancellationToken));
+                catalog.CreateReprojector(epsg, StorageSrid), await IsGeographicAsync(epsg, cancellationToken));
         }
         var organisations = await KeysAsync("SELECT key FROM organisations", cancellationToken);
         var taskTypes = await KeysAsync("SELECT code FROM task_types", cancellationToken);
@@ -89,7 +88,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         {
             await foreach (var mapped in ReadAll(queue.Reader, stop.Token))
             {
-                await writer.WriteAsync(mapped, stop.Token);
+                writer.Write(mapped);
                 report.Loaded++;
                 if (options.FailAfterFeatures is { } failAt && report.Loaded >= failAt)
                 {
@@ -109,22 +108,28 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             await producer.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         progress?.Report(new ImportProgress(report.FeaturesRead, 1.0));
+        var phases = new List<(string, TimeSpan)> { ("load", stopwatch.Elapsed) };
+        var phase = Stopwatch.StartNew();
         if (report.FeaturesRead == 0) throw new ImportException($"{options.File}: the file has no features.");
 
         var featureErrors = report.Errors;
         // Problems that need the whole layer (duplicate ids, unknown contracts) always reject: which feature to drop is not ours to guess.
-        var layerProblems = await writer.FinishLoadAsync(options.Kind, cancellationToken);
+        var willCommit = !options.DryRun && (featureErrors == 0 || options.SkipInvalid) && report.Loaded > 0;
+        var layerProblems = await writer.FinishLoadAsync(options.Kind, willCommit, cancellationToken);
         foreach (var problem in layerProblems) report.Add(problem);
         if (options.SkipInvalid) report.Skipped = (int)(report.FeaturesRead - report.Loaded);
+        phases.Add(("checks", phase.Elapsed));
+        phase.Restart();
 
         var accepted = layerProblems.All(p => p.Severity != Severity.Error) && (featureErrors == 0 || options.SkipInvalid);
         if (!accepted || options.DryRun || report.Loaded == 0)
         {
-            await writer.RollbackAsync();
-            return new ImportResult(false, null, report, source.Format, crsName, stopwatch.Elapsed);
+            await writer.AbandonAsync();
+            return new ImportResult(false, null, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases };
         }
         await writer.CommitAsync(report.Loaded, report.Skipped, report.Repaired, cancellationToken);
-        return new ImportResult(true, writer.Version, report, source.Format, crsName, stopwatch.Elapsed);
+        phases.Add(("index+switch", phase.Elapsed));
+        return new ImportResult(true, writer.Version, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases };
     }
 
     /// <summary>The queue's items; a failure of the reading side comes out as itself, not wrapped.</summary>

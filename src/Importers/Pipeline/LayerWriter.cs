@@ -4,93 +4,85 @@ using NpgsqlTypes;
 namespace DigitalTwin.Importers.Pipeline;
 
 /// <summary>
-/// Writes one new version of a layer, atomically. Everything happens in one transaction: the version row, a fresh
-/// partition filled by binary COPY, its indexes (built after the load, as ogr2ogr does), the checks that need the
-/// whole layer (duplicate ids, subcontracts whose contract does not exist), and the switch that makes it current.
-/// Until <see cref="CommitAsync"/> nobody sees anything of it; a failure, a rejected import or a killed process
-/// leaves the previous version serving, untouched, and the previous version is kept for past dates.
+/// Writes one new version of a layer so that nobody sees it until it is complete and checked, and a failure at any
+/// point leaves the serving version untouched:
+/// <list type="number">
+/// <item>a fresh table <c>map_objects_vN</c> (N is the future layer_versions id) is created outside any partition, so
+/// no query can see it, and filled by binary COPY; the importing session holds an advisory lock on N meanwhile;</item>
+/// <item>its primary key and GiST index are built after the load, as ogr2ogr does, in parallel on separate
+/// connections; the primary key is also the duplicate-id check;</item>
+/// <item>one short transaction inserts the version row, attaches the table as a partition of map_objects and makes it
+/// current, closing the previous version's serving range at the same instant.</item>
+/// </list>
+/// A failed, rejected or cancelled import drops its table; a killed one leaves it, unattached and invisible, and the
+/// next import drops it (its advisory lock is free once the session is gone).
 /// </summary>
 internal sealed class LayerWriter : IAsyncDisposable
 {
-    private readonly NpgsqlConnection connection;
-    private readonly NpgsqlTransaction transaction;
-    private NpgsqlBinaryImporter? copy;
+    /// <summary>First key of the advisory lock an import holds on its staging table; the second is the version id.</summary>
+    private const int StagingLockKey = 0x74776e; // "twn"
 
-    private LayerWriter(NpgsqlConnection connection, NpgsqlTransaction transaction, string layer, int versionId, int version, int? previousVersionId)
+    private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlConnection connection;
+    private readonly string kindName;
+    private readonly SourceInfo source;
+    private NpgsqlBinaryImporter? copy;
+    private bool committed;
+
+    private LayerWriter(NpgsqlDataSource dataSource, NpgsqlConnection connection, string layer, string kindName, SourceInfo source, int versionId)
     {
+        this.dataSource = dataSource;
         this.connection = connection;
-        this.transaction = transaction;
+        this.kindName = kindName;
+        this.source = source;
         Layer = layer;
         VersionId = versionId;
-        Version = version;
-        PreviousVersionId = previousVersionId;
     }
 
     public string Layer { get; }
+
+    /// <summary>The id the new version will have in layer_versions.</summary>
     public int VersionId { get; }
-    public int Version { get; }
-    public int? PreviousVersionId { get; }
-    private string Partition => $"map_objects_v{VersionId}";
+
+    /// <summary>The version number (1, 2, ...) once committed.</summary>
+    public int Version { get; private set; }
+
+    // Identifiers are built from integers only; nothing from the file reaches the SQL text.
+    private string Table => $"map_objects_v{VersionId}";
 
     public sealed record SourceInfo(string File, string Format, string Crs, string Checksum, string LoadedBy);
 
-    /// <summary>Starts the new version: locks the layer against a concurrent import and opens the COPY.</summary>
+    /// <summary>Creates the staging table and opens the COPY.</summary>
     public static async Task<LayerWriter> BeginAsync(NpgsqlDataSource dataSource, string layer, LayerKind kind, SourceInfo source, CancellationToken cancellationToken)
     {
+        var kindName = ImportOptions.KindName(kind);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var kindName = ImportOptions.KindName(kind);
-            await Execute(connection, transaction, "INSERT INTO layers (name, kind) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", cancellationToken, layer, kindName);
-
-            string existingKind;
-            int? previous;
-            await using (var select = new NpgsqlCommand("SELECT kind, current_version FROM layers WHERE name = $1 FOR UPDATE", connection, transaction))
+            await using (var existing = new NpgsqlCommand("SELECT kind FROM layers WHERE name = $1", connection))
             {
-                select.Parameters.AddWithValue(layer);
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                await reader.ReadAsync(cancellationToken);
-                existingKind = reader.GetString(0);
-                previous = reader.IsDBNull(1) ? null : reader.GetInt32(1);
+                existing.Parameters.AddWithValue(layer);
+                if (await existing.ExecuteScalarAsync(cancellationToken) is string existingKind && existingKind != kindName)
+                {
+                    throw new ImportException($"The layer {layer} holds {existingKind} objects; it cannot be replaced with a {kindName} layer. Choose another layer name.");
+                }
             }
-            if (existingKind != kindName)
-            {
-                throw new ImportException($"The layer {layer} holds {existingKind} objects; it cannot be replaced with a {kindName} layer. Choose another layer name.");
-            }
+            await DropAbandonedAsync(connection, cancellationToken);
 
-            int versionId, version;
-            await using (var insert = new NpgsqlCommand(
-                """
-                INSERT INTO layer_versions (layer, version, source_file, source_format, source_crs, checksum, feature_count, loaded_by, served)
-                SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, 0, $6, tstzrange(now(), NULL)
-                FROM layer_versions WHERE layer = $1
-                RETURNING id, version
-                """, connection, transaction))
+            int versionId;
+            await using (var next = new NpgsqlCommand("SELECT nextval(pg_get_serial_sequence('layer_versions', 'id'))::int", connection))
             {
-                insert.Parameters.AddWithValue(layer);
-                insert.Parameters.AddWithValue(source.File);
-                insert.Parameters.AddWithValue(source.Format);
-                insert.Parameters.AddWithValue(source.Crs);
-                insert.Parameters.AddWithValue(source.Checksum);
-                insert.Parameters.AddWithValue(source.LoadedBy);
-                await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-                await reader.ReadAsync(cancellationToken);
-                versionId = reader.GetInt32(0);
-                version = reader.GetInt32(1);
+                versionId = (int)(await next.ExecuteScalarAsync(cancellationToken))!;
             }
-
-            var writer = new LayerWriter(connection, transaction, layer, versionId, version, previous);
-            // Identifiers below are built from integers only; nothing from the file reaches the SQL text.
-            await Execute(connection, transaction,
-                $"CREATE TABLE {writer.Partition} (LIKE map_objects INCLUDING DEFAULTS); " +
-                $"ALTER TABLE {writer.Partition} ADD CONSTRAINT {writer.Partition}_version CHECK (version_id = {versionId})",
+            var writer = new LayerWriter(dataSource, connection, layer, kindName, source, versionId);
+            await Execute(connection, $"SELECT pg_advisory_lock({StagingLockKey}, {versionId})", cancellationToken);
+            await Execute(connection,
+                $"CREATE TABLE {writer.Table} (LIKE map_objects INCLUDING DEFAULTS, CONSTRAINT {writer.Table}_version CHECK (version_id = {versionId}))",
                 cancellationToken);
             writer.copy = await connection.BeginBinaryImportAsync(
-                $"COPY {writer.Partition} (version_id, layer, source_id, feature_no, kind, type, name, address, owner, manager, contractor, " +
-                "commissioner, subcontractor, contract_ref, covers, task_types, valid, attributes, geom, geom_3857) FROM STDIN (FORMAT BINARY)",
+                $"COPY {writer.Table} (version_id, layer, source_id, feature_no, kind, type, name, address, owner, manager, contractor, " +
+                "commissioner, subcontractor, contract_ref, covers, task_types, valid, attributes, geom) FROM STDIN (FORMAT BINARY)",
                 cancellationToken);
-            writer.kindName = kindName;
             return writer;
         }
         catch
@@ -100,87 +92,90 @@ internal sealed class LayerWriter : IAsyncDisposable
         }
     }
 
-    private string kindName = "";
-    private bool completed;
+    /// <summary>Drops the staging tables of imports that died: no version row, and nobody holds their lock.</summary>
+    private static async Task DropAbandonedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var candidates = new List<int>();
+        await using (var find = new NpgsqlCommand(
+            """
+            SELECT substring(c.relname FROM 14)::int
+            FROM pg_class c
+            WHERE c.relkind = 'r' AND NOT c.relispartition AND c.relname ~ '^map_objects_v[0-9]+$'
+              AND NOT EXISTS (SELECT 1 FROM layer_versions v WHERE v.id = substring(c.relname FROM 14)::int)
+            """, connection))
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) candidates.Add(reader.GetInt32(0));
+        }
+        foreach (var id in candidates)
+        {
+            await using var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({StagingLockKey}, {id})", connection);
+            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true) continue; // still being loaded
+            await Execute(connection, $"DROP TABLE IF EXISTS map_objects_v{id}", cancellationToken);
+            await Execute(connection, $"SELECT pg_advisory_unlock({StagingLockKey}, {id})", cancellationToken);
+        }
+    }
 
-    public async Task WriteAsync(MappedObject o, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one row of the COPY. Synchronous on purpose: it runs on the import's own writer thread, and the
+    /// per-field async machinery costs more than the rare blocking flush of Npgsql's buffer.
+    /// </summary>
+    public void Write(MappedObject o)
     {
         var c = copy!;
-        await c.StartRowAsync(cancellationToken);
-        await c.WriteAsync(VersionId, NpgsqlDbType.Integer, cancellationToken);
-        await c.WriteAsync(Layer, NpgsqlDbType.Text, cancellationToken);
-        await c.WriteAsync(o.SourceId, NpgsqlDbType.Text, cancellationToken);
-        await c.WriteAsync(o.FeatureNo, NpgsqlDbType.Bigint, cancellationToken);
-        await c.WriteAsync(kindName, NpgsqlDbType.Text, cancellationToken);
-        await WriteText(c, o.Type, cancellationToken);
-        await WriteText(c, o.Name, cancellationToken);
-        await WriteText(c, o.Address, cancellationToken);
-        await WriteText(c, o.Owner, cancellationToken);
-        await WriteText(c, o.Manager, cancellationToken);
-        await WriteText(c, o.Contractor, cancellationToken);
-        await WriteText(c, o.Commissioner, cancellationToken);
-        await WriteText(c, o.Subcontractor, cancellationToken);
-        await WriteText(c, o.ContractRef, cancellationToken);
-        await WriteTextArray(c, o.Covers, cancellationToken);
-        await WriteTextArray(c, o.TaskTypes, cancellationToken);
+        c.StartRow();
+        c.Write(VersionId, NpgsqlDbType.Integer);
+        c.Write(Layer, NpgsqlDbType.Text);
+        c.Write(o.SourceId, NpgsqlDbType.Text);
+        c.Write(o.FeatureNo, NpgsqlDbType.Bigint);
+        c.Write(kindName, NpgsqlDbType.Text);
+        WriteText(c, o.Type);
+        WriteText(c, o.Name);
+        WriteText(c, o.Address);
+        WriteText(c, o.Owner);
+        WriteText(c, o.Manager);
+        WriteText(c, o.Contractor);
+        WriteText(c, o.Commissioner);
+        WriteText(c, o.Subcontractor);
+        WriteText(c, o.ContractRef);
+        WriteTextArray(c, o.Covers);
+        WriteTextArray(c, o.TaskTypes);
         // Validity dates are inclusive days: [from, to].
         var range = new NpgsqlRange<DateOnly>(
             o.ValidFrom ?? default, true, o.ValidFrom is null,
             o.ValidTo ?? default, o.ValidTo is not null, o.ValidTo is null);
-        await c.WriteAsync(range, NpgsqlDbType.DateRange, cancellationToken);
-        await c.WriteAsync(o.AttributesJson, NpgsqlDbType.Jsonb, cancellationToken);
-        if (o.Geometry is null) await c.WriteNullAsync(cancellationToken); else await c.WriteAsync(o.Geometry, NpgsqlDbType.Geometry, cancellationToken);
-        if (o.Geometry3857 is null) await c.WriteNullAsync(cancellationToken); else await c.WriteAsync(o.Geometry3857, NpgsqlDbType.Geometry, cancellationToken);
+        c.Write(range, NpgsqlDbType.DateRange);
+        c.Write(o.AttributesJson, NpgsqlDbType.Jsonb);
+        if (o.Geometry is null) c.WriteNull(); else c.Write(o.Geometry, NpgsqlDbType.Geometry);
     }
 
-    /// <summary>Ends the COPY, builds the indexes, and runs the checks that need the whole layer. Returns their problems.</summary>
-    public async Task<IReadOnlyList<ImportProblem>> FinishLoadAsync(LayerKind kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the COPY and runs the checks that need the whole layer: duplicate ids (through the primary key),
+    /// subcontracts whose contract is not loaded, contract objects not (yet) loaded. With <paramref name="buildIndexes"/>
+    /// the GiST index is built at the same time, on its own connection. Returns the problems found.
+    /// </summary>
+    public async Task<IReadOnlyList<ImportProblem>> FinishLoadAsync(LayerKind kind, bool buildIndexes, CancellationToken cancellationToken)
     {
         await copy!.CompleteAsync(cancellationToken);
         await copy.DisposeAsync();
         copy = null;
 
-        var problems = new List<ImportProblem>();
-        await Execute(connection, transaction, "SET LOCAL maintenance_work_mem = '256MB'", cancellationToken);
-        // The primary key finds duplicate ids for free; only when it refuses do we look for them, to report feature numbers.
-        await Execute(connection, transaction, "SAVEPOINT primary_key", cancellationToken);
-        try
-        {
-            await Execute(connection, transaction, $"ALTER TABLE {Partition} ADD PRIMARY KEY (version_id, source_id)", cancellationToken);
-            await Execute(connection, transaction, "RELEASE SAVEPOINT primary_key", cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT primary_key", cancellationToken);
-            await using var duplicates = new NpgsqlCommand(
-                $"""
-                SELECT d.source_id, d.feature_no, first_value(d.feature_no) OVER (PARTITION BY d.source_id ORDER BY d.feature_no)
-                FROM {Partition} d
-                JOIN (SELECT source_id FROM {Partition} GROUP BY source_id HAVING count(*) > 1) dup USING (source_id)
-                ORDER BY d.feature_no
-                LIMIT 10000
-                """, connection, transaction);
-            await using var reader = await duplicates.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var first = reader.GetInt64(2);
-                var number = reader.GetInt64(1);
-                if (number != first)
-                {
-                    problems.Add(new ImportProblem(number, reader.GetString(0), Severity.Error, $"duplicate id: feature {first} has the same id"));
-                }
-            }
-        }
+        var primaryKey = AddPrimaryKeyAsync(cancellationToken);
+        var index = buildIndexes
+            ? OnOwnConnectionAsync($"CREATE INDEX {Table}_geom ON {Table} USING gist (geom)", cancellationToken)
+            : Task.CompletedTask;
+        var problems = new List<ImportProblem>(await primaryKey);
+        await index;
 
         if (kind == LayerKind.Subcontract)
         {
             await using var orphans = new NpgsqlCommand(
                 $"""
                 SELECT s.feature_no, s.source_id, s.contract_ref
-                FROM {Partition} s
+                FROM {Table} s
                 WHERE NOT EXISTS (SELECT 1 FROM current_map_objects c WHERE c.kind = 'contract' AND c.id = s.contract_ref)
                 ORDER BY s.feature_no
-                """, connection, transaction);
+                """, connection);
             await using var reader = await orphans.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -194,11 +189,11 @@ internal sealed class LayerWriter : IAsyncDisposable
             await using var missing = new NpgsqlCommand(
                 $"""
                 SELECT c.feature_no, c.source_id, ref
-                FROM {Partition} c, unnest(c.covers) AS ref
+                FROM {Table} c, unnest(c.covers) AS ref
                 WHERE NOT EXISTS (SELECT 1 FROM current_map_objects o WHERE o.id = ref)
                 ORDER BY c.feature_no
                 LIMIT 1000
-                """, connection, transaction);
+                """, connection);
             await using var reader = await missing.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -209,78 +204,143 @@ internal sealed class LayerWriter : IAsyncDisposable
         return problems;
     }
 
-    /// <summary>Indexes the partition, attaches it, and makes it the serving version, then commits.</summary>
+    /// <summary>The primary key finds duplicate ids for free; only when it refuses do we look for them, to name the features.</summary>
+    private async Task<List<ImportProblem>> AddPrimaryKeyAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<ImportProblem>();
+        try
+        {
+            await Execute(connection, "SET maintenance_work_mem = '256MB'", cancellationToken);
+            await Execute(connection, $"ALTER TABLE {Table} ADD PRIMARY KEY (version_id, source_id)", cancellationToken);
+            return problems;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+        }
+        await using var duplicates = new NpgsqlCommand(
+            $"""
+            SELECT d.source_id, d.feature_no, first_value(d.feature_no) OVER (PARTITION BY d.source_id ORDER BY d.feature_no)
+            FROM {Table} d
+            JOIN (SELECT source_id FROM {Table} GROUP BY source_id HAVING count(*) > 1) dup USING (source_id)
+            ORDER BY d.feature_no
+            LIMIT 10000
+            """, connection);
+        await using var reader = await duplicates.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var first = reader.GetInt64(2);
+            var number = reader.GetInt64(1);
+            if (number != first)
+            {
+                problems.Add(new ImportProblem(number, reader.GetString(0), Severity.Error, $"duplicate id: feature {first} has the same id"));
+            }
+        }
+        return problems;
+    }
+
+    private async Task OnOwnConnectionAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var own = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Execute(own, "SET maintenance_work_mem = '256MB'", cancellationToken);
+        await Execute(own, sql, cancellationToken);
+    }
+
+    /// <summary>Makes the new version the serving one, in one short transaction.</summary>
     public async Task CommitAsync(long featureCount, int skipped, int repaired, CancellationToken cancellationToken)
     {
-        await Execute(connection, transaction,
-            $"""
-            CREATE INDEX {Partition}_geom ON {Partition} USING gist (geom);
-            CREATE INDEX {Partition}_geom_3857 ON {Partition} USING gist (geom_3857);
-            ANALYZE {Partition};
-            ALTER TABLE map_objects ATTACH PARTITION {Partition} FOR VALUES IN ({VersionId});
-            """, cancellationToken);
+        await Execute(connection, $"ANALYZE {Table}", cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Execute(connection, "INSERT INTO layers (name, kind) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", cancellationToken, Layer, kindName);
+        string existingKind;
+        int? previous;
+        await using (var select = new NpgsqlCommand("SELECT kind, current_version FROM layers WHERE name = $1 FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.AddWithValue(Layer);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            existingKind = reader.GetString(0);
+            previous = reader.IsDBNull(1) ? null : reader.GetInt32(1);
+        }
+        if (existingKind != kindName)
+        {
+            throw new ImportException($"The layer {Layer} holds {existingKind} objects; it cannot be replaced with a {kindName} layer. Choose another layer name.");
+        }
+
         // The old version stops serving at the very instant the new one starts: no gap, no overlap.
         DateTime switchedAt;
         await using (var now = new NpgsqlCommand("SELECT clock_timestamp()", connection, transaction))
         {
             switchedAt = (DateTime)(await now.ExecuteScalarAsync(cancellationToken))!;
         }
-        if (PreviousVersionId is { } previous)
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO layer_versions (id, layer, version, source_file, source_format, source_crs, checksum,
+                                        feature_count, skipped_count, repaired_count, loaded_by, served)
+            OVERRIDING SYSTEM VALUE
+            SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, tstzrange($11, NULL)
+            FROM layer_versions WHERE layer = $2
+            RETURNING version
+            """, connection, transaction))
         {
-            await Execute(connection, transaction,
-                "UPDATE layer_versions SET served = tstzrange(lower(served), $2) WHERE id = $1", cancellationToken, previous, switchedAt);
+            foreach (var value in new object[] { VersionId, Layer, source.File, source.Format, source.Crs, source.Checksum, (int)featureCount, skipped, repaired, source.LoadedBy, switchedAt })
+            {
+                insert.Parameters.AddWithValue(value);
+            }
+            Version = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
-        await Execute(connection, transaction,
-            "UPDATE layer_versions SET served = tstzrange($5, NULL), feature_count = $2, skipped_count = $3, repaired_count = $4 WHERE id = $1",
-            cancellationToken, VersionId, (int)featureCount, skipped, repaired, switchedAt);
-        await Execute(connection, transaction, "UPDATE layers SET current_version = $1 WHERE name = $2", cancellationToken, VersionId, Layer);
+        if (previous is { } previousId)
+        {
+            await Execute(connection, "UPDATE layer_versions SET served = tstzrange(lower(served), $2) WHERE id = $1", cancellationToken, previousId, switchedAt);
+        }
+        await Execute(connection, $"ALTER TABLE map_objects ATTACH PARTITION {Table} FOR VALUES IN ({VersionId})", cancellationToken);
+        await Execute(connection, "UPDATE layers SET current_version = $1 WHERE name = $2", cancellationToken, VersionId, Layer);
         await transaction.CommitAsync(cancellationToken);
-        completed = true;
+        committed = true;
     }
 
-    public async Task RollbackAsync()
+    /// <summary>Drops the staging table of an import that will not commit (rejected, dry run, failed).</summary>
+    public async Task AbandonAsync()
     {
         if (copy is not null)
         {
-            try { await copy.DisposeAsync(); } catch (NpgsqlException) { /* the COPY is cancelled; the rollback below is what matters */ }
+            try { await copy.DisposeAsync(); } catch (NpgsqlException) { /* the COPY is cancelled; the drop below is what matters */ }
             copy = null;
         }
-        if (!completed)
-        {
-            completed = true;
-            await transaction.RollbackAsync();
-        }
+        if (committed) return;
+        await Execute(connection, $"DROP TABLE IF EXISTS {Table}", CancellationToken.None);
+        await Execute(connection, $"SELECT pg_advisory_unlock({StagingLockKey}, {VersionId})", CancellationToken.None);
+        committed = true; // nothing left to undo
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await RollbackAsync();
+            await AbandonAsync();
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            // The connection is broken; closing it rolls back on the server.
+            // The connection is broken; the next import drops the table once this session's lock is gone.
         }
-        await transaction.DisposeAsync();
         await connection.DisposeAsync();
     }
 
-    private static async Task WriteText(NpgsqlBinaryImporter c, string? value, CancellationToken cancellationToken)
+    private static void WriteText(NpgsqlBinaryImporter c, string? value)
     {
-        if (value is null) await c.WriteNullAsync(cancellationToken);
-        else await c.WriteAsync(value.Replace("\0", "", StringComparison.Ordinal), NpgsqlDbType.Text, cancellationToken);
+        if (value is null) c.WriteNull();
+        else c.Write(value.Replace("\0", "", StringComparison.Ordinal), NpgsqlDbType.Text);
     }
 
-    private static async Task WriteTextArray(NpgsqlBinaryImporter c, string[]? value, CancellationToken cancellationToken)
+    private static void WriteTextArray(NpgsqlBinaryImporter c, string[]? value)
     {
-        if (value is null) await c.WriteNullAsync(cancellationToken);
-        else await c.WriteAsync(value, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        if (value is null) c.WriteNull();
+        else c.Write(value, NpgsqlDbType.Array | NpgsqlDbType.Text);
     }
 
-    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        // Commands join the connection's open transaction, if any (Npgsql enlists them automatically).
+        await using var command = new NpgsqlCommand(sql, connection);
         foreach (var p in parameters) command.Parameters.AddWithValue(p ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

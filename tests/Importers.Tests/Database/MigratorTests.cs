@@ -14,6 +14,7 @@ public sealed class MigratorTests
         var first = await Migrator.MigrateAsync(database.DataSource);
         first.ShouldBe(Migrator.All.Select(m => m.Name).ToList());
         first[0].ShouldBe("0001_foundation.sql");
+        (await database.ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'map_objects' AND column_name = 'geom_3857'")).ShouldBe(0);
 
         (await Migrator.MigrateAsync(database.DataSource)).ShouldBeEmpty();
         (await database.ScalarAsync<long>("SELECT count(*) FROM schema_migrations")).ShouldBe(Migrator.All.Count);

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Npgsql;
+using Spectre.Console;
+
+namespace DigitalTwin.Importers.Cli;
+
+/// <summary><c>drop-layer NAME</c>: removes a layer with every version it kept, in one transaction.</summary>
+internal static class DropLayerCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("NAME") { Description = "The layer to remove." };
+        var command = new Command("drop-layer", "Remove a layer and all its versions (past dates can no longer be answered from it).") { name };
+        command.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
+        {
+            await using var dataSource = await CliDatabase.OpenAsync(ct);
+            var versions = await DropAsync(dataSource, parse.GetValue(name)!, ct);
+            if (versions < 0) throw new CliException($"There is no layer {parse.GetValue(name)}. ./twin layers lists them.");
+            AnsiConsole.MarkupLineInterpolated($"Dropped {parse.GetValue(name)} and its {versions} version(s).");
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Drops the layer; returns how many versions it had, or -1 when there is no such layer.</summary>
+    public static async Task<int> DropAsync(NpgsqlDataSource dataSource, string layer, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockLayer = new NpgsqlCommand("SELECT 1 FROM layers WHERE name = $1 FOR UPDATE", connection, transaction))
+        {
+            lockLayer.Parameters.AddWithValue(layer);
+            if (await lockLayer.ExecuteScalarAsync(cancellationToken) is null) return -1;
+        }
+        var ids = new List<int>();
+        await using (var select = new NpgsqlCommand("SELECT id FROM layer_versions WHERE layer = $1", connection, transaction))
+        {
+            select.Parameters.AddWithValue(layer);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetInt32(0));
+        }
+        await using (var clear = new NpgsqlCommand("UPDATE layers SET current_version = NULL WHERE name = $1", connection, transaction))
+        {
+            clear.Parameters.AddWithValue(layer);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var id in ids)
+        {
+            // Partition tables are named from integer ids only.
+            await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS map_objects_v{id}", connection, transaction);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var delete = new NpgsqlCommand("DELETE FROM layers WHERE name = $1", connection, transaction))
+        {
+            delete.Parameters.AddWithValue(layer);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
+    }
+}
