@@ -90,6 +90,23 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task The_report_file_gets_every_problem_while_the_summary_keeps_the_first()
+    {
+        var features = Enumerable.Range(1, 120).Select(i => ImportFixture.Square(18.0 + i * 0.001, 59.3, 0.0004, $"\"id\":\"X{i}\",\"owner\":\"nobody-{i}\""));
+        var file = fixture.WriteGeoJson("many-errors.geojson", features);
+        var reportFile = fixture.Path_("report.txt");
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-r", LayerKind.Parcel) { ReportFile = reportFile });
+
+        result.Committed.ShouldBeFalse();
+        result.Report.Errors.ShouldBe(120);
+        result.Report.FirstProblems.Count.ShouldBe(50);
+        result.Report.ReasonCounts["unknown organisation"].ShouldBe(120);
+        var lines = await File.ReadAllLinesAsync(reportFile);
+        lines.Length.ShouldBe(120);
+        lines[119].ShouldStartWith("feature 120 (id X120): error: unknown organisation: 'nobody-120'");
+    }
+
+    [Fact]
     public async Task Skip_invalid_loads_the_good_features_and_counts_the_skipped()
     {
         var features = Parcels(3).Append(ImportFixture.Square(18.2, 59.3, 0.0004, "\"id\":\"P9\",\"owner\":\"no-such-office\""));
