@@ -119,10 +119,13 @@ internal sealed partial class CatalogImporter(NpgsqlDataSource dataSource)
             {
                 number++;
                 if (item.ValueKind != JsonValueKind.Object) throw new ImportException($"{file}: item {number} is not an object.");
-                yield return (number, item.EnumerateObject().ToDictionary(
-                    p => p.Name.ToLowerInvariant(),
-                    p => p.Value.ValueKind == JsonValueKind.Null ? null : Blank(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText()),
-                    StringComparer.Ordinal));
+                var row = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var p in item.EnumerateObject())
+                {
+                    row[p.Name.Trim().ToLowerInvariant()] = p.Value.ValueKind == JsonValueKind.Null
+                        ? null : Blank(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText());
+                }
+                yield return (number, row);
             }
             yield break;
         }
@@ -140,8 +143,14 @@ internal sealed partial class CatalogImporter(NpgsqlDataSource dataSource)
         {
             foreach (var feature in source.ReadFeatures(cancellationToken))
             {
-                yield return (feature.Number, feature.Attributes.ToDictionary(
-                    a => a.Key.Trim().ToLowerInvariant(), a => Blank(FieldSource.AttributeText(a.Value)), StringComparer.Ordinal));
+                var row = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var (key, value) in feature.Attributes)
+                {
+                    var column = key.Trim().ToLowerInvariant();
+                    if (row.ContainsKey(column)) throw new ImportException($"{file}: the column '{column}' appears twice in the header.");
+                    row[column] = Blank(FieldSource.AttributeText(value));
+                }
+                yield return (feature.Number, row);
             }
         }
     }

@@ -10,7 +10,7 @@ namespace DigitalTwin.Importers.Cli;
 /// <c>bench-import [FILE] [--count N]</c>: loads the same GeoJSON with our importer and with GDAL's ogr2ogr into the
 /// same PostGIS, one after the other in the same run, and prints both wall times, peak memory and the ratio.
 /// Both reproject to EPSG:3035 and build a GiST index; ours also validates every geometry, keeps the source
-/// attributes as jsonb and checks ids for duplicates.
+/// attributes and checks ids for duplicates.
 /// </summary>
 internal static class BenchImportCommand
 {

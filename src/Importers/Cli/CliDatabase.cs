@@ -44,7 +44,18 @@ internal static class CliDatabase
             AnsiConsole.MarkupLine("[yellow]Cancelled: nothing was changed.[/]");
             return 130;
         }
-        catch (Exception e) when (e is CliException or Pipeline.ImportException or Mapping.MappingException or Sources.SourceFormatException)
+        catch (Exception e) when (e is CliException or Pipeline.ImportException or Mapping.MappingException or Sources.SourceFormatException
+                                      or Data.Database.MigrationException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
+        }
+        catch (NpgsqlException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]database error:[/] {(e is PostgresException p ? $"{p.MessageText} ({p.SqlState})" : e.Message)}. Nothing was changed.");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 2;

@@ -27,6 +27,11 @@ internal static class DropLayerCommand
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Dropping a partition locks map_objects for a moment; do not queue every map read behind a long query.
+        await using (var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '5s'", connection, transaction))
+        {
+            await timeout.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using (var lockLayer = new NpgsqlCommand("SELECT 1 FROM layers WHERE name = $1 FOR UPDATE", connection, transaction))
         {
             lockLayer.Parameters.AddWithValue(layer);

@@ -44,6 +44,10 @@ internal static class ImportCommand
             }
 
             var layerName = parse.GetValue(layer) ?? throw new CliException("--layer NAME is required for a layer import.");
+            if (!System.Text.RegularExpressions.Regex.IsMatch(layerName, "^[a-z0-9][a-z0-9_-]*$"))
+            {
+                throw new CliException($"--layer {layerName}: a layer name is lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
+            }
             var options = new ImportOptions(path, layerName, Enum.Parse<LayerKind>(kindText, ignoreCase: true))
             {
                 Crs = parse.GetValue(crs),
@@ -108,7 +112,7 @@ internal static class ImportCommand
         table.AddRow("layer", Markup.Escape($"{options.Layer} ({ImportOptions.KindName(options.Kind)})"));
         table.AddRow("format, CRS", Markup.Escape($"{result.SourceFormat}, {result.SourceCrs} → EPSG:{LayerImporter.StorageSrid}"));
         table.AddRow("features read", report.FeaturesRead.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow(options.DryRun ? "would load" : "loaded", (result.Committed || options.DryRun ? report.Loaded : 0).ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow(options.DryRun ? "would load" : "loaded", (result.Accepted ? report.Loaded : 0).ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("errors", report.Errors.ToString(CultureInfo.InvariantCulture));
         table.AddRow("repaired", report.Repaired.ToString(CultureInfo.InvariantCulture));
         table.AddRow("warnings", report.Warnings.ToString(CultureInfo.InvariantCulture));
@@ -123,7 +127,7 @@ internal static class ImportCommand
             AnsiConsole.MarkupLineInterpolated($"[green]Loaded[/] {options.Layer} version {result.Version}: {report.Loaded:N0} objects now serve.");
             return 0;
         }
-        if (options.DryRun && (report.Errors == 0 || options.SkipInvalid))
+        if (options.DryRun && result.Accepted)
         {
             AnsiConsole.MarkupLine("[green]Dry run:[/] the file would load; nothing was written.");
             return 0;

@@ -70,7 +70,7 @@ internal static class SampleCommand
             }
             AnsiConsole.MarkupLineInterpolated($"{file}: {report.Loaded} {(kind == CatalogKind.Organisation ? "organisations" : "task types")}");
         }
-        foreach (var layer in manifest.Layers)
+        foreach (var layer in manifest.Layers ?? [])
         {
             if (!Enum.TryParse<LayerKind>(layer.Kind, ignoreCase: true, out var kind))
                 throw new CliException($"{path}: layer {layer.Layer} has an unknown kind '{layer.Kind}'.");

@@ -213,12 +213,14 @@ internal sealed class FeatureMapper(
     {
         var text = Read(field, feature);
         if (text is null) return null;
-        string[] formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.fffK", "d.M.yyyy", "yyyyMMdd"];
-        if (!DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+        // The date as written: "2024-03-01T00:00:00+02:00" is the 1st of March, not the 29th of February in UTC.
+        string[] formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss", "d.M.yyyy", "yyyyMMdd"];
+        if (!DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stamp))
         {
             error($"bad date: '{text}' in {Camel(field)} is not a date (use yyyy-mm-dd)");
             return null;
         }
+        var parsed = stamp.DateTime;
         if (parsed.Year is < 1900 or > 2200)
         {
             error($"dates make no sense: {Camel(field)} {parsed:yyyy-MM-dd} is outside 1900–2200");
@@ -246,7 +248,7 @@ internal sealed class FeatureMapper(
             writer.WriteStartObject();
             foreach (var (key, value) in attributes)
             {
-                writer.WritePropertyName(key);
+                writer.WritePropertyName(key.Replace("\0", "", StringComparison.Ordinal));
                 switch (value)
                 {
                     case null: writer.WriteNullValue(); break;
@@ -256,7 +258,7 @@ internal sealed class FeatureMapper(
                     case double d when double.IsFinite(d): writer.WriteNumberValue(d); break;
                     case decimal m: writer.WriteNumberValue(m); break;
                     case bool b: writer.WriteBooleanValue(b); break;
-                    default: writer.WriteStringValue(FieldSource.AttributeText(value)); break;
+                    default: writer.WriteStringValue(FieldSource.AttributeText(value)?.Replace("\0", "", StringComparison.Ordinal)); break;
                 }
             }
             writer.WriteEndObject();

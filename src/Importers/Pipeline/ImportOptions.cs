@@ -28,6 +28,9 @@ internal sealed record ImportResult(bool Committed, int? Version, ImportReport R
 {
     /// <summary>Where the time went: load (read, map, COPY), checks (keys, references), index and switch.</summary>
     public IReadOnlyList<(string Phase, TimeSpan Time)> Phases { get; init; } = [];
+
+    /// <summary>Whether the file passed every check (true for a committed import, and for a dry run that would commit).</summary>
+    public bool Accepted { get; init; }
 }
 
 /// <summary>An import that cannot go on at all (no file, bad CRS, kind mismatch); nothing was changed.</summary>

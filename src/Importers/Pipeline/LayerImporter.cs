@@ -125,11 +125,11 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         if (!accepted || options.DryRun || report.Loaded == 0)
         {
             await writer.AbandonAsync();
-            return new ImportResult(false, null, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases };
+            return new ImportResult(false, null, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases, Accepted = accepted && report.Loaded > 0 };
         }
         await writer.CommitAsync(report.Loaded, report.Skipped, report.Repaired, cancellationToken);
         phases.Add(("index+switch", phase.Elapsed));
-        return new ImportResult(true, writer.Version, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases };
+        return new ImportResult(true, writer.Version, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases, Accepted = true };
     }
 
     /// <summary>The queue's items; a failure of the reading side comes out as itself, not wrapped.</summary>

@@ -111,7 +111,16 @@ internal sealed class LayerWriter : IAsyncDisposable
         {
             await using var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({StagingLockKey}, {id})", connection);
             if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true) continue; // still being loaded
-            await Execute(connection, $"DROP TABLE IF EXISTS map_objects_v{id}", cancellationToken);
+            // Holding the lock means its import has ended; it may have committed since the list was made, so look again.
+            await Execute(connection,
+                $"""
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM pg_class WHERE relname = 'map_objects_v{id}' AND relkind = 'r' AND NOT relispartition)
+                       AND NOT EXISTS (SELECT 1 FROM layer_versions WHERE id = {id}) THEN
+                        DROP TABLE map_objects_v{id};
+                    END IF;
+                END $$
+                """, cancellationToken);
             await Execute(connection, $"SELECT pg_advisory_unlock({StagingLockKey}, {id})", cancellationToken);
         }
     }
@@ -126,7 +135,7 @@ internal sealed class LayerWriter : IAsyncDisposable
         c.StartRow();
         c.Write(VersionId, NpgsqlDbType.Integer);
         c.Write(Layer, NpgsqlDbType.Text);
-        c.Write(o.SourceId, NpgsqlDbType.Text);
+        WriteText(c, o.SourceId);
         c.Write(o.FeatureNo, NpgsqlDbType.Bigint);
         c.Write(kindName, NpgsqlDbType.Text);
         WriteText(c, o.Type);
@@ -145,7 +154,7 @@ internal sealed class LayerWriter : IAsyncDisposable
             o.ValidFrom ?? default, true, o.ValidFrom is null,
             o.ValidTo ?? default, o.ValidTo is not null, o.ValidTo is null);
         c.Write(range, NpgsqlDbType.DateRange);
-        c.Write(o.AttributesJson, NpgsqlDbType.Jsonb);
+        c.Write(o.AttributesJson, NpgsqlDbType.Json);
         if (o.Geometry is null) c.WriteNull(); else c.Write(o.Geometry, NpgsqlDbType.Geometry);
     }
 

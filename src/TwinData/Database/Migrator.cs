@@ -58,7 +58,7 @@ public static class Migrator
                 {
                     if (checksum != migration.Checksum)
                     {
-                        throw new InvalidOperationException(
+                        throw new MigrationException(
                             $"Migration {migration.Name} was applied with different content (checksum {checksum[..12]}…, " +
                             $"the file now has {migration.Checksum[..12]}…). Add a new migration instead of editing an applied one.");
                     }
@@ -113,3 +113,6 @@ public static class Migrator
         return reader.ReadToEnd();
     }
 }
+
+/// <summary>The database's migration history does not match this build (an applied migration was edited).</summary>
+public sealed class MigrationException(string message) : Exception(message);

@@ -36,7 +36,7 @@ public sealed class MigratorTests
         await using var database = await PostgisServer.CreateDatabaseAsync("edited", migrated: false);
         await Migrator.MigrateAsync(database.DataSource);
         await database.ScalarAsync<int>("UPDATE schema_migrations SET checksum = 'deadbeefdeadbeefdeadbeef' WHERE name = '0001_foundation.sql'");
-        var error = await Should.ThrowAsync<InvalidOperationException>(() => Migrator.MigrateAsync(database.DataSource));
+        var error = await Should.ThrowAsync<MigrationException>(() => Migrator.MigrateAsync(database.DataSource));
         error.Message.ShouldContain("0001_foundation.sql was applied with different content");
     }
 

@@ -213,6 +213,20 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task Dates_are_taken_as_written_whatever_their_offset()
+    {
+        var contracts = fixture.WriteGeoJson("contracts-offset.geojson",
+        [
+            ImportFixture.Square(18.1, 59.3, 0.01, "\"id\":\"K2\",\"contractor\":\"broservice\",\"commissioner\":\"trafikkontoret\",\"valid_from\":\"2024-03-01T00:00:00+02:00\",\"valid_to\":\"2025-02-28T23:59:59.1234567+01:00\""),
+        ]);
+        var result = await fixture.ImportAsync(new ImportOptions(contracts, "contracts-o", LayerKind.Contract));
+        result.Committed.ShouldBeTrue(string.Join("\n", result.Report.FirstProblems));
+        (await fixture.Database.ScalarAsync<string>("SELECT valid::text FROM contracts WHERE id = 'contracts-o:K2'")).ShouldBe("[2024-03-01,2025-03-01)");
+        // No task types listed: the contract covers every task type.
+        (await fixture.Database.ScalarAsync<bool>("SELECT task_types IS NULL FROM contracts WHERE id = 'contracts-o:K2'")).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_layer_cannot_change_its_kind()
     {
         var file = fixture.WriteGeoJson("kind.geojson", Parcels(1));
