@@ -2,7 +2,8 @@
 --
 -- Storage CRS: EPSG:3035 (ETRS89 / LAEA Europe). One metric CRS for every city we serve, so that a tolerance of
 -- 10 m and an area in m² mean the same in Stockholm and Helsinki; equal-area, so coverage gaps are measured truly.
--- A copy in EPSG:3857 feeds the vector tiles without a per-tile transform; GeoJSON goes out as WGS84.
+-- Vector tiles transform the few hundred objects of a tile to EPSG:3857 and are cached; a stored 3857 copy would
+-- double what every import reprojects, writes and indexes. GeoJSON goes out as WGS84.
 
 CREATE EXTENSION IF NOT EXISTS postgis;
 
@@ -79,14 +80,13 @@ CREATE TABLE map_objects (
     -- NULL means every task type.
     task_types    text[],
     valid         daterange NOT NULL DEFAULT '(,)',
-    attributes    jsonb NOT NULL DEFAULT '{}',
+    -- The source attributes as the file had them, in its field order (json, not jsonb: read, not searched).
+    attributes    json NOT NULL DEFAULT '{}',
     geom          geometry(Geometry, 3035),
-    geom_3857     geometry(Geometry, 3857),
     PRIMARY KEY (version_id, source_id)
 ) PARTITION BY LIST (version_id);
 
 CREATE INDEX map_objects_geom_idx ON map_objects USING gist (geom);
-CREATE INDEX map_objects_geom_3857_idx ON map_objects USING gist (geom_3857);
 
 -- What serves now: the current version of every layer.
 CREATE VIEW current_map_objects AS
