@@ -243,7 +243,8 @@ internal sealed class FeatureMapper(
     private static string AttributesJson(IReadOnlyDictionary<string, object?> attributes)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Text stays as written (å, not \u00E5): json keeps it verbatim, and it is stored, not put into HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             foreach (var (key, value) in attributes)

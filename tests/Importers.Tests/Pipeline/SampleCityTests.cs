@@ -47,6 +47,9 @@ public sealed class SampleCityTests(DatabaseFixture fixture) : IClassFixture<Dat
         var names = await fixture.Database.ScalarAsync<string>("SELECT string_agg(name, '|' ORDER BY name) FROM current_map_objects WHERE layer = 'sthlm-buildings'");
         names.ShouldContain("Tullvaktens gård");
         names.ShouldContain("Skanstullshöjden");
+        // The source attributes keep the letters as written, not as \u escapes.
+        (await fixture.Database.ScalarAsync<string>("SELECT attributes::text FROM current_map_objects WHERE id = 'sthlm-buildings:B3101'"))
+            .ShouldContain("\"NAMN\":\"Tullvaktens gård\"");
     }
 
     [Theory]
