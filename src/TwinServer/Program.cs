@@ -3,12 +3,14 @@ using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
 using DigitalTwin.Server.Health;
 using DigitalTwin.Server.Home;
+using DigitalTwin.Server.Responsibility;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddTwinDatabase();
 builder.Services.AddTwinHealth();
 builder.Services.AddTwinCatalog();
+builder.AddTwinResponsibility();
 builder.Services.AddTwinGraphQL();
 
 var app = builder.Build();

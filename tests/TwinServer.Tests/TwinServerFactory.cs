@@ -8,13 +8,20 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace DigitalTwin.Server.Tests;
 
 /// <summary>The real server on its own fresh PostGIS database, one per test class.</summary>
-public sealed class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private TestDatabase? database;
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("Not initialised.");
 
-    public async Task InitializeAsync() => database = await PostgisServer.CreateDatabaseAsync("server");
+    public async Task InitializeAsync()
+    {
+        database = await PostgisServer.CreateDatabaseAsync("server");
+        await SeedAsync();
+    }
+
+    /// <summary>Data a fixture puts in its database before the first test.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

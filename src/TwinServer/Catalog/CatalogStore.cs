@@ -50,6 +50,19 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
         return organisations;
     }
 
+    /// <summary>One organisation by key, or null.</summary>
+    public async Task<Organisation?> OrganisationAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT key, kind, name_fi, name_sv, name_en, webhook_url, open311_endpoint, email FROM organisations WHERE key = $1");
+        command.Parameters.AddWithValue(key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new Organisation(reader.GetString(0), reader.GetString(1),
+            new LocalizedName(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
+            NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7));
+    }
+
     public async Task<IReadOnlyList<TaskType>> TaskTypesAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(SqlResources.Get("Catalog/task_types.sql"));

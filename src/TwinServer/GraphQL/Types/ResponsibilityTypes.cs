@@ -1,0 +1,123 @@
+using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Responsibility;
+using GraphQL;
+using GraphQL.Types;
+
+namespace DigitalTwin.Server.GraphQL.Types;
+
+public sealed class PointInputType : InputObjectGraphType
+{
+    public PointInputType()
+    {
+        Name = "PointInput";
+        Description = "A point: x is longitude or easting, y latitude or northing, in the given CRS.";
+        Field<NonNullGraphType<FloatGraphType>>("x").Description("Longitude (EPSG:4326) or easting.");
+        Field<NonNullGraphType<FloatGraphType>>("y").Description("Latitude (EPSG:4326) or northing.");
+        Field<StringGraphType>("crs").Description("The CRS of x and y: EPSG:4326 (default), EPSG:3879, EPSG:3011, ...").DefaultValue("EPSG:4326");
+    }
+}
+
+public sealed class MapObjectType : ObjectGraphType<StackObject>
+{
+    public MapObjectType()
+    {
+        Name = "MapObject";
+        Description = "An object of a layer: a parcel, building, asset (bridge, street, park, ...) or area.";
+        Field(o => o.Id, type: typeof(NonNullGraphType<IdGraphType>)).Description("Stable id: layer:source id.");
+        Field(o => o.Layer).Description("The layer it belongs to.");
+        Field(o => o.Kind).Description("parcel, building, asset or area.");
+        Field(o => o.Type, nullable: true).Description("Infrastructure type, e.g. bridge, street, park.");
+        Field(o => o.Name, nullable: true).Description("Its name.");
+        Field(o => o.Address, nullable: true).Description("Its address.");
+        Field<OrganisationType>("owner").Description("Its owner, where the source says.").ResolveAsync(async c => await Organisation(c, c.Source.Owner));
+        Field<OrganisationType>("manager").Description("Its manager, where the source says.").ResolveAsync(async c => await Organisation(c, c.Source.Manager));
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("taskTypes").Description("Areas: the task types the area covers (null: all).").Resolve(c => c.Source.TaskTypes);
+        Field(o => o.Distance).Description("Distance from the asked point, in metres (0 when the point is on it).");
+        Field(o => o.Area).Description("Its area in m² (0 for points and lines).");
+        Field<GeoJsonGraphType>("geometry").Description("Its geometry as GeoJSON in WGS84.").Resolve(c => c.Source.GeoJson);
+    }
+
+    internal static async Task<Organisation?> Organisation(IResolveFieldContext context, string? key) =>
+        key is null ? null : await context.RequestServices!.GetRequiredService<CatalogStore>().OrganisationAsync(key, context.CancellationToken);
+}
+
+public sealed class ContractType : ObjectGraphType<ContractMatch>
+{
+    public ContractType()
+    {
+        Name = "Contract";
+        Description = "A maintenance contract: a contractor commissioned for task types over an area or a list of objects.";
+        Field(c => c.Id, type: typeof(NonNullGraphType<IdGraphType>)).Description("Stable id: layer:source id.");
+        Field(c => c.SourceId).Description("The contract's own id, e.g. TK-BRO-2025.");
+        Field(c => c.Name, nullable: true).Description("Its name.");
+        Field<OrganisationType>("contractor").Description("Who does the work.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Contractor));
+        Field<OrganisationType>("commissioner").Description("Who procured it.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Commissioner));
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("taskTypes").Description("The task types it covers (null: all).").Resolve(c => c.Source.TaskTypes);
+        Field<DateOnlyGraphType>("validFrom").Description("First valid day (null: open).").Resolve(c => c.Source.ValidFrom);
+        Field<DateOnlyGraphType>("validTo").Description("Last valid day, inclusive (null: open).").Resolve(c => c.Source.ValidTo);
+        Field(c => c.ListsTarget).Description("It names the target object in its object list.");
+        Field(c => c.CoversPoint).Description("Its area covers the point.");
+    }
+}
+
+public sealed class SubcontractType : ObjectGraphType<SubcontractMatch>
+{
+    public SubcontractType()
+    {
+        Name = "Subcontract";
+        Description = "A subcontract under a contract: a subcontractor for some of its task types, possibly in a sub-area.";
+        Field(s => s.Id, type: typeof(NonNullGraphType<IdGraphType>)).Description("Stable id: layer:source id.");
+        Field(s => s.SourceId).Description("Its own id.");
+        Field(s => s.Name, nullable: true).Description("Its name.");
+        Field<OrganisationType>("subcontractor").Description("Who does the work.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Subcontractor));
+    }
+}
+
+public sealed class RecipientRoleEnum : EnumerationGraphType<RecipientRole>
+{
+    public RecipientRoleEnum()
+    {
+        Name = "RecipientRole";
+        Description = "In which role the recipient gets the case (SPEC 3.7 order).";
+    }
+}
+
+public sealed class ManagerSourceEnum : EnumerationGraphType<ManagerSource>
+{
+    public ManagerSourceEnum()
+    {
+        Name = "ManagerSource";
+        Description = "Where the manager came from: the object, a building's owner, a management area, the land owner.";
+    }
+}
+
+public sealed class ResponsibilityType : ObjectGraphType<ResponsibilityAnswer>
+{
+    public ResponsibilityType()
+    {
+        Name = "Responsibility";
+        Description = "Who is responsible for a spot, for a task type, on a date, and why.";
+        Field(r => r.TaskType).Description("The task type asked about.");
+        Field<NonNullGraphType<DateOnlyGraphType>>("on").Description("The date the answer is for.").Resolve(c => c.Source.On);
+        Field(r => r.Tolerance).Description("The tolerance used, in metres.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<MapObjectType>>>>("stack")
+            .Description("Every object at the spot: assets, buildings, areas, parcels; nearest first, then smallest.").Resolve(c => c.Source.Stack);
+        Field<MapObjectType>("target").Description("The object the case is about (null: nothing here).").Resolve(c => c.Source.Target);
+        Field<OrganisationType>("landOwner").Description("The owner of the parcel under the target.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.LandOwner));
+        Field<OrganisationType>("owner").Description("The target's owner.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Owner));
+        Field<OrganisationType>("manager").Description("The administration or company that manages the target and procures its upkeep.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Manager));
+        Field<NonNullGraphType<ManagerSourceEnum>>("managerSource").Description("Where the manager came from.").Resolve(c => c.Source.ManagerSource);
+        Field<MapObjectType>("managementArea").Description("The management area that gave the manager, when one did.").Resolve(c => c.Source.ManagementArea);
+        Field<ContractType>("contract").Description("The contract for the task here on the date (null: none, or a conflict).").Resolve(c => c.Source.Contract);
+        Field<SubcontractType>("subcontract").Description("The subcontract under it for the task, if any.").Resolve(c => c.Source.Subcontract);
+        Field<OrganisationType>("recipient").Description("Who the case goes to.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Recipient));
+        Field<IdGraphType>("recipientKey").Description("The recipient's organisation key.").Resolve(c => c.Source.Recipient);
+        Field<NonNullGraphType<RecipientRoleEnum>>("recipientRole").Description("In which role the recipient gets it.").Resolve(c => c.Source.RecipientRole);
+        Field<NonNullGraphType<BooleanGraphType>>("fallback").Resolve(c => c.Source.IsFallback).Description("True when no contractor or subcontractor is the recipient.");
+        Field<NonNullGraphType<BooleanGraphType>>("conflict").Resolve(c => c.Source.HasConflict).Description("True when two or more contracts apply at the same level: a data error to fix.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContractType>>>>("candidates")
+            .Description("On a conflict, the competing contracts.").Resolve(c => c.Source.Conflicts);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("explanation")
+            .Description("One line per step: the layers, objects, contracts and dates used, and why any fallback.").Resolve(c => c.Source.Explanation);
+    }
+}

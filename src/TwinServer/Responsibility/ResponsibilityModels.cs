@@ -1,0 +1,56 @@
+namespace DigitalTwin.Server.Responsibility;
+
+/// <summary>What is asked: a point in some CRS, or an object; a task type; a date; a tolerance in metres.</summary>
+public sealed record ResponsibilityQuery(double? X, double? Y, int Srid, string? ObjectId, string TaskType, DateOnly? On, double? Tolerance);
+
+/// <summary>An object at the asked spot: a parcel, building, asset or area, with its distance from the point.</summary>
+public sealed record StackObject(
+    string Id, string Layer, string Kind, string? Type, string? Name, string? Address,
+    string? Owner, string? Manager, IReadOnlyList<string>? TaskTypes, double Distance, double Area, string GeoJson);
+
+/// <summary>A contract that applies, or would have applied on another date. Dates are inclusive; null is open.</summary>
+public sealed record ContractMatch(
+    string Id, string SourceId, string? Name, string? Contractor, string? Commissioner, IReadOnlyList<string>? TaskTypes,
+    DateOnly? ValidFrom, DateOnly? ValidTo, bool ListsTarget, bool CoversPoint)
+{
+    public bool IsValidOn(DateOnly date) => (ValidFrom is null || ValidFrom <= date) && (ValidTo is null || date <= ValidTo);
+}
+
+public sealed record SubcontractMatch(string Id, string SourceId, string? Name, string? Subcontractor);
+
+/// <summary>Who receives the case, in the order of SPEC 3.7.</summary>
+public enum RecipientRole { Subcontractor, Contractor, Manager, Owner, LandOwner, DefaultContact, Nobody }
+
+/// <summary>Where the manager came from (SPEC 3.4).</summary>
+public enum ManagerSource { Object, BuildingOwner, ManagementArea, LandOwner, None }
+
+/// <summary>The answer: the stack at the spot, the chain of responsibility, the recipient, and why.</summary>
+public sealed record ResponsibilityAnswer(
+    string TaskType,
+    DateOnly On,
+    double Tolerance,
+    IReadOnlyList<StackObject> Stack,
+    StackObject? Target,
+    string? LandOwner,
+    string? Owner,
+    string? Manager,
+    ManagerSource ManagerSource,
+    StackObject? ManagementArea,
+    ContractMatch? Contract,
+    SubcontractMatch? Subcontract,
+    string? Recipient,
+    RecipientRole RecipientRole,
+    IReadOnlyList<ContractMatch> Conflicts,
+    IReadOnlyList<string> Explanation)
+{
+    /// <summary>True when the recipient is not the first in line (no subcontractor or contractor for the task).</summary>
+    public bool IsFallback => RecipientRole is not (RecipientRole.Subcontractor or RecipientRole.Contractor);
+
+    public bool HasConflict => Conflicts.Count > 0;
+}
+
+/// <summary>A question the resolver cannot answer as asked; the code tells a client what to fix.</summary>
+public sealed class ResponsibilityException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

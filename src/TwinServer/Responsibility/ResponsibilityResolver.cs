@@ -1,0 +1,345 @@
+using System.Globalization;
+using DigitalTwin.Server.Database;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DigitalTwin.Server.Responsibility;
+
+/// <summary>Settings of the resolver.</summary>
+public sealed class ResponsibilityOptions
+{
+    /// <summary>The organisation that receives what nobody else is responsible for (SPEC 3.7, last fallback).</summary>
+    public string? DefaultContact { get; set; }
+
+    /// <summary>How far from the point an object still counts as touched, in metres (SPEC 3.1).</summary>
+    public double DefaultTolerance { get; set; } = 10;
+}
+
+/// <summary>
+/// Answers SPEC section 3: who is responsible for this spot, for this kind of problem, on this date, and why.
+/// The stack, the contracts and the subcontracts come from SQL beside this file; the rules that choose between
+/// them (target, manager, contract level, conflict, recipient fallbacks) are here, one step per method, and every
+/// step adds a line to the explanation.
+/// </summary>
+public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions<ResponsibilityOptions> options, TimeProvider time)
+{
+    private const int StorageSrid = 3035;
+    private const double MaxTolerance = 1000;
+
+    public async Task<ResponsibilityAnswer> ResolveAsync(ResponsibilityQuery query, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetLocalNow().Date);
+        var on = query.On ?? today;
+        var tolerance = query.Tolerance ?? options.Value.DefaultTolerance;
+        if (tolerance is < 0 or > MaxTolerance || double.IsNaN(tolerance))
+            throw new ResponsibilityException("BAD_TOLERANCE", $"The tolerance must be between 0 and {MaxTolerance} metres; it was {tolerance}.");
+        var explanation = new List<string>();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await CheckTaskTypeAsync(connection, query.TaskType, cancellationToken);
+        var versions = await ServedVersionsAsync(connection, on, today, time.GetUtcNow(), explanation, cancellationToken);
+
+        // Where: the asked point, or a point on the asked object.
+        StackObject? clicked = null;
+        Point point;
+        if (query.ObjectId is { } objectId)
+        {
+            (clicked, point) = await ObjectAsync(connection, objectId, versions, cancellationToken)
+                ?? throw new ResponsibilityException("UNKNOWN_OBJECT", $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
+        }
+        else if (query is { X: { } x, Y: { } y })
+        {
+            point = await PointAsync(connection, x, y, query.Srid, cancellationToken);
+        }
+        else
+        {
+            throw new ResponsibilityException("BAD_REQUEST", "Ask about a point (at) or an object (objectId).");
+        }
+
+        var stack = await StackAsync(connection, point, tolerance, versions, cancellationToken);
+        var target = Target(clicked, stack, explanation);
+        var parcel = stack.FirstOrDefault(o => o.Kind == "parcel");
+        var landOwner = parcel?.Owner;
+        explanation.Add(parcel is null
+            ? "Land owner: no parcel at the point."
+            : $"Land owner: {landOwner ?? "not recorded"}, owner of parcel {parcel.Id}{(parcel.Name is null ? "" : $" ({parcel.Name})")}.");
+        var owner = target?.Kind == "parcel" ? landOwner : target?.Owner;
+        if (target is not null) explanation.Add($"Owner: {owner ?? "not recorded"}{(target.Kind == "parcel" ? " (the parcel's owner)" : $", owner of {target.Id}")}.");
+
+        var (manager, managerSource, area) = Manager(target, owner, landOwner, stack, query.TaskType, explanation);
+
+        ContractMatch? contract = null;
+        SubcontractMatch? subcontract = null;
+        IReadOnlyList<ContractMatch> conflicts = [];
+        if (manager is not null)
+        {
+            var matches = await ContractsAsync(connection, manager, query.TaskType, target?.Id, point, versions, cancellationToken);
+            (contract, conflicts) = ChooseContract(matches, manager, query.TaskType, on, explanation);
+            if (contract is not null)
+            {
+                subcontract = await SubcontractAsync(connection, contract, query.TaskType, point, versions, on, explanation, cancellationToken);
+            }
+        }
+
+        var (recipient, role) = Recipient(subcontract, contract, conflicts, manager, owner, landOwner, explanation);
+        return new ResponsibilityAnswer(query.TaskType, on, tolerance, stack, target, landOwner, owner, manager, managerSource,
+            area, contract, subcontract, recipient, role, conflicts, explanation);
+    }
+
+    /// <summary>SPEC 3.2: the clicked object; else the first asset or building; else the parcel at the point.</summary>
+    private static StackObject? Target(StackObject? clicked, IReadOnlyList<StackObject> stack, List<string> explanation)
+    {
+        if (clicked is not null)
+        {
+            explanation.Add($"Target: {Describe(clicked)}, as asked.");
+            return clicked;
+        }
+        var target = stack.FirstOrDefault(o => o.Kind is "asset" or "building");
+        if (target is not null)
+        {
+            explanation.Add($"Target: {Describe(target)}, the most specific object at the point ({Metres(target.Distance)} away).");
+            return target;
+        }
+        target = stack.FirstOrDefault(o => o.Kind == "parcel");
+        explanation.Add(target is null
+            ? "Target: nothing here; no parcel, building or asset within the tolerance."
+            : $"Target: {Describe(target)}; open ground, so the parcel at the point.");
+        return target;
+    }
+
+    /// <summary>
+    /// SPEC 3.4: the target's own manager; a building's owner; the smallest management area at the point that covers
+    /// the task (no task types listed: all); the land owner.
+    /// </summary>
+    private static (string? Manager, ManagerSource Source, StackObject? Area) Manager(
+        StackObject? target, string? owner, string? landOwner, IReadOnlyList<StackObject> stack, string taskType, List<string> explanation)
+    {
+        if (target?.Manager is { } own)
+        {
+            explanation.Add($"Manager: {own}, manager of {target.Id}.");
+            return (own, ManagerSource.Object, null);
+        }
+        if (target?.Kind == "building" && owner is not null)
+        {
+            explanation.Add($"Manager: {owner}; a building is kept up by its owner.");
+            return (owner, ManagerSource.BuildingOwner, null);
+        }
+        var area = stack
+            .Where(o => o.Kind == "area" && o.Manager is not null && o.Distance == 0 && (o.TaskTypes is null || o.TaskTypes.Contains(taskType)))
+            .OrderBy(o => o.Area)
+            .FirstOrDefault();
+        if (area is not null)
+        {
+            explanation.Add($"Manager: {area.Manager}, from management area {area.Id}{(area.Name is null ? "" : $" ({area.Name})")}, which covers {taskType}.");
+            return (area.Manager, ManagerSource.ManagementArea, area);
+        }
+        if (landOwner is not null)
+        {
+            explanation.Add($"Manager: {landOwner}, the land owner (fallback: no manager recorded for the object and no management area for {taskType} here).");
+            return (landOwner, ManagerSource.LandOwner, null);
+        }
+        explanation.Add("Manager: none found.");
+        return (null, ManagerSource.None, null);
+    }
+
+    /// <summary>
+    /// SPEC 3.5: among the manager's contracts valid on the date for the task, those that list the target come
+    /// first, else those whose area covers the point. Two or more at the same level are a conflict. Contracts that
+    /// would apply on another date are mentioned, so the handler knows why.
+    /// </summary>
+    private static (ContractMatch? Contract, IReadOnlyList<ContractMatch> Conflicts) ChooseContract(
+        IReadOnlyList<ContractMatch> matches, string manager, string taskType, DateOnly on, List<string> explanation)
+    {
+        foreach (var other in matches.Where(m => !m.IsValidOn(on)))
+        {
+            explanation.Add(other.ValidTo is { } to && to < on
+                ? $"Contract {other.SourceId} ({other.Contractor}) ended on {to:yyyy-MM-dd}."
+                : $"Contract {other.SourceId} ({other.Contractor}) starts on {other.ValidFrom:yyyy-MM-dd}.");
+        }
+        var valid = matches.Where(m => m.IsValidOn(on)).ToList();
+        var level = valid.Where(m => m.ListsTarget).ToList();
+        var how = "names the target";
+        if (level.Count == 0)
+        {
+            level = valid.Where(m => m.CoversPoint).ToList();
+            how = "its area covers the point";
+        }
+        switch (level.Count)
+        {
+            case 0:
+                explanation.Add($"Contract: none of {manager}'s contracts covers {taskType} here on {on:yyyy-MM-dd}.");
+                return (null, []);
+            case 1:
+                var contract = level[0];
+                explanation.Add($"Contract: {contract.SourceId}{(contract.Name is null ? "" : $" ({contract.Name})")}, commissioned by {manager} from {contract.Contractor}, " +
+                    $"valid {Dates(contract)}; {how}.");
+                return (contract, []);
+            default:
+                explanation.Add($"Conflict: {level.Count} contracts of {manager} for {taskType} apply here on {on:yyyy-MM-dd} " +
+                    $"({string.Join(", ", level.Select(c => $"{c.SourceId} with {c.Contractor}"))}); contract areas for one task should not overlap.");
+                return (null, level);
+        }
+    }
+
+    private async Task<SubcontractMatch?> SubcontractAsync(NpgsqlConnection connection, ContractMatch contract, string taskType, Point point,
+        int[] versions, DateOnly on, List<string> explanation, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/subcontracts.sql"), connection);
+        command.Parameters.AddWithValue(contract.Id);
+        command.Parameters.AddWithValue(taskType);
+        command.Parameters.AddWithValue(point);
+        command.Parameters.AddWithValue(versions);
+        command.Parameters.AddWithValue(on);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        SubcontractMatch? chosen = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var match = new SubcontractMatch(reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3));
+            if (!reader.GetBoolean(4))
+            {
+                explanation.Add($"Subcontract {match.SourceId} ({match.Subcontractor}) does not cover the point.");
+                continue;
+            }
+            chosen ??= match;
+        }
+        explanation.Add(chosen is null
+            ? $"Subcontract: none under {contract.SourceId} for {taskType} here."
+            : $"Subcontract: {chosen.SourceId}{(chosen.Name is null ? "" : $" ({chosen.Name})")}, {chosen.Subcontractor} for {taskType}.");
+        return chosen;
+    }
+
+    /// <summary>SPEC 3.7: subcontractor, contractor, manager, owner, land owner, default contact; on a conflict the manager.</summary>
+    private (string? Recipient, RecipientRole Role) Recipient(SubcontractMatch? subcontract, ContractMatch? contract, IReadOnlyList<ContractMatch> conflicts,
+        string? manager, string? owner, string? landOwner, List<string> explanation)
+    {
+        (string?, RecipientRole, string) choice =
+            conflicts.Count > 0 && manager is not null ? (manager, RecipientRole.Manager, "the manager, who commissioned the competing contracts")
+            : subcontract?.Subcontractor is { } s ? (s, RecipientRole.Subcontractor, "the subcontractor")
+            : contract?.Contractor is { } c ? (c, RecipientRole.Contractor, "the contractor")
+            : manager is not null ? (manager, RecipientRole.Manager, "the manager (fallback: no contract for the task)")
+            : owner is not null ? (owner, RecipientRole.Owner, "the owner (fallback: no manager)")
+            : landOwner is not null ? (landOwner, RecipientRole.LandOwner, "the land owner (fallback)")
+            : options.Value.DefaultContact is { } fallback ? (fallback, RecipientRole.DefaultContact, "the default contact (fallback: nobody is responsible here)")
+            : (null, RecipientRole.Nobody, "nobody: no one is responsible here and no default contact is configured");
+        explanation.Add($"Recipient: {(choice.Item1 is null ? "" : choice.Item1 + ", ")}{choice.Item3}.");
+        return (choice.Item1, choice.Item2);
+    }
+
+    private static async Task CheckTaskTypeAsync(NpgsqlConnection connection, string taskType, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM task_types WHERE code = $1", connection);
+        command.Parameters.AddWithValue(taskType);
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+            throw new ResponsibilityException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
+    }
+
+    private static async Task<int[]> ServedVersionsAsync(NpgsqlConnection connection, DateOnly on, DateOnly today, DateTimeOffset now, List<string> explanation, CancellationToken cancellationToken)
+    {
+        // Today and later: what serves now. A past date: what served at the end of that day.
+        var moment = on >= today ? now : new DateTimeOffset(on.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-10);
+        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/served_versions.sql"), connection);
+        command.Parameters.AddWithValue(moment);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<int>();
+        var late = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt32(0));
+            if (reader.GetBoolean(2)) late.Add(reader.GetString(1));
+        }
+        if (late.Count > 0)
+        {
+            explanation.Add($"Layers first loaded after {on:yyyy-MM-dd} answer from their first version: {string.Join(", ", late.Order())}.");
+        }
+        return [.. ids];
+    }
+
+    private static async Task<Point> PointAsync(NpgsqlConnection connection, double x, double y, int srid, CancellationToken cancellationToken)
+    {
+        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new ResponsibilityException("BAD_POINT", "The point's coordinates must be numbers.");
+        await using var known = new NpgsqlCommand("SELECT srtext LIKE 'GEOGCS%' FROM spatial_ref_sys WHERE srid = $1", connection);
+        known.Parameters.AddWithValue(srid);
+        var geographic = await known.ExecuteScalarAsync(cancellationToken) as bool?
+            ?? throw new ResponsibilityException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
+        if (geographic == true && (x is < -180 or > 180 || y is < -90 or > 90))
+        {
+            throw new ResponsibilityException("BAD_POINT",
+                string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
+        }
+        await using var command = new NpgsqlCommand("SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), $3), 3035)", connection);
+        command.Parameters.AddWithValue(x);
+        command.Parameters.AddWithValue(y);
+        command.Parameters.AddWithValue(srid);
+        try
+        {
+            return (Point)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (PostgresException e) when (e.SqlState is "XX000" or "22023")
+        {
+            throw new ResponsibilityException("BAD_POINT", $"The point does not transform from EPSG:{srid}: {e.MessageText}");
+        }
+    }
+
+    private static async Task<(StackObject, Point)?> ObjectAsync(NpgsqlConnection connection, string id, int[] versions, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/object.sql"), connection);
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(versions);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return (ReadObject(reader), reader.GetFieldValue<Point>(12));
+    }
+
+    private static async Task<IReadOnlyList<StackObject>> StackAsync(NpgsqlConnection connection, Point point, double tolerance, int[] versions, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/stack.sql"), connection);
+        command.Parameters.AddWithValue(point);
+        command.Parameters.AddWithValue(tolerance);
+        command.Parameters.AddWithValue(versions);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var stack = new List<StackObject>();
+        while (await reader.ReadAsync(cancellationToken)) stack.Add(ReadObject(reader));
+        return stack;
+    }
+
+    private static async Task<IReadOnlyList<ContractMatch>> ContractsAsync(NpgsqlConnection connection, string commissioner, string taskType, string? targetId,
+        Point point, int[] versions, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/contracts.sql"), connection);
+        command.Parameters.AddWithValue(commissioner);
+        command.Parameters.AddWithValue(taskType);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(point);
+        command.Parameters.AddWithValue(versions);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var matches = new List<ContractMatch>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            matches.Add(new ContractMatch(
+                reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<string[]>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
+                // daterange's upper bound is exclusive; the last valid day is the one before.
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7).AddDays(-1),
+                reader.GetBoolean(8), reader.GetBoolean(9)));
+        }
+        return matches;
+    }
+
+    private static StackObject ReadObject(NpgsqlDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
+        Text(reader, 6), Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
+        reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11));
+
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static string Describe(StackObject o) =>
+        $"{o.Id} ({o.Kind}{(o.Type is null ? "" : $", {o.Type}")}{(o.Name is null ? "" : $", {o.Name}")})";
+
+    private static string Metres(double distance) => distance.ToString("0.#", CultureInfo.InvariantCulture) + " m";
+
+    private static string Dates(ContractMatch c) =>
+        $"{(c.ValidFrom is { } f ? f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "…")}–{(c.ValidTo is { } t ? t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "…")}";
+}
