@@ -29,6 +29,14 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
     }
 
+    /// <summary>POSTs a GraphQL query that must succeed, and returns its data.</summary>
+    public async Task<JsonElement> DataAsync(string query, object? variables = null)
+    {
+        var (status, body) = await GraphQLAsync(query, variables);
+        if (status != 200 || body.TryGetProperty("errors", out _)) throw new InvalidOperationException($"GraphQL failed ({status}): {body}");
+        return body.GetProperty("data");
+    }
+
     /// <summary>POSTs a GraphQL query and returns the status and the parsed body.</summary>
     public async Task<(int Status, JsonElement Body)> GraphQLAsync(string query, object? variables = null)
     {

@@ -1,5 +1,6 @@
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.GraphQL.Types;
+using DigitalTwin.Server.MapObjects;
 using DigitalTwin.Server.Responsibility;
 using GraphQL;
 using GraphQL.Types;
@@ -35,24 +36,52 @@ public sealed class Query : ObjectGraphType
             .ResolveAsync(async c =>
             {
                 var at = c.GetArgument<Dictionary<string, object?>?>("at");
-                var srid = 4326;
-                if (at?.GetValueOrDefault("crs") is string crs && !DigitalTwin.Importers.Reprojection.CrsNames.TryParseEpsg(crs, out srid))
-                {
-                    throw new ExecutionError($"at.crs: '{crs}' is not a CRS name; use EPSG:4326, EPSG:3879, ...") { Code = "BAD_CRS" };
-                }
                 var query = new ResponsibilityQuery(
-                    at is null ? null : Convert.ToDouble(at["x"], System.Globalization.CultureInfo.InvariantCulture),
-                    at is null ? null : Convert.ToDouble(at["y"], System.Globalization.CultureInfo.InvariantCulture),
-                    srid, c.GetArgument<string?>("objectId"), c.GetArgument<string>("taskType"),
+                    at is null ? null : Number(at["x"]), at is null ? null : Number(at["y"]),
+                    Srid(at?.GetValueOrDefault("crs"), "at.crs"), c.GetArgument<string?>("objectId"), c.GetArgument<string>("taskType"),
                     c.GetArgument<DateOnly?>("on"), c.GetArgument<double?>("tolerance"));
-                try
+                return await Answer(() => c.RequestServices!.GetRequiredService<ResponsibilityResolver>().ResolveAsync(query, c.CancellationToken));
+            });
+
+        Field<MapObjectType>("mapObject")
+            .Description("One object by its id (layer:id), as its layer is today or on the given date; null if there is none.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The object's id, e.g. sthlm-assets:TK-BRO-0417.")
+            .Argument<DateOnlyGraphType>("on", "As the layer was on this date (default today).")
+            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<MapObjectSearch>()
+                .FindAsync(c.GetArgument<string>("id"), c.GetArgument<DateOnly?>("on"), c.CancellationToken)));
+
+        Field<NonNullGraphType<MapObjectConnectionType>>("mapObjects")
+            .Description("Objects by layer, kind, type, text, responsibility and place, a page at a time.")
+            .Argument<MapObjectFilterInputType>("filter", "What to find.")
+            .Argument<IntGraphType>("first", $"Page size (default {MapObjectSearch.DefaultPageSize}, at most {MapObjectSearch.MaxPageSize}).")
+            .Argument<StringGraphType>("after", "The cursor to continue after (pageInfo.endCursor).")
+            .Argument<MapObjectOrderEnum>("orderBy", "NAME (default) or DISTANCE from filter.near.")
+            .ResolveAsync(async c =>
+            {
+                var f = c.GetArgument<Dictionary<string, object?>?>("filter") ?? [];
+                var near = f.GetValueOrDefault("near") as Dictionary<string, object?>;
+                var nearPoint = near?["point"] as Dictionary<string, object?>;
+                var bbox = f.GetValueOrDefault("bbox") as Dictionary<string, object?>;
+                var filter = new MapObjectFilter
                 {
-                    return await c.RequestServices!.GetRequiredService<ResponsibilityResolver>().ResolveAsync(query, c.CancellationToken);
-                }
-                catch (ResponsibilityException e)
-                {
-                    throw new ExecutionError(e.Message) { Code = e.Code };
-                }
+                    Layers = Strings(f.GetValueOrDefault("layer")),
+                    Kinds = Strings(f.GetValueOrDefault("kind")),
+                    Types = Strings(f.GetValueOrDefault("type")),
+                    Text = f.GetValueOrDefault("text") as string,
+                    Owner = f.GetValueOrDefault("owner") as string,
+                    Manager = f.GetValueOrDefault("manager") as string,
+                    Contractor = f.GetValueOrDefault("contractor") as string,
+                    TaskType = f.GetValueOrDefault("taskType") as string,
+                    Bbox = bbox is null ? null : new BoundingBox(Number(bbox["minX"]), Number(bbox["minY"]), Number(bbox["maxX"]), Number(bbox["maxY"]),
+                        Srid(bbox.GetValueOrDefault("crs"), "filter.bbox.crs")),
+                    Intersects = f.GetValueOrDefault("intersects") as string,
+                    IntersectsSrid = Srid(f.GetValueOrDefault("intersectsCrs"), "filter.intersectsCrs"),
+                    Near = nearPoint is null ? null : new NearFilter(Number(nearPoint["x"]), Number(nearPoint["y"]),
+                        Srid(nearPoint.GetValueOrDefault("crs"), "filter.near.point.crs"), near!.GetValueOrDefault("within") is { } w ? Number(w) : null),
+                    On = f.GetValueOrDefault("on") as DateOnly?,
+                };
+                return await Answer(() => c.RequestServices!.GetRequiredService<MapObjectSearch>().SearchAsync(
+                    filter, c.GetArgument("orderBy", MapObjectOrder.Name), c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), c.CancellationToken));
             });
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaskTypeType>>>>("taskTypes")
@@ -61,4 +90,26 @@ public sealed class Query : ObjectGraphType
     }
 
     private static CatalogStore Store(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<CatalogStore>();
+
+    /// <summary>Runs a question; what cannot be answered as asked becomes a GraphQL error with its code.</summary>
+    private static async Task<T> Answer<T>(Func<Task<T>> ask)
+    {
+        try
+        {
+            return await ask();
+        }
+        catch (QueryException e)
+        {
+            throw new ExecutionError(e.Message) { Code = e.Code };
+        }
+    }
+
+    private static int Srid(object? crs, string path) =>
+        crs is null ? 4326
+        : crs is string text && DigitalTwin.Importers.Reprojection.CrsNames.TryParseEpsg(text, out var srid) ? srid
+        : throw new ExecutionError($"{path}: '{crs}' is not a CRS name; use EPSG:4326, EPSG:3879, EPSG:3011, ...") { Code = "BAD_CRS" };
+
+    private static double Number(object? value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static IReadOnlyList<string>? Strings(object? value) => (value as IEnumerable<object?>)?.OfType<string>().ToList();
 }

@@ -10,5 +10,6 @@ internal static class ResponsibilityExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResponsibilityResolver>();
+        builder.Services.AddSingleton<MapObjects.MapObjectSearch>();
     }
 }

@@ -3,10 +3,11 @@ namespace DigitalTwin.Server.Responsibility;
 /// <summary>What is asked: a point in some CRS, or an object; a task type; a date; a tolerance in metres.</summary>
 public sealed record ResponsibilityQuery(double? X, double? Y, int Srid, string? ObjectId, string TaskType, DateOnly? On, double? Tolerance);
 
-/// <summary>An object at the asked spot: a parcel, building, asset or area, with its distance from the point.</summary>
+/// <summary>A map object: a parcel, building, asset, area or contract, with its distance from a point when one was given.</summary>
 public sealed record StackObject(
     string Id, string Layer, string Kind, string? Type, string? Name, string? Address,
-    string? Owner, string? Manager, IReadOnlyList<string>? TaskTypes, double Distance, double Area, string GeoJson);
+    string? Owner, string? Manager, IReadOnlyList<string>? TaskTypes, double? Distance, double Area, string GeoJson,
+    string? Attributes = null);
 
 /// <summary>A contract that applies, or would have applied on another date. Dates are inclusive; null is open.</summary>
 public sealed record ContractMatch(
@@ -47,10 +48,4 @@ public sealed record ResponsibilityAnswer(
     public bool IsFallback => RecipientRole is not (RecipientRole.Subcontractor or RecipientRole.Contractor);
 
     public bool HasConflict => Conflicts.Count > 0;
-}
-
-/// <summary>A question the resolver cannot answer as asked; the code tells a client what to fix.</summary>
-public sealed class ResponsibilityException(string code, string message) : Exception(message)
-{
-    public string Code { get; } = code;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
@@ -34,12 +35,17 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         var on = query.On ?? today;
         var tolerance = query.Tolerance ?? options.Value.DefaultTolerance;
         if (tolerance is < 0 or > MaxTolerance || double.IsNaN(tolerance))
-            throw new ResponsibilityException("BAD_TOLERANCE", $"The tolerance must be between 0 and {MaxTolerance} metres; it was {tolerance}.");
+            throw new QueryException("BAD_TOLERANCE", $"The tolerance must be between 0 and {MaxTolerance} metres; it was {tolerance}.");
         var explanation = new List<string>();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await CheckTaskTypeAsync(connection, query.TaskType, cancellationToken);
-        var versions = await ServedVersionsAsync(connection, on, today, time.GetUtcNow(), explanation, cancellationToken);
+        var served = await ServedVersions.ResolveAsync(connection, on, time, cancellationToken);
+        var versions = served.Ids;
+        if (served.LayersLoadedLater.Count > 0)
+        {
+            explanation.Add($"Layers first loaded after {on:yyyy-MM-dd} answer from their first version: {string.Join(", ", served.LayersLoadedLater)}.");
+        }
 
         // Where: the asked point, or a point on the asked object.
         StackObject? clicked = null;
@@ -47,7 +53,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         if (query.ObjectId is { } objectId)
         {
             (clicked, point) = await ObjectAsync(connection, objectId, versions, cancellationToken)
-                ?? throw new ResponsibilityException("UNKNOWN_OBJECT", $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
+                ?? throw new QueryException("UNKNOWN_OBJECT", $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
         }
         else if (query is { X: { } x, Y: { } y })
         {
@@ -55,7 +61,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         }
         else
         {
-            throw new ResponsibilityException("BAD_REQUEST", "Ask about a point (at) or an object (objectId).");
+            throw new QueryException("BAD_REQUEST", "Ask about a point (at) or an object (objectId).");
         }
 
         var stack = await StackAsync(connection, point, tolerance, versions, cancellationToken);
@@ -99,7 +105,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         var target = stack.FirstOrDefault(o => o.Kind is "asset" or "building");
         if (target is not null)
         {
-            explanation.Add($"Target: {Describe(target)}, the most specific object at the point ({Metres(target.Distance)} away).");
+            explanation.Add($"Target: {Describe(target)}, the most specific object at the point ({Metres(target.Distance ?? 0)} away).");
             return target;
         }
         target = stack.FirstOrDefault(o => o.Kind == "parcel");
@@ -232,40 +238,19 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         await using var command = new NpgsqlCommand("SELECT count(*) FROM task_types WHERE code = $1", connection);
         command.Parameters.AddWithValue(taskType);
         if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
-            throw new ResponsibilityException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
+            throw new QueryException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
     }
 
-    private static async Task<int[]> ServedVersionsAsync(NpgsqlConnection connection, DateOnly on, DateOnly today, DateTimeOffset now, List<string> explanation, CancellationToken cancellationToken)
+    internal static async Task<Point> PointAsync(NpgsqlConnection connection, double x, double y, int srid, CancellationToken cancellationToken)
     {
-        // Today and later: what serves now. A past date: what served at the end of that day.
-        var moment = on >= today ? now : new DateTimeOffset(on.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-10);
-        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/served_versions.sql"), connection);
-        command.Parameters.AddWithValue(moment);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<int>();
-        var late = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetInt32(0));
-            if (reader.GetBoolean(2)) late.Add(reader.GetString(1));
-        }
-        if (late.Count > 0)
-        {
-            explanation.Add($"Layers first loaded after {on:yyyy-MM-dd} answer from their first version: {string.Join(", ", late.Order())}.");
-        }
-        return [.. ids];
-    }
-
-    private static async Task<Point> PointAsync(NpgsqlConnection connection, double x, double y, int srid, CancellationToken cancellationToken)
-    {
-        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new ResponsibilityException("BAD_POINT", "The point's coordinates must be numbers.");
+        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new QueryException("BAD_POINT", "The point's coordinates must be numbers.");
         await using var known = new NpgsqlCommand("SELECT srtext LIKE 'GEOGCS%' FROM spatial_ref_sys WHERE srid = $1", connection);
         known.Parameters.AddWithValue(srid);
         var geographic = await known.ExecuteScalarAsync(cancellationToken) as bool?
-            ?? throw new ResponsibilityException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
+            ?? throw new QueryException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
         if (geographic == true && (x is < -180 or > 180 || y is < -90 or > 90))
         {
-            throw new ResponsibilityException("BAD_POINT",
+            throw new QueryException("BAD_POINT",
                 string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
         }
         await using var command = new NpgsqlCommand("SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), $3), 3035)", connection);
@@ -278,7 +263,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         }
         catch (PostgresException e) when (e.SqlState is "XX000" or "22023")
         {
-            throw new ResponsibilityException("BAD_POINT", $"The point does not transform from EPSG:{srid}: {e.MessageText}");
+            throw new QueryException("BAD_POINT", $"The point does not transform from EPSG:{srid}: {e.MessageText}");
         }
     }
 
@@ -289,7 +274,8 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         command.Parameters.AddWithValue(versions);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        return (ReadObject(reader), reader.GetFieldValue<Point>(12));
+        if (reader.IsDBNull(13)) throw new QueryException("NO_GEOMETRY", $"{id} has no geometry to resolve at; ask about a point.");
+        return (ReadObject(reader), reader.GetFieldValue<Point>(13));
     }
 
     private static async Task<IReadOnlyList<StackObject>> StackAsync(NpgsqlConnection connection, Point point, double tolerance, int[] versions, CancellationToken cancellationToken)
@@ -331,7 +317,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
     private static StackObject ReadObject(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
         Text(reader, 6), Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
-        reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11));
+        reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11), Text(reader, 12));
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

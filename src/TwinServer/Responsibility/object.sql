@@ -2,7 +2,8 @@
 -- given layer versions, with a point on it to stand for "where". $1 id, $2 layer version ids.
 SELECT o.layer || ':' || o.source_id AS id, o.layer, o.kind, o.type, o.name, o.address, o.owner, o.manager,
        o.task_types, 0.0::float8 AS distance, ST_Area(o.geom) AS area,
-       ST_AsGeoJSON(ST_Transform(o.geom, 4326), 7) AS geojson, ST_PointOnSurface(o.geom) AS point
+       coalesce(ST_AsGeoJSON(ST_Transform(o.geom, 4326), 7), 'null') AS geojson, o.attributes::text AS attributes,
+       ST_PointOnSurface(o.geom) AS point
 FROM map_objects o
 WHERE o.version_id = ANY ($2)
   AND o.layer = split_part($1, ':', 1)

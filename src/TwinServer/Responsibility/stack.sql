@@ -3,7 +3,7 @@
 -- Order (SPEC 3.1): asset, building, area, parcel; within a kind nearest first, then smallest.
 SELECT o.layer || ':' || o.source_id AS id, o.layer, o.kind, o.type, o.name, o.address, o.owner, o.manager,
        o.task_types, ST_Distance(o.geom, $1) AS distance, ST_Area(o.geom) AS area,
-       ST_AsGeoJSON(ST_Transform(o.geom, 4326), 7) AS geojson
+       ST_AsGeoJSON(ST_Transform(o.geom, 4326), 7) AS geojson, o.attributes::text AS attributes
 FROM map_objects o
 WHERE o.version_id = ANY ($3)
   AND o.kind IN ('asset', 'building', 'area', 'parcel')

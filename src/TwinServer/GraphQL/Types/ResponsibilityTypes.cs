@@ -32,9 +32,10 @@ public sealed class MapObjectType : ObjectGraphType<StackObject>
         Field<OrganisationType>("owner").Description("Its owner, where the source says.").ResolveAsync(async c => await Organisation(c, c.Source.Owner));
         Field<OrganisationType>("manager").Description("Its manager, where the source says.").ResolveAsync(async c => await Organisation(c, c.Source.Manager));
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("taskTypes").Description("Areas: the task types the area covers (null: all).").Resolve(c => c.Source.TaskTypes);
-        Field(o => o.Distance).Description("Distance from the asked point, in metres (0 when the point is on it).");
+        Field(o => o.Distance, nullable: true).Description("Distance from the asked point in metres (0 when the point is on it; null when no point was given).");
         Field(o => o.Area).Description("Its area in m² (0 for points and lines).");
         Field<GeoJsonGraphType>("geometry").Description("Its geometry as GeoJSON in WGS84.").Resolve(c => c.Source.GeoJson);
+        Field<JsonGraphType>("attributes").Description("The source attributes, as the file had them.").Resolve(c => c.Source.Attributes);
     }
 
     internal static async Task<Organisation?> Organisation(IResolveFieldContext context, string? key) =>
