@@ -1,4 +1,5 @@
 using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Contracts;
 using DigitalTwin.Server.GraphQL.Types;
 using DigitalTwin.Server.MapObjects;
 using DigitalTwin.Server.Responsibility;
@@ -83,6 +84,38 @@ public sealed class Query : ObjectGraphType
                 return await Answer(() => c.RequestServices!.GetRequiredService<MapObjectSearch>().SearchAsync(
                     filter, c.GetArgument("orderBy", MapObjectOrder.Name), c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), c.CancellationToken));
             });
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContractType>>>>("contracts")
+            .Description("Maintenance contracts (at most 1000), by contractor, commissioner, task type, date and place.")
+            .Argument<StringGraphType>("contractor", "Only this contractor's (organisation key).")
+            .Argument<StringGraphType>("commissioner", "Only those this organisation commissioned.")
+            .Argument<StringGraphType>("taskType", "Only those covering this task type.")
+            .Argument<DateOnlyGraphType>("activeOn", "Only those valid on this date (and as the layers were then).")
+            .Argument<GeoJsonGraphType>("within", "Only those whose area intersects this GeoJSON geometry.")
+            .Argument<StringGraphType>("withinCrs", "The CRS of within (default EPSG:4326).")
+            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<ContractStore>().ListAsync(new ContractFilter(
+                c.GetArgument<string?>("contractor"), c.GetArgument<string?>("commissioner"), c.GetArgument<string?>("taskType"),
+                c.GetArgument<DateOnly?>("activeOn"), c.GetArgument<string?>("within"), Srid(c.GetArgument<string?>("withinCrs"), "withinCrs")), c.CancellationToken)));
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContractOverlapType>>>>("contractOverlaps")
+            .Description("Where contracts of one commissioner overlap for a task type on a date: conflicts to fix (SPEC 3.5).")
+            .Argument<StringGraphType>("taskType", "The task type; any common one when not given.")
+            .Argument<DateOnlyGraphType>("on", "The date (default today).")
+            .Argument<GeoJsonGraphType>("within", "Only inside this GeoJSON geometry.")
+            .Argument<StringGraphType>("withinCrs", "The CRS of within (default EPSG:4326).")
+            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<ContractStore>().OverlapsAsync(
+                c.GetArgument<string?>("taskType"), c.GetArgument<DateOnly?>("on"), c.GetArgument<string?>("within"),
+                Srid(c.GetArgument<string?>("withinCrs"), "withinCrs"), c.CancellationToken)));
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CoverageGapType>>>>("coverageGaps")
+            .Description("Where nobody is under contract for a task type on a date: a manager's assets, buildings or areas no contract of theirs covers.")
+            .Argument<NonNullGraphType<StringGraphType>>("taskType", "The task type, e.g. winter-maintenance.")
+            .Argument<DateOnlyGraphType>("on", "The date (default today).")
+            .Argument<GeoJsonGraphType>("within", "Only inside this GeoJSON geometry.")
+            .Argument<StringGraphType>("withinCrs", "The CRS of within (default EPSG:4326).")
+            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<ContractStore>().GapsAsync(
+                c.GetArgument<string>("taskType"), c.GetArgument<DateOnly?>("on"), c.GetArgument<string?>("within"),
+                Srid(c.GetArgument<string?>("withinCrs"), "withinCrs"), c.CancellationToken)));
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaskTypeType>>>>("taskTypes")
             .Description("The task types (case categories), by code.")

@@ -12,8 +12,18 @@ public sealed record StackObject(
 /// <summary>A contract that applies, or would have applied on another date. Dates are inclusive; null is open.</summary>
 public sealed record ContractMatch(
     string Id, string SourceId, string? Name, string? Contractor, string? Commissioner, IReadOnlyList<string>? TaskTypes,
-    DateOnly? ValidFrom, DateOnly? ValidTo, bool ListsTarget, bool CoversPoint)
+    DateOnly? ValidFrom, DateOnly? ValidTo, bool? ListsTarget, bool? CoversPoint)
 {
+    /// <summary>Stable ids of the objects the contract names (besides its area).</summary>
+    public IReadOnlyList<string>? Covers { get; init; }
+
+    public string? GeoJson { get; init; }
+
+    public double? Area { get; init; }
+
+    /// <summary>The layer versions it was read from, for its subcontracts.</summary>
+    internal int[]? Versions { get; init; }
+
     public bool IsValidOn(DateOnly date) => (ValidFrom is null || ValidFrom <= date) && (ValidTo is null || date <= ValidTo);
 }
 

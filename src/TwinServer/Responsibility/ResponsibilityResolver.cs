@@ -165,11 +165,11 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
                 : $"Contract {other.SourceId} ({other.Contractor}) starts on {other.ValidFrom:yyyy-MM-dd}.");
         }
         var valid = matches.Where(m => m.IsValidOn(on)).ToList();
-        var level = valid.Where(m => m.ListsTarget).ToList();
+        var level = valid.Where(m => m.ListsTarget == true).ToList();
         var how = "names the target";
         if (level.Count == 0)
         {
-            level = valid.Where(m => m.CoversPoint).ToList();
+            level = valid.Where(m => m.CoversPoint == true).ToList();
             how = "its area covers the point";
         }
         switch (level.Count)

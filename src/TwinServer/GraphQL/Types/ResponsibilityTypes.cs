@@ -56,8 +56,13 @@ public sealed class ContractType : ObjectGraphType<ContractMatch>
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("taskTypes").Description("The task types it covers (null: all).").Resolve(c => c.Source.TaskTypes);
         Field<DateOnlyGraphType>("validFrom").Description("First valid day (null: open).").Resolve(c => c.Source.ValidFrom);
         Field<DateOnlyGraphType>("validTo").Description("Last valid day, inclusive (null: open).").Resolve(c => c.Source.ValidTo);
-        Field(c => c.ListsTarget).Description("It names the target object in its object list.");
-        Field(c => c.CoversPoint).Description("Its area covers the point.");
+        Field(c => c.ListsTarget, nullable: true).Description("In a responsibility answer: it names the target object in its object list.");
+        Field(c => c.CoversPoint, nullable: true).Description("In a responsibility answer: its area covers the point.");
+        Field<ListGraphType<NonNullGraphType<IdGraphType>>>("objects").Description("The objects it names (layer:id), besides its area.").Resolve(c => c.Source.Covers);
+        Field<GeoJsonGraphType>("area").Description("Its area as GeoJSON in WGS84 (null: it covers only named objects).").Resolve(c => c.Source.GeoJson);
+        Field<FloatGraphType>("areaSquareMetres").Description("The size of its area in m².").Resolve(c => c.Source.Area);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<SubcontractType>>>>("subcontracts").Description("The subcontracts under it.")
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Contracts.ContractStore>().SubcontractsAsync(c.Source, c.CancellationToken));
     }
 }
 

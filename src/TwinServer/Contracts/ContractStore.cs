@@ -1,0 +1,145 @@
+using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Responsibility;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DigitalTwin.Server.Contracts;
+
+/// <summary>What to list: every member optional.</summary>
+public sealed record ContractFilter(string? Contractor, string? Commissioner, string? TaskType, DateOnly? ActiveOn, string? Within, int WithinSrid);
+
+/// <summary>Two contracts of one commissioner that overlap for a task type on a date: a conflict to fix.</summary>
+public sealed record ContractOverlap(ContractMatch A, ContractMatch B, IReadOnlyList<string>? TaskTypes, string GeoJson, double Area);
+
+/// <summary>Where a manager's assets or areas have no contract for a task type on a date.</summary>
+public sealed record CoverageGap(string Manager, IReadOnlyList<string> ObjectIds, string GeoJson, double Area);
+
+/// <summary>Contracts for GIS staff and other systems: lists, subcontracts, overlaps (conflicts) and coverage gaps.</summary>
+public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    public async Task<IReadOnlyList<ContractMatch>> ListAsync(ContractFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var versions = (await ServedVersions.ResolveAsync(connection, filter.ActiveOn ?? Today, time, cancellationToken)).Ids;
+        var within = await AreaAsync(connection, filter.Within, filter.WithinSrid, cancellationToken);
+        await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/contracts.sql"), connection);
+        command.Parameters.AddWithValue(versions);
+        command.Parameters.Add(Text(filter.Contractor));
+        command.Parameters.Add(Text(filter.Commissioner));
+        command.Parameters.Add(Text(filter.TaskType));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.ActiveOn ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)within ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var contracts = new List<ContractMatch>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            contracts.Add(new ContractMatch(
+                reader.GetString(0), reader.GetString(1), Nullable(reader, 2), Nullable(reader, 3), Nullable(reader, 4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<string[]>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7).AddDays(-1),
+                null, null)
+            {
+                Covers = reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
+                GeoJson = reader.GetString(9) is "null" ? null : reader.GetString(9),
+                Area = reader.GetDouble(10),
+                Versions = versions,
+            });
+        }
+        return contracts;
+    }
+
+    public async Task<IReadOnlyList<SubcontractMatch>> SubcontractsAsync(ContractMatch contract, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var versions = contract.Versions ?? (await ServedVersions.ResolveAsync(connection, Today, time, cancellationToken)).Ids;
+        await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/subcontracts_of.sql"), connection);
+        command.Parameters.AddWithValue(versions);
+        command.Parameters.AddWithValue(contract.Id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var subcontracts = new List<SubcontractMatch>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            subcontracts.Add(new SubcontractMatch(reader.GetString(0), reader.GetString(1), Nullable(reader, 2), Nullable(reader, 3)));
+        }
+        return subcontracts;
+    }
+
+    public async Task<IReadOnlyList<ContractOverlap>> OverlapsAsync(string? taskType, DateOnly? on, string? within, int withinSrid, CancellationToken cancellationToken)
+    {
+        var date = on ?? Today;
+        var contracts = (await ListAsync(new ContractFilter(null, null, taskType, date, within, withinSrid), cancellationToken)).ToDictionary(c => c.Id);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var versions = contracts.Values.FirstOrDefault()?.Versions ?? (await ServedVersions.ResolveAsync(connection, date, time, cancellationToken)).Ids;
+        await CheckTaskTypeAsync(connection, taskType, cancellationToken);
+        await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/overlaps.sql"), connection);
+        command.Parameters.AddWithValue(versions);
+        command.Parameters.Add(Text(taskType));
+        command.Parameters.AddWithValue(date);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)await AreaAsync(connection, within, withinSrid, cancellationToken) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var overlaps = new List<ContractOverlap>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            overlaps.Add(new ContractOverlap(contracts[reader.GetString(0)], contracts[reader.GetString(1)],
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<string[]>(2), reader.GetString(3), reader.GetDouble(4)));
+        }
+        return overlaps;
+    }
+
+    public async Task<IReadOnlyList<CoverageGap>> GapsAsync(string taskType, DateOnly? on, string? within, int withinSrid, CancellationToken cancellationToken)
+    {
+        var date = on ?? Today;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await CheckTaskTypeAsync(connection, taskType, cancellationToken);
+        var versions = (await ServedVersions.ResolveAsync(connection, date, time, cancellationToken)).Ids;
+        await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/gaps.sql"), connection);
+        command.Parameters.AddWithValue(versions);
+        command.Parameters.AddWithValue(taskType);
+        command.Parameters.AddWithValue(date);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)await AreaAsync(connection, within, withinSrid, cancellationToken) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var gaps = new List<CoverageGap>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            gaps.Add(new CoverageGap(reader.GetString(0), reader.GetFieldValue<string[]>(1), reader.GetString(2), reader.GetDouble(3)));
+        }
+        return gaps;
+    }
+
+    /// <summary>A GeoJSON geometry in some CRS, in the storage CRS; a clear error when PostGIS cannot read it.</summary>
+    internal static async Task<Geometry?> AreaAsync(NpgsqlConnection connection, string? geoJson, int srid, CancellationToken cancellationToken)
+    {
+        if (geoJson is null) return null;
+        if (geoJson.Length > MapObjects.MapObjectSearch.MaxGeoJsonLength)
+            throw new QueryException("GEOJSON_TOO_LARGE", $"The GeoJSON is {geoJson.Length:N0} characters; the limit is {MapObjects.MapObjectSearch.MaxGeoJsonLength:N0}.");
+        await using var command = new NpgsqlCommand("SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), $2), 3035)", connection);
+        command.Parameters.AddWithValue(geoJson);
+        command.Parameters.AddWithValue(srid);
+        try
+        {
+            return (Geometry)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (PostgresException e) when (e.SqlState is "XX000" or "22023" or "22P02")
+        {
+            throw new QueryException("BAD_GEOJSON", $"within is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
+        }
+    }
+
+    private static async Task CheckTaskTypeAsync(NpgsqlConnection connection, string? taskType, CancellationToken cancellationToken)
+    {
+        if (taskType is null) return;
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM task_types WHERE code = $1", connection);
+        command.Parameters.AddWithValue(taskType);
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+            throw new QueryException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(time.GetLocalNow().Date);
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static string? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
