@@ -50,17 +50,23 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
         return organisations;
     }
 
-    /// <summary>One organisation by key, or null.</summary>
-    public async Task<Organisation?> OrganisationAsync(string key, CancellationToken cancellationToken)
+    /// <summary>Organisations by key, in one query; keys that are no organisation are left out.</summary>
+    public async Task<IReadOnlyDictionary<string, Organisation>> OrganisationsByKeyAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
+        var found = new Dictionary<string, Organisation>(StringComparer.Ordinal);
+        if (keys.Count == 0) return found;
         await using var command = dataSource.CreateCommand(
-            "SELECT key, kind, name_fi, name_sv, name_en, webhook_url, open311_endpoint, email FROM organisations WHERE key = $1");
-        command.Parameters.AddWithValue(key);
+            "SELECT key, kind, name_fi, name_sv, name_en, webhook_url, open311_endpoint, email FROM organisations WHERE key = ANY ($1)");
+        command.Parameters.AddWithValue(keys.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new Organisation(reader.GetString(0), reader.GetString(1),
-            new LocalizedName(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
-            NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var organisation = new Organisation(reader.GetString(0), reader.GetString(1),
+                new LocalizedName(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
+                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7));
+            found[organisation.Key] = organisation;
+        }
+        return found;
     }
 
     public async Task<IReadOnlyList<TaskType>> TaskTypesAsync(CancellationToken cancellationToken)
@@ -85,5 +91,6 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
 
 internal static class CatalogExtensions
 {
-    public static IServiceCollection AddTwinCatalog(this IServiceCollection services) => services.AddSingleton<CatalogStore>();
+    public static IServiceCollection AddTwinCatalog(this IServiceCollection services) =>
+        services.AddSingleton<CatalogStore>().AddScoped<OrganisationLoader>();
 }

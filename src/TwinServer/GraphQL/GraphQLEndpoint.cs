@@ -15,6 +15,11 @@ namespace DigitalTwin.Server.GraphQL;
 internal static class GraphQLEndpoint
 {
     public const string ResponseMediaType = "application/graphql-response+json";
+    public const int MaxDepth = 15;
+    public const int MaxComplexity = 20_000;
+
+    /// <summary>A request body above this is refused with 413 (a 1 MB GeoJSON filter fits).</summary>
+    public const long MaxBodyBytes = 2 * 1024 * 1024;
 
     public static IServiceCollection AddTwinGraphQL(this IServiceCollection services)
     {
@@ -23,13 +28,32 @@ internal static class GraphQLEndpoint
             .AddGraphTypes(typeof(TwinSchema).Assembly)
             .AddSystemTextJson()
             .AddErrorInfoProvider(o => o.ExposeExtensions = true)
+            // Limits on what one request may ask: nesting depth, and total fields (aliases count) weighted by lists.
+            .AddComplexityAnalyzer(o =>
+            {
+                o.MaxDepth = MaxDepth;
+                // Introspection (GraphiQL, code generators) is deep and wide by nature and reads no data: it is exempt.
+                o.ValidateComplexityDelegate = context =>
+                {
+                    var introspection = context.ValidationContext.Operation.SelectionSet.Selections
+                        .All(s => s is GraphQLField f && f.Name.Value.Span.StartsWith("__"));
+                    if (!introspection && context.TotalImpact > MaxComplexity)
+                    {
+                        context.Error = new global::GraphQL.Validation.ValidationError(
+                            $"Query is too complex to execute: complexity {context.TotalImpact:N0}, at most {MaxComplexity:N0}. Ask for fewer fields or smaller pages.")
+                        { Code = "COMPLEXITY" };
+                    }
+                    return Task.CompletedTask;
+                };
+            })
             .ConfigureExecutionOptions(o => o.MaxParallelExecutionCount = 4));
         return services;
     }
 
     public static void MapTwinGraphQL(this WebApplication app)
     {
-        app.MapMethods("/graphql", [HttpMethods.Get, HttpMethods.Post], HandleAsync);
+        app.MapMethods("/graphql", [HttpMethods.Get, HttpMethods.Post], HandleAsync)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
     }
 
     private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer)
@@ -43,6 +67,12 @@ internal static class GraphQLEndpoint
         }
 
         GraphQLRequest? request;
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, mediaType,
+                "REQUEST_TOO_LARGE", $"The request body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
+            return;
+        }
         if (HttpMethods.IsPost(http.Request.Method))
         {
             if (!IsJson(http.Request.ContentType))
@@ -54,6 +84,12 @@ internal static class GraphQLEndpoint
             try
             {
                 request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                await WriteRequestErrorAsync(http, serializer, e.StatusCode, mediaType,
+                    "REQUEST_TOO_LARGE", $"The request body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
+                return;
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or FormatException)
             {

@@ -1,6 +1,7 @@
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Responsibility;
 using GraphQL;
+using GraphQL.DataLoader;
 using GraphQL.Types;
 
 namespace DigitalTwin.Server.GraphQL.Types;
@@ -29,8 +30,8 @@ public sealed class MapObjectType : ObjectGraphType<StackObject>
         Field(o => o.Type, nullable: true).Description("Infrastructure type, e.g. bridge, street, park.");
         Field(o => o.Name, nullable: true).Description("Its name.");
         Field(o => o.Address, nullable: true).Description("Its address.");
-        Field<OrganisationType>("owner").Description("Its owner, where the source says.").ResolveAsync(async c => await Organisation(c, c.Source.Owner));
-        Field<OrganisationType>("manager").Description("Its manager, where the source says.").ResolveAsync(async c => await Organisation(c, c.Source.Manager));
+        Field<OrganisationType>("owner").Description("Its owner, where the source says.").Resolve(c => Organisation(c, c.Source.Owner));
+        Field<OrganisationType>("manager").Description("Its manager, where the source says.").Resolve(c => Organisation(c, c.Source.Manager));
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("taskTypes").Description("Areas: the task types the area covers (null: all).").Resolve(c => c.Source.TaskTypes);
         Field(o => o.Distance, nullable: true).Description("Distance from the asked point in metres (0 when the point is on it; null when no point was given).");
         Field(o => o.Area).Description("Its area in m² (0 for points and lines).");
@@ -38,8 +39,9 @@ public sealed class MapObjectType : ObjectGraphType<StackObject>
         Field<JsonGraphType>("attributes").Description("The source attributes, as the file had them.").Resolve(c => c.Source.Attributes);
     }
 
-    internal static async Task<Organisation?> Organisation(IResolveFieldContext context, string? key) =>
-        key is null ? null : await context.RequestServices!.GetRequiredService<CatalogStore>().OrganisationAsync(key, context.CancellationToken);
+    /// <summary>The organisation of a key, batched with the others of the same level of the answer.</summary>
+    internal static IDataLoaderResult<Organisation?> Organisation(IResolveFieldContext context, string? key) =>
+        context.RequestServices!.GetRequiredService<OrganisationLoader>().Load(key);
 }
 
 public sealed class ContractType : ObjectGraphType<ContractMatch>
@@ -51,8 +53,8 @@ public sealed class ContractType : ObjectGraphType<ContractMatch>
         Field(c => c.Id, type: typeof(NonNullGraphType<IdGraphType>)).Description("Stable id: layer:source id.");
         Field(c => c.SourceId).Description("The contract's own id, e.g. TK-BRO-2025.");
         Field(c => c.Name, nullable: true).Description("Its name.");
-        Field<OrganisationType>("contractor").Description("Who does the work.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Contractor));
-        Field<OrganisationType>("commissioner").Description("Who procured it.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Commissioner));
+        Field<OrganisationType>("contractor").Description("Who does the work.").Resolve(c => MapObjectType.Organisation(c, c.Source.Contractor));
+        Field<OrganisationType>("commissioner").Description("Who procured it.").Resolve(c => MapObjectType.Organisation(c, c.Source.Commissioner));
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("taskTypes").Description("The task types it covers (null: all).").Resolve(c => c.Source.TaskTypes);
         Field<DateOnlyGraphType>("validFrom").Description("First valid day (null: open).").Resolve(c => c.Source.ValidFrom);
         Field<DateOnlyGraphType>("validTo").Description("Last valid day, inclusive (null: open).").Resolve(c => c.Source.ValidTo);
@@ -75,7 +77,7 @@ public sealed class SubcontractType : ObjectGraphType<SubcontractMatch>
         Field(s => s.Id, type: typeof(NonNullGraphType<IdGraphType>)).Description("Stable id: layer:source id.");
         Field(s => s.SourceId).Description("Its own id.");
         Field(s => s.Name, nullable: true).Description("Its name.");
-        Field<OrganisationType>("subcontractor").Description("Who does the work.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Subcontractor));
+        Field<OrganisationType>("subcontractor").Description("Who does the work.").Resolve(c => MapObjectType.Organisation(c, c.Source.Subcontractor));
     }
 }
 
@@ -109,14 +111,14 @@ public sealed class ResponsibilityType : ObjectGraphType<ResponsibilityAnswer>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<MapObjectType>>>>("stack")
             .Description("Every object at the spot: assets, buildings, areas, parcels; nearest first, then smallest.").Resolve(c => c.Source.Stack);
         Field<MapObjectType>("target").Description("The object the case is about (null: nothing here).").Resolve(c => c.Source.Target);
-        Field<OrganisationType>("landOwner").Description("The owner of the parcel under the target.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.LandOwner));
-        Field<OrganisationType>("owner").Description("The target's owner.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Owner));
-        Field<OrganisationType>("manager").Description("The administration or company that manages the target and procures its upkeep.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Manager));
+        Field<OrganisationType>("landOwner").Description("The owner of the parcel under the target.").Resolve(c => MapObjectType.Organisation(c, c.Source.LandOwner));
+        Field<OrganisationType>("owner").Description("The target's owner.").Resolve(c => MapObjectType.Organisation(c, c.Source.Owner));
+        Field<OrganisationType>("manager").Description("The administration or company that manages the target and procures its upkeep.").Resolve(c => MapObjectType.Organisation(c, c.Source.Manager));
         Field<NonNullGraphType<ManagerSourceEnum>>("managerSource").Description("Where the manager came from.").Resolve(c => c.Source.ManagerSource);
         Field<MapObjectType>("managementArea").Description("The management area that gave the manager, when one did.").Resolve(c => c.Source.ManagementArea);
         Field<ContractType>("contract").Description("The contract for the task here on the date (null: none, or a conflict).").Resolve(c => c.Source.Contract);
         Field<SubcontractType>("subcontract").Description("The subcontract under it for the task, if any.").Resolve(c => c.Source.Subcontract);
-        Field<OrganisationType>("recipient").Description("Who the case goes to.").ResolveAsync(async c => await MapObjectType.Organisation(c, c.Source.Recipient));
+        Field<OrganisationType>("recipient").Description("Who the case goes to.").Resolve(c => MapObjectType.Organisation(c, c.Source.Recipient));
         Field<IdGraphType>("recipientKey").Description("The recipient's organisation key.").Resolve(c => c.Source.Recipient);
         Field<NonNullGraphType<RecipientRoleEnum>>("recipientRole").Description("In which role the recipient gets it.").Resolve(c => c.Source.RecipientRole);
         Field<NonNullGraphType<BooleanGraphType>>("fallback").Resolve(c => c.Source.IsFallback).Description("True when no contractor or subcontractor is the recipient.");
