@@ -63,3 +63,22 @@ public sealed class ContractQueryTests(SampleCityServer server) : IClassFixture<
         bad.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe("BAD_GEOJSON");
     }
 }
+
+/// <summary>organisations with what each owns, manages, maintains and commissions.</summary>
+public sealed class OrganisationRolesTests(SampleCityServer server) : IClassFixture<SampleCityServer>
+{
+    [Fact]
+    public async Task An_organisation_shows_what_it_manages_maintains_and_commissions()
+    {
+        var data = await server.DataAsync("""
+            { traffic: organisations(search: "trafikkontoret") { key manages(first: 100) { totalCount nodes { id } } commissions { sourceId } }
+              contractor: organisations(search: "brounderhall") { key maintains { sourceId } owns { totalCount } } }
+            """);
+        var traffic = data.GetProperty("traffic").EnumerateArray().Single(o => o.GetProperty("key").GetString() == "trafikkontoret");
+        traffic.GetProperty("manages").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()).ShouldContain("sthlm-assets:TK-BRO-0417-S1");
+        traffic.GetProperty("commissions").EnumerateArray().Select(c => c.GetProperty("sourceId").GetString()).ShouldContain("TK-BRO-2025");
+        var contractor = data.GetProperty("contractor")[0];
+        contractor.GetProperty("maintains").EnumerateArray().Select(c => c.GetProperty("sourceId").GetString()).ShouldContain("TK-BRO-2025");
+        contractor.GetProperty("owns").GetProperty("totalCount").GetInt64().ShouldBe(0);
+    }
+}
