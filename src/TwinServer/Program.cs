@@ -16,6 +16,7 @@ builder.Services.AddTwinGraphQL();
 var app = builder.Build();
 
 await app.MigrateTwinDatabaseAsync();
+app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/
 app.MapTwinHealth();
 app.MapTwinGraphQL();
 app.MapTwinHome();

@@ -11,6 +11,7 @@ namespace DigitalTwin.Server.GraphQL;
 /// GraphQL over HTTP, after the GraphQL-over-HTTP specification: POST with <c>application/json</c>, GET for queries
 /// only, and the <c>application/graphql-response+json</c> media type with status codes that tell request errors
 /// (400) from execution results (200). Clients that accept only <c>application/json</c> get 200 with errors in the body.
+/// A browser that opens <c>/graphql</c> gets GraphiQL, bundled at build time into <c>wwwroot/graphiql</c> (see GraphiQL/build.mjs).
 /// </summary>
 internal static class GraphQLEndpoint
 {
@@ -58,6 +59,13 @@ internal static class GraphQLEndpoint
 
     private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer)
     {
+        if (IsBrowserOpeningThePage(http.Request))
+        {
+            http.Response.ContentType = "text/html; charset=utf-8";
+            await http.Response.WriteAsync(GraphiQLPage, http.RequestAborted);
+            return;
+        }
+
         var mediaType = ChooseMediaType(http.Request);
         if (mediaType is null)
         {
@@ -158,6 +166,35 @@ internal static class GraphQLEndpoint
         http.Response.ContentType = mediaType + "; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
+
+    /// <summary>
+    /// A GET without a query from a client that prefers HTML to every GraphQL media type: a browser's address bar.
+    /// API clients (no Accept, <c>*/*</c>, JSON first) still get GraphQL over HTTP.
+    /// </summary>
+    private static bool IsBrowserOpeningThePage(HttpRequest request)
+    {
+        if (!HttpMethods.IsGet(request.Method) || request.Query.ContainsKey("query")) return false;
+        foreach (var value in request.GetTypedHeaders().Accept.OrderByDescending(a => a.Quality ?? 1.0))
+        {
+            var type = value.MediaType.Value;
+            if (type is null || value.Quality == 0) continue;
+            if (type.Equals("text/html", StringComparison.OrdinalIgnoreCase)) return true;
+            if (type.Equals(ResponseMediaType, StringComparison.OrdinalIgnoreCase) || type is "*/*" or "application/*"
+                || type.Equals("application/json", StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        return false;
+    }
+
+    /// <summary>The page around the bundle; scripts and styles are static files under <c>/graphiql/</c>.</summary>
+    private const string GraphiQLPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>DigitalTwin GraphiQL</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <link rel="stylesheet" href="/graphiql/graphiql.css">
+        <style>html,body,#graphiql{height:100%;margin:0}</style>
+        <script type="module" src="/graphiql/graphiql.js"></script></head>
+        <body><div id="graphiql">Loading GraphiQL…</div></body></html>
+        """;
 
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var parsed)
