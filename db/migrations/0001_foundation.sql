@@ -87,6 +87,9 @@ CREATE TABLE map_objects (
 ) PARTITION BY LIST (version_id);
 
 CREATE INDEX map_objects_geom_idx ON map_objects USING gist (geom);
+-- Contracts by the objects they name, and subcontracts by their contract: partial, so layers without them pay nothing.
+CREATE INDEX map_objects_covers_idx ON map_objects USING gin (covers) WHERE covers IS NOT NULL;
+CREATE INDEX map_objects_contract_ref_idx ON map_objects (contract_ref) WHERE contract_ref IS NOT NULL;
 
 -- What serves now: the current version of every layer.
 CREATE VIEW current_map_objects AS

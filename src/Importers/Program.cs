@@ -18,6 +18,7 @@ internal static class Program
             MigrateCommand.Create(),
             BenchImportCommand.Create(),
             DropLayerCommand.Create(),
+            BenchLookupCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

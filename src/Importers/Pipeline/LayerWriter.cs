@@ -170,8 +170,13 @@ internal sealed class LayerWriter : IAsyncDisposable
         copy = null;
 
         var primaryKey = AddPrimaryKeyAsync(cancellationToken);
+        // The partition's indexes must match the parent's, so that ATTACH takes them as they are instead of building
+        // them inside the switch transaction. The partial ones are empty and cheap for layers without contracts.
         var index = buildIndexes
-            ? OnOwnConnectionAsync($"CREATE INDEX {Table}_geom ON {Table} USING gist (geom)", cancellationToken)
+            ? OnOwnConnectionAsync(
+                $"CREATE INDEX {Table}_geom ON {Table} USING gist (geom); " +
+                $"CREATE INDEX {Table}_covers ON {Table} USING gin (covers) WHERE covers IS NOT NULL; " +
+                $"CREATE INDEX {Table}_contract_ref ON {Table} (contract_ref) WHERE contract_ref IS NOT NULL", cancellationToken)
             : Task.CompletedTask;
         var problems = new List<ImportProblem>(await primaryKey);
         await index;

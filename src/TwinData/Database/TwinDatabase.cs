@@ -14,6 +14,8 @@ public static class TwinDatabase
     {
         var builder = new NpgsqlDataSourceBuilder(ToConnectionString(connectionStringOrUrl));
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
+        // The same few statements run over and over (the resolver's, the catalog's): let Npgsql prepare them.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         builder.UseNetTopologySuite();
         return builder.Build();
     }

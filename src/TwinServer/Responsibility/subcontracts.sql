@@ -5,7 +5,7 @@ SELECT o.layer || ':' || o.source_id AS id, o.source_id, o.name, o.subcontractor
 FROM map_objects o
 WHERE o.version_id = ANY ($4)
   AND o.kind = 'subcontract'
-  AND o.contract_ref = $1
+  AND o.contract_ref IS NOT NULL AND o.contract_ref = $1
   AND (o.task_types IS NULL OR $2 = ANY (o.task_types))
   AND o.valid @> $5::date
 ORDER BY o.geom IS NULL, o.layer, o.source_id;
