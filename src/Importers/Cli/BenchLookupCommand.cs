@@ -209,6 +209,8 @@ internal static class BenchLookupCommand
         await File.WriteAllTextAsync(scriptPath, script.ToString(), cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"pgbench: {clients} clients, {seconds} s");
         var start = new ProcessStartInfo(pgbench) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        // The same session settings as the server's connections (no parallel plans for point look-ups).
+        start.Environment["PGOPTIONS"] = "-c max_parallel_workers_per_gather=0";
         foreach (var a in new[] { "-n", "-M", "prepared", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), "-f", scriptPath, "-l", "--log-prefix", Path.Combine(folder, "log"), url })
         {
             start.ArgumentList.Add(a);

@@ -10,9 +10,13 @@ public static class TwinDatabase
     /// <summary>The environment variable that names the database, as a postgres:// URL or an Npgsql connection string.</summary>
     public const string UrlVariable = "TWIN_DATABASE_URL";
 
-    public static NpgsqlDataSource CreateDataSource(string connectionStringOrUrl, string applicationName = "twin")
+    /// <param name="connectionStringOrUrl">A postgres:// URL or an Npgsql connection string.</param>
+    /// <param name="applicationName">How the sessions show in pg_stat_activity.</param>
+    /// <param name="sessionOptions">Server settings for every session (libpq's options), unless the connection string sets its own.</param>
+    public static NpgsqlDataSource CreateDataSource(string connectionStringOrUrl, string applicationName = "twin", string? sessionOptions = null)
     {
         var builder = new NpgsqlDataSourceBuilder(ToConnectionString(connectionStringOrUrl));
+        if (sessionOptions is not null && string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options)) builder.ConnectionStringBuilder.Options = sessionOptions;
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
         // The same few statements run over and over (the resolver's, the catalog's): let Npgsql prepare them.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;

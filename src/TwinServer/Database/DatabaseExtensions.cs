@@ -17,6 +17,12 @@ internal sealed class DatabaseOptions
 
 internal static class DatabaseExtensions
 {
+    /// <summary>
+    /// The server answers many small questions: a parallel plan's worker start-up (tens of ms) would cost more than
+    /// the whole index look-up it parallelises, and the planner picks one when a spatial estimate is rough.
+    /// </summary>
+    public const string ServerSessionOptions = "-c max_parallel_workers_per_gather=0";
+
     public static void AddTwinDatabase(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>()
@@ -25,7 +31,7 @@ internal static class DatabaseExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
-            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server"));
+            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server", ServerSessionOptions));
     }
 
     public static async Task MigrateTwinDatabaseAsync(this WebApplication app)
