@@ -47,7 +47,8 @@ internal static class GraphQLEndpoint
                     return Task.CompletedTask;
                 };
             })
-            .ConfigureExecutionOptions(o => o.MaxParallelExecutionCount = 4));
+            .ConfigureExecutionOptions(o => o.MaxParallelExecutionCount = 4)
+            .ConfigureExecution<ValidatedDocumentCache>());
         return services;
     }
 
@@ -150,6 +151,8 @@ internal static class GraphQLEndpoint
             CancellationToken = http.RequestAborted,
             // GET must never change anything: only queries are allowed there.
             ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, new QueriesOnlyRule()] : null,
+            // A cached document was validated already, but perhaps under POST: GET still refuses mutations.
+            CachedDocumentValidationRules = isGet ? [new QueriesOnlyRule()] : [],
         });
 
         var status = StatusCodes.Status200OK;

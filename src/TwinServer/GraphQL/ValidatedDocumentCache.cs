@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using GraphQL;
+using GraphQL.DI;
+using GraphQLParser.AST;
+
+namespace DigitalTwin.Server.GraphQL;
+
+/// <summary>
+/// Keeps the parsed documents of queries that passed validation, by their text, so that the same question asked
+/// again (a city system asking responsibility at a thousand points) is neither parsed nor validated again: GraphQL.NET
+/// runs only <see cref="ExecutionOptions.CachedDocumentValidationRules"/> on a document it is given. What depends on the
+/// variables is checked by the resolvers themselves (page sizes, CRS, GeoJSON). Bounded: it starts over when full.
+/// </summary>
+internal sealed class ValidatedDocumentCache : IConfigureExecution
+{
+    private const int Capacity = 2000;
+    private const int MaxQueryLength = 20_000;
+    private readonly ConcurrentDictionary<string, GraphQLDocument> documents = new(StringComparer.Ordinal);
+
+    public float SortOrder => 200;
+
+    public async Task<ExecutionResult> ExecuteAsync(ExecutionOptions options, ExecutionDelegate next)
+    {
+        var query = options.Query;
+        if (options.Document is null && query is not null && documents.TryGetValue(query, out var cached))
+        {
+            options.Document = cached;
+        }
+        var result = await next(options);
+        if (result.Executed && query is not null && query.Length <= MaxQueryLength && result.Document is { } document && !documents.ContainsKey(query))
+        {
+            if (documents.Count >= Capacity) documents.Clear();
+            documents.TryAdd(query, document);
+        }
+        return result;
+    }
+}
