@@ -27,7 +27,8 @@ internal static class GraphQLEndpoint
         services.AddGraphQL(b => b
             .AddSchema<TwinSchema>()
             .AddGraphTypes(typeof(TwinSchema).Assembly)
-            .AddSystemTextJson()
+            // å, ä and ö go out as themselves, not as \u escapes: the responses are JSON, never HTML.
+            .AddSystemTextJson(o => o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
             .AddErrorInfoProvider(o => o.ExposeExtensions = true)
             // Limits on what one request may ask: nesting depth, and total fields (aliases count) weighted by lists.
             .AddComplexityAnalyzer(o =>
