@@ -76,6 +76,18 @@ public sealed class SampleStoryTests(SampleCityServer server) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task A_point_in_EPSG_3879_and_the_same_point_in_WGS84_give_the_same_answer()
+    {
+        var native = await AskAsync(new { at = new { x = 25496400, y = 6673660, crs = "EPSG:3879" }, task = "graffiti", on = "2026-11-24" });
+        var wgs84 = await AskAsync(new { at = new { x = 24.935139, y = 60.175790 }, task = "graffiti", on = "2026-11-24" });
+        foreach (var field in new[] { "target", "contract", "subcontract" })
+        {
+            wgs84.GetProperty(field).ToString().ShouldBe(native.GetProperty(field).ToString());
+        }
+        wgs84.GetProperty("recipientKey").GetString().ShouldBe("tohryton");
+    }
+
+    [Fact]
     public async Task The_explanation_says_which_contracts_ended_or_have_not_started()
     {
         var answer = await AskAsync(new { at = new { x = 154250, y = 6576900, crs = "EPSG:3011" }, task = "park-care", on = "2026-11-24" });
