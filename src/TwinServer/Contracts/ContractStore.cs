@@ -73,7 +73,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         var contracts = (await ListAsync(new ContractFilter(null, null, taskType, date, within, withinSrid), cancellationToken)).ToDictionary(c => c.Id);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var versions = contracts.Values.FirstOrDefault()?.Versions ?? (await ServedVersions.ResolveAsync(connection, date, time, cancellationToken)).Ids;
-        await CheckTaskTypeAsync(connection, taskType, cancellationToken);
+        if (taskType is not null) await ResponsibilityResolver.CheckTaskTypeAsync(connection, taskType, cancellationToken);
         await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/overlaps.sql"), connection);
         command.Parameters.AddWithValue(versions);
         command.Parameters.Add(Text(taskType));
@@ -93,7 +93,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
     {
         var date = on ?? Today;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await CheckTaskTypeAsync(connection, taskType, cancellationToken);
+        await ResponsibilityResolver.CheckTaskTypeAsync(connection, taskType, cancellationToken);
         var versions = (await ServedVersions.ResolveAsync(connection, date, time, cancellationToken)).Ids;
         await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/gaps.sql"), connection);
         command.Parameters.AddWithValue(versions);
@@ -126,15 +126,6 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         {
             throw new QueryException("BAD_GEOJSON", $"within is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
         }
-    }
-
-    private static async Task CheckTaskTypeAsync(NpgsqlConnection connection, string? taskType, CancellationToken cancellationToken)
-    {
-        if (taskType is null) return;
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM task_types WHERE code = $1", connection);
-        command.Parameters.AddWithValue(taskType);
-        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
-            throw new QueryException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
     }
 
     private DateOnly Today => DateOnly.FromDateTime(time.GetLocalNow().Date);

@@ -233,7 +233,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         return (choice.Item1, choice.Item2);
     }
 
-    private static async Task CheckTaskTypeAsync(NpgsqlConnection connection, string taskType, CancellationToken cancellationToken)
+    internal static async Task CheckTaskTypeAsync(NpgsqlConnection connection, string taskType, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT count(*) FROM task_types WHERE code = $1", connection);
         command.Parameters.AddWithValue(taskType);
