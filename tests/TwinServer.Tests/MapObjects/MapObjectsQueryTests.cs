@@ -114,6 +114,17 @@ public sealed class MapObjectsQueryTests(SampleCityServer server) : IClassFixtur
         (await server.DataAsync("""{ mapObject(id: "sthlm-parcels:none") { id } }""")).GetProperty("mapObject").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
+    [Fact]
+    public async Task Geometry_comes_in_an_asked_crs_too()
+    {
+        var data = await server.DataAsync("""{ mapObject(id: "hki-assets:HKI-PUISTO-0310") { wgs: geometry gk25: geometry(crs: "EPSG:3879") } }""");
+        var gk25 = data.GetProperty("mapObject").GetProperty("gk25");
+        var easting = gk25.GetProperty("coordinates")[0][0][0].GetDouble();
+        easting.ShouldBeInRange(25_496_000, 25_497_000);
+        var (_, bad) = await server.GraphQLAsync("""{ mapObject(id: "hki-assets:HKI-PUISTO-0310") { geometry(crs: "EPSG:999999") } }""");
+        bad.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe("BAD_CRS");
+    }
+
     [Theory]
     [InlineData("""{ "first": 501 }""", "PAGE_TOO_LARGE")]
     [InlineData("""{ "after": "not-a-cursor" }""", "BAD_CURSOR")]

@@ -35,7 +35,31 @@ public sealed class MapObjectType : ObjectGraphType<StackObject>
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("taskTypes").Description("Areas: the task types the area covers (null: all).").Resolve(c => c.Source.TaskTypes);
         Field(o => o.Distance, nullable: true).Description("Distance from the asked point in metres (0 when the point is on it; null when no point was given).");
         Field(o => o.Area).Description("Its area in m² (0 for points and lines).");
-        Field<GeoJsonGraphType>("geometry").Description("Its geometry as GeoJSON in WGS84.").Resolve(c => c.Source.GeoJson);
+        Field<GeoJsonGraphType>("geometry")
+            .Description("Its geometry as GeoJSON: RFC 7946 WGS84 longitude/latitude (7 decimals), or in the asked CRS (millimetres).")
+            .Argument<StringGraphType>("crs", "Another CRS for the coordinates, e.g. EPSG:3879; WGS84 when not given.")
+            .ResolveAsync(async c =>
+            {
+                var crs = c.GetArgument<string?>("crs");
+                if (crs is null || c.Source.GeoJson is "null") return c.Source.GeoJson;
+                if (!DigitalTwin.Importers.Reprojection.CrsNames.TryParseEpsg(crs, out var srid))
+                    throw new ExecutionError($"geometry(crs: '{crs}') is not a CRS name; use EPSG:3879, EPSG:3011, ...") { Code = "BAD_CRS" };
+                if (srid == 4326) return c.Source.GeoJson;
+                var dataSource = c.RequestServices!.GetRequiredService<Npgsql.NpgsqlDataSource>();
+                await using var command = dataSource.CreateCommand(
+                    "SELECT ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), $2), 3) FROM spatial_ref_sys WHERE srid = $2");
+                command.Parameters.AddWithValue(c.Source.GeoJson);
+                command.Parameters.AddWithValue(srid);
+                try
+                {
+                    return await command.ExecuteScalarAsync(c.CancellationToken) as string
+                        ?? throw new ExecutionError($"EPSG:{srid} is not a coordinate system we know.") { Code = "BAD_CRS" };
+                }
+                catch (Npgsql.PostgresException e)
+                {
+                    throw new ExecutionError($"The geometry does not transform to EPSG:{srid}: {e.MessageText}") { Code = "BAD_CRS" };
+                }
+            });
         Field<JsonGraphType>("attributes").Description("The source attributes, as the file had them.").Resolve(c => c.Source.Attributes);
     }
 
