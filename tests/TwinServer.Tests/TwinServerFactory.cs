@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using DigitalTwin.Testing;
@@ -52,6 +51,4 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await base.DisposeAsync();
         if (database is not null) await database.DisposeAsync();
     }
-
-    public static MediaTypeWithQualityHeaderValue Accept(string mediaType) => new(mediaType);
 }

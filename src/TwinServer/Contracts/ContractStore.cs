@@ -19,11 +19,20 @@ public sealed record CoverageGap(string Manager, IReadOnlyList<string> ObjectIds
 /// <summary>Contracts for GIS staff and other systems: lists, subcontracts, overlaps (conflicts) and coverage gaps.</summary>
 public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time)
 {
+    /// <summary>The most contracts one list returns.</summary>
+    public const int MaxListed = 1000;
+
     public async Task<IReadOnlyList<ContractMatch>> ListAsync(ContractFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var versions = (await ServedVersions.ResolveAsync(connection, filter.ActiveOn ?? Today, time, cancellationToken)).Ids;
         var within = await AreaAsync(connection, filter.Within, filter.WithinSrid, cancellationToken);
+        return await ListAsync(connection, versions, filter, within, null, MaxListed, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<ContractMatch>> ListAsync(NpgsqlConnection connection, int[] versions, ContractFilter filter,
+        Geometry? within, string[]? ids, int limit, CancellationToken cancellationToken)
+    {
         await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/contracts.sql"), connection);
         command.Parameters.AddWithValue(versions);
         command.Parameters.Add(Text(filter.Contractor));
@@ -31,6 +40,8 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         command.Parameters.Add(Text(filter.TaskType));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.ActiveOn ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)within ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)ids ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var contracts = new List<ContractMatch>();
         while (await reader.ReadAsync(cancellationToken))
@@ -70,22 +81,28 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
     public async Task<IReadOnlyList<ContractOverlap>> OverlapsAsync(string? taskType, DateOnly? on, string? within, int withinSrid, CancellationToken cancellationToken)
     {
         var date = on ?? Today;
-        var contracts = (await ListAsync(new ContractFilter(null, null, taskType, date, within, withinSrid), cancellationToken)).ToDictionary(c => c.Id);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var versions = contracts.Values.FirstOrDefault()?.Versions ?? (await ServedVersions.ResolveAsync(connection, date, time, cancellationToken)).Ids;
         if (taskType is not null) await ResponsibilityResolver.CheckTaskTypeAsync(connection, taskType, cancellationToken);
+        var versions = (await ServedVersions.ResolveAsync(connection, date, time, cancellationToken)).Ids;
+        var area = await AreaAsync(connection, within, withinSrid, cancellationToken);
         await using var command = new NpgsqlCommand(SqlResources.Get("Contracts/overlaps.sql"), connection);
         command.Parameters.AddWithValue(versions);
         command.Parameters.Add(Text(taskType));
         command.Parameters.AddWithValue(date);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)await AreaAsync(connection, within, withinSrid, cancellationToken) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var overlaps = new List<ContractOverlap>();
-        while (await reader.ReadAsync(cancellationToken))
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)area ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Geometry });
+        var pairs = new List<(string A, string B, string[]? TaskTypes, string GeoJson, double Area)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            overlaps.Add(new ContractOverlap(contracts[reader.GetString(0)], contracts[reader.GetString(1)],
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<string[]>(2), reader.GetString(3), reader.GetDouble(4)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pairs.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<string[]>(2), reader.GetString(3), reader.GetDouble(4)));
+            }
         }
+        // Then the contracts the overlaps name, and only those, from the same versions.
+        var ids = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().ToArray();
+        var contracts = (await ListAsync(connection, versions, new ContractFilter(null, null, null, null, null, 4326), null, ids, ids.Length, cancellationToken))
+            .ToDictionary(c => c.Id);
+        var overlaps = pairs.Select(p => new ContractOverlap(contracts[p.A], contracts[p.B], p.TaskTypes, p.GeoJson, p.Area)).ToList();
         return overlaps;
     }
 

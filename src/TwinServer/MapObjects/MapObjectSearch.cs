@@ -176,10 +176,14 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
         });
     }
 
+    /// <summary>
+    /// Reads a map object in the column order every map object query here shares (map_objects.sql, stack.sql,
+    /// object.sql): id, layer, kind, type, name, address, owner, manager, task types, distance, area, GeoJSON, attributes.
+    /// </summary>
     internal static StackObject Read(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
         Text(reader, 6), Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
-        reader.IsDBNull(9) ? null : reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11), reader.GetString(12));
+        reader.IsDBNull(9) ? null : reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11), Text(reader, 12));
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

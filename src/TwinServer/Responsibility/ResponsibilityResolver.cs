@@ -244,22 +244,21 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
     internal static async Task<Point> PointAsync(NpgsqlConnection connection, double x, double y, int srid, CancellationToken cancellationToken)
     {
         if (!double.IsFinite(x) || !double.IsFinite(y)) throw new QueryException("BAD_POINT", "The point's coordinates must be numbers.");
-        await using var known = new NpgsqlCommand("SELECT srtext LIKE 'GEOGCS%' FROM spatial_ref_sys WHERE srid = $1", connection);
-        known.Parameters.AddWithValue(srid);
-        var geographic = await known.ExecuteScalarAsync(cancellationToken) as bool?
-            ?? throw new QueryException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
-        if (geographic == true && (x is < -180 or > 180 || y is < -90 or > 90))
-        {
-            throw new QueryException("BAD_POINT",
-                string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
-        }
-        await using var command = new NpgsqlCommand("SELECT ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), $3), 3035)", connection);
+        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/point.sql"), connection);
         command.Parameters.AddWithValue(x);
         command.Parameters.AddWithValue(y);
         command.Parameters.AddWithValue(srid);
         try
         {
-            return (Point)(await command.ExecuteScalarAsync(cancellationToken))!;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+                throw new QueryException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
+            if (reader.IsDBNull(1))
+            {
+                throw new QueryException("BAD_POINT",
+                    string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
+            }
+            return reader.GetFieldValue<Point>(1);
         }
         catch (PostgresException e) when (e.SqlState is "XX000" or "22023")
         {
@@ -275,7 +274,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         if (reader.IsDBNull(13)) throw new QueryException("NO_GEOMETRY", $"{id} has no geometry to resolve at; ask about a point.");
-        return (ReadObject(reader), reader.GetFieldValue<Point>(13));
+        return (MapObjects.MapObjectSearch.Read(reader), reader.GetFieldValue<Point>(13));
     }
 
     private static async Task<IReadOnlyList<StackObject>> StackAsync(NpgsqlConnection connection, Point point, double tolerance, int[] versions, CancellationToken cancellationToken)
@@ -286,7 +285,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         command.Parameters.AddWithValue(versions);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var stack = new List<StackObject>();
-        while (await reader.ReadAsync(cancellationToken)) stack.Add(ReadObject(reader));
+        while (await reader.ReadAsync(cancellationToken)) stack.Add(MapObjects.MapObjectSearch.Read(reader));
         return stack;
     }
 
@@ -313,11 +312,6 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         }
         return matches;
     }
-
-    private static StackObject ReadObject(NpgsqlDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.GetString(2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
-        Text(reader, 6), Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
-        reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11), Text(reader, 12));
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -9,7 +9,7 @@ public sealed class CatalogImporterTests(ImportFixture fixture) : IClassFixture<
     [Fact]
     public async Task Organisations_load_from_csv_and_update_by_key()
     {
-        var file = fixture.Path_("orgs.csv");
+        var file = fixture.FilePath("orgs.csv");
         File.WriteAllText(file, """
             key,kind,name_fi,name_sv,name_en,webhook_url,open311_endpoint,email
             trafikkontoret,administration,,Trafikkontoret,Traffic Office,,,trafik@example.org
@@ -29,7 +29,7 @@ public sealed class CatalogImporterTests(ImportFixture fixture) : IClassFixture<
     [Fact]
     public async Task One_bad_row_rejects_the_file_and_names_the_row()
     {
-        var file = fixture.Path_("bad-orgs.json");
+        var file = fixture.FilePath("bad-orgs.json");
         File.WriteAllText(file, """
             [ { "key": "ok-org", "kind": "company", "name_en": "OK" },
               { "key": "Bad Key", "kind": "company", "name_en": "Bad" },
@@ -44,7 +44,7 @@ public sealed class CatalogImporterTests(ImportFixture fixture) : IClassFixture<
     [Fact]
     public async Task Task_types_load_from_json()
     {
-        var file = fixture.Path_("tasks.json");
+        var file = fixture.FilePath("tasks.json");
         File.WriteAllText(file, """[{ "code": "graffiti", "name_fi": "Töhryjen poisto", "name_sv": "Klottersanering", "name_en": "Graffiti removal" }]""");
         var report = await new CatalogImporter(fixture.Database.DataSource).ImportAsync(file, CatalogKind.TaskType, dryRun: false, CancellationToken.None);
         report.Loaded.ShouldBe(1);

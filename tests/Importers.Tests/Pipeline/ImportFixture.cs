@@ -40,7 +40,7 @@ public sealed class ImportFixture : DatabaseFixture
         return path;
     }
 
-    public string Path_(string name) => Path.Combine(folder, name);
+    public string FilePath(string name) => Path.Combine(folder, name);
 
     /// <summary>A square parcel feature around (x, y) with the given half size and properties (JSON members).</summary>
     public static string Square(double x, double y, double half, string properties) =>

@@ -14,7 +14,7 @@ public sealed class KilledImportTests(ImportFixture fixture) : IClassFixture<Imp
             Enumerable.Range(1, 3).Select(i => ImportFixture.Square(24.9 + i * 0.001, 60.17, 0.0004, $"\"id\":\"P{i}\"")));
         (await fixture.ImportAsync(new ImportOptions(small, "parcels-killed", LayerKind.Parcel))).Committed.ShouldBeTrue();
 
-        var big = fixture.Path_("big.geojson");
+        var big = fixture.FilePath("big.geojson");
         BenchImportCommand.GenerateParcels(big, 400_000);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Importers.dll"), "import", big, "--layer", "parcels-killed", "--kind", "parcel" })

@@ -94,7 +94,7 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
     {
         var features = Enumerable.Range(1, 120).Select(i => ImportFixture.Square(18.0 + i * 0.001, 59.3, 0.0004, $"\"id\":\"X{i}\",\"owner\":\"nobody-{i}\""));
         var file = fixture.WriteGeoJson("many-errors.geojson", features);
-        var reportFile = fixture.Path_("report.txt");
+        var reportFile = fixture.FilePath("report.txt");
         var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-r", LayerKind.Parcel) { ReportFile = reportFile });
 
         result.Committed.ShouldBeFalse();
@@ -200,7 +200,7 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
         (await fixture.Database.ScalarAsync<string>("SELECT valid::text FROM contracts WHERE id = 'contracts-j:K1'")).ShouldBe("[2025-01-01,2031-01-01)");
         (await fixture.Database.ScalarAsync<string>("SELECT array_to_string(task_types, ',') FROM contracts WHERE id = 'contracts-j:K1'")).ShouldBe("graffiti,damage");
 
-        var csvPath = fixture.Path_("subcontracts.csv");
+        var csvPath = fixture.FilePath("subcontracts.csv");
         File.WriteAllText(csvPath, "id,contract,contract_layer,subcontractor,task_types\nS1,K1,contracts-j,klotterfritt,graffiti\nS2,K404,contracts-j,klotterfritt,graffiti\n");
         var orphan = await fixture.ImportAsync(new ImportOptions(csvPath, "subcontracts-j", LayerKind.Subcontract));
         orphan.Committed.ShouldBeFalse();
