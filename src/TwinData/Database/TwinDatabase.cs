@@ -10,12 +10,30 @@ public static class TwinDatabase
     /// <summary>The environment variable that names the database, as a postgres:// URL or an Npgsql connection string.</summary>
     public const string UrlVariable = "TWIN_DATABASE_URL";
 
+    /// <summary>
+    /// Session settings of the server's connections. The server answers many small questions: a parallel plan's worker
+    /// start-up (tens of ms) would cost more than the whole index look-up it parallelises, and the planner picks one
+    /// when a spatial estimate is rough.
+    /// </summary>
+    public const string ServerSessionOptions = "-c max_parallel_workers_per_gather=0";
+
+    /// <summary>
+    /// Session settings for statements whose best plan does not depend on their parameters' values, such as the
+    /// responsibility lookup: planned once per session instead of at every execution. (PostgreSQL keeps re-planning
+    /// a prepared spatial statement when its generic plan's estimate looks worse than the custom plans', and planning
+    /// then costs more than running it.)
+    /// </summary>
+    public const string GenericPlanSessionOptions = ServerSessionOptions + " -c plan_cache_mode=force_generic_plan";
+
     /// <param name="connectionStringOrUrl">A postgres:// URL or an Npgsql connection string.</param>
     /// <param name="applicationName">How the sessions show in pg_stat_activity.</param>
     /// <param name="sessionOptions">Server settings for every session (libpq's options), unless the connection string sets its own.</param>
-    public static NpgsqlDataSource CreateDataSource(string connectionStringOrUrl, string applicationName = "twin", string? sessionOptions = null)
+    /// <param name="noResetOnClose">Skip the session reset when a connection goes back to the pool (only for statements that leave no state).</param>
+    public static NpgsqlDataSource CreateDataSource(string connectionStringOrUrl, string applicationName = "twin", string? sessionOptions = null,
+        bool noResetOnClose = false)
     {
         var builder = new NpgsqlDataSourceBuilder(ToConnectionString(connectionStringOrUrl));
+        if (noResetOnClose) builder.ConnectionStringBuilder.NoResetOnClose = true;
         if (sessionOptions is not null && string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options)) builder.ConnectionStringBuilder.Options = sessionOptions;
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
         // The same few statements run over and over (the resolver's, the catalog's): let Npgsql prepare them.

@@ -3,8 +3,11 @@ using Npgsql;
 
 namespace DigitalTwin.Server.Catalog;
 
-/// <summary>Reads what is loaded: layers and their versions, organisations, task types.</summary>
-public sealed class CatalogStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Reads what is loaded: layers and their versions, organisations, task types. Organisations by key, asked on every
+/// lookup, go through the generic-plan pool (<see cref="DatabaseExtensions.GenericPlans"/>).
+/// </summary>
+public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices(DatabaseExtensions.GenericPlans)] NpgsqlDataSource lookups)
 {
     public async Task<IReadOnlyList<Layer>> LayersAsync(string? name, CancellationToken cancellationToken)
     {
@@ -55,7 +58,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
     {
         var found = new Dictionary<string, Organisation>(StringComparer.Ordinal);
         if (keys.Count == 0) return found;
-        await using var command = dataSource.CreateCommand(
+        await using var command = lookups.CreateCommand(
             "SELECT key, kind, name_fi, name_sv, name_en, webhook_url, open311_endpoint, email FROM organisations WHERE key = ANY ($1)");
         command.Parameters.AddWithValue(keys.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -11,14 +11,16 @@ internal static class ServedVersions
 {
     public sealed record Result(int[] Ids, IReadOnlyList<string> LayersLoadedLater);
 
-    public static async Task<Result> ResolveAsync(NpgsqlConnection connection, DateOnly on, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var today = DateOnly.FromDateTime(time.GetLocalNow().Date);
-        var moment = on >= today
+    /// <summary>The moment a date stands for: now for today and later; the end of the day for a past date.</summary>
+    public static DateTimeOffset Moment(DateOnly on, TimeProvider time) =>
+        on >= DateOnly.FromDateTime(time.GetLocalNow().Date)
             ? time.GetUtcNow()
             : new DateTimeOffset(on.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddTicks(-10);
+
+    public static async Task<Result> ResolveAsync(NpgsqlConnection connection, DateOnly on, TimeProvider time, CancellationToken cancellationToken)
+    {
         await using var command = new NpgsqlCommand(SqlResources.Get("Catalog/served_versions.sql"), connection);
-        command.Parameters.AddWithValue(moment);
+        command.Parameters.AddWithValue(Moment(on, time));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<int>();
         var late = new List<string>();

@@ -18,10 +18,12 @@ internal sealed class DatabaseOptions
 internal static class DatabaseExtensions
 {
     /// <summary>
-    /// The server answers many small questions: a parallel plan's worker start-up (tens of ms) would cost more than
-    /// the whole index look-up it parallelises, and the planner picks one when a spatial estimate is rough.
+    /// The key of a second pool for the hot, fixed-shape statements (the responsibility lookup): generic plans
+    /// (<see cref="TwinDatabase.GenericPlanSessionOptions"/>), and no session reset when a connection goes back to
+    /// the pool, since those statements leave no session state behind. Queries with optional filters stay on the
+    /// default pool, where a plan for the values at hand can use the index that fits them.
     /// </summary>
-    public const string ServerSessionOptions = "-c max_parallel_workers_per_gather=0";
+    public const string GenericPlans = "generic-plans";
 
     public static void AddTwinDatabase(this WebApplicationBuilder builder)
     {
@@ -31,7 +33,10 @@ internal static class DatabaseExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
-            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server", ServerSessionOptions));
+            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server", TwinDatabase.ServerSessionOptions));
+        builder.Services.AddKeyedSingleton(GenericPlans, (sp, _) =>
+            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server-lookup",
+                TwinDatabase.GenericPlanSessionOptions, noResetOnClose: true));
     }
 
     public static async Task MigrateTwinDatabaseAsync(this WebApplication app)

@@ -7,9 +7,11 @@ namespace DigitalTwin.Server.GraphQL;
 
 /// <summary>
 /// Keeps the parsed documents of queries that passed validation, by their text, so that the same question asked
-/// again (a city system asking responsibility at a thousand points) is neither parsed nor validated again: GraphQL.NET
-/// runs only <see cref="ExecutionOptions.CachedDocumentValidationRules"/> on a document it is given. What depends on the
-/// variables is checked by the resolvers themselves (page sizes, CRS, GeoJSON). Bounded: it starts over when full.
+/// again (a city system asking responsibility at a thousand points) is neither parsed nor validated again: only the
+/// <see cref="ExecutionOptions.CachedDocumentValidationRules"/> (the complexity limit, GET's queries-only rule) run on
+/// a document from here, as GraphQL.NET's own document cache does. Variables are still coerced for every request, and
+/// what depends on them is checked by the resolvers themselves (page sizes, CRS, GeoJSON). Bounded: it starts over
+/// when full.
 /// </summary>
 internal sealed class ValidatedDocumentCache : IConfigureExecution
 {
@@ -25,6 +27,7 @@ internal sealed class ValidatedDocumentCache : IConfigureExecution
         if (options.Document is null && query is not null && documents.TryGetValue(query, out var cached))
         {
             options.Document = cached;
+            options.ValidationRules = options.CachedDocumentValidationRules ?? [];
         }
         var result = await next(options);
         if (result.Executed && query is not null && query.Length <= MaxQueryLength && result.Document is { } document && !documents.ContainsKey(query))

@@ -24,10 +24,17 @@ public sealed record ContractMatch(
     /// <summary>The layer versions it was read from, for its subcontracts.</summary>
     internal int[]? Versions { get; init; }
 
+    /// <summary>Its subcontracts for the asked task, valid on the asked date (a lookup reads them with the contract).</summary>
+    internal IReadOnlyList<SubcontractMatch> Subcontracts { get; init; } = [];
+
     public bool IsValidOn(DateOnly date) => (ValidFrom is null || ValidFrom <= date) && (ValidTo is null || date <= ValidTo);
 }
 
-public sealed record SubcontractMatch(string Id, string SourceId, string? Name, string? Subcontractor);
+public sealed record SubcontractMatch(string Id, string SourceId, string? Name, string? Subcontractor)
+{
+    /// <summary>Whether its own area covers the asked point (no area of its own: it covers the contract's).</summary>
+    internal bool CoversPoint { get; init; } = true;
+}
 
 /// <summary>Who receives the case, in the order of SPEC 3.7.</summary>
 public enum RecipientRole { Subcontractor, Contractor, Manager, Owner, LandOwner, DefaultContact, Nobody }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public sealed class ResponsibilityOptions
 /// them (target, manager, contract level, conflict, recipient fallbacks) are here, one step per method, and every
 /// step adds a line to the explanation.
 /// </summary>
-public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions<ResponsibilityOptions> options, TimeProvider time)
+public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions.GenericPlans)] NpgsqlDataSource dataSource, IOptions<ResponsibilityOptions> options, TimeProvider time)
 {
     private const int StorageSrid = 3035;
     private const double MaxTolerance = 1000;
@@ -38,33 +39,33 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
             throw new QueryException("BAD_TOLERANCE", $"The tolerance must be between 0 and {MaxTolerance} metres; it was {tolerance}.");
         var explanation = new List<string>();
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await CheckTaskTypeAsync(connection, query.TaskType, cancellationToken);
-        var served = await ServedVersions.ResolveAsync(connection, on, time, cancellationToken);
-        var versions = served.Ids;
-        if (served.LayersLoadedLater.Count > 0)
-        {
-            explanation.Add($"Layers first loaded after {on:yyyy-MM-dd} answer from their first version: {string.Join(", ", served.LayersLoadedLater)}.");
-        }
+        var moment = ServedVersions.Moment(on, time);
 
-        // Where: the asked point, or a point on the asked object.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Where: the asked point, or a point on the asked object (in the storage CRS).
         StackObject? clicked = null;
-        Point point;
+        Lookup lookup;
         if (query.ObjectId is { } objectId)
         {
-            (clicked, point) = await ObjectAsync(connection, objectId, versions, cancellationToken)
+            (clicked, var x, var y) = await ObjectAsync(connection, objectId, moment, cancellationToken)
                 ?? throw new QueryException("UNKNOWN_OBJECT", $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
+            lookup = await LookupAsync(connection, x, y, StorageSrid, tolerance, moment, query.TaskType, cancellationToken);
         }
         else if (query is { X: { } x, Y: { } y })
         {
-            point = await PointAsync(connection, x, y, query.Srid, cancellationToken);
+            if (!double.IsFinite(x) || !double.IsFinite(y)) throw new QueryException("BAD_POINT", "The point's coordinates must be numbers.");
+            lookup = await LookupAsync(connection, x, y, query.Srid, tolerance, moment, query.TaskType, cancellationToken);
         }
         else
         {
             throw new QueryException("BAD_REQUEST", "Ask about a point (at) or an object (objectId).");
         }
+        var (stack, point, versions, loadedLater) = lookup;
+        if (loadedLater.Count > 0)
+        {
+            explanation.Add($"Layers first loaded after {on:yyyy-MM-dd} answer from their first version: {string.Join(", ", loadedLater)}.");
+        }
 
-        var stack = await StackAsync(connection, point, tolerance, versions, cancellationToken);
         var target = Target(clicked, stack, explanation);
         var parcel = stack.FirstOrDefault(o => o.Kind == "parcel");
         var landOwner = parcel?.Owner;
@@ -81,11 +82,11 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         IReadOnlyList<ContractMatch> conflicts = [];
         if (manager is not null)
         {
-            var matches = await ContractsAsync(connection, manager, query.TaskType, target?.Id, point, versions, cancellationToken);
+            var matches = await ContractsAsync(connection, manager, query.TaskType, target?.Id, point, versions, on, cancellationToken);
             (contract, conflicts) = ChooseContract(matches, manager, query.TaskType, on, explanation);
             if (contract is not null)
             {
-                subcontract = await SubcontractAsync(connection, contract, query.TaskType, point, versions, on, explanation, cancellationToken);
+                subcontract = ChooseSubcontract(contract, query.TaskType, explanation);
             }
         }
 
@@ -189,21 +190,13 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         }
     }
 
-    private async Task<SubcontractMatch?> SubcontractAsync(NpgsqlConnection connection, ContractMatch contract, string taskType, Point point,
-        int[] versions, DateOnly on, List<string> explanation, CancellationToken cancellationToken)
+    /// <summary>SPEC 3.6: under the chosen contract, the first subcontract for the task that covers the point.</summary>
+    private static SubcontractMatch? ChooseSubcontract(ContractMatch contract, string taskType, List<string> explanation)
     {
-        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/subcontracts.sql"), connection);
-        command.Parameters.AddWithValue(contract.Id);
-        command.Parameters.AddWithValue(taskType);
-        command.Parameters.AddWithValue(point);
-        command.Parameters.AddWithValue(versions);
-        command.Parameters.AddWithValue(on);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         SubcontractMatch? chosen = null;
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var match in contract.Subcontracts)
         {
-            var match = new SubcontractMatch(reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3));
-            if (!reader.GetBoolean(4))
+            if (!match.CoversPoint)
             {
                 explanation.Add($"Subcontract {match.SourceId} ({match.Subcontractor}) does not cover the point.");
                 continue;
@@ -266,31 +259,63 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         }
     }
 
-    private static async Task<(StackObject, Point)?> ObjectAsync(NpgsqlConnection connection, string id, int[] versions, CancellationToken cancellationToken)
+    /// <summary>The stack, the point and the layer versions of a lookup, from one round trip (lookup.sql).</summary>
+    private sealed record Lookup(IReadOnlyList<StackObject> Stack, Point Point, int[] Versions, IReadOnlyList<string> LayersLoadedLater);
+
+    private static async Task<Lookup> LookupAsync(NpgsqlConnection connection, double x, double y, int srid, double tolerance,
+        DateTimeOffset moment, string taskType, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/lookup.sql"), connection);
+        command.Parameters.AddWithValue(x);
+        command.Parameters.AddWithValue(y);
+        command.Parameters.AddWithValue(srid);
+        command.Parameters.AddWithValue(tolerance);
+        command.Parameters.AddWithValue(moment);
+        command.Parameters.AddWithValue(taskType);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var stack = new List<StackObject>();
+            Lookup? lookup = null;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (lookup is null)
+                {
+                    if (!reader.GetBoolean(13))
+                        throw new QueryException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
+                    if (!reader.GetBoolean(14))
+                        throw new QueryException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
+                    if (reader.IsDBNull(15))
+                    {
+                        throw new QueryException("BAD_POINT",
+                            string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
+                    }
+                    lookup = new Lookup(stack, reader.GetFieldValue<Point>(15), reader.GetFieldValue<int[]>(16), reader.GetFieldValue<string[]>(17));
+                }
+                if (!reader.IsDBNull(0)) stack.Add(MapObjects.MapObjectSearch.Read(reader));
+            }
+            return lookup ?? throw new InvalidOperationException("lookup.sql returned no row.");
+        }
+        catch (PostgresException e) when (e.SqlState is "XX000" or "22023")
+        {
+            throw new QueryException("BAD_POINT", $"The point does not transform from EPSG:{srid}: {e.MessageText}");
+        }
+    }
+
+    private static async Task<(StackObject Object, double X, double Y)?> ObjectAsync(NpgsqlConnection connection, string id, DateTimeOffset moment,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/object.sql"), connection);
         command.Parameters.AddWithValue(id);
-        command.Parameters.AddWithValue(versions);
+        command.Parameters.AddWithValue(moment);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         if (reader.IsDBNull(13)) throw new QueryException("NO_GEOMETRY", $"{id} has no geometry to resolve at; ask about a point.");
-        return (MapObjects.MapObjectSearch.Read(reader), reader.GetFieldValue<Point>(13));
-    }
-
-    private static async Task<IReadOnlyList<StackObject>> StackAsync(NpgsqlConnection connection, Point point, double tolerance, int[] versions, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/stack.sql"), connection);
-        command.Parameters.AddWithValue(point);
-        command.Parameters.AddWithValue(tolerance);
-        command.Parameters.AddWithValue(versions);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var stack = new List<StackObject>();
-        while (await reader.ReadAsync(cancellationToken)) stack.Add(MapObjects.MapObjectSearch.Read(reader));
-        return stack;
+        return (MapObjects.MapObjectSearch.Read(reader), reader.GetDouble(13), reader.GetDouble(14));
     }
 
     private static async Task<IReadOnlyList<ContractMatch>> ContractsAsync(NpgsqlConnection connection, string commissioner, string taskType, string? targetId,
-        Point point, int[] versions, CancellationToken cancellationToken)
+        Point point, int[] versions, DateOnly on, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/contracts.sql"), connection);
         command.Parameters.AddWithValue(commissioner);
@@ -298,6 +323,7 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(point);
         command.Parameters.AddWithValue(versions);
+        command.Parameters.AddWithValue(on);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var matches = new List<ContractMatch>();
         while (await reader.ReadAsync(cancellationToken))
@@ -308,9 +334,21 @@ public sealed class ResponsibilityResolver(NpgsqlDataSource dataSource, IOptions
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
                 // daterange's upper bound is exclusive; the last valid day is the one before.
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7).AddDays(-1),
-                reader.GetBoolean(8), reader.GetBoolean(9)));
+                reader.GetBoolean(8), reader.GetBoolean(9))
+            {
+                Versions = versions,
+                Subcontracts = reader.IsDBNull(10) ? [] : Subcontracts(reader.GetString(10)),
+            });
         }
         return matches;
+    }
+
+    /// <summary>contracts.sql's subcontracts column: [[id, source id, name, subcontractor, covers the point], ...].</summary>
+    private static SubcontractMatch[] Subcontracts(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateArray().Select(s => new SubcontractMatch(
+            s[0].GetString()!, s[1].GetString()!, s[2].GetString(), s[3].GetString()) { CoversPoint = s[4].GetBoolean() })];
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
