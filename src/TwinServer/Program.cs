@@ -2,8 +2,9 @@ using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
 using DigitalTwin.Server.Health;
-using DigitalTwin.Server.Home;
+using DigitalTwin.Server.MapUi;
 using DigitalTwin.Server.Responsibility;
+using DigitalTwin.Server.Tiles;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,14 +13,18 @@ builder.Services.AddTwinHealth();
 builder.Services.AddTwinCatalog();
 builder.AddTwinResponsibility();
 builder.Services.AddTwinGraphQL();
+builder.Services.AddTwinTiles(builder.Configuration);
+builder.AddTwinMapUi();
 
 var app = builder.Build();
 
 await app.MigrateTwinDatabaseAsync();
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/
+app.UseAntiforgery();
 app.MapTwinHealth();
 app.MapTwinGraphQL();
-app.MapTwinHome();
+app.MapTwinTiles();
+app.MapTwinMapUi();
 
 app.Run();
 

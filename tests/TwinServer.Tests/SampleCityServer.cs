@@ -3,7 +3,7 @@ using DigitalTwin.Importers.Cli;
 namespace DigitalTwin.Server.Tests;
 
 /// <summary>The server on a database with the sample city of data/sample loaded, as ./twin up loads it.</summary>
-public sealed class SampleCityServer : TwinServerFactory
+public class SampleCityServer : TwinServerFactory
 {
     public static string RepositoryRoot { get; } = FindRoot();
 

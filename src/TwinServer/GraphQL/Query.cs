@@ -30,7 +30,7 @@ public sealed class Query : ObjectGraphType
         Field<NonNullGraphType<ResponsibilityType>>("responsibility")
             .Description("Who is responsible at a point (or for an object), for a task type, on a date (default today), and why (SPEC 3).")
             .Argument<PointInputType>("at", "The point; x/y in its CRS (default EPSG:4326 longitude/latitude).")
-            .Argument<IdGraphType>("objectId", "An object id (layer:id) instead of a point.")
+            .Argument<IdGraphType>("objectId", "An object id (layer:id), the target. Alone, the stack is taken at a point on it; with at, at that point (the spot clicked on the object).")
             .Argument<NonNullGraphType<StringGraphType>>("taskType", "The task type, e.g. graffiti.")
             .Argument<DateOnlyGraphType>("on", "The date; today when not given.")
             .Argument<FloatGraphType>("tolerance", "How far from the point an object still counts, in metres (default 10).")

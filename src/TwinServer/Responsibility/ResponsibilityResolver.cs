@@ -47,9 +47,12 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         Lookup lookup;
         if (query.ObjectId is { } objectId)
         {
+            // The object, at the asked point where one was given (the spot clicked on it), else at a point on it.
             (clicked, var x, var y) = await ObjectAsync(connection, objectId, moment, cancellationToken)
                 ?? throw new QueryException("UNKNOWN_OBJECT", $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
-            lookup = await LookupAsync(connection, x, y, StorageSrid, tolerance, moment, query.TaskType, cancellationToken);
+            lookup = query is { X: { } atX, Y: { } atY } && double.IsFinite(atX) && double.IsFinite(atY)
+                ? await LookupAsync(connection, atX, atY, query.Srid, tolerance, moment, query.TaskType, cancellationToken)
+                : await LookupAsync(connection, x, y, StorageSrid, tolerance, moment, query.TaskType, cancellationToken);
         }
         else if (query is { X: { } x, Y: { } y })
         {

@@ -76,6 +76,18 @@ public sealed class SampleStoryTests(SampleCityServer server) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task An_object_clicked_at_a_point_is_the_target_and_the_stack_is_the_points()
+    {
+        // The handler clicks through the pillar to the bridge deck around it (SPEC 3.2: the clicked object).
+        var answer = await AskAsync(new { at = new { x = 154350, y = 6576735, crs = "EPSG:3011" }, objectId = "sthlm-assets:TK-BRO-0417", task = "graffiti", on = "2026-11-24" });
+        Key(answer, "target", "id").ShouldBe("sthlm-assets:TK-BRO-0417");
+        var stack = answer.GetProperty("stack").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToList();
+        stack[0].ShouldBe("sthlm-assets:TK-BRO-0417-S1"); // the point's stack, pillar first
+        answer.GetProperty("stack")[0].GetProperty("distance").GetDouble().ShouldBe(0);
+        Key(answer, "contract", "sourceId").ShouldBe("TK-BRO-2025");
+    }
+
+    [Fact]
     public async Task A_point_in_EPSG_3879_and_the_same_point_in_WGS84_give_the_same_answer()
     {
         var native = await AskAsync(new { at = new { x = 25496400, y = 6673660, crs = "EPSG:3879" }, task = "graffiti", on = "2026-11-24" });

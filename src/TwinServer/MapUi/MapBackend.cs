@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.MapObjects;
+using DigitalTwin.Server.Responsibility;
+using DigitalTwin.Ui.Backend;
+using Npgsql;
+
+namespace DigitalTwin.Server.MapUi;
+
+/// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
+internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, NpgsqlDataSource dataSource) : IMapBackend
+{
+    // Infrastructure types per set of serving layer versions: computing them reads every object once.
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> TypesByVersions = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<UiLayer>> LayersAsync(CancellationToken cancellationToken) =>
+        [.. (await catalog.LayersAsync(null, cancellationToken))
+            .Where(l => l.Current is not null)
+            .OrderBy(l => DrawingOrder(l.Kind)).ThenBy(l => l.Name, StringComparer.Ordinal)
+            .Select(l => new UiLayer(l.Name, l.Kind, l.Current!.Version, l.Current.FeatureCount, l.Current.LoadedAt))];
+
+    public async Task<IReadOnlyList<UiTaskType>> TaskTypesAsync(CancellationToken cancellationToken) =>
+        [.. (await catalog.TaskTypesAsync(cancellationToken)).Select(t => new UiTaskType(t.Code, Name(t.Name)))];
+
+    public async Task<IReadOnlyList<UiOrganisation>> OrganisationsAsync(CancellationToken cancellationToken) =>
+        [.. (await catalog.OrganisationsAsync(null, null, cancellationToken)).Select(o => new UiOrganisation(o.Key, o.Kind, Name(o.Name)))];
+
+    public async Task<IReadOnlyList<string>> TypesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT string_agg(current_version::text, ',' ORDER BY current_version) FROM layers");
+        var versions = (await command.ExecuteScalarAsync(cancellationToken)) as string ?? "";
+        if (TypesByVersions.TryGetValue(versions, out var known)) return known;
+        await using var types = dataSource.CreateCommand(
+            "SELECT DISTINCT type FROM current_map_objects WHERE type IS NOT NULL AND kind IN ('asset', 'building', 'area') ORDER BY type");
+        await using var reader = await types.ExecuteReaderAsync(cancellationToken);
+        var list = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) list.Add(reader.GetString(0));
+        if (TypesByVersions.Count > 16) TypesByVersions.Clear();
+        return TypesByVersions[versions] = list;
+    }
+
+    public async Task<UiAnswer> ResolveAsync(double? lon, double? lat, string? objectId, string taskType, DateOnly on, CancellationToken cancellationToken)
+    {
+        var answer = await Ask(() => resolver.ResolveAsync(new ResponsibilityQuery(lon, lat, 4326, objectId, taskType, on, null), cancellationToken));
+        // Where the recipient's responsibility reaches: its subcontract or contract area, or the management area.
+        var coverage = answer.RecipientRole switch
+        {
+            RecipientRole.Subcontractor => answer.Subcontract?.Id,
+            RecipientRole.Contractor => answer.Contract?.Id,
+            RecipientRole.Manager when answer.ManagerSource == ManagerSource.ManagementArea => answer.ManagementArea?.Id,
+            _ => null,
+        };
+        return new UiAnswer(
+            [.. answer.Stack.Select(Object)], answer.Target is null ? null : Object(answer.Target),
+            answer.LandOwner, answer.Owner, answer.Manager, answer.ManagerSource.ToString(),
+            answer.Contract is null ? null : Contract(answer.Contract),
+            answer.Subcontract is { } s ? new UiSubcontract(s.Id, s.SourceId, s.Name, s.Subcontractor) : null,
+            answer.Recipient, answer.RecipientRole.ToString(), answer.IsFallback,
+            [.. answer.Conflicts.Select(Contract)], answer.Explanation, coverage);
+    }
+
+    public async Task<string?> GeometryAsync(string objectId, DateOnly on, CancellationToken cancellationToken)
+    {
+        var found = await Ask(() => search.FindAsync(objectId, on, cancellationToken));
+        return found is null || found.GeoJson == "null" ? null : found.GeoJson;
+    }
+
+    public async Task<UiSearchResult> SearchAsync(UiSearch query, CancellationToken cancellationToken)
+    {
+        var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        if (text is not null && text.Contains(':', StringComparison.Ordinal) && await Ask(() => search.FindAsync(text, query.On, cancellationToken)) is { } exact)
+        {
+            return new UiSearchResult([Object(exact)], 1);
+        }
+        var filter = new MapObjectFilter { Text = text, Types = query.Types, On = query.On };
+        // "In any role": what the organisation owns, manages, or holds a contract area of.
+        var roles = query.Organisation is null ? [UiRole.Any]
+            : query.Role == UiRole.Any ? [UiRole.Owner, UiRole.Manager, UiRole.Contractor] : new[] { query.Role };
+        var items = new List<UiObject>();
+        long total = 0;
+        foreach (var role in roles)
+        {
+            var narrowed = role switch
+            {
+                UiRole.Owner => filter with { Owner = query.Organisation },
+                UiRole.Manager => filter with { Manager = query.Organisation },
+                UiRole.Contractor => filter with { Contractor = query.Organisation, Kinds = ["contract", "subcontract"] },
+                _ => filter,
+            };
+            var page = await Ask(() => search.SearchAsync(narrowed, MapObjectOrder.Name, query.First, null, cancellationToken));
+            total += await page.CountAsync(cancellationToken);
+            items.AddRange(page.Edges.Select(e => Object(e.Node)).Where(o => !items.Any(i => i.Id == o.Id)));
+        }
+        return new UiSearchResult([.. items.Take(query.First)], Math.Max(total, items.Count));
+    }
+
+    private static int DrawingOrder(string kind) => kind switch
+    {
+        "area" => 0, "parcel" => 1, "contract" => 2, "subcontract" => 3, "building" => 4, _ => 5,
+    };
+
+    private static UiName Name(LocalizedName name) => new(name.Fi, name.Sv, name.En);
+
+    private static UiObject Object(StackObject o) =>
+        new(o.Id, o.Layer, o.Kind, o.Type, o.Name, o.Address, o.Owner, o.Manager, o.Distance, o.GeoJson);
+
+    private static UiContract Contract(ContractMatch c) => new(c.Id, c.SourceId, c.Name, c.Contractor, c.ValidFrom, c.ValidTo);
+
+    private static async Task<T> Ask<T>(Func<Task<T>> question)
+    {
+        try
+        {
+            return await question();
+        }
+        catch (QueryException e)
+        {
+            throw new UiException(e.Code, e.Message);
+        }
+    }
+}

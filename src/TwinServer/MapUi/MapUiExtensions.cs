@@ -1,0 +1,26 @@
+using DigitalTwin.Ui;
+using DigitalTwin.Ui.Backend;
+using DigitalTwin.Ui.Components;
+
+namespace DigitalTwin.Server.MapUi;
+
+/// <summary>The handler's map at <c>/</c>: TwinUi's Blazor components (interactive server) on the same origin.</summary>
+internal static class MapUiExtensions
+{
+    public static void AddTwinMapUi(this WebApplicationBuilder builder)
+    {
+        // Run from the build output (./twin up), TwinUi's files and Blazor's script are found through the static web
+        // assets manifest beside the server's dll; ASP.NET reads it only in Development unless told to.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Map").Get<MapSettings>() ?? new MapSettings());
+        builder.Services.AddScoped<IMapBackend, MapBackend>();
+    }
+
+    public static void MapTwinMapUi(this WebApplication app)
+    {
+        // TwinUi's files (the map script, the style sheet) under /_content/TwinUi/, and Blazor's own script.
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

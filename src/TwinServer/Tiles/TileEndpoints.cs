@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace DigitalTwin.Server.Tiles;
+
+/// <summary>Settings of the vector tiles.</summary>
+public sealed class TileOptions
+{
+    /// <summary>
+    /// The lowest zoom each kind of layer is drawn at; below it a tile is empty (204), since a tile of a whole region's
+    /// parcels would be megabytes of specks. Areas and contract areas are drawn from the start.
+    /// </summary>
+    public Dictionary<string, int> MinZoom { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["parcel"] = 12, ["building"] = 13, ["asset"] = 11, ["area"] = 0, ["contract"] = 0, ["subcontract"] = 0,
+    };
+
+    /// <summary>Memory for cached tiles, in MiB.</summary>
+    public int CacheMegabytes { get; set; } = 128;
+}
+
+/// <summary>
+/// <c>/tiles/{layer}/{z}/{x}/{y}.mvt</c>: Mapbox vector tiles of a layer's serving version (SPEC section 4).
+/// Every request asks the database which version serves, so an import shows at once; tiles are cached by version
+/// (a new version is a new key). <c>?v=N</c> (the layer's version number, as the map asks) makes a tile of the version
+/// it names cacheable by the browser for good; without it, or when N no longer serves, the browser revalidates by ETag.
+/// </summary>
+internal static partial class TileEndpoints
+{
+    public const string MediaType = "application/vnd.mapbox-vector-tile";
+    private const int MaxZoom = 24;
+
+    public static IServiceCollection AddTwinTiles(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TileOptions>().Bind(configuration.GetSection("Tiles"));
+        return services.AddSingleton<TileStore>();
+    }
+
+    public static void MapTwinTiles(this IEndpointRouteBuilder app) =>
+        app.MapGet("/tiles/{layer}/{z}/{x}/{y}", HandleAsync).WithName("tile");
+
+    private static async Task<IResult> HandleAsync(HttpContext http, string layer, string z, string x, string y, TileStore store,
+        IOptions<TileOptions> options, CancellationToken cancellationToken)
+    {
+        if (!LayerName().IsMatch(layer))
+            return Problem(400, $"'{layer}' is not a layer name (lower-case letters, digits, '-' and '_').");
+        if (!y.EndsWith(".mvt", StringComparison.Ordinal))
+            return Problem(400, "Tiles are addressed as /tiles/{layer}/{z}/{x}/{y}.mvt.");
+        if (!int.TryParse(z, out var zoom) || zoom is < 0 or > MaxZoom)
+            return Problem(400, $"The zoom must be a whole number from 0 to {MaxZoom}; it was '{z}'.");
+        var size = 1L << zoom;
+        if (!long.TryParse(x, out var column) || column < 0 || column >= size || !long.TryParse(y[..^4], out var row) || row < 0 || row >= size)
+            return Problem(400, $"At zoom {zoom}, x and y must be whole numbers from 0 to {size - 1}; they were '{x}' and '{y[..^4]}'.");
+
+        var serving = await store.ServingVersionAsync(layer, cancellationToken);
+        if (serving is null) return Problem(404, $"There is no layer '{layer}'; GraphQL's layers lists them.");
+        var (version, kind) = serving.Value;
+        if (version is null) return Results.NoContent(); // created, but no import has committed yet
+
+        var etag = new EntityTagHeaderValue($"\"{version.Value.Id}-{zoom}-{column}-{row}\"");
+        var pinned = http.Request.Query["v"] is { Count: 1 } v && v[0] == version.Value.Number.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers.CacheControl = pinned ? "public, max-age=31536000, immutable" : "no-cache";
+        http.Response.Headers.ETag = etag.ToString();
+        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } match && match.Any(m => m.Compare(etag, useStrongComparison: false)))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (zoom < options.Value.MinZoom.GetValueOrDefault(kind, 0)) return Results.NoContent();
+        var tile = await store.TileAsync(version.Value.Id, layer, zoom, (int)column, (int)row, cancellationToken);
+        return tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, MediaType);
+    }
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    private static partial Regex LayerName();
+}

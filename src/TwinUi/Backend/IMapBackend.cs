@@ -1,0 +1,83 @@
+namespace DigitalTwin.Ui.Backend;
+
+/// <summary>
+/// What the map UI asks of the server. The UI runs on the server (Blazor interactive server), so these are plain
+/// calls into the server's own services; TwinServer implements this interface, and the UI depends on nothing else.
+/// </summary>
+public interface IMapBackend
+{
+    Task<IReadOnlyList<UiLayer>> LayersAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UiTaskType>> TaskTypesAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UiOrganisation>> OrganisationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// SPEC section 3 at a point (WGS84) with the object under the cursor as the target when there is one, or at an
+    /// object alone (a search result).
+    /// </summary>
+    Task<UiAnswer> ResolveAsync(double? lon, double? lat, string? objectId, string taskType, DateOnly on, CancellationToken cancellationToken);
+
+    /// <summary>The infrastructure types of the loaded objects, for the type filter.</summary>
+    Task<IReadOnlyList<string>> TypesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Objects by name, address or id, of some infrastructure types, in some organisation's responsibility.</summary>
+    Task<UiSearchResult> SearchAsync(UiSearch search, CancellationToken cancellationToken);
+
+    /// <summary>One object's geometry (GeoJSON, WGS84), e.g. the recipient's contract area; null when there is none.</summary>
+    Task<string?> GeometryAsync(string objectId, DateOnly on, CancellationToken cancellationToken);
+}
+
+/// <summary>A question the backend could not answer as asked, with a message for the handler.</summary>
+public sealed class UiException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>A name in the three languages of the interface.</summary>
+public sealed record UiName(string? Fi, string? Sv, string? En)
+{
+    public string? In(string language) => language switch
+    {
+        "fi" => Fi ?? Sv ?? En,
+        "sv" => Sv ?? Fi ?? En,
+        _ => En ?? Fi ?? Sv,
+    };
+}
+
+public sealed record UiLayer(string Name, string Kind, int Version, int FeatureCount, DateTimeOffset LoadedAt);
+
+public sealed record UiTaskType(string Code, UiName Name);
+
+public sealed record UiOrganisation(string Key, string Kind, UiName Name);
+
+/// <summary>A map object in an answer or a search result; the geometry is GeoJSON in WGS84.</summary>
+public sealed record UiObject(string Id, string Layer, string Kind, string? Type, string? Name, string? Address,
+    string? Owner, string? Manager, double? Distance, string GeoJson);
+
+public sealed record UiContract(string Id, string SourceId, string? Name, string? Contractor, DateOnly? ValidFrom, DateOnly? ValidTo);
+
+public sealed record UiSubcontract(string Id, string SourceId, string? Name, string? Subcontractor);
+
+/// <summary>The answer of SPEC section 3, ready to show: the stack, the chain, the recipient and why.</summary>
+public sealed record UiAnswer(
+    IReadOnlyList<UiObject> Stack,
+    UiObject? Target,
+    string? LandOwner,
+    string? Owner,
+    string? Manager,
+    string ManagerSource,
+    UiContract? Contract,
+    UiSubcontract? Subcontract,
+    string? Recipient,
+    string RecipientRole,
+    bool IsFallback,
+    IReadOnlyList<UiContract> Conflicts,
+    IReadOnlyList<string> Explanation,
+    string? RecipientCoverageId);
+
+public enum UiRole { Any, Owner, Manager, Contractor }
+
+public sealed record UiSearch(string? Text, IReadOnlyList<string>? Types, string? Organisation, UiRole Role, DateOnly On, int First = 50);
+
+public sealed record UiSearchResult(IReadOnlyList<UiObject> Items, long Total);

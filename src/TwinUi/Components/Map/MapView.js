@@ -1,0 +1,255 @@
+// The map of MapView.razor: OpenLayers with the layers' vector tiles from /tiles, a selection overlay, and an
+// optional basemap. The component drives it through the handle that create() returns; clicks go back to the
+// component's [JSInvokable] OnMapClick. Bundled with OpenLayers and proj4 by build.mjs.
+import 'ol/ol.css';
+import Map from 'ol/Map.js';
+import View from 'ol/View.js';
+import VectorTileLayer from 'ol/layer/VectorTile.js';
+import VectorTileSource from 'ol/source/VectorTile.js';
+import VectorLayer from 'ol/layer/Vector.js';
+import VectorSource from 'ol/source/Vector.js';
+import TileLayer from 'ol/layer/Tile.js';
+import XYZ from 'ol/source/XYZ.js';
+import WMTS, { optionsFromCapabilities } from 'ol/source/WMTS.js';
+import WMTSCapabilities from 'ol/format/WMTSCapabilities.js';
+import MVT from 'ol/format/MVT.js';
+import GeoJSON from 'ol/format/GeoJSON.js';
+import { Circle, Fill, Stroke, Style } from 'ol/style.js';
+import { fromLonLat, toLonLat } from 'ol/proj.js';
+import { register } from 'ol/proj/proj4.js';
+import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
+import proj4 from 'proj4';
+
+// National projections the Nordic cities publish their WMTS basemaps in (OpenLayers reprojects their tiles).
+proj4.defs('EPSG:3879', '+proj=tmerc +lat_0=0 +lon_0=25 +k=1 +x_0=25500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+proj4.defs('EPSG:3067', '+proj=utm +zone=35 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+proj4.defs('EPSG:3011', '+proj=tmerc +lat_0=0 +lon_0=18 +k=1 +x_0=150000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+proj4.defs('EPSG:3006', '+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+register(proj4);
+
+// Colours by kind and infrastructure type: distinct, and readable on the plain background.
+const kindColours = {
+  parcel: '#8a8f98', building: '#b5651d', asset: '#6a3d9a', area: '#1f78b4', contract: '#33a02c', subcontract: '#e31a1c',
+};
+const typeColours = {
+  bridge: '#6a3d9a', street: '#4d4d4d', road: '#4d4d4d', park: '#2e8b57', lighting: '#d4a017', 'street-lighting': '#d4a017',
+  playground: '#ff7f00', square: '#9c7a3c', tunnel: '#5d4037', quay: '#00838f',
+};
+const palette = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d', '#1f78b4', '#b2df8a', '#fb9a99'];
+
+/** A stable colour per organisation key, so that each contractor's areas keep their colour. */
+export function colourOf(key) {
+  let hash = 0;
+  for (const ch of key ?? '') hash = (hash * 31 + ch.charCodeAt(0)) | 0;
+  return palette[Math.abs(hash) % palette.length];
+}
+
+function rgba(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+const styleCache = {};
+function cached(key, make) {
+  return styleCache[key] ?? (styleCache[key] = make());
+}
+
+function baseStyle(kind, type, contractor, geometryType) {
+  const colour = kind === 'contract' || kind === 'subcontract' ? colourOf(contractor ?? kind) : (typeColours[type] ?? kindColours[kind] ?? '#555');
+  return cached(`${kind}|${type}|${contractor}|${geometryType}`, () => {
+    if (geometryType === 'Point' || geometryType === 'MultiPoint') {
+      return new Style({ image: new Circle({ radius: 5, fill: new Fill({ color: colour }), stroke: new Stroke({ color: '#fff', width: 1.5 }) }) });
+    }
+    if (geometryType === 'LineString' || geometryType === 'MultiLineString') {
+      return new Style({ stroke: new Stroke({ color: colour, width: kind === 'asset' ? 4 : 2 }) });
+    }
+    switch (kind) {
+      case 'parcel': return new Style({ fill: new Fill({ color: 'rgba(255,255,255,0.01)' }), stroke: new Stroke({ color: colour, width: 1 }) });
+      case 'building': return new Style({ fill: new Fill({ color: rgba(colour, 0.45) }), stroke: new Stroke({ color: colour, width: 1 }) });
+      case 'area': return new Style({ fill: new Fill({ color: rgba(colour, 0.04) }), stroke: new Stroke({ color: colour, width: 2, lineDash: [8, 6] }) });
+      case 'contract': return new Style({ fill: new Fill({ color: rgba(colour, 0.14) }), stroke: new Stroke({ color: colour, width: 2 }) });
+      case 'subcontract': return new Style({ fill: new Fill({ color: rgba(colour, 0.10) }), stroke: new Stroke({ color: colour, width: 2, lineDash: [2, 4] }) });
+      default: return new Style({ fill: new Fill({ color: rgba(colour, 0.5) }), stroke: new Stroke({ color: colour, width: 2 }) });
+    }
+  });
+}
+
+const dimmed = new Style({ stroke: new Stroke({ color: 'rgba(120,120,120,0.25)', width: 1 }) });
+const matchStyle = new Style({ fill: new Fill({ color: 'rgba(255,196,0,0.35)' }), stroke: new Stroke({ color: '#ff8f00', width: 3 }) });
+const matchPoint = new Style({ image: new Circle({ radius: 7, fill: new Fill({ color: '#ffc400' }), stroke: new Stroke({ color: '#ff8f00', width: 2 }) }) });
+const selectedStyle = [
+  new Style({ stroke: new Stroke({ color: '#ffffff', width: 7 }) }),
+  new Style({ stroke: new Stroke({ color: '#d50000', width: 4 }), fill: new Fill({ color: 'rgba(213,0,0,0.12)' }), image: new Circle({ radius: 9, stroke: new Stroke({ color: '#d50000', width: 4 }) }) }),
+];
+const coverageStyle = new Style({ stroke: new Stroke({ color: '#0d47a1', width: 3, lineDash: [10, 5] }), fill: new Fill({ color: 'rgba(13,71,161,0.10)' }) });
+
+/**
+ * Creates the map in `element`. `dotnet` is the component's reference; `options.basemap` is null or
+ * { type: 'xyz', url, attribution, maxZoom } or { type: 'wmts', capabilitiesUrl, layer, matrixSet, attribution }.
+ */
+export function create(element, dotnet, options) {
+  const state = { layers: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0 };
+  const selection = new VectorSource();
+  const coverage = new VectorSource();
+  const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
+
+  const map = new Map({
+    target: element,
+    controls: defaultControls({ attributionOptions: { collapsible: true } }).extend([new ScaleLine()]),
+    layers: [
+      new VectorLayer({ source: coverage, style: coverageStyle, zIndex: 900 }),
+      new VectorLayer({ source: selection, style: selectedStyle, zIndex: 1000 }),
+    ],
+    view: new View({ center: fromLonLat(options.center ?? [18.07, 59.31]), zoom: options.zoom ?? 14, maxZoom: 21 }),
+  });
+  if (options.basemap) addBasemap(map, options.basemap);
+
+  let first = true;
+  map.on('rendercomplete', () => {
+    element.dataset.rendered = String(Number(element.dataset.rendered ?? 0) + 1);
+    if (first) {
+      first = false;
+      element.dataset.mapReady = 'true';
+    }
+  });
+
+  map.on('singleclick', (event) => {
+    // The features under the cursor, most specific first (as SPEC 3 orders a stack); a second click on the same
+    // spot takes the next one, so that one can click through a bridge to the parcel beneath.
+    const hits = [];
+    map.forEachFeatureAtPixel(event.pixel, (feature) => {
+      const id = feature.get('id');
+      if (id && !hits.some((h) => h.id === id)) hits.push({ id, kind: feature.get('kind') });
+    }, { hitTolerance: 3, layerFilter: (l) => l.get('twinLayer') !== undefined });
+    const rank = { asset: 0, building: 1, parcel: 2 };
+    const targets = hits.filter((h) => h.kind in rank).sort((a, b) => rank[a.kind] - rank[b.kind]);
+    const same = state.lastPixel && Math.hypot(state.lastPixel[0] - event.pixel[0], state.lastPixel[1] - event.pixel[1]) < 4;
+    state.cycle = same && targets.length > 0 ? (state.cycle + 1) % targets.length : 0;
+    state.lastPixel = event.pixel;
+    const [lon, lat] = toLonLat(event.coordinate);
+    const target = targets.length > 0 ? targets[state.cycle].id : null;
+    dotnet.invokeMethodAsync('OnMapClick', lon, lat, target);
+  });
+
+  function styleFor(feature) {
+    const base = baseStyle(feature.get('kind'), feature.get('type'), feature.get('contractor') ?? feature.get('subcontractor'), feature.getGeometry().getType());
+    const filter = state.filter;
+    if (!filter) return base;
+    const matches = matchesFilter(feature, filter);
+    if (matches) return feature.getGeometry().getType().includes('Point') ? matchPoint : [base, matchStyle];
+    return filter.hideOthers ? null : dimmed;
+  }
+
+  const handle = {
+    /** The loaded layers, [{ name, kind, version, visible }], in drawing order (first at the bottom). */
+    setLayers(layers) {
+      for (const [name, layer] of state.layers) {
+        if (!layers.some((l) => l.name === name)) {
+          map.removeLayer(layer);
+          state.layers.delete(name);
+        }
+      }
+      layers.forEach((l, index) => {
+        let layer = state.layers.get(l.name);
+        if (!layer || layer.get('version') !== l.version) {
+          if (layer) map.removeLayer(layer);
+          layer = new VectorTileLayer({
+            source: new VectorTileSource({
+              format: new MVT(),
+              url: `/tiles/${encodeURIComponent(l.name)}/{z}/{x}/{y}.mvt?v=${l.version}`,
+              maxZoom: 16,
+            }),
+            style: styleFor,
+            declutter: false,
+            renderMode: 'hybrid',
+          });
+          layer.set('twinLayer', l.name);
+          layer.set('version', l.version);
+          map.addLayer(layer);
+          state.layers.set(l.name, layer);
+        }
+        layer.setZIndex(10 + index);
+        layer.setVisible(l.visible);
+      });
+    },
+
+    setVisible(name, visible) {
+      state.layers.get(name)?.setVisible(visible);
+    },
+
+    /** Highlights what matches { types, organisation, role, ids } and dims the rest; null shows everything as it is. */
+    setFilter(filter) {
+      state.filter = filter;
+      for (const layer of state.layers.values()) layer.changed();
+    },
+
+    /** The selected object (GeoJSON in WGS84) and the recipient's coverage (GeoJSON or null). */
+    showSelection(selected, recipientCoverage) {
+      selection.clear();
+      coverage.clear();
+      if (selected) selection.addFeature(geojson.readFeature({ type: 'Feature', geometry: JSON.parse(selected) }));
+      if (recipientCoverage) coverage.addFeature(geojson.readFeature({ type: 'Feature', geometry: JSON.parse(recipientCoverage) }));
+    },
+
+    /** Shows a GeoJSON geometry (WGS84) whole, or a point at a street-level zoom. */
+    flyTo(geometry) {
+      const feature = geojson.readFeature({ type: 'Feature', geometry: JSON.parse(geometry) });
+      const extent = feature.getGeometry().getExtent();
+      map.getView().fit(extent, { padding: [80, 80, 80, 80], maxZoom: 18, duration: 400 });
+    },
+
+    center() {
+      return toLonLat(map.getView().getCenter());
+    },
+
+    /** The page pixel (relative to the map element) of a WGS84 point: for tests and for pins. */
+    pixelOf(lon, lat) {
+      return map.getPixelFromCoordinate(fromLonLat([lon, lat]));
+    },
+
+    /** The ids of the drawn objects in view, of the visible layers; with `highlighted`, only those the filter matches. */
+    featureIds(highlighted) {
+      const extent = map.getView().calculateExtent(map.getSize());
+      const ids = new Set();
+      for (const layer of state.layers.values()) {
+        if (!layer.getVisible()) continue;
+        for (const feature of layer.getFeaturesInExtent(extent)) {
+          if (!highlighted || (state.filter && matchesFilter(feature, state.filter))) ids.add(feature.get('id'));
+        }
+      }
+      return [...ids].sort();
+    },
+
+    dispose() {
+      map.setTarget(null);
+    },
+  };
+  // The map element carries its handle, so that browser tests can ask where a place is drawn and what is shown.
+  element.twinMap = handle;
+  return handle;
+}
+
+function matchesFilter(feature, filter) {
+  if (filter.ids && filter.ids.length > 0 && !filter.ids.includes(feature.get('id'))) return false;
+  if (filter.types && filter.types.length > 0 && !filter.types.includes(feature.get('type'))) return false;
+  if (filter.organisation) {
+    const roles = filter.role ? [filter.role] : ['owner', 'manager', 'contractor', 'subcontractor', 'commissioner'];
+    if (!roles.some((r) => feature.get(r) === filter.organisation)) return false;
+  }
+  return true;
+}
+
+async function addBasemap(map, basemap) {
+  let source;
+  if (basemap.type === 'wmts') {
+    const response = await fetch(basemap.capabilitiesUrl);
+    const capabilities = new WMTSCapabilities().read(await response.text());
+    const wmtsOptions = optionsFromCapabilities(capabilities, { layer: basemap.layer, matrixSet: basemap.matrixSet });
+    source = new WMTS({ ...wmtsOptions, attributions: basemap.attribution });
+  } else {
+    source = new XYZ({ url: basemap.url, attributions: basemap.attribution, maxZoom: basemap.maxZoom ?? 19 });
+  }
+  const layer = new TileLayer({ source, zIndex: 0 });
+  layer.set('basemap', true);
+  map.addLayer(layer);
+}

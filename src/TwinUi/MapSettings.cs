@@ -1,0 +1,25 @@
+namespace DigitalTwin.Ui;
+
+/// <summary>How the map opens (configuration section <c>Map</c>).</summary>
+public sealed class MapSettings
+{
+    /// <summary>Longitude and latitude of the map's centre when it opens (null: Stockholm's centre).</summary>
+    /// <remarks>Null by default: configuration binding appends to an array that already has elements.</remarks>
+    public double[]? Center { get; set; }
+
+    public double Zoom { get; set; } = 14;
+
+    /// <summary>fi, sv or en, unless the address asks for another (<c>?lang=sv</c>).</summary>
+    public string DefaultLanguage { get; set; } = "en";
+
+    /// <summary>The task type selected when the map opens (if it exists).</summary>
+    public string DefaultTaskType { get; set; } = "graffiti";
+
+    /// <summary>
+    /// The background map, off by default (a plain background; no internet needed). An XYZ source:
+    /// <c>{ "type": "xyz", "url": "https://.../{z}/{x}/{y}.png", "attribution": "..." }</c>; a WMTS source, also in a
+    /// national projection (EPSG:3879, 3067, 3011, 3006 are known to the map):
+    /// <c>{ "type": "wmts", "capabilitiesUrl": "...", "layer": "...", "matrixSet": "...", "attribution": "..." }</c>.
+    /// </summary>
+    public Dictionary<string, object>? Basemap { get; set; }
+}

@@ -1,0 +1,16 @@
+// Bundles the map's interop module (Components/Map/MapView.js) with OpenLayers and proj4 into wwwroot/map, which
+// the server serves as /_content/TwinUi/map/. Run by build/NpmBundle.targets before every build whose inputs
+// changed; the output is generated, so it is not in git.
+import * as esbuild from 'esbuild';
+
+await esbuild.build({
+  entryPoints: { mapview: 'Components/Map/MapView.js' },
+  outdir: 'wwwroot/map',
+  bundle: true,
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  format: 'esm',
+  target: 'es2022',
+  logLevel: 'warning',
+});

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace DigitalTwin.Ui.Tests;
+
+/// <summary>What the tests do on the map page, in the handler's terms.</summary>
+public sealed class MapPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    /// <summary>Opens the map and waits until Blazor is interactive and the map has drawn once.</summary>
+    public async Task OpenAsync(Uri server, string query = "")
+    {
+        await Page.GotoAsync(new Uri(server, "/" + query).ToString());
+        await Page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
+        await Page.WaitForSelectorAsync(".map[data-map-ready=true]");
+    }
+
+    /// <summary>The ids of the objects drawn in view (only those the filter highlights, if asked).</summary>
+    public async Task<string[]> DrawnAsync(bool highlighted = false) =>
+        await Page.EvaluateAsync<string[]>("h => document.querySelector('.map').twinMap.featureIds(h)", highlighted);
+
+    /// <summary>Waits until an object is drawn (its tile has arrived), then returns what is drawn.</summary>
+    public async Task<string[]> WaitUntilDrawnAsync(string id)
+    {
+        await Page.WaitForFunctionAsync("id => document.querySelector('.map').twinMap.featureIds(false).includes(id)", id);
+        return await DrawnAsync();
+    }
+
+    /// <summary>Clicks the map where a WGS84 point is drawn.</summary>
+    public async Task ClickAtAsync(double lon, double lat)
+    {
+        var pixel = await Page.EvaluateAsync<double[]>("([lon, lat]) => document.querySelector('.map').twinMap.pixelOf(lon, lat)", new[] { lon, lat });
+        var box = (await Page.Locator(".map").BoundingBoxAsync())!;
+        await Page.Mouse.ClickAsync((float)(box.X + pixel[0]), (float)(box.Y + pixel[1]));
+    }
+
+    /// <summary>Waits for the answer whose recipient is the given organisation key.</summary>
+    public Task WaitForRecipientAsync(string key) =>
+        Page.WaitForSelectorAsync($"[data-testid=recipient][data-recipient='{key}']");
+
+    public ILocator Panel => Page.Locator("[data-testid=panel]");
+
+    /// <summary>Saves a screenshot under the test output (screenshots/NAME.png), so that a failure can be seen.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png") });
+    }
+
+    /// <summary>Runs a test step, with a screenshot whatever the outcome.</summary>
+    public async Task RunAsync(string name, Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await ScreenshotAsync(name);
+        }
+    }
+
+    public static string Json(object value) => JsonSerializer.Serialize(value);
+}

@@ -1,0 +1,139 @@
+namespace DigitalTwin.Ui.Tests;
+
+/// <summary>
+/// The handler's map in Chromium on the sample city (data/sample/README.md has the stories and their answers).
+/// Each test leaves a screenshot in the test output's screenshots folder.
+/// </summary>
+public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : IClassFixture<LoopbackSampleCity>, IClassFixture<Browser>
+{
+    private const double PillarLon = 18.076363, PillarLat = 59.305782; // story S1
+
+    private async Task<MapPage> OpenAsync(string query = "")
+    {
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server.BaseAddress, query);
+        return map;
+    }
+
+    [Fact]
+    public async Task The_map_loads_with_the_sample_layers_drawn()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("map-loads", async () =>
+        {
+            var drawn = await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            await map.WaitUntilDrawnAsync("sthlm-buildings:B3103");
+            drawn = await map.DrawnAsync();
+            drawn.ShouldContain("sthlm-parcels:Södermalm 5:2");
+            drawn.ShouldContain(id => id.StartsWith("sthlm-contracts:", StringComparison.Ordinal));
+            (await map.Page.Locator("[data-testid=layers] input[type=checkbox]").CountAsync()).ShouldBe(13);
+        });
+    }
+
+    [Fact]
+    public async Task Clicking_the_bridge_pillar_shows_the_graffiti_subcontractor_as_recipient()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("pillar-graffiti", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            await map.WaitForRecipientAsync("klotterfritt");
+            var panel = await map.Panel.InnerTextAsync();
+            panel.ShouldContain("Klotterfritt Stockholm AB");
+            panel.ShouldContain("TK-BRO-0417-S1");
+            (await map.Page.Locator("[data-testid=subcontract]").InnerTextAsync()).ShouldContain("UE-TK-BRO-2025-1");
+            (await map.Page.Locator("[data-testid=explanation] li").CountAsync()).ShouldBeGreaterThan(4);
+        });
+    }
+
+    [Fact]
+    public async Task A_date_before_the_contract_began_shows_the_fallback_and_why()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("pillar-before-contract", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            await map.WaitForRecipientAsync("klotterfritt");
+            await map.Page.FillAsync("[data-testid=as-of]", "2024-06-15");
+            await map.WaitForRecipientAsync("trafikkontoret");
+            (await map.Page.Locator("[data-testid=recipient]").GetAttributeAsync("data-role")).ShouldBe("Manager");
+            (await map.Page.Locator("[data-testid=fallback]").IsVisibleAsync()).ShouldBeTrue();
+            (await map.Page.Locator("[data-testid=explanation]").InnerTextAsync()).ShouldContain("TK-BRO-2025 (brounderhall-norden) starts on 2025-01-01");
+        });
+    }
+
+    [Fact]
+    public async Task A_second_click_on_the_same_spot_takes_the_next_object_under_the_cursor()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("click-cycles", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            await map.WaitForRecipientAsync("klotterfritt");
+            var first = await map.Page.Locator("[data-testid=target]").InnerTextAsync();
+            await map.Page.WaitForTimeoutAsync(600); // not a double click
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            await map.Page.WaitForFunctionAsync("t => document.querySelector('[data-testid=target]').innerText !== t", first);
+            (await map.Page.Locator("[data-testid=target]").InnerTextAsync()).ShouldNotBe(first);
+        });
+    }
+
+    [Fact]
+    public async Task Search_finds_a_building_by_address_and_resolves_it()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("search-address", async () =>
+        {
+            await map.Page.FillAsync("[data-testid=search]", "Götgatan 78");
+            await map.Page.ClickAsync("[data-testid=search-button]");
+            // The building, the street along it and the parcel beneath share the address; the handler picks the building.
+            await map.Page.ClickAsync("[data-testid=results] [data-id='sthlm-buildings:B3103']");
+            await map.Page.WaitForSelectorAsync("[data-testid=recipient][data-recipient='fastighetsservice-malardalen']");
+            (await map.Page.Locator("[data-testid=target]").InnerTextAsync()).ShouldContain("Götgatan 78");
+            (await map.Page.Locator("[data-testid=manager]").InnerTextAsync()).ShouldContain("Söderbostäder AB");
+        });
+    }
+
+    [Fact]
+    public async Task The_organisation_filter_highlights_what_it_manages_on_the_map_and_in_the_list()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("filter-manager", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-GATA-1001");
+            await map.Page.SelectOptionAsync("[data-testid=organisation-filter]", "trafikkontoret");
+            await map.Page.SelectOptionAsync("[data-testid=role-filter]", "Manager");
+            await map.Page.ClickAsync("[data-testid=search-button]");
+            await map.Page.WaitForSelectorAsync("[data-testid=results] [data-id='sthlm-assets:TK-GATA-1001']");
+            var listed = await map.Page.Locator("[data-testid=results] [data-id]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.id)");
+            var highlighted = await map.DrawnAsync(highlighted: true);
+            highlighted.ShouldContain("sthlm-assets:TK-GATA-1001");
+            highlighted.ShouldContain("sthlm-assets:TK-BRO-0417-S1");
+            highlighted.ShouldNotContain("sthlm-buildings:B3103");
+            // The list and the map agree: every highlighted object in view is listed.
+            highlighted.ShouldBeSubsetOf(listed);
+        });
+    }
+
+    [Fact]
+    public async Task The_language_switch_changes_the_interface_and_the_task_names()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("language", async () =>
+        {
+            await map.Page.SelectOptionAsync("[data-testid=language]", "fi");
+            await map.Page.WaitForSelectorAsync("h1:text('kuka vastaa tästä')");
+            (await map.Page.Locator("[data-testid=task-type] option:checked").InnerTextAsync()).ShouldBe("Töhryjen poisto");
+            map.Page.Url.ShouldContain("lang=fi");
+            await map.Page.SelectOptionAsync("[data-testid=language]", "sv");
+            await map.Page.WaitForSelectorAsync("h1:text('vem ansvarar här')");
+            (await map.Page.Locator("[data-testid=task-type] option:checked").InnerTextAsync()).ShouldBe("Klottersanering");
+        });
+        var swedish = await OpenAsync("?lang=sv");
+        await swedish.RunAsync("language-from-address", async () =>
+            (await swedish.Page.Locator("h1").InnerTextAsync()).ShouldContain("vem ansvarar här"));
+    }
+}
