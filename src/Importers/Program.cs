@@ -19,6 +19,7 @@ internal static class Program
             BenchImportCommand.Create(),
             DropLayerCommand.Create(),
             BenchLookupCommand.Create(),
+            BenchTilesCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

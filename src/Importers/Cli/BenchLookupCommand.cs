@@ -103,7 +103,8 @@ internal static class BenchLookupCommand
             results.Sum(r => r.Errors));
     }
 
-    private static async Task EnsureDataAsync(NpgsqlDataSource dataSource, int parcels, CancellationToken cancellationToken)
+    /// <summary>The bench layers (bench-lookup-*), generated and loaded once; later runs (and bench tiles) reuse them.</summary>
+    internal static async Task EnsureDataAsync(NpgsqlDataSource dataSource, int parcels, CancellationToken cancellationToken)
     {
         await using (var count = dataSource.CreateCommand("SELECT count(*) FROM layers WHERE name IN ('bench-lookup-parcels', 'bench-lookup-buildings', 'bench-lookup-contracts')"))
         {
@@ -274,10 +275,11 @@ internal static class BenchLookupCommand
     private static string OneLine(string sql) =>
         string.Join(' ', sql.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal))).TrimEnd(';') + ";";
 
-    private const string Address = "http://127.0.0.1:5097";
+    internal const string Address = "http://127.0.0.1:5097";
 
     /// <summary>TwinServer on its own port for the run, once it answers /health/ready.</summary>
-    private static async Task<Process> StartServerAsync(string serverDll, string url, CancellationToken cancellationToken)
+    internal static async Task<Process> StartServerAsync(string serverDll, string url, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(serverDll);
@@ -285,6 +287,7 @@ internal static class BenchLookupCommand
         start.Environment["ASPNETCORE_URLS"] = Address;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var server = Process.Start(start)!;
         _ = server.StandardOutput.ReadToEndAsync(cancellationToken);
         _ = server.StandardError.ReadToEndAsync(cancellationToken);

@@ -7,14 +7,16 @@ namespace DigitalTwin.Importers.Cli;
 /// <summary>The database the CLI works on (TWIN_DATABASE_URL), migrated before use.</summary>
 internal static class CliDatabase
 {
-    public static async Task<NpgsqlDataSource> OpenAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops the migration check.</param>
+    /// <param name="sessionOptions">Session settings, e.g. the server's (for a benchmark's baseline to run as the server's queries do).</param>
+    public static async Task<NpgsqlDataSource> OpenAsync(CancellationToken cancellationToken, string? sessionOptions = null)
     {
         var url = Environment.GetEnvironmentVariable(TwinDatabase.UrlVariable);
         if (string.IsNullOrWhiteSpace(url))
         {
             throw new CliException($"{TwinDatabase.UrlVariable} is not set. Run through ./twin (it starts the database), or set it to a PostGIS database.");
         }
-        var dataSource = TwinDatabase.CreateDataSource(url, "twin-import");
+        var dataSource = TwinDatabase.CreateDataSource(url, "twin-import", sessionOptions);
         try
         {
             await Migrator.MigrateAsync(dataSource, cancellationToken);

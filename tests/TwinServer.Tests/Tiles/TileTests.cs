@@ -23,7 +23,8 @@ public sealed class TileTests(SampleCityServer server) : IClassFixture<SampleCit
         var tile = new MapboxTileReader().Read(await response.Content.ReadAsStreamAsync(), new VectorTileAddress(X, Y, Z));
         var layer = tile.Layers.ShouldHaveSingleItem();
         layer.Name.ShouldBe("sthlm-buildings");
-        var building = layer.Features.Single(f => (string)f.Attributes["id"] == "sthlm-buildings:B3103");
+        // The object's id is layer:source_id; the tile carries the source id, and the MVT layer is named after the layer.
+        var building = layer.Features.Single(f => (string)f.Attributes["source_id"] == "B3103");
         building.Attributes["kind"].ShouldBe("building");
         building.Attributes["owner"].ShouldBe("soderbostader");
         building.Attributes["address"].ShouldBe("Götgatan 78");

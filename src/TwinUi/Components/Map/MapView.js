@@ -44,6 +44,11 @@ export function colourOf(key) {
   return palette[Math.abs(hash) % palette.length];
 }
 
+/** An object's id, layer:source id: the tile carries the source id, and OpenLayers the MVT layer's name (the layer's). */
+function idOf(feature) {
+  return `${feature.get('layer')}:${feature.get('source_id')}`;
+}
+
 function rgba(hex, alpha) {
   const n = parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
@@ -109,17 +114,20 @@ export function create(element, dotnet, options) {
     element.dataset.rendered = String(Number(element.dataset.rendered ?? 0) + 1);
     if (first) {
       first = false;
+      // When the first complete map was drawn, in ms since the page began to load (./twin bench tiles reads it).
+      element.dataset.readyAt = String(Math.round(performance.now()));
       element.dataset.mapReady = 'true';
     }
   });
 
-  map.on('singleclick', (event) => {
+  // 'click', not 'singleclick': singleclick waits 250 ms to rule out a double click, and the panel should answer at once.
+  map.on('click', (event) => {
     // The features under the cursor, most specific first (as SPEC 3 orders a stack); a second click on the same
     // spot takes the next one, so that one can click through a bridge to the parcel beneath.
     const hits = [];
     map.forEachFeatureAtPixel(event.pixel, (feature) => {
-      const id = feature.get('id');
-      if (id && !hits.some((h) => h.id === id)) hits.push({ id, kind: feature.get('kind') });
+      const id = idOf(feature);
+      if (!hits.some((h) => h.id === id)) hits.push({ id, kind: feature.get('kind') });
     }, { hitTolerance: 3, layerFilter: (l) => l.get('twinLayer') !== undefined });
     const rank = { asset: 0, building: 1, parcel: 2 };
     const targets = hits.filter((h) => h.kind in rank).sort((a, b) => rank[a.kind] - rank[b.kind]);
@@ -214,7 +222,7 @@ export function create(element, dotnet, options) {
       for (const layer of state.layers.values()) {
         if (!layer.getVisible()) continue;
         for (const feature of layer.getFeaturesInExtent(extent)) {
-          if (!highlighted || (state.filter && matchesFilter(feature, state.filter))) ids.add(feature.get('id'));
+          if (!highlighted || (state.filter && matchesFilter(feature, state.filter))) ids.add(idOf(feature));
         }
       }
       return [...ids].sort();
@@ -230,7 +238,7 @@ export function create(element, dotnet, options) {
 }
 
 function matchesFilter(feature, filter) {
-  if (filter.ids && filter.ids.length > 0 && !filter.ids.includes(feature.get('id'))) return false;
+  if (filter.ids && filter.ids.length > 0 && !filter.ids.includes(idOf(feature))) return false;
   if (filter.types && filter.types.length > 0 && !filter.types.includes(feature.get('type'))) return false;
   if (filter.organisation) {
     const roles = filter.role ? [filter.role] : ['owner', 'manager', 'contractor', 'subcontractor', 'commissioner'];
