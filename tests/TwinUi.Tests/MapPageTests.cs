@@ -136,4 +136,50 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
         await swedish.RunAsync("language-from-address", async () =>
             (await swedish.Page.Locator("h1").InnerTextAsync()).ShouldContain("vem ansvarar här"));
     }
+
+    [Fact]
+    public async Task Show_the_whole_layer_flies_to_a_layer_far_away()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("zoom-to-layer", async () =>
+        {
+            (await map.DrawnAsync()).ShouldNotContain(id => id.StartsWith("hki-", StringComparison.Ordinal)); // Stockholm is in view
+            await map.Page.ClickAsync("[data-zoom-layer='hki-assets']");
+            await map.WaitUntilDrawnAsync("hki-assets:HKI-PUISTO-0310");
+        });
+    }
+
+    [Fact]
+    public async Task The_panel_shows_the_targets_attributes_from_its_source()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("attributes", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            await map.WaitForRecipientAsync("klotterfritt");
+            await map.Page.ClickAsync("[data-testid=attributes] summary");
+            var table = await map.Page.Locator("[data-testid=attributes] table").InnerTextAsync();
+            table.ShouldContain("TK-BRO-0417-S1"); // the GeoPackage's own id column, as the file had it
+        });
+    }
+
+    [Fact]
+    public async Task Gaps_and_overlaps_for_the_task_are_drawn_and_listed()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("coverage", async () =>
+        {
+            await map.Page.SelectOptionAsync("[data-testid=task-type]", "winter-maintenance");
+            await map.Page.CheckAsync("[data-testid=show-coverage]");
+            var summary = map.Page.Locator("[data-testid=coverage-summary]");
+            await summary.WaitForAsync();
+            int.Parse((await summary.GetAttributeAsync("data-gaps"))!).ShouldBeGreaterThan(0); // story S7: Götgatan has no winter contract
+            var drawn = await map.Page.EvaluateAsync<int>("() => document.querySelector('.map').twinMap.problemCounts().gaps");
+            drawn.ShouldBe(int.Parse((await summary.GetAttributeAsync("data-gaps"))!));
+
+            await map.Page.SelectOptionAsync("[data-testid=task-type]", "litter");
+            await map.Page.WaitForSelectorAsync("[data-testid=coverage-summary]:not([data-overlaps='0'])"); // story S11: the two street contracts
+        });
+    }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Contracts;
+using DigitalTwin.Server.Database;
 using DigitalTwin.Server.MapObjects;
 using DigitalTwin.Server.Responsibility;
 using DigitalTwin.Ui.Backend;
@@ -8,7 +10,8 @@ using Npgsql;
 namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
-internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, NpgsqlDataSource dataSource) : IMapBackend
+internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
+    NpgsqlDataSource dataSource) : IMapBackend
 {
     // Infrastructure types per set of serving layer versions: computing them reads every object once.
     private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> TypesByVersions = new(StringComparer.Ordinal);
@@ -94,6 +97,22 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         return new UiSearchResult([.. items.Take(query.First)], Math.Max(total, items.Count));
     }
 
+    public async Task<string?> LayerExtentAsync(string layer, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("MapUi/layer_extent.sql"));
+        command.Parameters.AddWithValue(layer);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<UiCoverage> CoverageAsync(string taskType, DateOnly on, CancellationToken cancellationToken)
+    {
+        var gaps = await Ask(() => contracts.GapsAsync(taskType, on, null, 4326, cancellationToken));
+        var overlaps = await Ask(() => contracts.OverlapsAsync(taskType, on, null, 4326, cancellationToken));
+        return new UiCoverage(
+            [.. gaps.Select(g => new UiCoverageArea(g.Manager, g.GeoJson, g.Area))],
+            [.. overlaps.Select(o => new UiCoverageArea($"{o.A.SourceId} ({o.A.Contractor}) × {o.B.SourceId} ({o.B.Contractor})", o.GeoJson, o.Area))]);
+    }
+
     private static int DrawingOrder(string kind) => kind switch
     {
         "area" => 0, "parcel" => 1, "contract" => 2, "subcontract" => 3, "building" => 4, _ => 5,
@@ -102,7 +121,7 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
     private static UiName Name(LocalizedName name) => new(name.Fi, name.Sv, name.En);
 
     private static UiObject Object(StackObject o) =>
-        new(o.Id, o.Layer, o.Kind, o.Type, o.Name, o.Address, o.Owner, o.Manager, o.Distance, o.GeoJson);
+        new(o.Id, o.Layer, o.Kind, o.Type, o.Name, o.Address, o.Owner, o.Manager, o.Distance, o.GeoJson, o.Attributes);
 
     private static UiContract Contract(ContractMatch c) => new(c.Id, c.SourceId, c.Name, c.Contractor, c.ValidFrom, c.ValidTo);
 

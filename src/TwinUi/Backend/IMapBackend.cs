@@ -26,7 +26,18 @@ public interface IMapBackend
 
     /// <summary>One object's geometry (GeoJSON, WGS84), e.g. the recipient's contract area; null when there is none.</summary>
     Task<string?> GeometryAsync(string objectId, DateOnly on, CancellationToken cancellationToken);
+
+    /// <summary>The extent of a layer's serving version (GeoJSON polygon, WGS84), to show it whole; null when it is empty.</summary>
+    Task<string?> LayerExtentAsync(string layer, CancellationToken cancellationToken);
+
+    /// <summary>Where nobody is responsible for a task on a date (coverage gaps) and where contracts overlap (conflicts).</summary>
+    Task<UiCoverage> CoverageAsync(string taskType, DateOnly on, CancellationToken cancellationToken);
 }
+
+/// <summary>A gap (a manager's objects or areas without a contract for the task) or an overlap of two contracts.</summary>
+public sealed record UiCoverageArea(string Label, string GeoJson, double Area);
+
+public sealed record UiCoverage(IReadOnlyList<UiCoverageArea> Gaps, IReadOnlyList<UiCoverageArea> Overlaps);
 
 /// <summary>A question the backend could not answer as asked, with a message for the handler.</summary>
 public sealed class UiException(string code, string message) : Exception(message)
@@ -51,9 +62,9 @@ public sealed record UiTaskType(string Code, UiName Name);
 
 public sealed record UiOrganisation(string Key, string Kind, UiName Name);
 
-/// <summary>A map object in an answer or a search result; the geometry is GeoJSON in WGS84.</summary>
+/// <summary>A map object in an answer or a search result; the geometry is GeoJSON in WGS84, the attributes the source's (JSON).</summary>
 public sealed record UiObject(string Id, string Layer, string Kind, string? Type, string? Name, string? Address,
-    string? Owner, string? Manager, double? Distance, string GeoJson);
+    string? Owner, string? Manager, double? Distance, string GeoJson, string? Attributes = null);
 
 public sealed record UiContract(string Id, string SourceId, string? Name, string? Contractor, DateOnly? ValidFrom, DateOnly? ValidTo);
 

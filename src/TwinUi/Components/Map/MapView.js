@@ -86,6 +86,8 @@ const selectedStyle = [
   new Style({ stroke: new Stroke({ color: '#ffffff', width: 7 }) }),
   new Style({ stroke: new Stroke({ color: '#d50000', width: 4 }), fill: new Fill({ color: 'rgba(213,0,0,0.12)' }), image: new Circle({ radius: 9, stroke: new Stroke({ color: '#d50000', width: 4 }) }) }),
 ];
+const gapStyle = new Style({ stroke: new Stroke({ color: '#b00020', width: 2, lineDash: [4, 4] }), fill: new Fill({ color: 'rgba(176,0,32,0.22)' }) });
+const overlapStyle = new Style({ stroke: new Stroke({ color: '#6a1b9a', width: 2 }), fill: new Fill({ color: 'rgba(106,27,154,0.30)' }) });
 const coverageStyle = new Style({ stroke: new Stroke({ color: '#0d47a1', width: 3, lineDash: [10, 5] }), fill: new Fill({ color: 'rgba(13,71,161,0.10)' }) });
 
 /**
@@ -96,12 +98,14 @@ export function create(element, dotnet, options) {
   const state = { layers: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0 };
   const selection = new VectorSource();
   const coverage = new VectorSource();
+  const problems = new VectorSource();
   const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
 
   const map = new Map({
     target: element,
     controls: defaultControls({ attributionOptions: { collapsible: true } }).extend([new ScaleLine()]),
     layers: [
+      new VectorLayer({ source: problems, style: (f) => (f.get('problem') === 'gap' ? gapStyle : overlapStyle), zIndex: 800 }),
       new VectorLayer({ source: coverage, style: coverageStyle, zIndex: 900 }),
       new VectorLayer({ source: selection, style: selectedStyle, zIndex: 1000 }),
     ],
@@ -197,6 +201,27 @@ export function create(element, dotnet, options) {
       coverage.clear();
       if (selected) selection.addFeature(geojson.readFeature({ type: 'Feature', geometry: JSON.parse(selected) }));
       if (recipientCoverage) coverage.addFeature(geojson.readFeature({ type: 'Feature', geometry: JSON.parse(recipientCoverage) }));
+    },
+
+    /** Coverage gaps and contract overlaps for the selected task (GeoJSON strings, WGS84); empty lists clear them. */
+    showProblems(gaps, overlaps) {
+      problems.clear();
+      for (const g of gaps) {
+        const feature = geojson.readFeature({ type: 'Feature', geometry: JSON.parse(g) });
+        feature.set('problem', 'gap');
+        problems.addFeature(feature);
+      }
+      for (const o of overlaps) {
+        const feature = geojson.readFeature({ type: 'Feature', geometry: JSON.parse(o) });
+        feature.set('problem', 'overlap');
+        problems.addFeature(feature);
+      }
+    },
+
+    /** How many gaps and overlaps are drawn (for tests). */
+    problemCounts() {
+      const all = problems.getFeatures();
+      return { gaps: all.filter((f) => f.get('problem') === 'gap').length, overlaps: all.filter((f) => f.get('problem') === 'overlap').length };
     },
 
     /** Shows a GeoJSON geometry (WGS84) whole, or a point at a street-level zoom. */
