@@ -3,6 +3,7 @@ using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
 using DigitalTwin.Server.Health;
 using DigitalTwin.Server.MapUi;
+using DigitalTwin.Server.Open311;
 using DigitalTwin.Server.Responsibility;
 using DigitalTwin.Server.Tiles;
 
@@ -15,6 +16,7 @@ builder.AddTwinResponsibility();
 builder.Services.AddTwinGraphQL();
 builder.Services.AddTwinTiles(builder.Configuration);
 builder.AddTwinMapUi();
+builder.Services.AddTwinCases(builder.Configuration);
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.UseAntiforgery();
 app.MapTwinHealth();
 app.MapTwinGraphQL();
 app.MapTwinTiles();
+app.MapTwinOpen311();
 app.MapTwinMapUi();
 
 app.Run();

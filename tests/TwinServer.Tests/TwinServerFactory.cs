@@ -48,7 +48,7 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await base.DisposeAsync();
+        await DisposeAsync(); // the most derived, so that a fixture can stop what it started beside the server
         if (database is not null) await database.DisposeAsync();
     }
 }

@@ -1,0 +1,16 @@
+namespace DigitalTwin.ContractorSimulator;
+
+/// <summary>
+/// The simulator on its own: ASPNETCORE_URLS says where (default http://127.0.0.1:5099, as the sample organisations'
+/// webhook URLs say), SIMULATOR_SECRET the signing secret it expects from every organisation.
+/// </summary>
+public static class SimulatorProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var secret = Environment.GetEnvironmentVariable("SIMULATOR_SECRET") ?? "demo-secret";
+        var app = Simulator.Build(args, new Simulator(new Dictionary<string, string> { ["*"] = secret }));
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))) app.Urls.Add("http://127.0.0.1:5099");
+        await app.RunAsync();
+    }
+}

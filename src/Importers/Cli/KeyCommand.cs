@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using DigitalTwin.Data.Database;
+using Npgsql;
+using Spectre.Console;
+
+namespace DigitalTwin.Importers.Cli;
+
+/// <summary>
+/// <c>key add | list | revoke</c>: keys of systems (citizen apps posting Open311 requests, contractors' systems
+/// sending status updates). A key is shown once, when made; only its SHA-256 is stored.
+/// </summary>
+internal static class KeyCommand
+{
+    private static readonly string[] Roles = ["citizen-app", "contractor", "integration"];
+
+    public static Command Create()
+    {
+        var name = new Option<string>("--name") { Description = "Who the key is for, e.g. helsinki-feedback-app.", Required = true };
+        var role = new Option<string>("--role") { Description = "citizen-app, contractor or integration.", Required = true };
+        role.AcceptOnlyFromAmong(Roles);
+        var organisation = new Option<string?>("--organisation") { Description = "For a contractor's key: the organisation it acts for." };
+        var expires = new Option<DateOnly?>("--expires") { Description = "The last day the key works (default: until revoked)." };
+        var add = new Command("add", "Make a key and print it (the only time it is shown).") { name, role, organisation, expires };
+        add.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
+        {
+            var (keyRole, keyOrganisation) = (parse.GetValue(role)!, parse.GetValue(organisation));
+            if ((keyRole == "contractor") != (keyOrganisation is not null))
+                throw new CliException("A contractor's key needs --organisation (the contractor it acts for); other keys take none.");
+            await using var dataSource = await CliDatabase.OpenAsync(ct);
+            var key = ApiKeyHash.NewKey();
+            await using var command = dataSource.CreateCommand(
+                "INSERT INTO api_keys (name, role, organisation, key_hash, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id");
+            command.Parameters.AddWithValue(parse.GetValue(name)!);
+            command.Parameters.AddWithValue(keyRole);
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)keyOrganisation ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.AddWithValue(ApiKeyHash.Of(key));
+            command.Parameters.Add(new NpgsqlParameter
+            {
+                Value = parse.GetValue(expires) is { } day ? new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : DBNull.Value,
+                NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            });
+            try
+            {
+                var id = await command.ExecuteScalarAsync(ct);
+                AnsiConsole.MarkupLineInterpolated($"Key {id} for {parse.GetValue(name)} ({keyRole}). Keep it now; it is not shown again:");
+                Console.WriteLine(key);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                throw new CliException($"There is no organisation '{keyOrganisation}'.");
+            }
+            return 0;
+        }, cancellationToken));
+
+        var list = new Command("list", "The keys: who, role, organisation, made, expires, revoked (never the keys themselves).");
+        list.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
+        {
+            await using var dataSource = await CliDatabase.OpenAsync(ct);
+            await using var command = dataSource.CreateCommand("SELECT id, name, role, organisation, created_at, expires_at, revoked_at FROM api_keys ORDER BY id");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "name", "role", "organisation", "made", "expires", "revoked");
+            static string When(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetFieldValue<DateTimeOffset>(i).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            while (await reader.ReadAsync(ct))
+            {
+                table.AddRow(Markup.Escape(reader.GetInt32(0).ToString(CultureInfo.InvariantCulture)), Markup.Escape(reader.GetString(1)), reader.GetString(2),
+                    Markup.Escape(reader.IsDBNull(3) ? "" : reader.GetString(3)), When(reader, 4), When(reader, 5), When(reader, 6));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        }, cancellationToken));
+
+        var id = new Argument<int>("ID") { Description = "The key's id (key list shows it)." };
+        var revoke = new Command("revoke", "Stop a key from working, at once.") { id };
+        revoke.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
+        {
+            await using var dataSource = await CliDatabase.OpenAsync(ct);
+            await using var command = dataSource.CreateCommand("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL");
+            command.Parameters.AddWithValue(parse.GetValue(id));
+            if (await command.ExecuteNonQueryAsync(ct) == 0) throw new CliException($"There is no key {parse.GetValue(id)} that is not revoked already.");
+            AnsiConsole.MarkupLineInterpolated($"Key {parse.GetValue(id)} revoked.");
+            return 0;
+        }, cancellationToken));
+
+        return new Command("key", "Keys of systems: citizen apps, contractors' systems.") { add, list, revoke };
+    }
+}

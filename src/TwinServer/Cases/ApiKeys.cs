@@ -1,0 +1,46 @@
+using DigitalTwin.Data.Database;
+using Npgsql;
+
+namespace DigitalTwin.Server.Cases;
+
+/// <summary>A system's key, as found: who it is, in which role, for which organisation (a contractor's).</summary>
+public sealed record ApiKey(int Id, string Name, string Role, string? Organisation)
+{
+    public Actor Actor => new($"key:{Name}", Id, Organisation);
+}
+
+/// <summary>
+/// Keys of systems (citizen apps, contractors' systems). Only a SHA-256 hash of a key is stored; a key is shown once,
+/// when made. Revoked and expired keys are refused.
+/// </summary>
+public sealed class ApiKeys(NpgsqlDataSource dataSource)
+{
+    public async Task<ApiKey?> FindAsync(string? key, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(key) || key.Length > 200) return null;
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, name, role, organisation FROM api_keys
+            WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            """);
+        command.Parameters.AddWithValue(ApiKeyHash.Of(key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ApiKey(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
+    }
+
+    /// <summary>Makes a key and returns it: the only time it is seen.</summary>
+    public async Task<string> CreateAsync(string name, string role, string? organisation, DateTimeOffset? expires, CancellationToken cancellationToken)
+    {
+        var key = ApiKeyHash.NewKey();
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO api_keys (name, role, organisation, key_hash, expires_at) VALUES ($1, $2, $3, $4, $5)");
+        command.Parameters.AddWithValue(name);
+        command.Parameters.AddWithValue(role);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)organisation ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(ApiKeyHash.Of(key));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)expires ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return key;
+    }
+}

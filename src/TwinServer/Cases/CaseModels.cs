@@ -1,0 +1,67 @@
+namespace DigitalTwin.Server.Cases;
+
+/// <summary>The statuses of a case (SPEC section 2), as stored and as GraphQL and Open311 show them.</summary>
+public static class CaseStatus
+{
+    public const string Received = "received", Assigned = "assigned", Forwarded = "forwarded", InProgress = "in_progress",
+        Done = "done", Closed = "closed", Rejected = "rejected";
+
+    public static readonly IReadOnlyList<string> All = [Received, Assigned, Forwarded, InProgress, Done, Closed, Rejected];
+
+    /// <summary>Open311 knows two: open and closed.</summary>
+    public static string Open311(string status) => status is Done or Closed ? "closed" : "open";
+
+    public static bool IsOpen(string status) => status is not (Done or Closed or Rejected);
+}
+
+/// <summary>Who acts: a handler, a system's key (citizen app, contractor), or the server itself.</summary>
+/// <param name="Name">How the timeline names it, e.g. "key:helsinki-app" or "system".</param>
+/// <param name="ApiKeyId">The key it acts with, if a system.</param>
+/// <param name="Organisation">For a contractor's key: the organisation it acts for.</param>
+public sealed record Actor(string Name, int? ApiKeyId = null, string? Organisation = null)
+{
+    public static readonly Actor System = new("system");
+}
+
+/// <summary>A new case as a citizen app or a handler gives it.</summary>
+public sealed record NewCase(
+    string Category, double Lon, double Lat, string? Description, string? Address, string? MediaUrl,
+    string? Email, string? FirstName, string? LastName, string? Phone, string Language, string Channel, string? IdempotencyKey,
+    string? ObjectId = null);
+
+/// <summary>A case as stored, with the reporter's contact (personal data: shown only to those allowed).</summary>
+public sealed record Case(
+    long Id, string ServiceRequestId, string Category, string? Description, double Lon, double Lat, string? Address,
+    string? MediaUrl, string? Email, string? FirstName, string? LastName, string? Phone, string Language, string Channel,
+    string Status, string? SuggestedTo, string? SuggestedRole, string? Suggestion, string? ObjectId, string? Assignee,
+    string? StatusNotes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>One event on a case's timeline.</summary>
+public sealed record CaseEvent(long Id, DateTimeOffset At, string Actor, string Kind, string Data);
+
+/// <summary>A delivery of a case to a recipient's channel, and how it went.</summary>
+public sealed record Delivery(
+    long Id, string Recipient, string Channel, string Target, Guid IdempotencyKey, string State, int Attempts,
+    DateTimeOffset NextAttemptAt, string? LastError, string? ExternalId, DateTimeOffset? DeliveredAt);
+
+/// <summary>What the case list can be narrowed by.</summary>
+public sealed record CaseFilter
+{
+    public IReadOnlyList<string>? ServiceRequestIds { get; init; }
+    public IReadOnlyList<string>? Statuses { get; init; }
+    public string? Category { get; init; }
+    public string? Assignee { get; init; }
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+    public string? Text { get; init; }
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>A case operation that cannot be done as asked, with a code a client can act on.</summary>
+public sealed class CaseException(string code, string message, int status = 400) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    /// <summary>The HTTP status Open311 answers with.</summary>
+    public int Status { get; } = status;
+}

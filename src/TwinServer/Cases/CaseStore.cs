@@ -1,0 +1,334 @@
+using System.Text.Json;
+using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Responsibility;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DigitalTwin.Server.Cases;
+
+/// <summary>
+/// Cases and their timelines (SPEC section 6). Every change is one transaction that also writes its event, and,
+/// for a forward, its outbox row: a case is never forwarded without a record of it, and never recorded as forwarded
+/// without a delivery to make.
+/// </summary>
+public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, TimeProvider time, ILogger<CaseStore> logger)
+{
+    private const string Columns = """
+        c.id, c.service_request_id, c.category, c.description, c.lon, c.lat, c.address, c.media_url, c.email,
+        c.first_name, c.last_name, c.phone, c.language, c.channel, c.status, c.suggested_to, c.suggested_role,
+        c.suggestion::text, c.object_id, c.assignee, c.status_notes, c.created_at, c.updated_at
+        """;
+
+    /// <summary>
+    /// Takes a case in, with its routing suggestion (the responsibility at its point for its category, today). A
+    /// retried intake with the same idempotency key, from the same client, gives the case it created the first time.
+    /// </summary>
+    /// <returns>The case, and whether this call created it.</returns>
+    public async Task<(Case Case, bool Created)> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
+    {
+        if (intake.IdempotencyKey is { } key && await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, key, cancellationToken) is { } earlier)
+        {
+            return (earlier, false);
+        }
+
+        // The suggestion (SPEC 6): who is responsible here, for this, today. A question the resolver cannot answer
+        // does not stop the intake: the case comes in without a suggestion, and the handler routes it.
+        ResponsibilityAnswer? answer = null;
+        try
+        {
+            answer = await resolver.ResolveAsync(new ResponsibilityQuery(intake.Lon, intake.Lat, 4326, intake.ObjectId, intake.Category, null, null), cancellationToken);
+        }
+        catch (QueryException e)
+        {
+            logger.LogWarning("No routing suggestion for a new {Category} case at {Lon} {Lat}: {Message}", intake.Category, intake.Lon, intake.Lat, e.Message);
+        }
+        var suggestion = answer is null ? null : JsonSerializer.Serialize(new
+        {
+            recipient = answer.Recipient,
+            role = answer.RecipientRole.ToString(),
+            fallback = answer.IsFallback,
+            target = answer.Target?.Id,
+            contract = answer.Contract?.Id,
+            subcontract = answer.Subcontract?.Id,
+            conflicts = answer.Conflicts.Select(c => c.Id),
+            explanation = answer.Explanation,
+        });
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand(SqlResources.Get("Cases/insert_case.sql"), connection, transaction);
+        insert.Parameters.AddWithValue(intake.Category);
+        insert.Parameters.Add(Text(intake.Description));
+        insert.Parameters.AddWithValue(intake.Lon);
+        insert.Parameters.AddWithValue(intake.Lat);
+        insert.Parameters.Add(Text(intake.Address));
+        insert.Parameters.Add(Text(intake.MediaUrl));
+        insert.Parameters.Add(Text(intake.Email));
+        insert.Parameters.Add(Text(intake.FirstName));
+        insert.Parameters.Add(Text(intake.LastName));
+        insert.Parameters.Add(Text(intake.Phone));
+        insert.Parameters.AddWithValue(intake.Language);
+        insert.Parameters.AddWithValue(intake.Channel);
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)actor.ApiKeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        insert.Parameters.Add(Text(intake.IdempotencyKey));
+        insert.Parameters.Add(Text(answer?.Recipient));
+        insert.Parameters.Add(Text(answer?.RecipientRole.ToString()));
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)suggestion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(Text(intake.ObjectId ?? answer?.Target?.Id));
+        var id = await insert.ExecuteScalarAsync(cancellationToken);
+        if (id is null)
+        {
+            // A concurrent retry of the same post won the race: answer with its case.
+            await transaction.RollbackAsync(cancellationToken);
+            return ((await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken))!, false);
+        }
+        var caseId = (long)id;
+        await AddEventAsync(connection, transaction, caseId, actor, "received", new { channel = intake.Channel, category = intake.Category }, cancellationToken);
+        if (answer is not null)
+        {
+            await AddEventAsync(connection, transaction, caseId, Actor.System, "suggested",
+                new { recipient = answer.Recipient, role = answer.RecipientRole.ToString(), target = answer.Target?.Id }, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return ((await GetAsync(caseId, cancellationToken))!, true);
+    }
+
+    public async Task<Case?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM cases c WHERE c.id = $1");
+        command.Parameters.AddWithValue(id);
+        return await SingleAsync(command, cancellationToken);
+    }
+
+    public async Task<Case?> FindAsync(string serviceRequestId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM cases c WHERE c.service_request_id = $1");
+        command.Parameters.AddWithValue(serviceRequestId);
+        return await SingleAsync(command, cancellationToken);
+    }
+
+    private async Task<Case?> FindByIdempotencyKeyAsync(string channel, int? apiKeyId, string key, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM cases c WHERE c.channel = $1 AND coalesce(c.api_key_id, 0) = $2 AND c.idempotency_key = $3");
+        command.Parameters.AddWithValue(channel);
+        command.Parameters.AddWithValue(apiKeyId ?? 0);
+        command.Parameters.AddWithValue(key);
+        return await SingleAsync(command, cancellationToken);
+    }
+
+    /// <summary>Cases by the filter, newest first.</summary>
+    public async Task<IReadOnlyList<Case>> ListAsync(CaseFilter filter, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM cases c
+            WHERE ($1::text[] IS NULL OR c.service_request_id = ANY ($1))
+              AND ($2::text[] IS NULL OR c.status = ANY ($2))
+              AND ($3::text IS NULL OR c.category = $3)
+              AND ($4::text IS NULL OR c.assignee = $4)
+              AND ($5::timestamptz IS NULL OR c.created_at >= $5)
+              AND ($6::timestamptz IS NULL OR c.created_at <= $6)
+              AND ($7::text IS NULL OR c.description ILIKE '%' || $7 || '%' OR c.address ILIKE '%' || $7 || '%')
+            ORDER BY c.created_at DESC, c.id DESC
+            LIMIT $8
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.ServiceRequestIds?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Statuses?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(Text(filter.Category));
+        command.Parameters.Add(Text(filter.Assignee));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Text(filter.Text?.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)));
+        command.Parameters.AddWithValue(filter.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<Case>();
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(Read(reader));
+        return cases;
+    }
+
+    public async Task<IReadOnlyList<CaseEvent>> TimelineAsync(long caseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id, at, actor, kind, data::text FROM case_events WHERE case_id = $1 ORDER BY id");
+        command.Parameters.AddWithValue(caseId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<CaseEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new CaseEvent(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+        }
+        return events;
+    }
+
+    public async Task<IReadOnlyList<Delivery>> DeliveriesAsync(long caseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, recipient, channel, target, idempotency_key, state, attempts, next_attempt_at, last_error, external_id, delivered_at
+            FROM outbox WHERE case_id = $1 ORDER BY id
+            """);
+        command.Parameters.AddWithValue(caseId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var deliveries = new List<Delivery>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4),
+                reader.GetString(5), reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7), NullableText(reader, 8), NullableText(reader, 9),
+                reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
+        }
+        return deliveries;
+    }
+
+    /// <summary>
+    /// Forwards a case to a recipient (the suggested one unless another is named) through the recipient's channel:
+    /// the case becomes forwarded and an outbox row is written, in one transaction.
+    /// </summary>
+    public async Task<Case> ForwardAsync(long caseId, string? recipient, string? note, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
+        if (current.Status is not (CaseStatus.Received or CaseStatus.Assigned or CaseStatus.Rejected))
+            throw new CaseException("BAD_STATUS", $"Case {current.ServiceRequestId} is {current.Status}; only a received, assigned or rejected case can be forwarded.");
+        var to = recipient ?? current.SuggestedTo
+            ?? throw new CaseException("NO_RECIPIENT", $"Case {current.ServiceRequestId} has no suggested recipient; name one.");
+
+        await using var channel = new NpgsqlCommand("SELECT webhook_url, open311_endpoint, email FROM organisations WHERE key = $1", connection, transaction);
+        channel.Parameters.AddWithValue(to);
+        string kind, target;
+        await using (var reader = await channel.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken)) throw new CaseException("UNKNOWN_ORGANISATION", $"There is no organisation '{to}'.");
+            (kind, target) = !reader.IsDBNull(0) ? ("webhook", reader.GetString(0))
+                : !reader.IsDBNull(1) ? ("open311", reader.GetString(1))
+                : !reader.IsDBNull(2) ? ("email", reader.GetString(2))
+                : throw new CaseException("NO_CHANNEL", $"'{to}' has no webhook, Open311 endpoint or e-mail address to forward to.");
+        }
+
+        // What the recipient gets: the case, not the reporter's contact details (they answer through us).
+        var payload = JsonSerializer.Serialize(new
+        {
+            service_request_id = current.ServiceRequestId,
+            service_code = current.Category,
+            description = current.Description,
+            lat = current.Lat,
+            @long = current.Lon,
+            address_string = current.Address,
+            media_url = current.MediaUrl,
+            object_id = current.ObjectId,
+            requested_datetime = current.CreatedAt,
+            note,
+        });
+        await using (var outbox = new NpgsqlCommand("""
+            INSERT INTO outbox (case_id, recipient, channel, target, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
+            """, connection, transaction))
+        {
+            outbox.Parameters.AddWithValue(caseId);
+            outbox.Parameters.AddWithValue(to);
+            outbox.Parameters.AddWithValue(kind);
+            outbox.Parameters.AddWithValue(target);
+            outbox.Parameters.AddWithValue(payload);
+            await outbox.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await SetAsync(connection, transaction, caseId, CaseStatus.Forwarded, to, null, cancellationToken);
+        await AddEventAsync(connection, transaction, caseId, actor, "forwarded", new { recipient = to, channel = kind, note }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (await GetAsync(caseId, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// A status change, from a handler or from the recipient's system. A recipient may change only a case forwarded
+    /// to it, and only to in_progress or done; a handler may set any status.
+    /// </summary>
+    public async Task<Case> SetStatusAsync(long caseId, string status, string? note, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!CaseStatus.All.Contains(status)) throw new CaseException("BAD_STATUS", $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
+        if (actor.Organisation is { } organisation)
+        {
+            if (current.Assignee != organisation) throw new CaseException("NOT_RECIPIENT", $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
+            if (status is not (CaseStatus.InProgress or CaseStatus.Done))
+                throw new CaseException("BAD_STATUS", $"A recipient reports in_progress or done; '{status}' is the handler's to set.");
+        }
+        await SetAsync(connection, transaction, caseId, status, current.Assignee, note ?? current.StatusNotes, cancellationToken);
+        await AddEventAsync(connection, transaction, caseId, actor, "status", new { from = current.Status, to = status, note }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (await GetAsync(caseId, cancellationToken))!;
+    }
+
+    /// <summary>"Not ours": the recipient sends a case back with a reason; it returns to the handler, never closed.</summary>
+    public async Task<Case> RejectAsync(long caseId, string reason, Actor actor, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) throw new CaseException("NO_REASON", "Say why the case is not yours.");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
+        var by = actor.Organisation ?? current.Assignee;
+        if (actor.Organisation is { } organisation && current.Assignee != organisation)
+            throw new CaseException("NOT_RECIPIENT", $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
+        await SetAsync(connection, transaction, caseId, CaseStatus.Rejected, null, current.StatusNotes, cancellationToken);
+        await AddEventAsync(connection, transaction, caseId, actor, "rejected", new { by, reason }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (await GetAsync(caseId, cancellationToken))!;
+    }
+
+    /// <summary>Records a recipient's update id; false when it was received before (and nothing must change).</summary>
+    public async Task<bool> RecordUpdateAsync(string organisation, string updateId, long caseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO case_updates (organisation, update_id, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
+        command.Parameters.AddWithValue(organisation);
+        command.Parameters.AddWithValue(updateId);
+        command.Parameters.AddWithValue(caseId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<Case> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long caseId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM cases c WHERE c.id = $1 FOR UPDATE", connection, transaction);
+        command.Parameters.AddWithValue(caseId);
+        return await SingleAsync(command, cancellationToken) ?? throw new CaseException("UNKNOWN_CASE", $"There is no case {caseId}.", 404);
+    }
+
+    private static async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long caseId, string status, string? assignee,
+        string? notes, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE cases SET status = $2, assignee = $3, status_notes = $4, updated_at = now() WHERE id = $1", connection, transaction);
+        command.Parameters.AddWithValue(caseId);
+        command.Parameters.AddWithValue(status);
+        command.Parameters.Add(Text(assignee));
+        command.Parameters.Add(Text(notes));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    internal static async Task AddEventAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long caseId, Actor actor, string kind, object data,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("INSERT INTO case_events (case_id, actor, kind, data) VALUES ($1, $2, $3, $4::jsonb)", connection, transaction);
+        command.Parameters.AddWithValue(caseId);
+        command.Parameters.AddWithValue(actor.Name);
+        command.Parameters.AddWithValue(kind);
+        command.Parameters.AddWithValue(JsonSerializer.Serialize(data));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Case?> SingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static Case Read(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), NullableText(r, 3), r.GetDouble(4), r.GetDouble(5), NullableText(r, 6), NullableText(r, 7),
+        NullableText(r, 8), NullableText(r, 9), NullableText(r, 10), NullableText(r, 11), r.GetString(12), r.GetString(13), r.GetString(14),
+        NullableText(r, 15), NullableText(r, 16), NullableText(r, 17), NullableText(r, 18), NullableText(r, 19), NullableText(r, 20),
+        r.GetFieldValue<DateTimeOffset>(21), r.GetFieldValue<DateTimeOffset>(22));
+
+    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    /// <summary>The time source, for the 90-day window of Open311's list.</summary>
+    internal DateTimeOffset Now => time.GetUtcNow();
+}

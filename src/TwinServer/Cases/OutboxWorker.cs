@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Npgsql;
+
+namespace DigitalTwin.Server.Cases;
+
+/// <summary>Settings of forwarding (configuration section <c>Outbox</c>).</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>Off: this server instance leaves the outbox to others (or to a later start).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Deliveries in flight at once from this instance.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>After this many failed attempts a delivery is dead: it shows in the handler's inbox, and is not tried again.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>The wait after the first failure; each further failure doubles it, up to <see cref="MaxRetrySeconds"/>.</summary>
+    public double FirstRetrySeconds { get; set; } = 2;
+
+    public double MaxRetrySeconds { get; set; } = 3600;
+
+    /// <summary>How long to wait for a receiver before counting the attempt as failed.</summary>
+    public double TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often an idle worker looks for due deliveries, in milliseconds.</summary>
+    public int PollMilliseconds { get; set; } = 200;
+
+    /// <summary>The signing secret for receivers that have none of their own (organisations.webhook_secret).</summary>
+    public string? DefaultWebhookSecret { get; set; }
+
+    /// <summary>SMTP for the e-mail channel: host, port, sender.</summary>
+    public string? SmtpHost { get; set; }
+
+    public int SmtpPort { get; set; } = 25;
+
+    public string SmtpFrom { get; set; } = "digitaltwin@localhost";
+}
+
+/// <summary>
+/// Drains the outbox: each worker takes one due delivery with <c>FOR UPDATE SKIP LOCKED</c> (so that several server
+/// instances can run side by side), sends it, and records the outcome in the same transaction. The row stays locked
+/// while it is sent: if the server dies mid-send, the transaction is rolled back and the delivery is sent again,
+/// with the same idempotency key, so the receiver can tell it has it already. Failures wait longer each time;
+/// after <see cref="OutboxOptions.MaxAttempts"/> the delivery is dead and the case's timeline says so.
+/// </summary>
+public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClientFactory http, IOptions<OutboxOptions> options, TimeProvider time,
+    ILogger<OutboxWorker> logger) : BackgroundService
+{
+    public const string HttpClientName = "outbox";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled) return Task.CompletedTask;
+        return Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Workers)).Select(_ => RunAsync(stoppingToken)));
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DeliverOneAsync(stoppingToken)) continue;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                LogWorkerError(logger, e);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Sends one due delivery, if there is one; false when there was nothing to do.</summary>
+    public async Task<bool> DeliverOneAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var due = new NpgsqlCommand("""
+            SELECT o.id, o.case_id, o.recipient, o.channel, o.target, o.idempotency_key, o.payload::text, o.attempts, org.webhook_secret
+            FROM outbox o JOIN organisations org ON org.key = o.recipient
+            WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+            ORDER BY o.next_attempt_at, o.id
+            FOR UPDATE OF o SKIP LOCKED
+            LIMIT 1
+            """, connection, transaction);
+        long id, caseId;
+        string recipient, channel, target, payload;
+        Guid key;
+        int attempts;
+        string? secret;
+        await using (var reader = await due.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken)) return false;
+            (id, caseId, recipient, channel, target, key, payload, attempts) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetGuid(5), reader.GetString(6), reader.GetInt32(7));
+            secret = reader.IsDBNull(8) ? options.Value.DefaultWebhookSecret : reader.GetString(8);
+        }
+
+        string? externalId = null, error = null;
+        try
+        {
+            externalId = channel switch
+            {
+                "webhook" => await WebhookAsync(target, payload, key, secret, cancellationToken),
+                "open311" => await Open311Async(target, payload, key, cancellationToken),
+                _ => await EmailAsync(target, payload, key, cancellationToken),
+            };
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or DeliveryException or IOException
+                                      or SmtpCommandException or SmtpProtocolException or System.Net.Sockets.SocketException)
+        {
+            if (cancellationToken.IsCancellationRequested) throw;
+            error = e is TaskCanceledException ? $"no answer within {options.Value.TimeoutSeconds} s" : e.Message;
+        }
+
+        attempts++;
+        var dead = error is not null && attempts >= options.Value.MaxAttempts;
+        var wait = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetrySeconds, options.Value.FirstRetrySeconds * Math.Pow(2, attempts - 1)));
+        await using (var update = new NpgsqlCommand("""
+            UPDATE outbox SET attempts = $2, state = $3, last_error = $4, external_id = coalesce($5, external_id),
+                              next_attempt_at = now() + $6, delivered_at = CASE WHEN $3 = 'delivered' THEN now() END
+            WHERE id = $1
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue(id);
+            update.Parameters.AddWithValue(attempts);
+            update.Parameters.AddWithValue(error is null ? "delivered" : dead ? "dead" : "pending");
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)externalId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            update.Parameters.AddWithValue(wait);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var actor = Actor.System;
+        if (error is null)
+        {
+            await CaseStore.AddEventAsync(connection, transaction, caseId, actor, "delivered", new { recipient, channel, attempts, external_id = externalId }, cancellationToken);
+        }
+        else
+        {
+            await CaseStore.AddEventAsync(connection, transaction, caseId, actor, dead ? "dead-letter" : "delivery-failed",
+                new { recipient, channel, attempts, error, next_attempt_in_seconds = dead ? (double?)null : wait.TotalSeconds }, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (error is not null) LogDeliveryFailed(logger, id, recipient, attempts, error);
+        return true;
+    }
+
+    /// <summary>
+    /// A JSON POST signed with HMAC-SHA256 over "{timestamp}.{body}" (X-Twin-Signature: sha256=hex), with the
+    /// timestamp (X-Twin-Timestamp, Unix seconds) against replays and the idempotency key against doubles.
+    /// </summary>
+    private async Task<string?> WebhookAsync(string url, string payload, Guid key, string? secret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(secret)) throw new DeliveryException("no webhook secret is set for the receiver (organisations.webhook_secret or Outbox:DefaultWebhookSecret)");
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key.ToString());
+        request.Headers.Add("X-Twin-Timestamp", timestamp);
+        request.Headers.Add("X-Twin-Signature", "sha256=" + Signature(secret, timestamp, payload));
+        return await SendAsync(request, cancellationToken);
+    }
+
+    public static string Signature(string secret, string timestamp, string body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+
+    /// <summary>An Open311 POST to the recipient's own GeoReport endpoint (requests.json).</summary>
+    private async Task<string?> Open311Async(string endpoint, string payload, Guid key, CancellationToken cancellationToken)
+    {
+        using var json = JsonDocument.Parse(payload);
+        var fields = new Dictionary<string, string>();
+        foreach (var (from, to) in new[] { ("service_code", "service_code"), ("description", "description"), ("lat", "lat"), ("long", "long"),
+                     ("address_string", "address_string"), ("media_url", "media_url"), ("service_request_id", "attribute[twin_service_request_id]") })
+        {
+            if (json.RootElement.TryGetProperty(from, out var value) && value.ValueKind != JsonValueKind.Null)
+                fields[to] = value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(CultureInfo.InvariantCulture) : value.ToString();
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.TrimEnd('/') + "/requests.json") { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("Idempotency-Key", key.ToString());
+        return await SendAsync(request, cancellationToken);
+    }
+
+    private async Task<string?> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+        using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+        var body = await response.Content.ReadAsStringAsync(timeout.Token);
+        if (!response.IsSuccessStatusCode) throw new DeliveryException($"{(int)response.StatusCode} {response.ReasonPhrase}: {body[..Math.Min(body.Length, 300)]}");
+        return ExternalId(body);
+    }
+
+    /// <summary>The receiver's own id for the case, if its answer names one ({"id": ...} or Open311's [{"service_request_id": ...}]).</summary>
+    private static string? ExternalId(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement.ValueKind == JsonValueKind.Array && json.RootElement.GetArrayLength() > 0 ? json.RootElement[0] : json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            foreach (var name in new[] { "id", "service_request_id", "external_id" })
+            {
+                if (root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number) return value.ToString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>The case by e-mail through SMTP (MailKit), with the idempotency key as the Message-Id.</summary>
+    private async Task<string?> EmailAsync(string address, string payload, Guid key, CancellationToken cancellationToken)
+    {
+        if (options.Value.SmtpHost is not { Length: > 0 } host) throw new DeliveryException("no SMTP server is configured (Outbox:SmtpHost)");
+        using var json = JsonDocument.Parse(payload);
+        var message = new MimeMessage { MessageId = $"{key}@digitaltwin" };
+        message.From.Add(MailboxAddress.Parse(options.Value.SmtpFrom));
+        message.To.Add(MailboxAddress.Parse(address));
+        message.Subject = $"Case {json.RootElement.GetProperty("service_request_id").GetString()}: {json.RootElement.GetProperty("service_code").GetString()}";
+        message.Body = new TextPart("plain") { Text = JsonSerializer.Serialize(json.RootElement, new JsonSerializerOptions { WriteIndented = true }) };
+        using var smtp = new SmtpClient { Timeout = (int)(options.Value.TimeoutSeconds * 1000) };
+        await smtp.ConnectAsync(host, options.Value.SmtpPort, MailKit.Security.SecureSocketOptions.None, cancellationToken);
+        await smtp.SendAsync(message, cancellationToken);
+        await smtp.DisconnectAsync(true, cancellationToken);
+        return message.MessageId;
+    }
+
+    private sealed class DeliveryException(string message) : Exception(message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Id} to {Recipient} failed (attempt {Attempts}): {Error}")]
+    private static partial void LogDeliveryFailed(ILogger logger, long id, string recipient, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox worker could not read the outbox; it tries again.")]
+    private static partial void LogWorkerError(ILogger logger, Exception e);
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Catalog;
+
+namespace DigitalTwin.Server.Open311;
+
+/// <summary>
+/// Open311 GeoReport v2 under <c>/open311/v2/</c> (SPEC section 4): discovery, services from our task types,
+/// service definitions, requests (POST with an api_key; GET with the specification's filters and 90-day window),
+/// one request, and the status updates of recipients' systems in FixMyStreet's shape. JSON or XML, as the path's
+/// extension says; errors in the specification's body with its status codes. No reporter's contact ever goes out.
+/// </summary>
+internal static class Open311Endpoints
+{
+    private const string Base = "/open311/v2";
+    private const int MaxDescription = 10_000;
+    private static readonly TimeSpan Window = TimeSpan.FromDays(90);
+
+    public static IServiceCollection AddTwinCases(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        services.AddHttpClient(OutboxWorker.HttpClientName);
+        services.AddHostedService<OutboxWorker>();
+        return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>();
+    }
+
+    public static void MapTwinOpen311(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Base + "/discovery.{format}", (HttpContext http, string format) => Answer(format, () => Task.FromResult(Discovery(http))));
+        app.MapGet(Base + "/services.{format}", (string format, string? locale, CatalogStore catalog, CancellationToken ct) =>
+            Answer(format, async () => Services(await catalog.TaskTypesAsync(ct), locale)));
+        app.MapGet(Base + "/services/{code}.{format}", (string code, string format, CatalogStore catalog, CancellationToken ct) =>
+            Answer(format, async () => ServiceDefinition(await catalog.TaskTypesAsync(ct), code)));
+        app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CatalogStore catalog, CancellationToken ct) =>
+            Answer(format, () => PostRequestAsync(http, cases, keys, catalog, ct)));
+        app.MapGet(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
+            Answer(format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
+        app.MapGet(Base + "/requests/{id}.{format}", (string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
+            Answer(format, async () => await cases.FindAsync(id, ct) is { } found
+                ? new Open311Document("service_requests", "request", [Request(found, await catalog.TaskTypesAsync(ct))])
+                : Open311Document.Error(404, $"There is no service request '{id}'.")));
+        app.MapPost(Base + "/servicerequestupdates.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
+            Answer(format, () => PostUpdateAsync(http, cases, keys, ct)));
+    }
+
+    /// <summary>Runs an Open311 operation; a bad format is 404 (no such document), a refused operation the specification's error.</summary>
+    private static async Task<IResult> Answer(string format, Func<Task<Open311Document>> operation)
+    {
+        if (format is not ("json" or "xml")) return Open311Document.Error(404, $"Open311 answers in .json or .xml, not .{format}.").ToResult("json");
+        try
+        {
+            return (await operation()).ToResult(format);
+        }
+        catch (CaseException e)
+        {
+            return Open311Document.Error(e.Status, e.Message).ToResult(format);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Open311Document.Error(e.StatusCode, e.Message).ToResult(format);
+        }
+        catch (InvalidDataException e)
+        {
+            return Open311Document.Error(400, $"The form could not be read: {e.Message}").ToResult(format);
+        }
+    }
+
+    private static Open311Document Discovery(HttpContext http)
+    {
+        var url = $"{http.Request.Scheme}://{http.Request.Host}{Base}";
+        IReadOnlyList<(string, object?)> endpoint = [("specification", "http://wiki.open311.org/GeoReport_v2"), ("url", url),
+            ("changeset", "2026-11-24T00:00:00+00:00"), ("type", "production"), ("formats", new[] { "application/json", "text/xml" })];
+        return new Open311Document("discovery", "discovery",
+        [
+            [("changeset", "2026-11-24T00:00:00+00:00"), ("contact", "The city's contact centre"), ("key_service", "Keys are issued by the city's GIS and IT staff (./twin key add)."),
+             ("endpoints", new[] { endpoint })],
+        ]);
+    }
+
+    private static Open311Document Services(IReadOnlyList<TaskType> taskTypes, string? locale) => new("services", "service",
+        [.. taskTypes.Select(t => (IReadOnlyList<(string, object?)>)[
+            ("service_code", t.Code), ("service_name", t.Name.In(Names(LanguageOf(locale))) ?? t.Code), ("description", t.Name.In(Names(LanguageOf(locale))) ?? t.Code),
+            ("metadata", false), ("type", "realtime"), ("keywords", t.Code.Replace('-', ',')), ("group", "maintenance")])]);
+
+    private static Open311Document ServiceDefinition(IReadOnlyList<TaskType> taskTypes, string code) =>
+        taskTypes.Any(t => t.Code == code)
+            ? new Open311Document("service_definition", "service_definition", [[("service_code", code), ("attributes", Array.Empty<IReadOnlyList<(string, object?)>>())]])
+            : Open311Document.Error(404, $"There is no service '{code}'; services.json lists them.");
+
+    private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseStore cases, ApiKeys keys, CatalogStore catalog, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType) return Open311Document.Error(400, "Post the request form-encoded (application/x-www-form-urlencoded or multipart/form-data).");
+        var form = await http.Request.ReadFormAsync(ct);
+        var key = await keys.FindAsync(form["api_key"], ct);
+        if (key is null || key.Role != "citizen-app") return Open311Document.Error(403, "A valid api_key of a citizen app is required to post requests.");
+
+        string? Field(string name) => form[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
+        var code = Field("service_code");
+        if (code is null) return Open311Document.Error(400, "service_code is required (services.json lists them).");
+        var taskTypes = await catalog.TaskTypesAsync(ct);
+        if (taskTypes.All(t => t.Code != code)) return Open311Document.Error(400, $"There is no service '{code}'; services.json lists them.");
+        if (Field("lat") is not { } latText || Field("long") is not { } lonText)
+        {
+            return Open311Document.Error(400, Field("address_string") is not null || Field("address_id") is not null
+                ? "Give the location as lat and long: addresses without coordinates are not geocoded here."
+                : "lat and long are required.");
+        }
+        if (!double.TryParse(latText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) || lat is < -90 or > 90 || double.IsNaN(lat))
+            return Open311Document.Error(400, $"lat must be a latitude in degrees (-90 to 90); it was '{latText}'.");
+        if (!double.TryParse(lonText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lon) || lon is < -180 or > 180 || double.IsNaN(lon))
+            return Open311Document.Error(400, $"long must be a longitude in degrees (-180 to 180); it was '{lonText}'.");
+        var description = Field("description");
+        if (description?.Length > MaxDescription) return Open311Document.Error(400, $"The description is {description.Length:N0} characters; at most {MaxDescription:N0}.");
+        var mediaUrl = Field("media_url");
+        if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
+            return Open311Document.Error(400, "media_url must be an http or https URL.");
+        var email = Field("email");
+        if (email is not null && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal))) return Open311Document.Error(400, "email is not an e-mail address.");
+
+        // One case for a retried post: the Idempotency-Key header, else the device or account id with the client's
+        // own request key (client_request_id), as apps that cannot set headers send it.
+        var idempotency = http.Request.Headers["Idempotency-Key"] is { Count: 1 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim()
+            : Field("client_request_id") is { } clientKey ? $"{Field("device_id") ?? Field("account_id") ?? ""}/{clientKey}" : null;
+        if (idempotency?.Length > 200) return Open311Document.Error(400, "The idempotency key is longer than 200 characters.");
+
+        var (created, _) = await cases.CreateAsync(new NewCase(code, lon, lat, description, Field("address_string"), mediaUrl, email,
+            Field("first_name"), Field("last_name"), Field("phone"), LanguageOf(Field("locale") ?? http.Request.Headers.AcceptLanguage.ToString()), "open311",
+            idempotency), key.Actor, ct);
+        return new Open311Document("service_requests", "request",
+            [[("service_request_id", created.ServiceRequestId), ("service_notice", "Thank you; the case has been received."), ("account_id", null)]]);
+    }
+
+    private static async Task<Open311Document> ListRequestsAsync(IQueryCollection query, CaseStore cases, CatalogStore catalog, CancellationToken ct)
+    {
+        string? Param(string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
+        var ids = Param("service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        DateTimeOffset? Date(string name) => Param(name) is { } text
+            ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date
+                : throw new CaseException("BAD_DATE", $"{name} must be a W3C date-time, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
+            : null;
+        var (start, end) = (Date("start_date"), Date("end_date"));
+        if (start > end) return Open311Document.Error(400, "start_date is after end_date.");
+        if (end - start > Window) return Open311Document.Error(400, "start_date and end_date may be at most 90 days apart.");
+        // Without dates, the last 90 days; with one, 90 days from or to it (service_request_id ignores the window).
+        if (ids is null)
+        {
+            end ??= start is { } s ? s + Window : cases.Now;
+            start ??= end - Window;
+        }
+        var statuses = Param("status") switch
+        {
+            null => null,
+            var s => s.Split(',', StringSplitOptions.TrimEntries).SelectMany(x => x switch
+            {
+                "open" => CaseStatus.All.Where(CaseStatus.IsOpen).Append(CaseStatus.Rejected),
+                "closed" => [CaseStatus.Done, CaseStatus.Closed],
+                _ => throw new CaseException("BAD_STATUS", $"status is open or closed; it was '{x}'."),
+            }).Distinct().ToList(),
+        };
+        var found = await cases.ListAsync(new CaseFilter
+        {
+            ServiceRequestIds = ids, Statuses = statuses, Category = Param("service_code"), From = ids is null ? start : null, To = ids is null ? end : null, Limit = 1000,
+        }, ct);
+        var taskTypes = await catalog.TaskTypesAsync(ct);
+        return new Open311Document("service_requests", "request", [.. found.Select(c => Request(c, taskTypes))]);
+    }
+
+    /// <summary>A case as Open311 shows it to anyone: no contact details of the reporter.</summary>
+    private static IReadOnlyList<(string, object?)> Request(Case c, IReadOnlyList<TaskType> taskTypes) =>
+    [
+        ("service_request_id", c.ServiceRequestId), ("status", CaseStatus.Open311(c.Status)), ("status_notes", c.StatusNotes),
+        ("service_name", taskTypes.FirstOrDefault(t => t.Code == c.Category)?.Name.In(Names(c.Language)) ?? c.Category),
+        ("service_code", c.Category), ("description", c.Description), ("agency_responsible", c.Assignee), ("service_notice", null),
+        ("requested_datetime", c.CreatedAt), ("updated_datetime", c.UpdatedAt), ("expected_datetime", null), ("address", c.Address),
+        ("address_id", null), ("zipcode", null), ("lat", c.Lat), ("long", c.Lon), ("media_url", c.MediaUrl),
+        ("detailed_status", c.Status.ToUpperInvariant()),
+    ];
+
+    /// <summary>
+    /// A status update from a recipient's system, as FixMyStreet's Open311 integration sends it: form-encoded
+    /// api_key, service_request_id, update_id, updated_datetime, status, description, external_status_code. Only
+    /// the case's recipient may; a repeated update_id is answered as already received and changes nothing.
+    /// </summary>
+    private static async Task<Open311Document> PostUpdateAsync(HttpContext http, CaseStore cases, ApiKeys keys, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType) return Open311Document.Error(400, "Post the update form-encoded.");
+        var form = await http.Request.ReadFormAsync(ct);
+        var key = await keys.FindAsync(form["api_key"], ct);
+        if (key?.Organisation is null) return Open311Document.Error(403, "A valid api_key of the case's recipient is required.");
+        string? Field(string name) => form[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
+        if (Field("service_request_id") is not { } id) return Open311Document.Error(400, "service_request_id is required.");
+        if (Field("update_id") is not { } updateId) return Open311Document.Error(400, "update_id is required.");
+        if (Field("status") is not { } status) return Open311Document.Error(400, "status is required.");
+        var found = await cases.FindAsync(id, ct) ?? throw new CaseException("UNKNOWN_CASE", $"There is no service request '{id}'.", 404);
+        if (found.Assignee != key.Organisation) return Open311Document.Error(403, $"Service request {id} was not sent to {key.Organisation}.");
+        var description = Field("description");
+        var mapped = status.ToUpperInvariant() switch
+        {
+            "IN_PROGRESS" or "ACTION_SCHEDULED" or "INVESTIGATING" or "OPEN" => CaseStatus.InProgress,
+            "FIXED" or "CLOSED" or "NO_FURTHER_ACTION" => CaseStatus.Done,
+            "NOT_COUNCILS_RESPONSIBILITY" or "NOT_RESPONSIBLE" or "REJECTED" => CaseStatus.Rejected,
+            _ => throw new CaseException("BAD_STATUS", $"status '{status}' is not one we know (IN_PROGRESS, ACTION_SCHEDULED, FIXED, CLOSED, NOT_COUNCILS_RESPONSIBILITY, ...)."),
+        };
+        if (!await cases.RecordUpdateAsync(key.Organisation, updateId, found.Id, ct))
+        {
+            return new Open311Document("service_request_updates", "request_update", [[("update_id", updateId), ("service_notice", "Already received.")]]);
+        }
+        var actor = key.Actor with { Name = $"{key.Actor.Name} (update {updateId}{(Field("external_status_code") is { } code ? $", {code}" : "")})" };
+        if (mapped == CaseStatus.Rejected)
+        {
+            await cases.RejectAsync(found.Id, description ?? "Not ours.", actor, ct);
+        }
+        else
+        {
+            await cases.SetStatusAsync(found.Id, mapped, description, actor, ct);
+        }
+        return new Open311Document("service_request_updates", "request_update", [[("update_id", updateId)]]);
+    }
+
+    /// <summary>fi, sv or en from a locale or an Accept-Language header (en when it names neither).</summary>
+    private static string LanguageOf(string? locale) => locale?.Trim().ToLowerInvariant() switch
+    {
+        { } l when l.StartsWith("fi", StringComparison.Ordinal) => "fi",
+        { } l when l.StartsWith("sv", StringComparison.Ordinal) => "sv",
+        _ => "en",
+    };
+
+    private static Language Names(string language) => language switch { "fi" => Catalog.Language.Fi, "sv" => Catalog.Language.Sv, _ => Catalog.Language.En };
+}
