@@ -65,3 +65,9 @@ public sealed class CaseException(string code, string message, int status = 400)
     /// <summary>The HTTP status Open311 answers with.</summary>
     public int Status { get; } = status;
 }
+
+/// <summary>A case in the handler's inbox: no contact details; the latest delivery's state; who sent it back and why.</summary>
+public sealed record InboxCase(
+    long Id, string ServiceRequestId, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
+    string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
+    string? RejectedBy, string? RejectReason);

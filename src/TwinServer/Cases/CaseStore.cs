@@ -11,7 +11,7 @@ namespace DigitalTwin.Server.Cases;
 /// for a forward, its outbox row: a case is never forwarded without a record of it, and never recorded as forwarded
 /// without a delivery to make.
 /// </summary>
-public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, TimeProvider time, ILogger<CaseStore> logger)
+public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, CaseChanges changes, TimeProvider time, ILogger<CaseStore> logger)
 {
     private const string Columns = """
         c.id, c.service_request_id, c.category, c.description, c.lon, c.lat, c.address, c.media_url, c.email,
@@ -90,6 +90,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
                 new { recipient = answer.Recipient, role = answer.RecipientRole.ToString(), target = answer.Target?.Id }, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
         return ((await GetAsync(caseId, cancellationToken))!, true);
     }
 
@@ -115,6 +116,22 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         command.Parameters.AddWithValue(apiKeyId ?? 0);
         command.Parameters.AddWithValue(key);
         return await SingleAsync(command, cancellationToken);
+    }
+
+    /// <summary>The handler's inbox (inbox.sql): open and sent-back cases, oldest first.</summary>
+    public async Task<IReadOnlyList<InboxCase>> InboxAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/inbox.sql"));
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var inbox = new List<InboxCase>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inbox.Add(new InboxCase(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetDouble(5), reader.GetDouble(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9), NullableText(reader, 10),
+                NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15)));
+        }
+        return inbox;
     }
 
     /// <summary>Cases by the filter, newest first.</summary>
@@ -231,6 +248,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         await SetAsync(connection, transaction, caseId, CaseStatus.Forwarded, to, null, cancellationToken);
         await AddEventAsync(connection, transaction, caseId, actor, "forwarded", new { recipient = to, channel = kind, note }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
         return (await GetAsync(caseId, cancellationToken))!;
     }
 
@@ -253,6 +271,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         await SetAsync(connection, transaction, caseId, status, current.Assignee, note ?? current.StatusNotes, cancellationToken);
         await AddEventAsync(connection, transaction, caseId, actor, "status", new { from = current.Status, to = status, note }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
         return (await GetAsync(caseId, cancellationToken))!;
     }
 
@@ -269,6 +288,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         await SetAsync(connection, transaction, caseId, CaseStatus.Rejected, null, current.StatusNotes, cancellationToken);
         await AddEventAsync(connection, transaction, caseId, actor, "rejected", new { by, reason }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
         return (await GetAsync(caseId, cancellationToken))!;
     }
 

@@ -50,7 +50,7 @@ public sealed class OutboxOptions
 /// with the same idempotency key, so the receiver can tell it has it already. Failures wait longer each time;
 /// after <see cref="OutboxOptions.MaxAttempts"/> the delivery is dead and the case's timeline says so.
 /// </summary>
-public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClientFactory http, IOptions<OutboxOptions> options, TimeProvider time,
+public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClientFactory http, IOptions<OutboxOptions> options, CaseChanges changes, TimeProvider time,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     public const string HttpClientName = "outbox";
@@ -159,6 +159,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
                 new { recipient, channel, attempts, error, next_attempt_in_seconds = dead ? (double?)null : wait.TotalSeconds }, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
         if (error is not null) LogDeliveryFailed(logger, id, recipient, attempts, error);
         return true;
     }

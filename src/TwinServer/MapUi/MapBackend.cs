@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Contracts;
 using DigitalTwin.Server.Database;
@@ -11,7 +12,7 @@ namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    NpgsqlDataSource dataSource) : IMapBackend
+    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource) : IMapBackend
 {
     // Infrastructure types per set of serving layer versions: computing them reads every object once.
     private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> TypesByVersions = new(StringComparer.Ordinal);
@@ -111,6 +112,35 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         return new UiCoverage(
             [.. gaps.Select(g => new UiCoverageArea(g.Manager, g.GeoJson, g.Area))],
             [.. overlaps.Select(o => new UiCoverageArea($"{o.A.SourceId} ({o.A.Contractor}) × {o.B.SourceId} ({o.B.Contractor})", o.GeoJson, o.Area))]);
+    }
+
+    public async Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken) =>
+        [.. (await cases.InboxAsync(500, cancellationToken)).Select(c => new UiCase(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat,
+            c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason))];
+
+    public async Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Until people sign in (the access-control issue), the map acts as the local handler.
+            await cases.ForwardAsync(caseId, recipient, null, new Actor("handler:map"), cancellationToken);
+        }
+        catch (CaseException e)
+        {
+            throw new UiException(e.Code, e.Message);
+        }
+    }
+
+    public IDisposable WatchCases(Func<Task> changed)
+    {
+        void Handler() => _ = changed();
+        changes.Changed += Handler;
+        return new Unsubscribe(() => changes.Changed -= Handler);
+    }
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     private static int DrawingOrder(string kind) => kind switch

@@ -21,7 +21,7 @@ internal static class Open311Endpoints
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
         services.AddHttpClient(OutboxWorker.HttpClientName);
         services.AddHostedService<OutboxWorker>();
-        return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>();
+        return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
     }
 
     public static void MapTwinOpen311(this IEndpointRouteBuilder app)

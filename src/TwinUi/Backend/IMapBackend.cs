@@ -32,7 +32,22 @@ public interface IMapBackend
 
     /// <summary>Where nobody is responsible for a task on a date (coverage gaps) and where contracts overlap (conflicts).</summary>
     Task<UiCoverage> CoverageAsync(string taskType, DateOnly on, CancellationToken cancellationToken);
+
+    /// <summary>The handler's inbox: open cases and those sent back, oldest first.</summary>
+    Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forwards a case to a recipient through the recipient's channel.</summary>
+    Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken);
+
+    /// <summary>Calls back whenever a case changes on this server (until disposed), so that the inbox updates live.</summary>
+    IDisposable WatchCases(Func<Task> changed);
 }
+
+/// <summary>A case in the inbox (no reporter's contact details).</summary>
+public sealed record UiCase(
+    long Id, string Number, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
+    string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
+    string? RejectedBy, string? RejectReason);
 
 /// <summary>A gap (a manager's objects or areas without a contract for the task) or an overlap of two contracts.</summary>
 public sealed record UiCoverageArea(string Label, string GeoJson, double Area);

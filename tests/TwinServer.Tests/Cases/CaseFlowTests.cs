@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DigitalTwin.Server.Tests.Cases;
 
 /// <summary>The sample city, with retries fast enough for a test, and a contractor simulator on loopback.</summary>
-public sealed class CaseCityServer : SampleCityServer
+public class CaseCityServer : SampleCityServer
 {
     public Simulator Simulator { get; } = new(new Dictionary<string, string> { ["*"] = "test-secret" });
 

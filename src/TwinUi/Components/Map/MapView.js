@@ -14,7 +14,9 @@ import WMTS, { optionsFromCapabilities } from 'ol/source/WMTS.js';
 import WMTSCapabilities from 'ol/format/WMTSCapabilities.js';
 import MVT from 'ol/format/MVT.js';
 import GeoJSON from 'ol/format/GeoJSON.js';
-import { Circle, Fill, Stroke, Style } from 'ol/style.js';
+import { Circle, Fill, Stroke, Style, Text, RegularShape } from 'ol/style.js';
+import Feature from 'ol/Feature.js';
+import Point from 'ol/geom/Point.js';
 import { fromLonLat, toLonLat } from 'ol/proj.js';
 import { register } from 'ol/proj/proj4.js';
 import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
@@ -88,6 +90,16 @@ const selectedStyle = [
 ];
 const gapStyle = new Style({ stroke: new Stroke({ color: '#b00020', width: 2, lineDash: [4, 4] }), fill: new Fill({ color: 'rgba(176,0,32,0.22)' }) });
 const overlapStyle = new Style({ stroke: new Stroke({ color: '#6a1b9a', width: 2 }), fill: new Fill({ color: 'rgba(106,27,154,0.30)' }) });
+// Case pins by status: new ones stand out, forwarded ones are calmer, sent-back ones are red.
+const caseColours = { received: '#d50000', assigned: '#d50000', rejected: '#b00020', forwarded: '#1565c0', in_progress: '#2e7d32' };
+function caseStyle(feature) {
+  const colour = caseColours[feature.get('status')] ?? '#555';
+  const selected = feature.get('selected');
+  return new Style({
+    image: new RegularShape({ points: 3, radius: selected ? 13 : 9, rotation: Math.PI, fill: new Fill({ color: colour }), stroke: new Stroke({ color: '#fff', width: 2 }) }),
+    text: selected ? new Text({ text: feature.get('number'), offsetY: -18, font: 'bold 12px system-ui', fill: new Fill({ color: '#111' }), stroke: new Stroke({ color: '#fff', width: 3 }) }) : undefined,
+  });
+}
 const coverageStyle = new Style({ stroke: new Stroke({ color: '#0d47a1', width: 3, lineDash: [10, 5] }), fill: new Fill({ color: 'rgba(13,71,161,0.10)' }) });
 
 /**
@@ -99,6 +111,8 @@ export function create(element, dotnet, options) {
   const selection = new VectorSource();
   const coverage = new VectorSource();
   const problems = new VectorSource();
+  const cases = new VectorSource();
+  const caseLayer = new VectorLayer({ source: cases, style: caseStyle, zIndex: 1100 });
   const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
 
   const map = new Map({
@@ -108,6 +122,7 @@ export function create(element, dotnet, options) {
       new VectorLayer({ source: problems, style: (f) => (f.get('problem') === 'gap' ? gapStyle : overlapStyle), zIndex: 800 }),
       new VectorLayer({ source: coverage, style: coverageStyle, zIndex: 900 }),
       new VectorLayer({ source: selection, style: selectedStyle, zIndex: 1000 }),
+      caseLayer,
     ],
     view: new View({ center: fromLonLat(options.center ?? [18.07, 59.31]), zoom: options.zoom ?? 14, maxZoom: 21 }),
   });
@@ -126,6 +141,12 @@ export function create(element, dotnet, options) {
 
   // 'click', not 'singleclick': singleclick waits 250 ms to rule out a double click, and the panel should answer at once.
   map.on('click', (event) => {
+    // A case's pin first: selecting a case is what the handler meant.
+    const pin = map.forEachFeatureAtPixel(event.pixel, (f) => f, { hitTolerance: 4, layerFilter: (l) => l === caseLayer });
+    if (pin) {
+      dotnet.invokeMethodAsync('OnCaseClicked', pin.get('caseId'));
+      return;
+    }
     // The features under the cursor, most specific first (as SPEC 3 orders a stack); a second click on the same
     // spot takes the next one, so that one can click through a bridge to the parcel beneath.
     const hits = [];
@@ -216,6 +237,22 @@ export function create(element, dotnet, options) {
         feature.set('problem', 'overlap');
         problems.addFeature(feature);
       }
+    },
+
+    /** The inbox's cases as pins, [{ id, number, lon, lat, status }]; the selected one larger. */
+    showCases(list, selectedId) {
+      cases.clear();
+      for (const c of list) {
+        const feature = new Feature({ geometry: new Point(fromLonLat([c.lon, c.lat])) });
+        feature.setProperties({ caseId: c.id, number: c.number, status: c.status, selected: c.id === selectedId });
+        cases.addFeature(feature);
+      }
+    },
+
+    /** The pixel of a case's pin by its number (for tests), or null. */
+    casePixel(number) {
+      const pin = cases.getFeatures().find((f) => f.get('number') === number);
+      return pin ? map.getPixelFromCoordinate(pin.getGeometry().getCoordinates()) : null;
     },
 
     /** How many gaps and overlaps are drawn (for tests). */

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Tests.Cases;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DigitalTwin.Ui.Tests;
+
+/// <summary>The sample city with the contractor simulator, on a real loopback port.</summary>
+public sealed class LoopbackCaseCity : CaseCityServer
+{
+    public LoopbackCaseCity() => UseKestrel(0);
+
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
+}
+
+/// <summary>The handler's inbox: a citizen's report appears live, is forwarded in one click, and leaves when it is done.</summary>
+public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClassFixture<LoopbackCaseCity>, IClassFixture<Browser>
+{
+    [Fact]
+    public async Task A_report_appears_live_is_forwarded_in_one_click_and_leaves_the_inbox_when_done()
+    {
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server.BaseAddress);
+        await map.RunAsync("inbox", async () =>
+        {
+            using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            var keys = server.Services.GetRequiredService<ApiKeys>();
+            var app = await keys.CreateAsync("inbox-app", "citizen-app", null, null, CancellationToken.None);
+            using var posted = await http.PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["api_key"] = app, ["service_code"] = "graffiti", ["lat"] = "59.305782", ["long"] = "18.076363", ["description"] = "Tags on pillar 1",
+            }));
+            var number = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement[0].GetProperty("service_request_id").GetString()!;
+
+            // Live: no reload.
+            var item = map.Page.Locator($"[data-testid=inbox] [data-case='{number}']");
+            await item.WaitForAsync();
+            (await item.GetAttributeAsync("data-status")).ShouldBe("received");
+            // Its pin is on the map; clicking the pin selects the case.
+            await map.Page.WaitForFunctionAsync("n => document.querySelector('.map').twinMap.casePixel(n) !== null", number);
+            var pin = await map.Page.EvaluateAsync<double[]>("n => document.querySelector('.map').twinMap.casePixel(n)", number);
+            var box = (await map.Page.Locator(".map").BoundingBoxAsync())!;
+            await map.Page.Mouse.ClickAsync((float)(box.X + pin[0]), (float)(box.Y + pin[1]));
+            await map.WaitForRecipientAsync("klotterfritt");
+            (await map.Page.Locator("[data-testid=case]").GetAttributeAsync("data-case")).ShouldBe(number);
+            await map.ScreenshotAsync("inbox-selected");
+            await map.Page.ClickAsync("[data-testid=forward]");
+            await map.Page.WaitForSelectorAsync($"[data-testid=inbox] [data-case='{number}'][data-status='forwarded']");
+            await map.Page.WaitForSelectorAsync("[data-testid=forwarded]:has-text('delivered')");
+            server.Simulator.All.Count(r => r.Body.Contains(number, StringComparison.Ordinal)).ShouldBe(1);
+
+            // The subcontractor reports it fixed: the case leaves the inbox, live.
+            var contractor = await keys.CreateAsync("inbox-contractor", "contractor", "klotterfritt", null, CancellationToken.None);
+            using var update = await http.PostAsync("/open311/v2/servicerequestupdates.json", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["api_key"] = contractor, ["service_request_id"] = number, ["update_id"] = "fix-1", ["status"] = "FIXED", ["description"] = "Removed",
+            }));
+            update.IsSuccessStatusCode.ShouldBeTrue();
+            await item.WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
+        });
+    }
+}
