@@ -66,8 +66,11 @@ public sealed class CaseException(string code, string message, int status = 400)
     public int Status { get; } = status;
 }
 
-/// <summary>A case in the handler's inbox: no contact details; the latest delivery's state; who sent it back and why.</summary>
+/// <summary>
+/// A case in the handler's inbox: no contact details; the latest delivery's state; who sent it back and why; the
+/// earlier open case it likely duplicates.
+/// </summary>
 public sealed record InboxCase(
     long Id, string ServiceRequestId, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
     string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
-    string? RejectedBy, string? RejectReason);
+    string? RejectedBy, string? RejectReason, string? DuplicateOf);

@@ -129,7 +129,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         {
             inbox.Add(new InboxCase(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetDouble(5), reader.GetDouble(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9), NullableText(reader, 10),
-                NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15)));
+                NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15),
+                NullableText(reader, 16)));
         }
         return inbox;
     }

@@ -116,7 +116,7 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
 
     public async Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken) =>
         [.. (await cases.InboxAsync(500, cancellationToken)).Select(c => new UiCase(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat,
-            c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason))];
+            c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf))];
 
     public async Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken)
     {

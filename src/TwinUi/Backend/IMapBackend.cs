@@ -47,7 +47,7 @@ public interface IMapBackend
 public sealed record UiCase(
     long Id, string Number, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
     string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
-    string? RejectedBy, string? RejectReason);
+    string? RejectedBy, string? RejectReason, string? DuplicateOf = null);
 
 /// <summary>A gap (a manager's objects or areas without a contract for the task) or an overlap of two contracts.</summary>
 public sealed record UiCoverageArea(string Label, string GeoJson, double Area);

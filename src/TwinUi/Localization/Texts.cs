@@ -63,6 +63,7 @@ public sealed class Texts
         ["forwardedTo"] = ("Forwarded to", "Välitetty:", "Skickat till"),
         ["notDelivered"] = ("Not delivered", "Ei toimitettu", "Inte levererat"),
         ["rejectedBy"] = ("Sent back by", "Palauttanut", "Återsänt av"),
+        ["duplicateOf"] = ("Likely a duplicate of", "Todennäköisesti sama kuin", "Troligen samma som"),
         ["justNow"] = ("just now", "juuri nyt", "nyss"),
         ["status.received"] = ("new", "uusi", "ny"),
         ["status.assigned"] = ("assigned", "osoitettu", "tilldelat"),

@@ -179,6 +179,23 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         (await Cases.TimelineAsync(received.Id, CancellationToken.None)).Last().Kind.ShouldBe("dead-letter");
     }
 
+    [Fact]
+    public async Task A_second_report_on_the_same_object_is_offered_as_a_likely_duplicate()
+    {
+        // Damage on the housing company's building (story S3): no other test reports damage.
+        var app = await KeyAsync("citizen-app");
+        async Task<string> Report(string code, string key) =>
+            (await PostAsync("/open311/v2/requests.json", Form(("api_key", app), ("service_code", code), ("lat", "59.309148"), ("long", "18.076844")), key))
+            .Body[0].GetProperty("service_request_id").GetString()!;
+        var first = await Report("damage", "dup-1");
+        var second = await Report("damage", "dup-2");
+        var other = await Report("winter-maintenance", "dup-3");
+        var inbox = await Cases.InboxAsync(500, CancellationToken.None);
+        inbox.Single(c => c.ServiceRequestId == second).DuplicateOf.ShouldBe(first); // the same building, the same category
+        inbox.Single(c => c.ServiceRequestId == first).DuplicateOf.ShouldBeNull();
+        inbox.Single(c => c.ServiceRequestId == other).DuplicateOf.ShouldBeNull(); // another category
+    }
+
     [Theory]
     [InlineData("", "graffiti", "59.3", "18.07", 403, "api_key")]
     [InlineData("KEY", "", "59.3", "18.07", 400, "service_code")]
