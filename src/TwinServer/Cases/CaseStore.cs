@@ -180,7 +180,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
     public async Task<IReadOnlyList<Delivery>> DeliveriesAsync(long caseId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT id, recipient, channel, target, idempotency_key, state, attempts, next_attempt_at, last_error, external_id, delivered_at
+            SELECT id, coalesce(recipient, 'citizen'), channel, target, idempotency_key, state, attempts, next_attempt_at, last_error, external_id, delivered_at
             FROM outbox WHERE case_id = $1 ORDER BY id
             """);
         command.Parameters.AddWithValue(caseId);
@@ -271,6 +271,20 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         }
         await SetAsync(connection, transaction, caseId, status, current.Assignee, note ?? current.StatusNotes, cancellationToken);
         await AddEventAsync(connection, transaction, caseId, actor, "status", new { from = current.Status, to = status, note }, cancellationToken);
+        if (status == CaseStatus.Done && current.Status != CaseStatus.Done && current.Email is { } email)
+        {
+            // The citizen hears of it at the address they left, through the outbox: in the same transaction, so
+            // that the message is neither lost nor sent twice.
+            await using var message = new NpgsqlCommand(
+                "INSERT INTO outbox (case_id, recipient, channel, target, payload) VALUES ($1, NULL, 'citizen-email', $2, $3::jsonb)", connection, transaction);
+            message.Parameters.AddWithValue(caseId);
+            message.Parameters.AddWithValue(email);
+            message.Parameters.AddWithValue(JsonSerializer.Serialize(new
+            {
+                service_request_id = current.ServiceRequestId, service_code = current.Category, language = current.Language, status_notes = note ?? current.StatusNotes,
+            }));
+            await message.ExecuteNonQueryAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
         return (await GetAsync(caseId, cancellationToken))!;

@@ -94,8 +94,8 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var due = new NpgsqlCommand("""
-            SELECT o.id, o.case_id, o.recipient, o.channel, o.target, o.idempotency_key, o.payload::text, o.attempts, org.webhook_secret
-            FROM outbox o JOIN organisations org ON org.key = o.recipient
+            SELECT o.id, o.case_id, coalesce(o.recipient, 'citizen'), o.channel, o.target, o.idempotency_key, o.payload::text, o.attempts, org.webhook_secret
+            FROM outbox o LEFT JOIN organisations org ON org.key = o.recipient
             WHERE o.state = 'pending' AND o.next_attempt_at <= now()
             ORDER BY o.next_attempt_at, o.id
             FOR UPDATE OF o SKIP LOCKED
@@ -121,6 +121,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
             {
                 "webhook" => await WebhookAsync(target, payload, key, secret, cancellationToken),
                 "open311" => await Open311Async(target, payload, key, cancellationToken),
+                "citizen-email" => await CitizenEmailAsync(target, payload, key, cancellationToken),
                 _ => await EmailAsync(target, payload, key, cancellationToken),
             };
         }
@@ -227,16 +228,29 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         return null;
     }
 
-    /// <summary>The case by e-mail through SMTP (MailKit), with the idempotency key as the Message-Id.</summary>
-    private async Task<string?> EmailAsync(string address, string payload, Guid key, CancellationToken cancellationToken)
+    /// <summary>The case by e-mail to a recipient that takes cases by e-mail.</summary>
+    private Task<string?> EmailAsync(string address, string payload, Guid key, CancellationToken cancellationToken)
+    {
+        using var json = JsonDocument.Parse(payload);
+        return MailAsync(address, $"Case {json.RootElement.GetProperty("service_request_id").GetString()}: {json.RootElement.GetProperty("service_code").GetString()}",
+            JsonSerializer.Serialize(json.RootElement, new JsonSerializerOptions { WriteIndented = true }), key, cancellationToken);
+    }
+
+    /// <summary>The citizen's message that their case is done, in their language (CitizenMessages).</summary>
+    private Task<string?> CitizenEmailAsync(string address, string payload, Guid key, CancellationToken cancellationToken)
+    {
+        using var json = JsonDocument.Parse(payload);
+        var (subject, body) = CitizenMessages.Done(json.RootElement);
+        return MailAsync(address, subject, body, key, cancellationToken);
+    }
+
+    /// <summary>A plain-text e-mail through SMTP (MailKit), with the idempotency key as the Message-Id.</summary>
+    private async Task<string?> MailAsync(string address, string subject, string body, Guid key, CancellationToken cancellationToken)
     {
         if (options.Value.SmtpHost is not { Length: > 0 } host) throw new DeliveryException("no SMTP server is configured (Outbox:SmtpHost)");
-        using var json = JsonDocument.Parse(payload);
-        var message = new MimeMessage { MessageId = $"{key}@digitaltwin" };
+        var message = new MimeMessage { MessageId = $"{key}@digitaltwin", Subject = subject, Body = new TextPart("plain") { Text = body } };
         message.From.Add(MailboxAddress.Parse(options.Value.SmtpFrom));
         message.To.Add(MailboxAddress.Parse(address));
-        message.Subject = $"Case {json.RootElement.GetProperty("service_request_id").GetString()}: {json.RootElement.GetProperty("service_code").GetString()}";
-        message.Body = new TextPart("plain") { Text = JsonSerializer.Serialize(json.RootElement, new JsonSerializerOptions { WriteIndented = true }) };
         using var smtp = new SmtpClient { Timeout = (int)(options.Value.TimeoutSeconds * 1000) };
         await smtp.ConnectAsync(host, options.Value.SmtpPort, MailKit.Security.SecureSocketOptions.None, cancellationToken);
         await smtp.SendAsync(message, cancellationToken);

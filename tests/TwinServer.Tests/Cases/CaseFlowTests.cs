@@ -18,7 +18,12 @@ public class CaseCityServer : SampleCityServer
 
     public Uri SimulatorAddress { get; private set; } = null!;
 
+    /// <summary>Where the SMTP server on loopback (Debian's python3-aiosmtpd) keeps what it receives: a maildir.</summary>
+    public string MailDir { get; } = Path.Combine(Directory.CreateTempSubdirectory("twin-mail").FullName, "maildir"); // made by the server
+
+    private readonly int smtpPort = FreePort();
     private WebApplication? simulatorApp;
+    private System.Diagnostics.Process? smtp;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -28,11 +33,44 @@ public class CaseCityServer : SampleCityServer
         builder.UseSetting("Outbox:MaxAttempts", "4");
         builder.UseSetting("Outbox:PollMilliseconds", "50");
         builder.UseSetting("Outbox:TimeoutSeconds", "3");
+        builder.UseSetting("Outbox:SmtpHost", "127.0.0.1");
+        builder.UseSetting("Outbox:SmtpPort", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task StartSmtpAsync()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Mailbox", MailDir, "-l", $"127.0.0.1:{smtpPort}" }) start.ArgumentList.Add(a);
+        smtp = System.Diagnostics.Process.Start(start)!;
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, smtpPort);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                if (smtp.HasExited)
+                    throw new InvalidOperationException($"The SMTP server did not start (sudo apt-get install python3-aiosmtpd; .ci/run does): {await smtp.StandardError.ReadToEndAsync()}");
+                await Task.Delay(50);
+            }
+        }
+        throw new InvalidOperationException("The SMTP server did not listen within 5 s.");
     }
 
     protected override async Task SeedAsync()
     {
         await base.SeedAsync();
+        await StartSmtpAsync();
         simulatorApp = Simulator.Build([], Simulator);
         simulatorApp.Urls.Add("http://127.0.0.1:0");
         await simulatorApp.StartAsync();
@@ -45,6 +83,12 @@ public class CaseCityServer : SampleCityServer
     public override async ValueTask DisposeAsync()
     {
         if (simulatorApp is not null) await simulatorApp.DisposeAsync();
+        if (smtp is { HasExited: false })
+        {
+            smtp.Kill();
+            await smtp.WaitForExitAsync();
+        }
+        Directory.Delete(Path.GetDirectoryName(MailDir)!, recursive: true);
         await base.DisposeAsync();
     }
 }
@@ -75,17 +119,18 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
 
     private async Task<string> PostGraffitiAsync(string appKey, string idempotencyKey) =>
         (await PostAsync("/open311/v2/requests.json", Form(("api_key", appKey), ("service_code", "graffiti"), ("lat", PillarLat), ("long", PillarLon),
-            ("description", "Tags on the bridge pillar"), ("email", "citizen@example.org"), ("first_name", "Anna")), idempotencyKey))
+            ("description", "Tags on the bridge pillar"), ("email", "citizen@example.org"), ("first_name", "Anna"), ("locale", "sv")), idempotencyKey))
         .Body[0].GetProperty("service_request_id").GetString()!;
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    private async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
         for (var i = 0; i < 200; i++)
         {
             if (await condition()) return;
             await Task.Delay(50);
         }
-        throw new ShouldAssertException($"Not within 10 s: {what}");
+        var outbox = await server.Database.ScalarAsync<string>("SELECT string_agg(channel || ' ' || state || ' ' || coalesce(last_error, ''), '; ') FROM outbox");
+        throw new ShouldAssertException($"Not within 10 s: {what} (outbox: {outbox})");
     }
 
     [Fact]
@@ -139,8 +184,18 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         request.GetProperty("agency_responsible").GetString().ShouldBe("klotterfritt");
         json.ShouldNotContain("citizen@example.org");
 
+        // And the citizen gets an e-mail at the address they left, in the language they wrote in, once.
+        MimeKit.MimeMessage[] mails = [];
+        await EventuallyAsync(() => Task.FromResult((mails = Directory.Exists(Path.Combine(server.MailDir, "new"))
+            ? [.. Directory.GetFiles(Path.Combine(server.MailDir, "new")).Select(f => MimeKit.MimeMessage.Load(f)).Where(m => m.Subject?.Contains(id, StringComparison.Ordinal) == true)]
+            : []).Length > 0), "the citizen's e-mail arrives");
+        (await Cases.DeliveriesAsync(received.Id, CancellationToken.None)).Single(d => d.Channel == "citizen-email").State.ShouldBe("delivered");
+        var mail = mails.ShouldHaveSingleItem();
+        mail.To.ToString().ShouldBe("citizen@example.org");
+        mail.Subject.ShouldBe($"Ditt ärende {id} är åtgärdat");
+        mail.TextBody!.ShouldContain("Removed.");
         var timeline = (await Cases.TimelineAsync(received.Id, CancellationToken.None)).Select(e => e.Kind).ToList();
-        timeline.ShouldBe(["received", "suggested", "forwarded", "delivered", "status", "status"]);
+        timeline.ShouldBe(["received", "suggested", "forwarded", "delivered", "status", "status", "delivered"]);
     }
 
     [Fact]

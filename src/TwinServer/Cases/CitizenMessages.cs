@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace DigitalTwin.Server.Cases;
+
+/// <summary>What the citizen is told by e-mail when their case is done, in the language they reported in.</summary>
+internal static class CitizenMessages
+{
+    public static (string Subject, string Body) Done(JsonElement payload)
+    {
+        var number = payload.GetProperty("service_request_id").GetString();
+        var service = payload.TryGetProperty("service_name", out var name) ? name.GetString() : payload.GetProperty("service_code").GetString();
+        var notes = payload.TryGetProperty("status_notes", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        return (payload.TryGetProperty("language", out var l) ? l.GetString() : "en") switch
+        {
+            "fi" => ($"Palautteesi {number} on käsitelty",
+                $"Hei,\n\nkiitos palautteestasi ({service}, {number}). Asia on nyt hoidettu.{(notes is null ? "" : $"\n\n{notes}")}\n\nYstävällisin terveisin\nAsiakaspalvelu"),
+            "sv" => ($"Ditt ärende {number} är åtgärdat",
+                $"Hej,\n\ntack för din anmälan ({service}, {number}). Ärendet är nu åtgärdat.{(notes is null ? "" : $"\n\n{notes}")}\n\nVänliga hälsningar\nKontaktcenter"),
+            _ => ($"Your report {number} has been dealt with",
+                $"Hello,\n\nthank you for your report ({service}, {number}). It has now been dealt with.{(notes is null ? "" : $"\n\n{notes}")}\n\nKind regards\nThe contact centre"),
+        };
+    }
+}
