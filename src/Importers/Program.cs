@@ -20,6 +20,7 @@ internal static class Program
             DropLayerCommand.Create(),
             BenchLookupCommand.Create(),
             BenchTilesCommand.Create(),
+            BenchIntakeCommand.Create(),
             KeyCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();

@@ -1,5 +1,15 @@
 namespace DigitalTwin.Server.Cases;
 
+/// <summary>Settings of cases (configuration section <c>Cases</c>).</summary>
+public sealed class CaseOptions
+{
+    /// <summary>
+    /// Forward a new case at once when its recipient is clear: a contractor or subcontractor holds the task at its
+    /// point, with no conflict. Off by default: the handler confirms every case.
+    /// </summary>
+    public bool AutoForward { get; set; }
+}
+
 /// <summary>The statuses of a case (SPEC section 2), as stored and as GraphQL and Open311 show them.</summary>
 public static class CaseStatus
 {
@@ -35,6 +45,9 @@ public sealed record Case(
     string? MediaUrl, string? Email, string? FirstName, string? LastName, string? Phone, string Language, string Channel,
     string Status, string? SuggestedTo, string? SuggestedRole, string? Suggestion, string? ObjectId, string? Assignee,
     string? StatusNotes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A case taken in: its id and number, and whether this intake made it (false: a retry of an earlier one).</summary>
+public sealed record CaseCreated(long Id, string ServiceRequestId, bool Created);
 
 /// <summary>One event on a case's timeline.</summary>
 public sealed record CaseEvent(long Id, DateTimeOffset At, string Actor, string Kind, string Data);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Responsibility;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,7 +12,8 @@ namespace DigitalTwin.Server.Cases;
 /// for a forward, its outbox row: a case is never forwarded without a record of it, and never recorded as forwarded
 /// without a delivery to make.
 /// </summary>
-public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, CaseChanges changes, TimeProvider time, ILogger<CaseStore> logger)
+public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, CaseChanges changes, IOptions<CaseOptions> options, TimeProvider time,
+    ILogger<CaseStore> logger)
 {
     private const string Columns = """
         c.id, c.service_request_id, c.category, c.description, c.lon, c.lat, c.address, c.media_url, c.email,
@@ -23,13 +25,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
     /// Takes a case in, with its routing suggestion (the responsibility at its point for its category, today). A
     /// retried intake with the same idempotency key, from the same client, gives the case it created the first time.
     /// </summary>
-    /// <returns>The case, and whether this call created it.</returns>
-    public async Task<(Case Case, bool Created)> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
+    /// <returns>The case's id and number, and whether this call created it.</returns>
+    public async Task<CaseCreated> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
     {
-        if (intake.IdempotencyKey is { } key && await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, key, cancellationToken) is { } earlier)
-        {
-            return (earlier, false);
-        }
+        // A retry is found by the insert itself (a unique index on the client's key): no read before every intake.
 
         // The suggestion (SPEC 6): who is responsible here, for this, today. A question the resolver cannot answer
         // does not stop the intake: the case comes in without a suggestion, and the handler routes it.
@@ -75,14 +74,20 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         insert.Parameters.Add(Text(answer?.RecipientRole.ToString()));
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)suggestion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         insert.Parameters.Add(Text(intake.ObjectId ?? answer?.Target?.Id));
-        var id = await insert.ExecuteScalarAsync(cancellationToken);
-        if (id is null)
+        long caseId;
+        string number;
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
-            // A concurrent retry of the same post won the race: answer with its case.
-            await transaction.RollbackAsync(cancellationToken);
-            return ((await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken))!, false);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                // The same post came before (or a concurrent retry won the race): answer with its case.
+                await reader.DisposeAsync();
+                await transaction.RollbackAsync(cancellationToken);
+                var earlier = (await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken))!;
+                return new CaseCreated(earlier.Id, earlier.ServiceRequestId, false);
+            }
+            (caseId, number) = (reader.GetInt64(0), reader.GetString(1));
         }
-        var caseId = (long)id;
         await AddEventAsync(connection, transaction, caseId, actor, "received", new { channel = intake.Channel, category = intake.Category }, cancellationToken);
         if (answer is not null)
         {
@@ -91,7 +96,20 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         }
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
-        return ((await GetAsync(caseId, cancellationToken))!, true);
+        // A clear case (a contractor or subcontractor holds the task here, no conflict) can go straight on, where the
+        // city wants that. Its own transaction: if it fails, the case waits in the inbox as received, not lost.
+        if (options.Value.AutoForward && answer is { Recipient: { } to, IsFallback: false, HasConflict: false })
+        {
+            try
+            {
+                await ForwardAsync(caseId, to, null, new Actor("system:auto-forward"), cancellationToken);
+            }
+            catch (CaseException e)
+            {
+                logger.LogWarning("Case {Id} was not forwarded automatically: {Message}", caseId, e.Message);
+            }
+        }
+        return new CaseCreated(caseId, number, true);
     }
 
     public async Task<Case?> GetAsync(long id, CancellationToken cancellationToken)
@@ -199,7 +217,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
     /// Forwards a case to a recipient (the suggested one unless another is named) through the recipient's channel:
     /// the case becomes forwarded and an outbox row is written, in one transaction.
     /// </summary>
-    public async Task<Case> ForwardAsync(long caseId, string? recipient, string? note, Actor actor, CancellationToken cancellationToken)
+    public async Task ForwardAsync(long caseId, string? recipient, string? note, Actor actor, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -250,7 +268,6 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         await AddEventAsync(connection, transaction, caseId, actor, "forwarded", new { recipient = to, channel = kind, note }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
-        return (await GetAsync(caseId, cancellationToken))!;
     }
 
     /// <summary>

@@ -9,4 +9,4 @@ SELECT to_char(now(), 'YYYY') || '-' || lpad(nextval('case_numbers')::text, 6, '
        ST_Transform(ST_SetSRID(ST_MakePoint($3, $4), 4326), 3035), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
        (SELECT key FROM organisations WHERE key = $15), $16, $17, $18
 ON CONFLICT DO NOTHING
-RETURNING id;
+RETURNING id, service_request_id;

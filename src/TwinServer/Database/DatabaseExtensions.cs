@@ -33,7 +33,10 @@ internal static class DatabaseExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
-            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server", TwinDatabase.ServerSessionOptions));
+            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server", TwinDatabase.ServerSessionOptions,
+                // The server's code leaves no session state behind (locks are released, settings are SET LOCAL): a
+                // connection needs no reset between uses, which cost as much as a small query each time.
+                noResetOnClose: true));
         builder.Services.AddKeyedSingleton(GenericPlans, (sp, _) =>
             TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server-lookup",
                 TwinDatabase.GenericPlanSessionOptions, noResetOnClose: true));

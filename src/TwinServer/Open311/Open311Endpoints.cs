@@ -19,6 +19,7 @@ internal static class Open311Endpoints
     public static IServiceCollection AddTwinCases(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"));
         services.AddHttpClient(OutboxWorker.HttpClientName);
         services.AddHostedService<OutboxWorker>();
         return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
@@ -123,7 +124,7 @@ internal static class Open311Endpoints
             : Field("client_request_id") is { } clientKey ? $"{Field("device_id") ?? Field("account_id") ?? ""}/{clientKey}" : null;
         if (idempotency?.Length > 200) return Open311Document.Error(400, "The idempotency key is longer than 200 characters.");
 
-        var (created, _) = await cases.CreateAsync(new NewCase(code, lon, lat, description, Field("address_string"), mediaUrl, email,
+        var created = await cases.CreateAsync(new NewCase(code, lon, lat, description, Field("address_string"), mediaUrl, email,
             Field("first_name"), Field("last_name"), Field("phone"), LanguageOf(Field("locale") ?? http.Request.Headers.AcceptLanguage.ToString()), "open311",
             idempotency), key.Actor, ct);
         return new Open311Document("service_requests", "request",
