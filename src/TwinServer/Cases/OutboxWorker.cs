@@ -15,8 +15,11 @@ public sealed class OutboxOptions
     /// <summary>Off: this server instance leaves the outbox to others (or to a later start).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Deliveries in flight at once from this instance.</summary>
+    /// <summary>Workers of this instance, each taking a batch at a time.</summary>
     public int Workers { get; set; } = 2;
+
+    /// <summary>Deliveries a worker takes and sends side by side, recorded in one transaction.</summary>
+    public int BatchSize { get; set; } = 16;
 
     /// <summary>After this many failed attempts a delivery is dead: it shows in the handler's inbox, and is not tried again.</summary>
     public int MaxAttempts { get; set; } = 10;
@@ -44,10 +47,10 @@ public sealed class OutboxOptions
 }
 
 /// <summary>
-/// Drains the outbox: each worker takes one due delivery with <c>FOR UPDATE SKIP LOCKED</c> (so that several server
-/// instances can run side by side), sends it, and records the outcome in the same transaction. The row stays locked
-/// while it is sent: if the server dies mid-send, the transaction is rolled back and the delivery is sent again,
-/// with the same idempotency key, so the receiver can tell it has it already. Failures wait longer each time;
+/// Drains the outbox: each worker takes a batch of due deliveries with <c>FOR UPDATE SKIP LOCKED</c> (so that several
+/// server instances can run side by side), sends them, and records the outcomes in the same transaction. The rows stay
+/// locked while they are sent: if the server dies mid-send, the transaction is rolled back and the deliveries are sent
+/// again, with the same idempotency keys, so the receiver can tell it has them already. Failures wait longer each time;
 /// after <see cref="OutboxOptions.MaxAttempts"/> the delivery is dead and the case's timeline says so.
 /// </summary>
 public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClientFactory http, IOptions<OutboxOptions> options, CaseChanges changes, TimeProvider time,
@@ -67,7 +70,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         {
             try
             {
-                if (await DeliverOneAsync(stoppingToken)) continue;
+                if (await DeliverBatchAsync(stoppingToken)) continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -88,51 +91,70 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         }
     }
 
-    /// <summary>Sends one due delivery, if there is one; false when there was nothing to do.</summary>
-    public async Task<bool> DeliverOneAsync(CancellationToken cancellationToken)
+    private sealed record Due(long Id, long CaseId, string Recipient, string Channel, string Target, Guid Key, string Payload, int Attempts, string? Secret);
+
+    /// <summary>
+    /// Sends a batch of due deliveries (up to <see cref="OutboxOptions.BatchSize"/>, side by side) and records every
+    /// outcome in one transaction; false when there was nothing to do. A server that dies mid-batch sends the whole
+    /// batch again, each with its key: receivers keep one of each.
+    /// </summary>
+    public async Task<bool> DeliverBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var due = new NpgsqlCommand("""
+        await using var select = new NpgsqlCommand("""
             SELECT o.id, o.case_id, coalesce(o.recipient, 'citizen'), o.channel, o.target, o.idempotency_key, o.payload::text, o.attempts, org.webhook_secret
             FROM outbox o LEFT JOIN organisations org ON org.key = o.recipient
             WHERE o.state = 'pending' AND o.next_attempt_at <= now()
             ORDER BY o.next_attempt_at, o.id
             FOR UPDATE OF o SKIP LOCKED
-            LIMIT 1
+            LIMIT $1
             """, connection, transaction);
-        long id, caseId;
-        string recipient, channel, target, payload;
-        Guid key;
-        int attempts;
-        string? secret;
-        await using (var reader = await due.ExecuteReaderAsync(cancellationToken))
+        select.Parameters.AddWithValue(Math.Max(1, options.Value.BatchSize));
+        var due = new List<Due>();
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken)) return false;
-            (id, caseId, recipient, channel, target, key, payload, attempts) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetGuid(5), reader.GetString(6), reader.GetInt32(7));
-            secret = reader.IsDBNull(8) ? options.Value.DefaultWebhookSecret : reader.GetString(8);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add(new Due(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetGuid(5),
+                    reader.GetString(6), reader.GetInt32(7), reader.IsDBNull(8) ? options.Value.DefaultWebhookSecret : reader.GetString(8)));
+            }
         }
+        if (due.Count == 0) return false;
 
-        string? externalId = null, error = null;
+        var outcomes = await Task.WhenAll(due.Select(d => SendOneAsync(d, cancellationToken)));
+        foreach (var (delivery, (externalId, error)) in due.Zip(outcomes))
+        {
+            await RecordAsync(connection, transaction, delivery, externalId, error, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
+        return true;
+    }
+
+    private async Task<(string? ExternalId, string? Error)> SendOneAsync(Due d, CancellationToken cancellationToken)
+    {
         try
         {
-            externalId = channel switch
+            return (d.Channel switch
             {
-                "webhook" => await WebhookAsync(target, payload, key, secret, cancellationToken),
-                "open311" => await Open311Async(target, payload, key, cancellationToken),
-                "citizen-email" => await CitizenEmailAsync(target, payload, key, cancellationToken),
-                _ => await EmailAsync(target, payload, key, cancellationToken),
-            };
+                "webhook" => await WebhookAsync(d.Target, d.Payload, d.Key, d.Secret, cancellationToken),
+                "open311" => await Open311Async(d.Target, d.Payload, d.Key, cancellationToken),
+                "citizen-email" => await CitizenEmailAsync(d.Target, d.Payload, d.Key, cancellationToken),
+                _ => await EmailAsync(d.Target, d.Payload, d.Key, cancellationToken),
+            }, null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or DeliveryException or IOException
                                       or SmtpCommandException or SmtpProtocolException or System.Net.Sockets.SocketException)
         {
             if (cancellationToken.IsCancellationRequested) throw;
-            error = e is TaskCanceledException ? $"no answer within {options.Value.TimeoutSeconds} s" : e.Message;
+            return (null, e is TaskCanceledException ? $"no answer within {options.Value.TimeoutSeconds} s" : e.Message);
         }
+    }
 
-        attempts++;
+    private async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Due d, string? externalId, string? error, CancellationToken cancellationToken)
+    {
+        var attempts = d.Attempts + 1;
         var dead = error is not null && attempts >= options.Value.MaxAttempts;
         var wait = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetrySeconds, options.Value.FirstRetrySeconds * Math.Pow(2, attempts - 1)));
         await using (var update = new NpgsqlCommand("""
@@ -141,7 +163,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
             WHERE id = $1
             """, connection, transaction))
         {
-            update.Parameters.AddWithValue(id);
+            update.Parameters.AddWithValue(d.Id);
             update.Parameters.AddWithValue(attempts);
             update.Parameters.AddWithValue(error is null ? "delivered" : dead ? "dead" : "pending");
             update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
@@ -149,20 +171,15 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
             update.Parameters.AddWithValue(wait);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
-        var actor = Actor.System;
         if (error is null)
         {
-            await CaseStore.AddEventAsync(connection, transaction, caseId, actor, "delivered", new { recipient, channel, attempts, external_id = externalId }, cancellationToken);
+            await CaseStore.AddEventAsync(connection, transaction, d.CaseId, Actor.System, "delivered",
+                new { recipient = d.Recipient, channel = d.Channel, attempts, external_id = externalId }, cancellationToken);
+            return;
         }
-        else
-        {
-            await CaseStore.AddEventAsync(connection, transaction, caseId, actor, dead ? "dead-letter" : "delivery-failed",
-                new { recipient, channel, attempts, error, next_attempt_in_seconds = dead ? (double?)null : wait.TotalSeconds }, cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        changes.Raise();
-        if (error is not null) LogDeliveryFailed(logger, id, recipient, attempts, error);
-        return true;
+        await CaseStore.AddEventAsync(connection, transaction, d.CaseId, Actor.System, dead ? "dead-letter" : "delivery-failed",
+            new { recipient = d.Recipient, channel = d.Channel, attempts, error, next_attempt_in_seconds = dead ? (double?)null : wait.TotalSeconds }, cancellationToken);
+        LogDeliveryFailed(logger, d.Id, d.Recipient, attempts, error);
     }
 
     /// <summary>
