@@ -56,6 +56,17 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
             await map.Page.WaitForSelectorAsync("[data-testid=forwarded]:has-text('delivered')");
             server.Simulator.All.Count(r => r.Body.Contains(number, StringComparison.Ordinal)).ShouldBe(1);
 
+            // A model answer to the citizen, in their language (English here: the report named none).
+            await map.Page.ClickAsync("[data-testid=reply] summary");
+            var options = await map.Page.Locator("[data-testid=model-answer] option").AllInnerTextsAsync();
+            await map.Page.SelectOptionAsync("[data-testid=model-answer]", new Microsoft.Playwright.SelectOptionValue { Index = 1 });
+            await map.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=reply-text]').value.startsWith('Thank you for your report. The graffiti')");
+            await map.Page.ClickAsync("[data-testid=send-reply]");
+            await map.Page.WaitForSelectorAsync("[data-testid=replied]");
+            var note = JsonDocument.Parse(await http.GetStringAsync($"/open311/v2/requests/{number}.json")).RootElement[0].GetProperty("status_notes").GetString();
+            note!.ShouldStartWith("Thank you for your report. The graffiti");
+            options.Count.ShouldBe(4); // none, then graffiti's own and the two for any task
+
             // The subcontractor reports it fixed: the case leaves the inbox, live.
             var contractor = await keys.CreateAsync("inbox-contractor", "contractor", "klotterfritt", null, CancellationToken.None);
             using var update = await http.PostAsync("/open311/v2/servicerequestupdates.json", new FormUrlEncodedContent(new Dictionary<string, string>

@@ -8,6 +8,22 @@ public sealed class CaseOptions
     /// point, with no conflict. Off by default: the handler confirms every case.
     /// </summary>
     public bool AutoForward { get; set; }
+
+    /// <summary>
+    /// Model answers for the handler's reply to the citizen, by task type ("*": for any), each in fi, sv and en; the
+    /// reply goes out in the language the citizen wrote in.
+    /// </summary>
+    public Dictionary<string, List<ModelAnswer>> Answers { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One model answer in the three languages.</summary>
+public sealed class ModelAnswer
+{
+    public string? Fi { get; set; }
+    public string? Sv { get; set; }
+    public string? En { get; set; }
+
+    public string? In(string language) => language switch { "fi" => Fi ?? En, "sv" => Sv ?? En, _ => En ?? Fi ?? Sv };
 }
 
 /// <summary>The statuses of a case (SPEC section 2), as stored and as GraphQL and Open311 show them.</summary>
@@ -86,4 +102,4 @@ public sealed class CaseException(string code, string message, int status = 400)
 public sealed record InboxCase(
     long Id, string ServiceRequestId, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
     string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
-    string? RejectedBy, string? RejectReason, string? DuplicateOf);
+    string? RejectedBy, string? RejectReason, string? DuplicateOf, string Language);

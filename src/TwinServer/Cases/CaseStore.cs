@@ -148,7 +148,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
             inbox.Add(new InboxCase(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetDouble(5), reader.GetDouble(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9), NullableText(reader, 10),
                 NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15),
-                NullableText(reader, 16)));
+                NullableText(reader, 16), reader.GetString(17)));
         }
         return inbox;
     }
@@ -306,6 +306,38 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         changes.Raise();
         return (await GetAsync(caseId, cancellationToken))!;
     }
+
+    /// <summary>
+    /// The handler's reply to the citizen: it becomes the case's note in Open311, and an e-mail in the citizen's
+    /// language when they left an address (through the outbox, in the same transaction).
+    /// </summary>
+    public async Task ReplyAsync(long caseId, string text, Actor actor, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 4000) throw new CaseException("BAD_REPLY", "A reply has 1 to 4,000 characters.");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
+        await SetAsync(connection, transaction, caseId, current.Status, current.Assignee, text, cancellationToken);
+        await AddEventAsync(connection, transaction, caseId, actor, "replied", new { text, emailed = current.Email is not null }, cancellationToken);
+        if (current.Email is { } email)
+        {
+            await using var message = new NpgsqlCommand(
+                "INSERT INTO outbox (case_id, recipient, channel, target, payload) VALUES ($1, NULL, 'citizen-email', $2, $3::jsonb)", connection, transaction);
+            message.Parameters.AddWithValue(caseId);
+            message.Parameters.AddWithValue(email);
+            message.Parameters.AddWithValue(JsonSerializer.Serialize(new
+            {
+                kind = "reply", service_request_id = current.ServiceRequestId, service_code = current.Category, language = current.Language, status_notes = text,
+            }));
+            await message.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
+    }
+
+    /// <summary>The model answers for a task type (its own, then those for any), in their three languages.</summary>
+    public IReadOnlyList<ModelAnswer> AnswersFor(string category) =>
+        [.. options.Value.Answers.GetValueOrDefault(category, []), .. options.Value.Answers.GetValueOrDefault("*", [])];
 
     /// <summary>"Not ours": the recipient sends a case back with a reason; it returns to the handler, never closed.</summary>
     public async Task<Case> RejectAsync(long caseId, string reason, Actor actor, CancellationToken cancellationToken)

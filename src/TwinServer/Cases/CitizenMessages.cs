@@ -5,7 +5,23 @@ namespace DigitalTwin.Server.Cases;
 /// <summary>What the citizen is told by e-mail when their case is done, in the language they reported in.</summary>
 internal static class CitizenMessages
 {
-    public static (string Subject, string Body) Done(JsonElement payload)
+    /// <summary>The message for an outbox row: a reply of the handler's, or word that the case is done.</summary>
+    public static (string Subject, string Body) For(JsonElement payload) =>
+        payload.TryGetProperty("kind", out var kind) && kind.GetString() == "reply" ? Reply(payload) : Done(payload);
+
+    private static (string Subject, string Body) Reply(JsonElement payload)
+    {
+        var number = payload.GetProperty("service_request_id").GetString();
+        var text = payload.GetProperty("status_notes").GetString();
+        return (payload.TryGetProperty("language", out var l) ? l.GetString() : "en") switch
+        {
+            "fi" => ($"Vastaus palautteeseesi {number}", $"{text}\n\nYstävällisin terveisin\nAsiakaspalvelu"),
+            "sv" => ($"Svar på ditt ärende {number}", $"{text}\n\nVänliga hälsningar\nKontaktcenter"),
+            _ => ($"Reply to your report {number}", $"{text}\n\nKind regards\nThe contact centre"),
+        };
+    }
+
+    private static (string Subject, string Body) Done(JsonElement payload)
     {
         var number = payload.GetProperty("service_request_id").GetString();
         var service = payload.TryGetProperty("service_name", out var name) ? name.GetString() : payload.GetProperty("service_code").GetString();

@@ -257,7 +257,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
     private Task<string?> CitizenEmailAsync(string address, string payload, Guid key, CancellationToken cancellationToken)
     {
         using var json = JsonDocument.Parse(payload);
-        var (subject, body) = CitizenMessages.Done(json.RootElement);
+        var (subject, body) = CitizenMessages.For(json.RootElement);
         return MailAsync(address, subject, body, key, cancellationToken);
     }
 

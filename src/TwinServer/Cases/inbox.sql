@@ -7,7 +7,8 @@ SELECT c.id, c.service_request_id, c.category, c.status, c.created_at, c.lon, c.
         WHERE e.category = c.category AND e.id < c.id AND e.status NOT IN ('done', 'closed', 'rejected')
           AND ((c.object_id IS NOT NULL AND e.object_id = c.object_id) OR ST_DWithin(e.geom, c.geom, 50))
         ORDER BY e.object_id IS NOT DISTINCT FROM c.object_id DESC, ST_Distance(e.geom, c.geom), e.id
-        LIMIT 1) AS duplicate_of
+        LIMIT 1) AS duplicate_of,
+       c.language
 FROM cases c
 LEFT JOIN LATERAL (SELECT o.state, o.last_error FROM outbox o WHERE o.case_id = c.id ORDER BY o.id DESC LIMIT 1) d ON true
 LEFT JOIN LATERAL (SELECT e.data FROM case_events e WHERE e.case_id = c.id AND e.kind = 'rejected' ORDER BY e.id DESC LIMIT 1) r ON c.status = 'rejected'

@@ -116,7 +116,23 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
 
     public async Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken) =>
         [.. (await cases.InboxAsync(500, cancellationToken)).Select(c => new UiCase(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat,
-            c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf))];
+            c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf,
+            c.Language))];
+
+    public IReadOnlyList<string> ModelAnswers(string category, string language) =>
+        [.. cases.AnswersFor(category).Select(a => a.In(language)).OfType<string>()];
+
+    public async Task ReplyAsync(long caseId, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cases.ReplyAsync(caseId, text, new Actor("handler:map"), cancellationToken);
+        }
+        catch (CaseException e)
+        {
+            throw new UiException(e.Code, e.Message);
+        }
+    }
 
     public async Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken)
     {

@@ -39,6 +39,12 @@ public interface IMapBackend
     /// <summary>Forwards a case to a recipient through the recipient's channel.</summary>
     Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken);
 
+    /// <summary>Model answers for a case's category, in the citizen's language, to start a reply from.</summary>
+    IReadOnlyList<string> ModelAnswers(string category, string language);
+
+    /// <summary>The handler's reply to the citizen: the case's note in Open311, and an e-mail when they left an address.</summary>
+    Task ReplyAsync(long caseId, string text, CancellationToken cancellationToken);
+
     /// <summary>Calls back whenever a case changes on this server (until disposed), so that the inbox updates live.</summary>
     IDisposable WatchCases(Func<Task> changed);
 }
@@ -47,7 +53,7 @@ public interface IMapBackend
 public sealed record UiCase(
     long Id, string Number, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
     string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
-    string? RejectedBy, string? RejectReason, string? DuplicateOf = null);
+    string? RejectedBy, string? RejectReason, string? DuplicateOf = null, string Language = "en");
 
 /// <summary>A gap (a manager's objects or areas without a contract for the task) or an overlap of two contracts.</summary>
 public sealed record UiCoverageArea(string Label, string GeoJson, double Area);

@@ -235,6 +235,27 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
     }
 
     [Fact]
+    public async Task A_model_answer_reaches_the_citizen_in_their_language_through_open311_and_e_mail()
+    {
+        var id = await PostGraffitiAsync(await KeyAsync("citizen-app"), "reply-1");
+        var received = (await Cases.FindAsync(id, CancellationToken.None))!;
+        var answers = Cases.AnswersFor("graffiti");
+        answers.Count.ShouldBe(3); // graffiti's own, then the two for any task (appsettings.json)
+        var text = answers[0].In(received.Language)!;
+        text.ShouldStartWith("Tack för din anmälan"); // the citizen wrote in Swedish
+
+        await Cases.ReplyAsync(received.Id, text, new Actor("handler:test"), CancellationToken.None);
+        using var client = server.CreateClient();
+        JsonDocument.Parse(await client.GetStringAsync($"/open311/v2/requests/{id}.json")).RootElement[0].GetProperty("status_notes").GetString().ShouldBe(text);
+        MimeKit.MimeMessage? mail = null;
+        await EventuallyAsync(() => Task.FromResult((mail = Directory.Exists(Path.Combine(server.MailDir, "new"))
+            ? Directory.GetFiles(Path.Combine(server.MailDir, "new")).Select(f => MimeKit.MimeMessage.Load(f)).FirstOrDefault(m => m.Subject == $"Svar på ditt ärende {id}")
+            : null) is not null), "the reply's e-mail arrives");
+        mail!.TextBody!.ShouldContain(text);
+        (await Cases.TimelineAsync(received.Id, CancellationToken.None)).Select(e => e.Kind).ShouldContain("replied");
+    }
+
+    [Fact]
     public async Task A_second_report_on_the_same_object_is_offered_as_a_likely_duplicate()
     {
         // Damage on the housing company's building (story S3): no other test reports damage.
