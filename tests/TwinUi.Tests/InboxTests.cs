@@ -77,4 +77,37 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
             await item.WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
         });
     }
+
+    [Fact]
+    public async Task Dragging_a_cases_pin_routes_it_again_where_it_is_dropped()
+    {
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server.BaseAddress);
+        await map.RunAsync("inbox-drag", async () =>
+        {
+            using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            var app = await server.Services.GetRequiredService<ApiKeys>().CreateAsync("drag-app", "citizen-app", null, null, CancellationToken.None);
+            using var posted = await http.PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["api_key"] = app, ["service_code"] = "graffiti", ["lat"] = "59.305782", ["long"] = "18.076363",
+            }));
+            var number = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement[0].GetProperty("service_request_id").GetString()!;
+            var item = map.Page.Locator($"[data-testid=inbox] [data-case='{number}']");
+            await item.WaitForAsync();
+            await item.Locator("button").ClickAsync();
+            await map.WaitForRecipientAsync("klotterfritt");
+
+            // The citizen's geotag was off: the handler drags the pin onto Götgatan (story S5).
+            await map.Page.WaitForFunctionAsync("n => document.querySelector('.map').twinMap.casePixel(n) !== null", number);
+            var from = await map.Page.EvaluateAsync<double[]>("n => document.querySelector('.map').twinMap.casePixel(n)", number);
+            var to = await map.Page.EvaluateAsync<double[]>("() => document.querySelector('.map').twinMap.pixelOf(18.076370, 59.309058)");
+            var box = (await map.Page.Locator(".map").BoundingBoxAsync())!;
+            await map.Page.Mouse.MoveAsync((float)(box.X + from[0]), (float)(box.Y + from[1]));
+            await map.Page.Mouse.DownAsync();
+            await map.Page.Mouse.MoveAsync((float)(box.X + to[0]), (float)(box.Y + to[1]), new() { Steps = 10 });
+            await map.Page.Mouse.UpAsync();
+            await map.WaitForRecipientAsync("gatudrift-soder");
+            (await map.Page.Locator("[data-testid=target]").InnerTextAsync()).ShouldContain("Götgatan");
+        });
+    }
 }

@@ -30,28 +30,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
     {
         // A retry is found by the insert itself (a unique index on the client's key): no read before every intake.
 
-        // The suggestion (SPEC 6): who is responsible here, for this, today. A question the resolver cannot answer
-        // does not stop the intake: the case comes in without a suggestion, and the handler routes it.
-        ResponsibilityAnswer? answer = null;
-        try
-        {
-            answer = await resolver.ResolveAsync(new ResponsibilityQuery(intake.Lon, intake.Lat, 4326, intake.ObjectId, intake.Category, null, null), cancellationToken);
-        }
-        catch (QueryException e)
-        {
-            logger.LogWarning("No routing suggestion for a new {Category} case at {Lon} {Lat}: {Message}", intake.Category, intake.Lon, intake.Lat, e.Message);
-        }
-        var suggestion = answer is null ? null : JsonSerializer.Serialize(new
-        {
-            recipient = answer.Recipient,
-            role = answer.RecipientRole.ToString(),
-            fallback = answer.IsFallback,
-            target = answer.Target?.Id,
-            contract = answer.Contract?.Id,
-            subcontract = answer.Subcontract?.Id,
-            conflicts = answer.Conflicts.Select(c => c.Id),
-            explanation = answer.Explanation,
-        });
+        var (answer, suggestion) = await SuggestAsync(intake.Lon, intake.Lat, intake.ObjectId, intake.Category, cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -110,6 +89,67 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
             }
         }
         return new CaseCreated(caseId, number, true);
+    }
+
+    /// <summary>
+    /// The routing suggestion (SPEC 6): who is responsible here, for this, today, and why. A question the resolver
+    /// cannot answer does not stop the case: it comes in without a suggestion, and the handler routes it.
+    /// </summary>
+    private async Task<(ResponsibilityAnswer? Answer, string? Json)> SuggestAsync(double lon, double lat, string? objectId, string category,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await resolver.ResolveAsync(new ResponsibilityQuery(lon, lat, 4326, objectId, category, null, null), cancellationToken);
+            return (answer, JsonSerializer.Serialize(new
+            {
+                recipient = answer.Recipient,
+                role = answer.RecipientRole.ToString(),
+                fallback = answer.IsFallback,
+                target = answer.Target?.Id,
+                contract = answer.Contract?.Id,
+                subcontract = answer.Subcontract?.Id,
+                conflicts = answer.Conflicts.Select(c => c.Id),
+                explanation = answer.Explanation,
+            }));
+        }
+        catch (QueryException e)
+        {
+            logger.LogWarning("No routing suggestion for a {Category} case at {Lon} {Lat}: {Message}", category, lon, lat, e.Message);
+            return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// The handler drags a case's pin: the case moves, and its suggestion follows (resolved again at the new point).
+    /// Only before it is forwarded (or after it came back).
+    /// </summary>
+    public async Task MoveAsync(long caseId, double lon, double lat, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90)
+            throw new CaseException("BAD_POINT", "A case's place is a longitude and latitude.");
+        var category = (await GetAsync(caseId, cancellationToken) ?? throw new CaseException("UNKNOWN_CASE", $"There is no case {caseId}.", 404)).Category;
+        var (answer, suggestion) = await SuggestAsync(lon, lat, null, category, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
+        if (current.Status is not (CaseStatus.Received or CaseStatus.Assigned or CaseStatus.Rejected))
+            throw new CaseException("BAD_STATUS", $"Case {current.ServiceRequestId} is {current.Status}; only a case not yet forwarded can move.");
+        await using (var move = new NpgsqlCommand(SqlResources.Get("Cases/move_case.sql"), connection, transaction))
+        {
+            move.Parameters.AddWithValue(caseId);
+            move.Parameters.AddWithValue(lon);
+            move.Parameters.AddWithValue(lat);
+            move.Parameters.Add(Text(answer?.Recipient));
+            move.Parameters.Add(Text(answer?.RecipientRole.ToString()));
+            move.Parameters.Add(new NpgsqlParameter { Value = (object?)suggestion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            move.Parameters.Add(Text(answer?.Target?.Id));
+            await move.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await AddEventAsync(connection, transaction, caseId, actor, "moved",
+            new { from = new[] { current.Lon, current.Lat }, to = new[] { lon, lat }, recipient = answer?.Recipient, target = answer?.Target?.Id }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        changes.Raise();
     }
 
     public async Task<Case?> GetAsync(long id, CancellationToken cancellationToken)

@@ -119,6 +119,18 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
             c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf,
             c.Language))];
 
+    public async Task MoveCaseAsync(long caseId, double lon, double lat, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cases.MoveAsync(caseId, lon, lat, new Actor("handler:map"), cancellationToken);
+        }
+        catch (CaseException e)
+        {
+            throw new UiException(e.Code, e.Message);
+        }
+    }
+
     public IReadOnlyList<string> ModelAnswers(string category, string language) =>
         [.. cases.AnswersFor(category).Select(a => a.In(language)).OfType<string>()];
 

@@ -39,6 +39,9 @@ public interface IMapBackend
     /// <summary>Forwards a case to a recipient through the recipient's channel.</summary>
     Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken);
 
+    /// <summary>Moves a case (its pin dragged) and makes its suggestion again at the new point.</summary>
+    Task MoveCaseAsync(long caseId, double lon, double lat, CancellationToken cancellationToken);
+
     /// <summary>Model answers for a case's category, in the citizen's language, to start a reply from.</summary>
     IReadOnlyList<string> ModelAnswers(string category, string language);
 

@@ -20,6 +20,7 @@ import Point from 'ol/geom/Point.js';
 import { fromLonLat, toLonLat } from 'ol/proj.js';
 import { register } from 'ol/proj/proj4.js';
 import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
+import Translate from 'ol/interaction/Translate.js';
 import proj4 from 'proj4';
 
 // National projections the Nordic cities publish their WMTS basemaps in (OpenLayers reprojects their tiles).
@@ -127,6 +128,16 @@ export function create(element, dotnet, options) {
     view: new View({ center: fromLonLat(options.center ?? [18.07, 59.31]), zoom: options.zoom ?? 14, maxZoom: 21 }),
   });
   if (options.basemap) addBasemap(map, options.basemap);
+
+  // The selected case's pin can be dragged to where the problem really is; the page re-routes it.
+  const drag = new Translate({ layers: [caseLayer], filter: (f) => f.get('selected') === true, hitTolerance: 4 });
+  drag.on('translateend', (event) => {
+    const pin = event.features.item(0);
+    if (!pin) return;
+    const [lon, lat] = toLonLat(pin.getGeometry().getCoordinates());
+    dotnet.invokeMethodAsync('OnCaseMoved', pin.get('caseId'), lon, lat);
+  });
+  map.addInteraction(drag);
 
   let first = true;
   map.on('rendercomplete', () => {
