@@ -8,14 +8,4 @@ namespace DigitalTwin.Server.Tests;
 public sealed class LoopbackTwinServer : TwinServerFactory
 {
     public LoopbackTwinServer() => UseKestrel(0);
-
-    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:41234/</c>; starts it on first use.</summary>
-    public Uri BaseAddress
-    {
-        get
-        {
-            StartServer();
-            return ClientOptions.BaseAddress;
-        }
-    }
 }

@@ -19,6 +19,19 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await SeedAsync();
     }
 
+    /// <summary>
+    /// Where a fixture that listens on loopback (it calls <c>UseKestrel(0)</c> in its constructor) is, e.g.
+    /// http://127.0.0.1:41234/; starts it on first use.
+    /// </summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return ClientOptions.BaseAddress;
+        }
+    }
+
     /// <summary>Data a fixture puts in its database before the first test.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 

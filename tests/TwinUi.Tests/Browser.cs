@@ -7,16 +7,6 @@ namespace DigitalTwin.Ui.Tests;
 public class LoopbackSampleCity : SampleCityServer
 {
     public LoopbackSampleCity() => UseKestrel(0);
-
-    /// <summary>Where the server listens; starts it on first use.</summary>
-    public Uri BaseAddress
-    {
-        get
-        {
-            StartServer();
-            return ClientOptions.BaseAddress;
-        }
-    }
 }
 
 /// <summary>

@@ -9,15 +9,6 @@ namespace DigitalTwin.Ui.Tests;
 public sealed class LoopbackCaseCity : CaseCityServer
 {
     public LoopbackCaseCity() => UseKestrel(0);
-
-    public Uri BaseAddress
-    {
-        get
-        {
-            StartServer();
-            return ClientOptions.BaseAddress;
-        }
-    }
 }
 
 /// <summary>The handler's inbox: a citizen's report appears live, is forwarded in one click, and leaves when it is done.</summary>
@@ -53,7 +44,7 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
             await map.ScreenshotAsync("inbox-selected");
             await map.Page.ClickAsync("[data-testid=forward]");
             await map.Page.WaitForSelectorAsync($"[data-testid=inbox] [data-case='{number}'][data-status='forwarded']");
-            await map.Page.WaitForSelectorAsync("[data-testid=forwarded]:has-text('delivered')");
+            await map.Page.WaitForSelectorAsync("[data-testid=forwarded][data-delivery=delivered]"); // not "being delivered"
             server.Simulator.All.Count(r => r.Body.Contains(number, StringComparison.Ordinal)).ShouldBe(1);
 
             // A model answer to the citizen, in their language (English here: the report named none).

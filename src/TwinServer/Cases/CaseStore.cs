@@ -314,7 +314,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
     /// A status change, from a handler or from the recipient's system. A recipient may change only a case forwarded
     /// to it, and only to in_progress or done; a handler may set any status.
     /// </summary>
-    public async Task<Case> SetStatusAsync(long caseId, string status, string? note, Actor actor, CancellationToken cancellationToken)
+    public async Task SetStatusAsync(long caseId, string status, string? note, Actor actor, CancellationToken cancellationToken)
     {
         if (!CaseStatus.All.Contains(status)) throw new CaseException("BAD_STATUS", $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -344,7 +344,6 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         }
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
-        return (await GetAsync(caseId, cancellationToken))!;
     }
 
     /// <summary>
@@ -380,7 +379,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         [.. options.Value.Answers.GetValueOrDefault(category, []), .. options.Value.Answers.GetValueOrDefault("*", [])];
 
     /// <summary>"Not ours": the recipient sends a case back with a reason; it returns to the handler, never closed.</summary>
-    public async Task<Case> RejectAsync(long caseId, string reason, Actor actor, CancellationToken cancellationToken)
+    public async Task RejectAsync(long caseId, string reason, Actor actor, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(reason)) throw new CaseException("NO_REASON", "Say why the case is not yours.");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -393,7 +392,6 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         await AddEventAsync(connection, transaction, caseId, actor, "rejected", new { by, reason }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
-        return (await GetAsync(caseId, cancellationToken))!;
     }
 
     /// <summary>Records a recipient's update id; false when it was received before (and nothing must change).</summary>

@@ -46,12 +46,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         var contracts = new List<ContractMatch>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            contracts.Add(new ContractMatch(
-                reader.GetString(0), reader.GetString(1), Nullable(reader, 2), Nullable(reader, 3), Nullable(reader, 4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<string[]>(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7).AddDays(-1),
-                null, null)
+            contracts.Add(ContractMatch.Read(reader, null, null) with
             {
                 Covers = reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
                 GeoJson = reader.GetString(9) is "null" ? null : reader.GetString(9),

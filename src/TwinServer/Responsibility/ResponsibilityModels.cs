@@ -28,6 +28,20 @@ public sealed record ContractMatch(
     internal IReadOnlyList<SubcontractMatch> Subcontracts { get; init; } = [];
 
     public bool IsValidOn(DateOnly date) => (ValidFrom is null || ValidFrom <= date) && (ValidTo is null || date <= ValidTo);
+
+    /// <summary>
+    /// A contract from a row whose first columns are id, source id, name, contractor, commissioner, task types,
+    /// lower(valid), upper(valid), as the contract queries select them.
+    /// </summary>
+    internal static ContractMatch Read(Npgsql.NpgsqlDataReader reader, bool? listsTarget, bool? coversPoint) => new(
+        reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
+        reader.IsDBNull(5) ? null : reader.GetFieldValue<string[]>(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
+        // daterange's upper bound is exclusive; the last valid day is the one before.
+        reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7).AddDays(-1),
+        listsTarget, coversPoint);
+
+    private static string? Text(Npgsql.NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
 
 public sealed record SubcontractMatch(string Id, string SourceId, string? Name, string? Subcontractor)

@@ -331,13 +331,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         var matches = new List<ContractMatch>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            matches.Add(new ContractMatch(
-                reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<string[]>(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
-                // daterange's upper bound is exclusive; the last valid day is the one before.
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7).AddDays(-1),
-                reader.GetBoolean(8), reader.GetBoolean(9))
+            matches.Add(ContractMatch.Read(reader, reader.GetBoolean(8), reader.GetBoolean(9)) with
             {
                 Versions = versions,
                 Subcontracts = reader.IsDBNull(10) ? [] : Subcontracts(reader.GetString(10)),
