@@ -278,33 +278,45 @@ internal static class BenchLookupCommand
     internal const string Address = "http://127.0.0.1:5097";
 
     /// <summary>TwinServer on its own port for the run, once it answers /health/ready.</summary>
-    internal static async Task<Process> StartServerAsync(string serverDll, string url, CancellationToken cancellationToken,
+    internal static Task<Process> StartServerAsync(string serverDll, string url, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? settings = null)
     {
+        var environment = new Dictionary<string, string>
+        {
+            ["TWIN_DATABASE_URL"] = url,
+            ["ASPNETCORE_URLS"] = Address,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        return StartProcessAsync(serverDll, environment, Address + "/health/ready", cancellationToken);
+    }
+
+    /// <summary>A .NET program of the repository, started for the run, once it answers <paramref name="readyUrl"/>.</summary>
+    internal static async Task<Process> StartProcessAsync(string dll, IReadOnlyDictionary<string, string> environment, string readyUrl,
+        CancellationToken cancellationToken)
+    {
+        if (!File.Exists(dll)) throw new CliException($"{dll} is not built.");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(serverDll);
-        start.Environment["TWIN_DATABASE_URL"] = url;
-        start.Environment["ASPNETCORE_URLS"] = Address;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        var server = Process.Start(start)!;
-        _ = server.StandardOutput.ReadToEndAsync(cancellationToken);
-        _ = server.StandardError.ReadToEndAsync(cancellationToken);
-        using var http = new HttpClient { BaseAddress = new Uri(Address) };
+        start.ArgumentList.Add(dll);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        _ = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             try
             {
-                if ((await http.GetAsync("/health/ready", cancellationToken)).IsSuccessStatusCode) return server;
+                if ((await http.GetAsync(readyUrl, cancellationToken)).IsSuccessStatusCode) return process;
             }
             catch (HttpRequestException) { }
-            if (DateTime.UtcNow > deadline || server.HasExited)
+            if (DateTime.UtcNow > deadline || process.HasExited)
             {
-                server.Kill(entireProcessTree: true);
-                server.Dispose();
-                throw new CliException("TwinServer did not become ready within 60 s.");
+                process.Kill(entireProcessTree: true);
+                process.Dispose();
+                throw new CliException($"{Path.GetFileNameWithoutExtension(dll)} did not answer {readyUrl} within 60 s.");
             }
             await Task.Delay(200, cancellationToken);
         }

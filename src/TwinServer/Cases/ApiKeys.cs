@@ -1,4 +1,5 @@
 using DigitalTwin.Data.Database;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace DigitalTwin.Server.Cases;
@@ -11,18 +12,34 @@ public sealed record ApiKey(int Id, string Name, string Role, string? Organisati
 
 /// <summary>
 /// Keys of systems (citizen apps, contractors' systems). Only a SHA-256 hash of a key is stored; a key is shown once,
-/// when made. Revoked and expired keys are refused.
+/// when made. Revoked and expired keys are refused. A key found is remembered for <see cref="Remembered"/>, so that a
+/// citizen app posting hundreds of cases a second is not looked up hundreds of times: a revoked key (./twin key
+/// revoke, from another process) is refused within that time. Keys not found are not remembered.
 /// </summary>
-public sealed class ApiKeys(NpgsqlDataSource dataSource)
+public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
 {
+    public static readonly TimeSpan Remembered = TimeSpan.FromSeconds(10);
+
+    private readonly MemoryCache found = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
     public async Task<ApiKey?> FindAsync(string? key, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(key) || key.Length > 200) return null;
+        var hash = ApiKeyHash.Of(key);
+        var name = Convert.ToHexString(hash);
+        if (found.TryGetValue(name, out ApiKey? known)) return known;
+        var apiKey = await LookUpAsync(hash, cancellationToken);
+        if (apiKey is not null) found.Set(name, apiKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Remembered });
+        return apiKey;
+    }
+
+    private async Task<ApiKey?> LookUpAsync(byte[] hash, CancellationToken cancellationToken)
+    {
         await using var command = dataSource.CreateCommand("""
             SELECT id, name, role, organisation FROM api_keys
             WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
             """);
-        command.Parameters.AddWithValue(ApiKeyHash.Of(key));
+        command.Parameters.AddWithValue(hash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new ApiKey(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
@@ -43,4 +60,6 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
         return key;
     }
+
+    public void Dispose() => found.Dispose();
 }

@@ -31,10 +31,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         // A retry is found by the insert itself (a unique index on the client's key): no read before every intake.
 
         var (answer, suggestion) = await SuggestAsync(intake.Lon, intake.Lat, intake.ObjectId, intake.Category, cancellationToken);
+        // A clear case (a contractor or subcontractor holds the task here, no conflict) goes straight on where the
+        // city wants that: forwarded in the same statement that takes it in.
+        var forwardTo = options.Value.AutoForward && answer is { Recipient: { } to, IsFallback: false, HasConflict: false } ? to : null;
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = new NpgsqlCommand(SqlResources.Get("Cases/insert_case.sql"), connection, transaction);
+        await using var insert = dataSource.CreateCommand(SqlResources.Get("Cases/intake.sql"));
         insert.Parameters.AddWithValue(intake.Category);
         insert.Parameters.Add(Text(intake.Description));
         insert.Parameters.AddWithValue(intake.Lon);
@@ -53,42 +54,38 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         insert.Parameters.Add(Text(answer?.RecipientRole.ToString()));
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)suggestion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         insert.Parameters.Add(Text(intake.ObjectId ?? answer?.Target?.Id));
+        insert.Parameters.AddWithValue(actor.Name);
+        insert.Parameters.Add(Text(forwardTo));
         long caseId;
         string number;
-        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await ExecuteIntakeAsync(insert, intake.Category, cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
             {
                 // The same post came before (or a concurrent retry won the race): answer with its case.
                 await reader.DisposeAsync();
-                await transaction.RollbackAsync(cancellationToken);
                 var earlier = (await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken))!;
                 return new CaseCreated(earlier.Id, earlier.ServiceRequestId, false);
             }
             (caseId, number) = (reader.GetInt64(0), reader.GetString(1));
+            if (forwardTo is not null && reader.IsDBNull(2))
+                logger.LogWarning("Case {Number} was not forwarded automatically: {Recipient} has no channel to receive it.", number, forwardTo);
         }
-        await AddEventAsync(connection, transaction, caseId, actor, "received", new { channel = intake.Channel, category = intake.Category }, cancellationToken);
-        if (answer is not null)
-        {
-            await AddEventAsync(connection, transaction, caseId, Actor.System, "suggested",
-                new { recipient = answer.Recipient, role = answer.RecipientRole.ToString(), target = answer.Target?.Id }, cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
         changes.Raise();
-        // A clear case (a contractor or subcontractor holds the task here, no conflict) can go straight on, where the
-        // city wants that. Its own transaction: if it fails, the case waits in the inbox as received, not lost.
-        if (options.Value.AutoForward && answer is { Recipient: { } to, IsFallback: false, HasConflict: false })
-        {
-            try
-            {
-                await ForwardAsync(caseId, to, null, new Actor("system:auto-forward"), cancellationToken);
-            }
-            catch (CaseException e)
-            {
-                logger.LogWarning("Case {Id} was not forwarded automatically: {Message}", caseId, e.Message);
-            }
-        }
         return new CaseCreated(caseId, number, true);
+    }
+
+    /// <summary>An unknown category is found by the insert (a foreign key), not by reading every task type before each intake.</summary>
+    private static async Task<NpgsqlDataReader> ExecuteIntakeAsync(NpgsqlCommand insert, string category, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await insert.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "cases_category_fkey")
+        {
+            throw new CaseException("UNKNOWN_SERVICE", $"There is no service '{category}'; services.json lists them.");
+        }
     }
 
     /// <summary>
@@ -279,29 +276,17 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
                 : throw new CaseException("NO_CHANNEL", $"'{to}' has no webhook, Open311 endpoint or e-mail address to forward to.");
         }
 
-        // What the recipient gets: the case, not the reporter's contact details (they answer through us).
-        var payload = JsonSerializer.Serialize(new
-        {
-            service_request_id = current.ServiceRequestId,
-            service_code = current.Category,
-            description = current.Description,
-            lat = current.Lat,
-            @long = current.Lon,
-            address_string = current.Address,
-            media_url = current.MediaUrl,
-            object_id = current.ObjectId,
-            requested_datetime = current.CreatedAt,
-            note,
-        });
+        // What the recipient gets: the case, not the reporter's contact details (case_forward_payload, migration 0005).
         await using (var outbox = new NpgsqlCommand("""
-            INSERT INTO outbox (case_id, recipient, channel, target, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
+            INSERT INTO outbox (case_id, recipient, channel, target, payload)
+            SELECT c.id, $2, $3, $4, case_forward_payload(c, $5) FROM cases c WHERE c.id = $1
             """, connection, transaction))
         {
             outbox.Parameters.AddWithValue(caseId);
             outbox.Parameters.AddWithValue(to);
             outbox.Parameters.AddWithValue(kind);
             outbox.Parameters.AddWithValue(target);
-            outbox.Parameters.AddWithValue(payload);
+            outbox.Parameters.Add(Text(note));
             await outbox.ExecuteNonQueryAsync(cancellationToken);
         }
         await SetAsync(connection, transaction, caseId, CaseStatus.Forwarded, to, null, cancellationToken);
@@ -424,7 +409,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static async Task AddEventAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long caseId, Actor actor, string kind, object data,
+    private static async Task AddEventAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long caseId, Actor actor, string kind, object data,
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("INSERT INTO case_events (case_id, actor, kind, data) VALUES ($1, $2, $3, $4::jsonb)", connection, transaction);

@@ -123,10 +123,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         if (due.Count == 0) return false;
 
         var outcomes = await Task.WhenAll(due.Select(d => SendOneAsync(d, cancellationToken)));
-        foreach (var (delivery, (externalId, error)) in due.Zip(outcomes))
-        {
-            await RecordAsync(connection, transaction, delivery, externalId, error, cancellationToken);
-        }
+        await RecordAsync(connection, transaction, [.. due.Zip(outcomes, (d, o) => (d, o.ExternalId, o.Error))], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
         return true;
@@ -152,34 +149,48 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         }
     }
 
-    private async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Due d, string? externalId, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// The outcomes of a batch, in one statement: each delivery's state (delivered; pending again after a wait that
+    /// doubles with each failure; dead after the last attempt), and an event on each case's timeline.
+    /// </summary>
+    private async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Due Delivery, string? ExternalId, string? Error)> outcomes,
+        CancellationToken cancellationToken)
     {
-        var attempts = d.Attempts + 1;
-        var dead = error is not null && attempts >= options.Value.MaxAttempts;
-        var wait = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetrySeconds, options.Value.FirstRetrySeconds * Math.Pow(2, attempts - 1)));
-        await using (var update = new NpgsqlCommand("""
-            UPDATE outbox SET attempts = $2, state = $3, last_error = $4, external_id = coalesce($5, external_id),
-                              next_attempt_at = now() + $6, delivered_at = CASE WHEN $3 = 'delivered' THEN now() END
-            WHERE id = $1
-            """, connection, transaction))
+        var rows = outcomes.Select(o =>
         {
-            update.Parameters.AddWithValue(d.Id);
-            update.Parameters.AddWithValue(attempts);
-            update.Parameters.AddWithValue(error is null ? "delivered" : dead ? "dead" : "pending");
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)externalId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            update.Parameters.AddWithValue(wait);
-            await update.ExecuteNonQueryAsync(cancellationToken);
-        }
-        if (error is null)
-        {
-            await CaseStore.AddEventAsync(connection, transaction, d.CaseId, Actor.System, "delivered",
-                new { recipient = d.Recipient, channel = d.Channel, attempts, external_id = externalId }, cancellationToken);
-            return;
-        }
-        await CaseStore.AddEventAsync(connection, transaction, d.CaseId, Actor.System, dead ? "dead-letter" : "delivery-failed",
-            new { recipient = d.Recipient, channel = d.Channel, attempts, error, next_attempt_in_seconds = dead ? (double?)null : wait.TotalSeconds }, cancellationToken);
-        LogDeliveryFailed(logger, d.Id, d.Recipient, attempts, error);
+            var (d, externalId, error) = o;
+            var attempts = d.Attempts + 1;
+            var dead = error is not null && attempts >= options.Value.MaxAttempts;
+            var wait = Math.Min(options.Value.MaxRetrySeconds, options.Value.FirstRetrySeconds * Math.Pow(2, attempts - 1));
+            if (error is not null) LogDeliveryFailed(logger, d.Id, d.Recipient, attempts, error);
+            var (state, kind, data) = error is null ? ("delivered", "delivered", (object)new { recipient = d.Recipient, channel = d.Channel, attempts, external_id = externalId })
+                : dead ? ("dead", "dead-letter", new { recipient = d.Recipient, channel = d.Channel, attempts, error, next_attempt_in_seconds = (double?)null })
+                : ("pending", "delivery-failed", new { recipient = d.Recipient, channel = d.Channel, attempts, error, next_attempt_in_seconds = (double?)wait });
+            return (d, attempts, state, error, externalId, wait, kind, Data: JsonSerializer.Serialize(data));
+        }).ToList();
+        await using var record = new NpgsqlCommand("""
+            WITH outcome AS (
+                SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::bigint[], $8::text[], $9::jsonb[])
+                    AS o (id, attempts, state, error, external_id, wait_seconds, case_id, kind, data)
+            ), updated AS (
+                UPDATE outbox SET attempts = o.attempts, state = o.state, last_error = o.error, external_id = coalesce(o.external_id, outbox.external_id),
+                                  next_attempt_at = now() + make_interval(secs => o.wait_seconds),
+                                  delivered_at = CASE WHEN o.state = 'delivered' THEN now() END
+                FROM outcome o WHERE outbox.id = o.id
+            )
+            INSERT INTO case_events (case_id, actor, kind, data)
+            SELECT case_id, 'system', kind, data FROM outcome ORDER BY id
+            """, connection, transaction);
+        record.Parameters.AddWithValue(rows.Select(r => r.d.Id).ToArray());
+        record.Parameters.AddWithValue(rows.Select(r => r.attempts).ToArray());
+        record.Parameters.AddWithValue(rows.Select(r => r.state).ToArray());
+        record.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.error).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        record.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.externalId).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        record.Parameters.AddWithValue(rows.Select(r => r.wait).ToArray());
+        record.Parameters.AddWithValue(rows.Select(r => r.d.CaseId).ToArray());
+        record.Parameters.AddWithValue(rows.Select(r => r.kind).ToArray());
+        record.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Data).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb });
+        await record.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -32,8 +32,8 @@ internal static class Open311Endpoints
             Answer(format, async () => Services(await catalog.TaskTypesAsync(ct), locale)));
         app.MapGet(Base + "/services/{code}.{format}", (string code, string format, CatalogStore catalog, CancellationToken ct) =>
             Answer(format, async () => ServiceDefinition(await catalog.TaskTypesAsync(ct), code)));
-        app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CatalogStore catalog, CancellationToken ct) =>
-            Answer(format, () => PostRequestAsync(http, cases, keys, catalog, ct)));
+        app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
+            Answer(format, () => PostRequestAsync(http, cases, keys, ct)));
         app.MapGet(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
             Answer(format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
         app.MapGet(Base + "/requests/{id}.{format}", (string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
@@ -88,7 +88,7 @@ internal static class Open311Endpoints
             ? new Open311Document("service_definition", "service_definition", [[("service_code", code), ("attributes", Array.Empty<IReadOnlyList<(string, object?)>>())]])
             : Open311Document.Error(404, $"There is no service '{code}'; services.json lists them.");
 
-    private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseStore cases, ApiKeys keys, CatalogStore catalog, CancellationToken ct)
+    private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseStore cases, ApiKeys keys, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType) return Open311Document.Error(400, "Post the request form-encoded (application/x-www-form-urlencoded or multipart/form-data).");
         var form = await http.Request.ReadFormAsync(ct);
@@ -98,8 +98,6 @@ internal static class Open311Endpoints
         string? Field(string name) => form[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
         var code = Field("service_code");
         if (code is null) return Open311Document.Error(400, "service_code is required (services.json lists them).");
-        var taskTypes = await catalog.TaskTypesAsync(ct);
-        if (taskTypes.All(t => t.Code != code)) return Open311Document.Error(400, $"There is no service '{code}'; services.json lists them.");
         if (Field("lat") is not { } latText || Field("long") is not { } lonText)
         {
             return Open311Document.Error(400, Field("address_string") is not null || Field("address_id") is not null

@@ -260,10 +260,10 @@ export function create(element, dotnet, options) {
       }
     },
 
-    /** The pixel of a case's pin by its number (for tests), or null. */
+    /** The pixel of a case's pin by its number (for tests), or null; null while the view still flies. */
     casePixel(number) {
       const pin = cases.getFeatures().find((f) => f.get('number') === number);
-      return pin ? map.getPixelFromCoordinate(pin.getGeometry().getCoordinates()) : null;
+      return pin && !map.getView().getAnimating() ? map.getPixelFromCoordinate(pin.getGeometry().getCoordinates()) : null;
     },
 
     /** How many gaps and overlaps are drawn (for tests). */
