@@ -1,3 +1,4 @@
+using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
@@ -17,11 +18,13 @@ builder.Services.AddTwinGraphQL();
 builder.Services.AddTwinTiles(builder.Configuration);
 builder.AddTwinMapUi();
 builder.Services.AddTwinCases(builder.Configuration);
+builder.Services.AddTwinAccess();
 
 var app = builder.Build();
 
 await app.MigrateTwinDatabaseAsync();
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/
+app.UseAuthentication(); // keys of systems (Access/ApiKeyAuthentication.cs)
 app.UseAntiforgery();
 app.MapTwinHealth();
 app.MapTwinGraphQL();

@@ -12,12 +12,12 @@ namespace DigitalTwin.Importers.Cli;
 /// </summary>
 internal static class KeyCommand
 {
-    private static readonly string[] Roles = ["citizen-app", "contractor", "integration"];
+    private static readonly string[] Roles = ["handler", "gis", "admin", "contractor", "integration", "citizen-app"];
 
     public static Command Create()
     {
         var name = new Option<string>("--name") { Description = "Who the key is for, e.g. helsinki-feedback-app.", Required = true };
-        var role = new Option<string>("--role") { Description = "citizen-app, contractor or integration.", Required = true };
+        var role = new Option<string>("--role") { Description = "handler, gis, admin, contractor (with --organisation), integration or citizen-app.", Required = true };
         role.AcceptOnlyFromAmong(Roles);
         var organisation = new Option<string?>("--organisation") { Description = "For a contractor's key: the organisation it acts for." };
         var expires = new Option<DateOnly?>("--expires") { Description = "The last day the key works (default: until revoked)." };

@@ -149,6 +149,32 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         changes.Raise();
     }
 
+    /// <summary>A point in any CRS PostGIS knows as WGS84 longitude and latitude, where cases are kept.</summary>
+    public async Task<(double Lon, double Lat)> ToLonLatAsync(double x, double y, int srid, CancellationToken cancellationToken)
+    {
+        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new CaseException("BAD_POINT", "A point's x and y are numbers.");
+        if (srid != 4326)
+        {
+            await using var command = dataSource.CreateCommand("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), $3), 4326) AS p");
+            command.Parameters.AddWithValue(x);
+            command.Parameters.AddWithValue(y);
+            command.Parameters.AddWithValue(srid);
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                (x, y) = (reader.GetDouble(0), reader.GetDouble(1));
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.DataException)
+            {
+                throw new CaseException("BAD_POINT", $"The point does not transform from EPSG:{srid} to WGS84: {e.MessageText}");
+            }
+        }
+        if (!double.IsFinite(x) || !double.IsFinite(y) || x is < -180 or > 180 || y is < -90 or > 90)
+            throw new CaseException("BAD_POINT", $"The point is not on the Earth: longitude {x}, latitude {y}.");
+        return (x, y);
+    }
+
     public async Task<Case?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM cases c WHERE c.id = $1");

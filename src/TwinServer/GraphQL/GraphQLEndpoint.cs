@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DigitalTwin.Server.Access;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQLParser.AST;
@@ -73,6 +74,14 @@ internal static class GraphQLEndpoint
         {
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status406NotAcceptable, "application/json",
                 "NOT_ACCEPTABLE", $"This endpoint answers with {ResponseMediaType} or application/json; the Accept header allows neither.");
+            return;
+        }
+
+        if (await http.AuthenticationFailureAsync() is { } refused)
+        {
+            // A bad key is not the same as no key: the caller would get less than it expects, and not know why.
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED", refused);
             return;
         }
 

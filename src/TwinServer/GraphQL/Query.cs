@@ -120,6 +120,8 @@ public sealed class Query : ObjectGraphType
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaskTypeType>>>>("taskTypes")
             .Description("The task types (case categories), by code.")
             .ResolveAsync(async c => await Store(c).TaskTypesAsync(c.CancellationToken));
+
+        CaseFields.AddQueries(this);
     }
 
     private static CatalogStore Store(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<CatalogStore>();
@@ -137,12 +139,12 @@ public sealed class Query : ObjectGraphType
         }
     }
 
-    private static int Srid(object? crs, string path) =>
+    internal static int Srid(object? crs, string path) =>
         crs is null ? 4326
         : crs is string text && DigitalTwin.Importers.Reprojection.CrsNames.TryParseEpsg(text, out var srid) ? srid
         : throw new ExecutionError($"{path}: '{crs}' is not a CRS name; use EPSG:4326, EPSG:3879, EPSG:3011, ...") { Code = "BAD_CRS" };
 
-    private static double Number(object? value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+    internal static double Number(object? value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static IReadOnlyList<string>? Strings(object? value) => (value as IEnumerable<object?>)?.OfType<string>().ToList();
 }

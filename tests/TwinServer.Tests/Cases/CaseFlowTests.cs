@@ -80,6 +80,18 @@ public class CaseCityServer : SampleCityServer
             $"UPDATE organisations SET webhook_url = '{SimulatorAddress}webhooks/' || key, webhook_secret = 'test-secret', open311_endpoint = NULL, email = NULL WHERE kind = 'contractor'");
     }
 
+    /// <summary>Waits up to 10 s for a condition the outbox or the simulator makes true; says what did not happen, and the outbox's state.</summary>
+    public async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        var outbox = await Database.ScalarAsync<string>("SELECT string_agg(channel || ' ' || state || ' ' || coalesce(last_error, ''), '; ') FROM outbox");
+        throw new ShouldAssertException($"Not within 10 s: {what} (outbox: {outbox})");
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (simulatorApp is not null) await simulatorApp.DisposeAsync();
@@ -122,16 +134,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
             ("description", "Tags on the bridge pillar"), ("email", "citizen@example.org"), ("first_name", "Anna"), ("locale", "sv")), idempotencyKey))
         .Body[0].GetProperty("service_request_id").GetString()!;
 
-    private async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        var outbox = await server.Database.ScalarAsync<string>("SELECT string_agg(channel || ' ' || state || ' ' || coalesce(last_error, ''), '; ') FROM outbox");
-        throw new ShouldAssertException($"Not within 10 s: {what} (outbox: {outbox})");
-    }
+    private Task EventuallyAsync(Func<Task<bool>> condition, string what) => server.EventuallyAsync(condition, what);
 
     [Fact]
     public async Task A_citizens_report_is_routed_forwarded_once_and_the_contractors_status_comes_back()

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Security.Claims;
+using DigitalTwin.Server.Access;
+using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.GraphQL.Types;
+using GraphQL;
+using GraphQL.Types;
+
+namespace DigitalTwin.Server.GraphQL;
+
+/// <summary>
+/// Cases in GraphQL (SPEC 4): <c>cases</c> and <c>case</c>, and the mutations. Who may: handlers and admins, every
+/// case with its reporter's contact details; a contractor's key, only the cases forwarded to its organisation, without
+/// contact details, and only to report progress or send a case back; nobody else. A case another contractor has is
+/// answered as if it did not exist.
+/// </summary>
+internal static class CaseFields
+{
+    public const int DefaultPageSize = 100, MaxPageSize = 1000;
+    private const int MaxDescription = 10_000;
+
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CaseType>>>>("cases")
+            .Description($"Cases by the filter, newest first (handlers and admins: all; a contractor: those forwarded to it). At most {MaxPageSize}.")
+            .Argument<CaseFilterInputType>("filter", "Which cases.")
+            .Argument<IntGraphType>("first", $"How many (default {DefaultPageSize}, at most {MaxPageSize}).")
+            .ResolveAsync(async c =>
+            {
+                var caller = CaseReader(c);
+                var f = c.GetArgument<Dictionary<string, object?>?>("filter") ?? [];
+                var first = c.GetArgument<int?>("first") ?? DefaultPageSize;
+                if (first is < 1 or > MaxPageSize) throw new ExecutionError($"first must be 1 to {MaxPageSize}; it was {first}.") { Code = "BAD_PAGE_SIZE" };
+                var assignee = f.GetValueOrDefault("assignee") as string;
+                // A contractor sees its own cases, whatever assignee it asks for.
+                if (caller.ContractorOrganisation() is { } own)
+                {
+                    if (assignee is not null && assignee != own) return Array.Empty<Case>();
+                    assignee = own;
+                }
+                var filter = new CaseFilter
+                {
+                    Statuses = (f.GetValueOrDefault("status") as IEnumerable<object?>)?.OfType<string>().ToList(),
+                    Category = f.GetValueOrDefault("category") as string,
+                    Assignee = assignee,
+                    Text = f.GetValueOrDefault("text") as string,
+                    From = f.GetValueOrDefault("from") as DateTimeOffset?,
+                    To = f.GetValueOrDefault("to") as DateTimeOffset?,
+                    ServiceRequestIds = (f.GetValueOrDefault("serviceRequestIds") as IEnumerable<object?>)?.OfType<string>().ToList(),
+                    Limit = first,
+                };
+                return await Run(() => Store(c).ListAsync(filter, c.CancellationToken));
+            });
+
+        query.Field<CaseType>("case")
+            .Description("One case by its id or its number (service_request_id); null if there is none the caller may see.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number, e.g. 2026-000123.")
+            .ResolveAsync(async c =>
+            {
+                var caller = CaseReader(c);
+                var found = await FindAsync(c, c.GetArgument<string>("id"));
+                return found is not null && Sees(caller, found) ? found : null;
+            });
+    }
+
+    /// <summary>The mutations of cases.</summary>
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<CreateCaseResultType>>("createCase")
+            .Description("Takes a case in (handlers and admins), with its routing suggestion. A retry with the same clientKey gives the same case.")
+            .Argument<NonNullGraphType<CreateCaseInputType>>("input", "The case.")
+            .ResolveAsync(async c =>
+            {
+                var caller = Handler(c);
+                var input = c.GetArgument<Dictionary<string, object?>>("input");
+                var at = (Dictionary<string, object?>)input["at"]!;
+                var reporter = input.GetValueOrDefault("reporter") as Dictionary<string, object?> ?? [];
+                string? Text(Dictionary<string, object?> d, string name, int max)
+                {
+                    var value = (d.GetValueOrDefault(name) as string)?.Trim();
+                    if (value?.Length > max) throw new ExecutionError($"input.{name} is {value.Length:N0} characters; at most {max:N0}.") { Code = "BAD_INPUT" };
+                    return string.IsNullOrEmpty(value) ? null : value;
+                }
+                var mediaUrl = Text(input, "mediaUrl", 2000);
+                if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
+                    throw new ExecutionError("input.mediaUrl must be an http or https URL.") { Code = "BAD_INPUT" };
+                var email = Text(reporter, "email", 254);
+                if (email is not null && !email.Contains('@', StringComparison.Ordinal))
+                    throw new ExecutionError("input.reporter.email is not an e-mail address.") { Code = "BAD_INPUT" };
+                var store = Store(c);
+                var (lon, lat) = await Run(() => store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "input.at.crs"), c.CancellationToken));
+                var language = input.GetValueOrDefault("language") is Catalog.Language l ? l.ToString().ToLowerInvariant() : "en";
+                var created = await Run(() => store.CreateAsync(new NewCase(
+                    (string)input["category"]!, lon, lat, Text(input, "description", MaxDescription), Text(input, "address", 500), mediaUrl, email,
+                    Text(reporter, "firstName", 200), Text(reporter, "lastName", 200), Text(reporter, "phone", 50), language, "graphql",
+                    Text(input, "clientKey", 200), Text(input, "objectId", 500)), caller.AsActor(), c.CancellationToken));
+                return ((await store.GetAsync(created.Id, c.CancellationToken))!, created.Created);
+            });
+
+        mutation.Field<NonNullGraphType<CaseType>>("forwardCase")
+            .Description("Forwards a case (handlers and admins) to its suggested recipient, or to the one named, through the recipient's channel.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<StringGraphType>("recipient", "An organisation (key) other than the suggested one.")
+            .Argument<StringGraphType>("note", "A note for the recipient.")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
+                store.ForwardAsync(found.Id, c.GetArgument<string?>("recipient"), c.GetArgument<string?>("note"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("setCaseStatus")
+            .Description("Sets a case's status: handlers and admins any; the case's recipient (a contractor's key) IN_PROGRESS or DONE. DONE tells the citizen by e-mail.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<CaseStatusEnum>>("status", "The new status.")
+            .Argument<StringGraphType>("note", "A note for the citizen (Open311's status_notes).")
+            .ResolveAsync(c => Change(c, CaseReader(c), (store, found, actor) =>
+                store.SetStatusAsync(found.Id, c.GetArgument<string>("status"), c.GetArgument<string?>("note"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("rejectCase")
+            .Description("Not ours: the case's recipient (or a handler) sends it back with a reason; it returns to the handlers' inbox, marked.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<StringGraphType>>("reason", "Why.")
+            .ResolveAsync(c => Change(c, CaseReader(c), (store, found, actor) =>
+                store.RejectAsync(found.Id, c.GetArgument<string>("reason"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("replyToCitizen")
+            .Description("The handler's reply to the citizen: the case's note in Open311, and an e-mail in their language if they left an address.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<StringGraphType>>("text", "The reply (1 to 4,000 characters).")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
+                store.ReplyAsync(found.Id, c.GetArgument<string>("text"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("moveCase")
+            .Description("Moves a case not yet forwarded (the citizen's geotag was off); its suggestion is made again at the new point.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<PointInputType>>("at", "The new point.")
+            .ResolveAsync(c => Change(c, Handler(c), async (store, found, actor) =>
+            {
+                var at = c.GetArgument<Dictionary<string, object?>>("at");
+                var (lon, lat) = await store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "at.crs"), c.CancellationToken);
+                await store.MoveAsync(found.Id, lon, lat, actor, c.CancellationToken);
+            }));
+    }
+
+    /// <summary>Runs a change on a case the caller may see, and answers with the case as it is after it.</summary>
+    private static async Task<object?> Change(IResolveFieldContext c, ClaimsPrincipal caller, Func<CaseStore, Case, Actor, Task> change)
+    {
+        var found = await FindAsync(c, c.GetArgument<string>("id"));
+        if (found is null || !Sees(caller, found)) throw new ExecutionError($"There is no case '{c.GetArgument<string>("id")}'.") { Code = "UNKNOWN_CASE" };
+        var store = Store(c);
+        await Run(async () =>
+        {
+            await change(store, found, caller.AsActor());
+            return true;
+        });
+        return await store.GetAsync(found.Id, c.CancellationToken);
+    }
+
+    private static bool Sees(ClaimsPrincipal caller, Case found) => caller.HandlesCases() || (caller.ContractorOrganisation() is { } own && found.Assignee == own);
+
+    private static async Task<Case?> FindAsync(IResolveFieldContext c, string id) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? await Store(c).GetAsync(number, c.CancellationToken)
+            : await Store(c).FindAsync(id, c.CancellationToken);
+
+    /// <summary>Handlers, admins and contractors read cases; anyone else is refused.</summary>
+    private static ClaimsPrincipal CaseReader(IResolveFieldContext c)
+    {
+        var caller = SignedIn(c);
+        if (!caller.HandlesCases() && caller.ContractorOrganisation() is null)
+            throw new ExecutionError("Cases are for handlers, admins and the contractors they are sent to.") { Code = "FORBIDDEN" };
+        return caller;
+    }
+
+    private static ClaimsPrincipal Handler(IResolveFieldContext c)
+    {
+        var caller = SignedIn(c);
+        if (!caller.HandlesCases()) throw new ExecutionError("Only handlers and admins may do this.") { Code = "FORBIDDEN" };
+        return caller;
+    }
+
+    private static ClaimsPrincipal SignedIn(IResolveFieldContext c) =>
+        c.User is { } user && user.IsSignedIn() ? user
+            : throw new ExecutionError("Cases need a key: Authorization: Bearer KEY (or X-Api-Key: KEY).") { Code = "UNAUTHENTICATED" };
+
+    private static CaseStore Store(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<CaseStore>();
+
+    /// <summary>A case operation refused as asked becomes a GraphQL error with its code.</summary>
+    private static async Task<T> Run<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (CaseException e)
+        {
+            throw new ExecutionError(e.Message) { Code = e.Code };
+        }
+    }
+}
+
+public sealed class Mutation : ObjectGraphType
+{
+    public Mutation()
+    {
+        Name = "Mutation";
+        Description = "Changes: cases (intake, forwarding, status, rejection, replies, moves).";
+        CaseFields.AddMutations(this);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using DigitalTwin.Server.Access;
+using DigitalTwin.Server.Cases;
+using GraphQL;
+using GraphQL.Types;
+
+namespace DigitalTwin.Server.GraphQL.Types;
+
+public sealed class CaseStatusEnum : EnumerationGraphType
+{
+    public CaseStatusEnum()
+    {
+        Name = "CaseStatus";
+        Description = "Where a case is: received, assigned, forwarded (sent to its recipient), in progress, done, closed, or rejected (sent back by its recipient).";
+        foreach (var status in CaseStatus.All) Add(status.ToUpperInvariant(), status);
+    }
+}
+
+public sealed class CaseType : ObjectGraphType<Case>
+{
+    public CaseType()
+    {
+        Name = "Case";
+        Description = "A citizen's report (SPEC 2): what, where, its routing suggestion, who has it, its status and its timeline.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The case's id.").Resolve(c => c.Source.Id.ToString(CultureInfo.InvariantCulture));
+        Field(x => x.ServiceRequestId).Description("Open311's service_request_id: the number the citizen and the recipient know it by.");
+        Field(x => x.Category).Description("The task type (Open311 service_code), e.g. graffiti.");
+        Field(x => x.Description, nullable: true).Description("What the citizen wrote.");
+        Field(x => x.Lon).Description("Longitude (WGS84).");
+        Field(x => x.Lat).Description("Latitude (WGS84).");
+        Field<NonNullGraphType<GeoJsonGraphType>>("location").Description("The case's point as GeoJSON (WGS84).")
+            .Resolve(c => string.Create(CultureInfo.InvariantCulture, $$"""{"type":"Point","coordinates":[{{c.Source.Lon}},{{c.Source.Lat}}]}"""));
+        Field(x => x.Address, nullable: true).Description("The address the citizen gave.");
+        Field(x => x.MediaUrl, nullable: true).Description("A photo or other media the citizen linked.");
+        Field(x => x.Language).Description("The citizen's language (fi, sv or en): replies and e-mails go out in it.");
+        Field(x => x.Channel).Description("How it came: open311 or graphql.");
+        Field<NonNullGraphType<CaseStatusEnum>>("status").Description("Where the case is.").Resolve(c => c.Source.Status);
+        Field(x => x.StatusNotes, nullable: true).Description("The latest note for the citizen (Open311's status_notes).");
+        Field(x => x.ObjectId, nullable: true).Description("The map object the case is about (layer:id).");
+        Field(x => x.Assignee, nullable: true).Description("The organisation it was forwarded to (key).");
+        Field(x => x.SuggestedTo, nullable: true).Description("The recipient suggested at intake or after a move (organisation key).");
+        Field(x => x.SuggestedRole, nullable: true).Description("That recipient's role: Subcontractor, Contractor, Manager, Owner, LandOwner or Default.");
+        Field<JsonGraphType>("suggestion").Description("The routing suggestion as resolved: recipient, fallback, target, contract, conflicts and the explanation.")
+            .Resolve(c => c.Source.Suggestion);
+        Field(x => x.CreatedAt).Description("When it came in.");
+        Field(x => x.UpdatedAt).Description("When it last changed.");
+        Field<ReporterType>("reporter")
+            .Description("The reporter's contact details: personal data, shown to handlers and admins only (anyone else gets an error here).")
+            .Resolve(c =>
+            {
+                if (!(c.User?.HandlesCases() ?? false))
+                    throw new ExecutionError("The reporter's contact details are for handlers and admins only.") { Code = "FORBIDDEN" };
+                var s = c.Source;
+                return s.Email is null && s.FirstName is null && s.LastName is null && s.Phone is null ? null : new Reporter(s.Email, s.FirstName, s.LastName, s.Phone);
+            });
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CaseEventType>>>>("timeline")
+            .Description("Every change, oldest first: who, what, when. For handlers and admins.")
+            .ResolveAsync(async c =>
+            {
+                RequireHandler(c, "timeline");
+                return await c.RequestServices!.GetRequiredService<CaseStore>().TimelineAsync(c.Source.Id, c.CancellationToken);
+            });
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<DeliveryType>>>>("deliveries")
+            .Description("Each delivery to a recipient's channel (and to the citizen), with its state, attempts and last error. For handlers and admins.")
+            .ResolveAsync(async c =>
+            {
+                RequireHandler(c, "deliveries");
+                return await c.RequestServices!.GetRequiredService<CaseStore>().DeliveriesAsync(c.Source.Id, c.CancellationToken);
+            });
+    }
+
+    private static void RequireHandler(IResolveFieldContext c, string field)
+    {
+        if (!(c.User?.HandlesCases() ?? false)) throw new ExecutionError($"A case's {field} is for handlers and admins only.") { Code = "FORBIDDEN" };
+    }
+}
+
+/// <summary>The reporter's contact details (personal data).</summary>
+public sealed record Reporter(string? Email, string? FirstName, string? LastName, string? Phone);
+
+public sealed class ReporterType : ObjectGraphType<Reporter>
+{
+    public ReporterType()
+    {
+        Name = "Reporter";
+        Description = "Who reported a case and how to reach them: personal data.";
+        Field(x => x.Email, nullable: true).Description("The address replies and the word that the case is done go to.");
+        Field(x => x.FirstName, nullable: true).Description("First name, as given.");
+        Field(x => x.LastName, nullable: true).Description("Last name, as given.");
+        Field(x => x.Phone, nullable: true).Description("Phone number, as given.");
+    }
+}
+
+public sealed class CaseEventType : ObjectGraphType<CaseEvent>
+{
+    public CaseEventType()
+    {
+        Name = "CaseEvent";
+        Description = "One change of a case.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The event's id; events of a case are in the order of their ids.")
+            .Resolve(c => c.Source.Id.ToString(CultureInfo.InvariantCulture));
+        Field(x => x.At).Description("When.");
+        Field(x => x.Actor).Description("Who: key:NAME for a system, handler:..., system, system:auto-forward.");
+        Field(x => x.Kind).Description("What: received, suggested, forwarded, delivered, delivery-failed, dead-letter, status, rejected, replied, moved.");
+        Field<NonNullGraphType<JsonGraphType>>("data").Description("The details of the change.").Resolve(c => c.Source.Data);
+    }
+}
+
+public sealed class DeliveryType : ObjectGraphType<Delivery>
+{
+    public DeliveryType()
+    {
+        Name = "CaseDelivery";
+        Description = "A delivery of a case through the outbox: to a recipient's webhook, Open311 endpoint or e-mail, or to the citizen.";
+        Field(x => x.Recipient).Description("The organisation (key), or citizen.");
+        Field(x => x.Channel).Description("webhook, open311, email or citizen-email.");
+        Field(x => x.Target).Description("The URL or address it goes to.");
+        Field<NonNullGraphType<IdGraphType>>("idempotencyKey").Description("Sent with every attempt, so that the receiver keeps one.")
+            .Resolve(c => c.Source.IdempotencyKey.ToString());
+        Field(x => x.State).Description("pending, delivered or dead.");
+        Field(x => x.Attempts).Description("Attempts made so far.");
+        Field(x => x.NextAttemptAt).Description("When it is tried again, while pending (the wait doubles with each failure).");
+        Field(x => x.LastError, nullable: true).Description("Why the last attempt failed.");
+        Field(x => x.ExternalId, nullable: true).Description("The receiver's own id for the case, if it answered with one.");
+        Field(x => x.DeliveredAt, nullable: true).Description("When the receiver took it.");
+    }
+}
+
+public sealed class CaseFilterInputType : InputObjectGraphType
+{
+    public CaseFilterInputType()
+    {
+        Name = "CaseFilter";
+        Description = "Which cases: every condition given must hold.";
+        Field<ListGraphType<NonNullGraphType<CaseStatusEnum>>>("status").Description("Any of these statuses.");
+        Field<StringGraphType>("category").Description("This task type.");
+        Field<StringGraphType>("assignee").Description("Forwarded to this organisation (key).");
+        Field<StringGraphType>("text").Description("Text in the description or the address.");
+        Field<DateTimeOffsetGraphType>("from").Description("Received at or after.");
+        Field<DateTimeOffsetGraphType>("to").Description("Received at or before.");
+        Field<GeoJsonGraphType>("within").Description("Inside this GeoJSON geometry (WGS84).");
+        Field<StringGraphType>("objectId").Description("About this map object (layer:id).");
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("serviceRequestIds").Description("These case numbers.");
+    }
+}
+
+public sealed class CreateCaseInputType : InputObjectGraphType
+{
+    public CreateCaseInputType()
+    {
+        Name = "CreateCaseInput";
+        Description = "A case a handler takes in (by phone, at the desk): what, where, and how to reach the reporter.";
+        Field<NonNullGraphType<StringGraphType>>("category").Description("The task type, e.g. graffiti (taskTypes lists them).");
+        Field<NonNullGraphType<PointInputType>>("at").Description("Where: a point in any supported CRS.");
+        Field<StringGraphType>("objectId").Description("The map object it is about (layer:id), when the handler clicked one.");
+        Field<StringGraphType>("description").Description("What the reporter says (at most 10,000 characters).");
+        Field<StringGraphType>("address").Description("The address, as the reporter gives it.");
+        Field<StringGraphType>("mediaUrl").Description("An http(s) URL of a photo.");
+        Field<LanguageEnum>("language").Description("The reporter's language (default EN).");
+        Field<ReporterInputType>("reporter").Description("The reporter's contact details, if they want an answer.");
+        Field<StringGraphType>("clientKey").Description("A key of the caller's own: a retried createCase with the same key gives the same case.");
+    }
+}
+
+public sealed class ReporterInputType : InputObjectGraphType
+{
+    public ReporterInputType()
+    {
+        Name = "ReporterInput";
+        Description = "How to reach the reporter (personal data: only handlers and admins see it again).";
+        Field<StringGraphType>("email").Description("An e-mail address for the answer.");
+        Field<StringGraphType>("firstName").Description("First name.");
+        Field<StringGraphType>("lastName").Description("Last name.");
+        Field<StringGraphType>("phone").Description("Phone number.");
+    }
+}
+
+public sealed class CreateCaseResultType : ObjectGraphType<(Case Case, bool Created)>
+{
+    public CreateCaseResultType()
+    {
+        Name = "CreateCaseResult";
+        Description = "The case taken in, and whether this call made it.";
+        Field<NonNullGraphType<CaseType>>("case").Description("The case, with its routing suggestion.").Resolve(c => c.Source.Case);
+        Field<NonNullGraphType<BooleanGraphType>>("created").Description("False when the clientKey was used before: the case is the one made then.")
+            .Resolve(c => c.Source.Created);
+    }
+}
