@@ -27,6 +27,9 @@ public sealed class Simulator
 
     public bool Down { get; set; }
 
+    /// <summary>Reports progress and completion of each new case back to DigitalTwin (the demo), if set.</summary>
+    public Responder? Responder { get; set; }
+
     /// <summary>Deliveries that failed the signature check.</summary>
     public int Refused => refused;
 
@@ -68,9 +71,11 @@ public sealed class Simulator
     private Received Record(string organisation, string key, string channel, string body)
     {
         if (key.Length == 0) key = $"none-{Guid.NewGuid()}";
-        return received.AddOrUpdate(key,
+        var record = received.AddOrUpdate(key,
             _ => new Received(organisation, key, channel, body, $"SIM-{Interlocked.Increment(ref next).ToString("D5", CultureInfo.InvariantCulture)}", 1),
             (_, earlier) => earlier with { Times = earlier.Times + 1 });
+        if (record.Times == 1) Responder?.Work(record);
+        return record;
     }
 
     /// <summary>The signature is HMAC-SHA256 of "{timestamp}.{body}", and the timestamp within five minutes of now.</summary>

@@ -22,6 +22,8 @@ internal static class Program
             BenchTilesCommand.Create(),
             BenchIntakeCommand.Create(),
             KeyCommand.Create(),
+            DemoCommand.CreateSetup(),
+            DemoCommand.CreatePost(),
         };
         return root.Parse(args).InvokeAsync();
     }
