@@ -8,9 +8,13 @@ namespace DigitalTwin.ContractorSimulator;
 /// arrives it reports "in progress", later "fixed", to DigitalTwin's <c>servicerequestupdates.json</c>, with the
 /// organisation's own key, as FixMyStreet's Open311 integration sends updates. Off unless configured.
 /// </summary>
-public sealed class Responder(Uri twin, IReadOnlyDictionary<string, string> keys, TimeSpan progressAfter, TimeSpan doneAfter, ILogger logger)
+/// <param name="http">A client whose base address is DigitalTwin.</param>
+/// <param name="keys">Each organisation's key for its updates.</param>
+/// <param name="progressAfter">How long after arrival "in progress" is reported.</param>
+/// <param name="doneAfter">How long after arrival "fixed" is reported.</param>
+/// <param name="logger">Where what was reported is logged.</param>
+public sealed class Responder(HttpClient http, IReadOnlyDictionary<string, string> keys, TimeSpan progressAfter, TimeSpan doneAfter, ILogger logger)
 {
-    private readonly HttpClient http = new() { BaseAddress = twin, Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>
     /// From the environment: SIMULATOR_TWIN_URL (where DigitalTwin is), SIMULATOR_KEYS_FILE (a JSON file with
@@ -25,7 +29,7 @@ public sealed class Responder(Uri twin, IReadOnlyDictionary<string, string> keys
         var keys = json.RootElement.GetProperty("contractors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
         static TimeSpan Seconds(string name, double fallback) =>
             TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var s) ? s : fallback);
-        return new Responder(new Uri(url), keys, Seconds("SIMULATOR_PROGRESS_SECONDS", 8), Seconds("SIMULATOR_DONE_SECONDS", 25), logger);
+        return new Responder(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) }, keys, Seconds("SIMULATOR_PROGRESS_SECONDS", 8), Seconds("SIMULATOR_DONE_SECONDS", 25), logger);
     }
 
     /// <summary>Works a case that arrived for the first time: in progress, then fixed (in the background).</summary>
