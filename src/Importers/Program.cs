@@ -22,6 +22,7 @@ internal static class Program
             BenchTilesCommand.Create(),
             BenchIntakeCommand.Create(),
             KeyCommand.Create(),
+            UserCommand.Create(),
             DemoCommand.CreateSetup(),
             DemoCommand.CreatePost(),
         };

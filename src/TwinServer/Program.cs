@@ -18,15 +18,18 @@ builder.Services.AddTwinGraphQL();
 builder.Services.AddTwinTiles(builder.Configuration);
 builder.AddTwinMapUi();
 builder.Services.AddTwinCases(builder.Configuration);
-builder.Services.AddTwinAccess();
+builder.Services.AddTwinAccess(builder.Configuration);
 
 var app = builder.Build();
 
 await app.MigrateTwinDatabaseAsync();
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/
-app.UseAuthentication(); // keys of systems (Access/ApiKeyAuthentication.cs)
+app.UseAuthentication(); // keys of systems, sessions of people (Access/)
+app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapTwinHealth();
+app.MapTwinSignIn();
 app.MapTwinGraphQL();
 app.MapTwinTiles();
 app.MapTwinOpen311();

@@ -32,6 +32,48 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    private readonly Dictionary<string, (string Username, string Password)> users = new(StringComparer.Ordinal);
+
+    /// <summary>A person of this role who signs in (made once per fixture: hashing a password takes a while).</summary>
+    public async Task<(string Username, string Password)> UserAsync(string role)
+    {
+        if (users.TryGetValue(role, out var known)) return known;
+        var (username, password) = ($"test.{role}", $"pw-{Guid.NewGuid():N}");
+        await using var command = Database.DataSource.CreateCommand("INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)");
+        command.Parameters.AddWithValue(username);
+        command.Parameters.AddWithValue($"Test {role}");
+        command.Parameters.AddWithValue(role);
+        command.Parameters.AddWithValue(DigitalTwin.Data.Database.PasswordHash.Of(password));
+        await command.ExecuteNonQueryAsync();
+        return users[role] = (username, password);
+    }
+
+    /// <summary>
+    /// A client signed in as a person of the role, through the sign-in form (its antiforgery token and the session
+    /// cookie, which the client keeps).
+    /// </summary>
+    public async Task<HttpClient> SignedInClientAsync(string role = "handler")
+    {
+        var (username, password) = await UserAsync(role);
+        var client = CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var response = await SignInAsync(client, username, password);
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect || response.Headers.Location?.ToString() != "/")
+            throw new InvalidOperationException($"Signing in as {username} failed: {(int)response.StatusCode} {response.Headers.Location}");
+        return client;
+    }
+
+    /// <summary>Posts the sign-in form as a browser would: the page first, for its antiforgery token.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string username, string password, string returnUrl = "/")
+    {
+        var page = await client.GetStringAsync("/signin");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
+        if (!token.Success) throw new InvalidOperationException("The sign-in page has no antiforgery token.");
+        return await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(token.Groups[2].Value), ["username"] = username, ["password"] = password, ["returnUrl"] = returnUrl,
+        }));
+    }
+
     /// <summary>Data a fixture puts in its database before the first test.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
@@ -39,6 +81,10 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("Database:Url", Database.ConnectionString);
         builder.UseEnvironment("Testing");
+        // Every browser test signs in; the limit on guessing is tested with its own fixture (SignInTests).
+        builder.UseSetting("Access:SignInsPerMinute", "1000");
+        // A disabled user's session ends at its next request, not a minute later.
+        builder.UseSetting("Access:RecheckSeconds", "0");
     }
 
     /// <summary>POSTs a GraphQL query that must succeed, and returns its data.</summary>

@@ -18,7 +18,7 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
     public async Task A_report_appears_live_is_forwarded_in_one_click_and_leaves_the_inbox_when_done()
     {
         var map = new MapPage(await browser.NewPageAsync());
-        await map.OpenAsync(server.BaseAddress);
+        await map.OpenAsync(server);
         await map.RunAsync("inbox", async () =>
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress };
@@ -73,7 +73,7 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
     public async Task Dragging_a_cases_pin_routes_it_again_where_it_is_dropped()
     {
         var map = new MapPage(await browser.NewPageAsync());
-        await map.OpenAsync(server.BaseAddress);
+        await map.OpenAsync(server);
         await map.RunAsync("inbox-drag", async () =>
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress };

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DigitalTwin.Server.Tests;
 using Microsoft.Playwright;
 
 namespace DigitalTwin.Ui.Tests;
@@ -9,9 +10,16 @@ public sealed class MapPage(IPage page)
     public IPage Page { get; } = page;
 
     /// <summary>Opens the map and waits until Blazor is interactive and the map has drawn once.</summary>
-    public async Task OpenAsync(Uri server, string query = "")
+    /// <summary>Signs in as a person of the role (through the sign-in form), then waits for the map.</summary>
+    public async Task OpenAsync(TwinServerFactory server, string query = "", string role = "handler")
     {
-        await Page.GotoAsync(new Uri(server, "/" + query).ToString());
+        var (username, password) = await server.UserAsync(role);
+        await Page.GotoAsync(new Uri(server.BaseAddress, "/" + query).ToString());
+        // Not signed in: the map sends the browser to the sign-in form, which brings it back.
+        await Page.WaitForURLAsync("**/signin?**");
+        await Page.FillAsync("input[name=username]", username);
+        await Page.FillAsync("input[name=password]", password);
+        await Page.ClickAsync("button[type=submit]");
         await Page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
         await Page.WaitForSelectorAsync(".map[data-map-ready=true]");
     }

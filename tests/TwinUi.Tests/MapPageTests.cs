@@ -11,7 +11,7 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
     private async Task<MapPage> OpenAsync(string query = "")
     {
         var map = new MapPage(await browser.NewPageAsync());
-        await map.OpenAsync(server.BaseAddress, query);
+        await map.OpenAsync(server, query);
         return map;
     }
 
@@ -27,6 +27,25 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
             drawn.ShouldContain("sthlm-parcels:Södermalm 5:2");
             drawn.ShouldContain(id => id.StartsWith("sthlm-contracts:", StringComparison.Ordinal));
             (await map.Page.Locator("[data-testid=layers] input[type=checkbox]").CountAsync()).ShouldBe(13);
+        });
+    }
+
+    [Fact]
+    public async Task Gis_staff_see_the_map_without_cases_and_signing_out_ends_the_session()
+    {
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server, role: "gis");
+        await map.RunAsync("gis-signed-in", async () =>
+        {
+            (await map.Page.Locator("[data-testid=signed-in]").InnerTextAsync()).ShouldContain("Test gis");
+            (await map.Page.Locator("[data-testid=inbox]").CountAsync()).ShouldBe(0);
+            await map.Page.ClickAsync("[data-testid=signed-in] button[type=submit]");
+            await map.Page.WaitForURLAsync("**/signin");
+            var cookies = await map.Page.Context.CookiesAsync();
+            cookies.Select(c => c.Name).ShouldNotContain("twin.session", string.Join(", ", cookies.Select(c => $"{c.Name} {c.Path} {c.Expires}")) + " at " + map.Page.Url);
+            await map.Page.GotoAsync(new Uri(server.BaseAddress, "/").ToString());
+            await map.Page.WaitForURLAsync("**/signin?**");
+            (await map.Page.Locator("input[name=password]").CountAsync()).ShouldBe(1);
         });
     }
 

@@ -9,7 +9,7 @@ public sealed class ReimportTests(LoopbackSampleCity server, Browser browser) : 
     public async Task A_reimported_layer_changes_what_the_tiles_show()
     {
         var map = new MapPage(await browser.NewPageAsync());
-        await map.OpenAsync(server.BaseAddress);
+        await map.OpenAsync(server);
         await map.RunAsync("reimport", async () =>
         {
             await map.WaitUntilDrawnAsync("sthlm-buildings:B3103");

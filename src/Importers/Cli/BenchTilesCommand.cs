@@ -58,7 +58,7 @@ internal static class BenchTilesCommand
                 try
                 {
                     await TilesAsync(dataSource, version, addresses, ct);
-                    if (parse.GetValue(browserBench) is { } bench) await BrowserAsync(bench, parse.GetValue(rounds), ct);
+                    if (parse.GetValue(browserBench) is { } bench) await BrowserAsync(dataSource, bench, parse.GetValue(rounds), ct);
                 }
                 finally
                 {
@@ -138,9 +138,21 @@ internal static class BenchTilesCommand
     }
 
     /// <summary>The browser timings, by TwinBench (Playwright in Debian's Chromium), which prints one JSON line per round.</summary>
-    private static async Task BrowserAsync(string benchDll, int rounds, CancellationToken cancellationToken)
+    private static async Task BrowserAsync(NpgsqlDataSource dataSource, string benchDll, int rounds, CancellationToken cancellationToken)
     {
+        // The map is for people signed in: a handler of the bench's own, with a new password each run.
+        var password = ApiKeyHash.NewKey();
+        await using (var user = dataSource.CreateCommand("""
+            INSERT INTO users (username, display_name, role, password_hash) VALUES ('bench.handler', 'Bench handler', 'handler', $1)
+            ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, disabled_at = NULL
+            """))
+        {
+            user.Parameters.AddWithValue(PasswordHash.Of(password));
+            await user.ExecuteNonQueryAsync(cancellationToken);
+        }
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["TWIN_BENCH_USER"] = "bench.handler";
+        start.Environment["TWIN_BENCH_PASSWORD"] = password;
         foreach (var a in new[] { benchDll, "--url", BenchLookupCommand.Address, "--rounds", rounds.ToString(CultureInfo.InvariantCulture), "--lon", "24.65", "--lat", "60.075" })
         {
             start.ArgumentList.Add(a);

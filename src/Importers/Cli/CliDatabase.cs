@@ -34,6 +34,17 @@ internal static class CliDatabase
         return dataSource;
     }
 
+    /// <summary>The local operator's change, in the audit log.</summary>
+    public static async Task AuditAsync(NpgsqlDataSource dataSource, string action, string subject, object detail, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("INSERT INTO audit_log (actor, role, action, subject, detail) VALUES ($1, 'operator', $2, $3, $4::jsonb)");
+        command.Parameters.AddWithValue($"cli:{Environment.UserName}");
+        command.Parameters.AddWithValue(action);
+        command.Parameters.AddWithValue(subject);
+        command.Parameters.AddWithValue(System.Text.Json.JsonSerializer.Serialize(detail));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Runs a command body with the error handling every command shares: clear messages, exit codes.</summary>
     public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {

@@ -9,8 +9,8 @@ using Spectre.Console;
 namespace DigitalTwin.Importers.Cli;
 
 /// <summary>
-/// <c>demo-setup</c> and <c>demo-post</c>, for <c>./twin up --demo</c>: keys for a citizen app, a handler's tool and
-/// each sample contractor (kept in a file under .twin, since a key is shown only once, and made again when revoked),
+/// <c>demo-setup</c> and <c>demo-post</c>, for <c>./twin up --demo</c>: a handler who signs in (demo.handler), keys for
+/// a citizen app, a handler's tool and each sample contractor (kept in a file under .twin, since a key is shown only once, and made again when revoked),
 /// the contractors' webhooks signed with the simulator's secret, and three citizen reports posted through Open311
 /// (the same three cases on every start: they carry idempotency keys).
 /// </summary>
@@ -48,6 +48,19 @@ internal static class DemoCommand
                     "contractor", organisation, ct);
             }
             keys["contractors"] = contractorKeys.DeepClone();
+
+            // A handler who signs in to the map, with the password kept beside the keys.
+            var password = keys["handlerPassword"]?.GetValue<string>() ?? ApiKeyHash.NewKey()[5..21];
+            await using (var user = dataSource.CreateCommand("""
+                INSERT INTO users (username, display_name, role, password_hash) VALUES ('demo.handler', 'Demo handler', 'handler', $1)
+                ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, disabled_at = NULL
+                """))
+            {
+                user.Parameters.AddWithValue(PasswordHash.Of(password));
+                await user.ExecuteNonQueryAsync(ct);
+            }
+            keys["handlerUser"] = "demo.handler";
+            keys["handlerPassword"] = password;
             await File.WriteAllTextAsync(path, keys.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             AnsiConsole.MarkupLineInterpolated($"Demo keys in {path}: a citizen app, a handler, {contractors.Count} contractors (webhooks signed for the simulator).");

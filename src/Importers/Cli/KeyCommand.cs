@@ -43,6 +43,7 @@ internal static class KeyCommand
             try
             {
                 var id = await command.ExecuteScalarAsync(ct);
+                await CliDatabase.AuditAsync(dataSource, "key-added", $"key:{parse.GetValue(name)}", new { id, role = keyRole, organisation = keyOrganisation }, ct);
                 AnsiConsole.MarkupLineInterpolated($"Key {id} for {parse.GetValue(name)} ({keyRole}). Keep it now; it is not shown again:");
                 Console.WriteLine(key);
             }
@@ -71,13 +72,14 @@ internal static class KeyCommand
         }, cancellationToken));
 
         var id = new Argument<int>("ID") { Description = "The key's id (key list shows it)." };
-        var revoke = new Command("revoke", "Stop a key from working, at once.") { id };
+        var revoke = new Command("revoke", "Stop a key from working (a running server refuses it within 10 s).") { id };
         revoke.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
         {
             await using var dataSource = await CliDatabase.OpenAsync(ct);
             await using var command = dataSource.CreateCommand("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL");
             command.Parameters.AddWithValue(parse.GetValue(id));
             if (await command.ExecuteNonQueryAsync(ct) == 0) throw new CliException($"There is no key {parse.GetValue(id)} that is not revoked already.");
+            await CliDatabase.AuditAsync(dataSource, "key-revoked", $"key {parse.GetValue(id)}", new { }, ct);
             AnsiConsole.MarkupLineInterpolated($"Key {parse.GetValue(id)} revoked.");
             return 0;
         }, cancellationToken));

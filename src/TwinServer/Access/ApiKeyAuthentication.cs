@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using DigitalTwin.Server.Cases;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
 namespace DigitalTwin.Server.Access;
@@ -50,11 +52,64 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
 public static class AccessExtensions
 {
-    public static IServiceCollection AddTwinAccess(this IServiceCollection services)
+    /// <summary>The default scheme: a key in a header (systems), else the session cookie (people).</summary>
+    public const string Scheme = "twin";
+
+    /// <summary>The map UI: people signed in as handlers, GIS staff or admins.</summary>
+    public const string MapPolicy = "map";
+
+    public static IServiceCollection AddTwinAccess(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        services.AddSingleton<Users>().AddSingleton<AuditLog>();
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "A key (systems) or the session (people)", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.ContainsKey("X-Api-Key") || http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.LoginPath = "/signin";
+                o.AccessDeniedPath = "/signin";
+                o.ReturnUrlParameter = "returnUrl";
+                o.Cookie.Name = "twin.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 10.0));
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = StillActiveAsync;
+            })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(MapPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin));
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Guessing passwords: a few tries a minute per address.
+            o.AddPolicy(SignInEndpoints.RateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = configuration.GetValue("Access:SignInsPerMinute", 10), Window = TimeSpan.FromMinutes(1) }));
+        });
         return services;
+    }
+
+    /// <summary>
+    /// A disabled user, or one whose role changed, is signed out within a minute (Access:RecheckSeconds). The answer
+    /// is remembered by the server, not written into the cookie: renewing the cookie on a request still in flight
+    /// would bring a session back to life after its sign-out.
+    /// </summary>
+    private static async Task StillActiveAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal!;
+        var username = principal.Identity?.Name is { } name && name.StartsWith("user:", StringComparison.Ordinal) ? name[5..] : "";
+        var role = principal.FindFirstValue(ClaimTypes.Role) ?? "";
+        var services = context.HttpContext.RequestServices;
+        var every = TimeSpan.FromSeconds(services.GetRequiredService<IConfiguration>().GetValue("Access:RecheckSeconds", 60));
+        if (!await services.GetRequiredService<Users>().IsActiveAsync(username, role, every, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
     }
 
     /// <summary>Why the caller's credentials were refused, if they were (a bad key is not the same as no key).</summary>

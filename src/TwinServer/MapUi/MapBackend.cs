@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Contracts;
@@ -6,14 +7,26 @@ using DigitalTwin.Server.Database;
 using DigitalTwin.Server.MapObjects;
 using DigitalTwin.Server.Responsibility;
 using DigitalTwin.Ui.Backend;
+using Microsoft.AspNetCore.Components.Authorization;
 using Npgsql;
 
 namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource) : IMapBackend
+    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication) : IMapBackend
 {
+    /// <summary>
+    /// The person signed in on this circuit, who acts on cases: only handlers and admins may (checked here, on the
+    /// server, not only by what the page shows).
+    /// </summary>
+    private async Task<Actor> HandlerAsync()
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        if (!user.HandlesCases()) throw new UiException("FORBIDDEN", "Only handlers and admins work cases.");
+        return user.AsActor();
+    }
+
     // Infrastructure types per set of serving layer versions: computing them reads every object once.
     private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> TypesByVersions = new(StringComparer.Ordinal);
 
@@ -114,16 +127,19 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
             [.. overlaps.Select(o => new UiCoverageArea($"{o.A.SourceId} ({o.A.Contractor}) × {o.B.SourceId} ({o.B.Contractor})", o.GeoJson, o.Area))]);
     }
 
-    public async Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken) =>
-        [.. (await cases.InboxAsync(500, cancellationToken)).Select(c => new UiCase(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat,
+    public async Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken)
+    {
+        await HandlerAsync();
+        return [.. (await cases.InboxAsync(500, cancellationToken)).Select(c => new UiCase(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat,
             c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf,
             c.Language))];
+    }
 
     public async Task MoveCaseAsync(long caseId, double lon, double lat, CancellationToken cancellationToken)
     {
         try
         {
-            await cases.MoveAsync(caseId, lon, lat, new Actor("handler:map"), cancellationToken);
+            await cases.MoveAsync(caseId, lon, lat, await HandlerAsync(), cancellationToken);
         }
         catch (CaseException e)
         {
@@ -138,7 +154,7 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
     {
         try
         {
-            await cases.ReplyAsync(caseId, text, new Actor("handler:map"), cancellationToken);
+            await cases.ReplyAsync(caseId, text, await HandlerAsync(), cancellationToken);
         }
         catch (CaseException e)
         {
@@ -150,8 +166,7 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
     {
         try
         {
-            // Until people sign in (the access-control issue), the map acts as the local handler.
-            await cases.ForwardAsync(caseId, recipient, null, new Actor("handler:map"), cancellationToken);
+            await cases.ForwardAsync(caseId, recipient, null, await HandlerAsync(), cancellationToken);
         }
         catch (CaseException e)
         {

@@ -13,6 +13,7 @@ internal static class MapUiExtensions
         // assets manifest beside the server's dll; ASP.NET reads it only in Development unless told to.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Map").Get<MapSettings>() ?? new MapSettings());
         builder.Services.AddScoped<IMapBackend, MapBackend>();
     }
@@ -21,6 +22,7 @@ internal static class MapUiExtensions
     {
         // TwinUi's files (the map script, the style sheet) under /_content/TwinUi/, and Blazor's own script.
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Only people signed in (handlers, GIS staff, admins); anyone else is sent to /signin.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Access.AccessExtensions.MapPolicy);
     }
 }

@@ -57,6 +57,7 @@ public sealed class Texts
         ["overlap"] = ("Contracts overlap", "Sopimukset päällekkäin", "Avtal överlappar"),
         ["attributes"] = ("Attributes from the source", "Lähdeaineiston ominaisuudet", "Attribut från källan"),
         ["inbox"] = ("Inbox", "Saapuneet", "Inkorg"),
+        ["signOut"] = ("Sign out", "Kirjaudu ulos", "Logga ut"),
         ["noCases"] = ("No open cases.", "Ei avoimia asioita.", "Inga öppna ärenden."),
         ["case"] = ("Case", "Asia", "Ärende"),
         ["forwardTo"] = ("Forward to", "Välitä:", "Skicka till"),

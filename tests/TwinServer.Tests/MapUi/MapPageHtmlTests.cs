@@ -15,7 +15,7 @@ public sealed class MapPageHtmlTests(TwinServerFactory server) : IClassFixture<T
             VALUES ('sthlm-parcels', 1, '/data/<fastigheter>.gpkg', 'GeoPackage', 'EPSG:3011', 'abc', 1234, 'gis', tstzrange(now(), NULL));
             UPDATE layers SET current_version = (SELECT id FROM layer_versions WHERE layer = 'sthlm-parcels') WHERE name = 'sthlm-parcels';
             """);
-        using var client = server.CreateClient();
+        using var client = await server.SignedInClientAsync();
         var html = await client.GetStringAsync("/");
         html.ShouldContain("data-layer=\"sthlm-parcels\"");
         html.ShouldContain("1,234 objects");
@@ -35,7 +35,7 @@ public sealed class MapPageHtmlTests(TwinServerFactory server) : IClassFixture<T
     [Fact]
     public async Task The_page_speaks_the_language_the_address_asks_for()
     {
-        using var client = server.CreateClient();
+        using var client = await server.SignedInClientAsync();
         async Task<string> Text(string path) => WebUtility.HtmlDecode(await client.GetStringAsync(path));
         (await Text("/?lang=fi")).ShouldContain("kuka vastaa tästä?");
         (await Text("/?lang=sv")).ShouldContain("vem ansvarar här?");
