@@ -3,6 +3,7 @@ using System.Text.Json;
 using DigitalTwin.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DigitalTwin.Server.Tests;
 
@@ -95,10 +96,24 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return body.GetProperty("data");
     }
 
-    /// <summary>POSTs a GraphQL query and returns the status and the parsed body.</summary>
+    private string? integrationKey;
+
+    /// <summary>A city system's key (role integration): it reads responsibility and map data. Made once per fixture.</summary>
+    public async Task<string> IntegrationKeyAsync() => integrationKey ??=
+        await Services.GetRequiredService<DigitalTwin.Server.Cases.ApiKeys>().CreateAsync("test-integration", "integration", null, null, CancellationToken.None);
+
+    /// <summary>A client that calls with the integration key (X-Api-Key), as a city system does.</summary>
+    public async Task<HttpClient> IntegrationClientAsync()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", await IntegrationKeyAsync());
+        return client;
+    }
+
+    /// <summary>POSTs a GraphQL query with the integration key and returns the status and the parsed body.</summary>
     public async Task<(int Status, JsonElement Body)> GraphQLAsync(string query, object? variables = null)
     {
-        using var client = CreateClient();
+        using var client = await IntegrationClientAsync();
         var payload = JsonSerializer.Serialize(new { query, variables });
         using var response = await client.PostAsync("/graphql", new StringContent(payload, Encoding.UTF8, "application/json"));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();

@@ -14,9 +14,11 @@ public sealed class ReimportTests(LoopbackSampleCity server, Browser browser) : 
         {
             await map.WaitUntilDrawnAsync("sthlm-buildings:B3103");
             using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            http.DefaultRequestHeaders.Add("X-Api-Key", await server.IntegrationKeyAsync());
             // z16 tile holding Götgatan 78, by the path the map uses, without ?v (so the server says what serves now).
             const string tile = "/tiles/sthlm-buildings/16/36058/19280.mvt";
             var before = await http.GetAsync(tile);
+            before.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
             var beforeTag = before.Headers.ETag?.Tag;
 
             // GIS staff replace the buildings with a file that has one new building and not B3103.
@@ -35,6 +37,7 @@ public sealed class ReimportTests(LoopbackSampleCity server, Browser browser) : 
             }
 
             var after = await http.GetAsync(tile);
+            after.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
             after.Headers.ETag?.Tag.ShouldNotBe(beforeTag);
             (await after.Content.ReadAsByteArrayAsync()).ShouldNotBe(await before.Content.ReadAsByteArrayAsync());
 

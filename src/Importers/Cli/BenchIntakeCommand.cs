@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using DigitalTwin.Data.Database;
 using Npgsql;
 using Spectre.Console;
 
@@ -88,11 +87,8 @@ internal static class BenchIntakeCommand
     /// <summary>A citizen app's key for the bench, and the bench contractors receiving through the simulator.</summary>
     private static async Task<string> PrepareAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        var key = ApiKeyHash.NewKey();
+        var key = await BenchLookupCommand.KeyAsync(dataSource, "bench-intake", "citizen-app", cancellationToken);
         await using var batch = dataSource.CreateBatch();
-        var insertKey = new NpgsqlBatchCommand("INSERT INTO api_keys (name, role, key_hash) VALUES ('bench-intake ' || now(), 'citizen-app', $1)");
-        insertKey.Parameters.AddWithValue(ApiKeyHash.Of(key));
-        batch.BatchCommands.Add(insertKey);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"UPDATE organisations SET webhook_url = '{SimulatorAddress}/webhooks/' || key, webhook_secret = '{Secret}' WHERE key LIKE 'bench-contractor-%'"));
         // Deliveries an earlier, interrupted run left pending would reach the simulator during this one, and count twice.

@@ -45,12 +45,13 @@ internal static class BenchLookupCommand
             var versions = await CurrentVersionsAsync(dataSource, ct);
 
             var (clientCount, secondCount, roundCount) = (parse.GetValue(clients), parse.GetValue(seconds), parse.GetValue(rounds));
+            var key = await KeyAsync(dataSource, "bench-lookup", "integration", ct);
             using var twin = await StartServerAsync(parse.GetValue(server)!, parse.GetValue(psqlUrl)!, ct);
             try
             {
                 // JIT tiering and the connection pools settle during the warm-up.
                 AnsiConsole.MarkupLineInterpolated($"warm-up: /graphql with wrk, {WarmUpSeconds} s");
-                await RunWrkAsync(parse.GetValue(wrk)!, count, clientCount, WarmUpSeconds, ct);
+                await RunWrkAsync(parse.GetValue(wrk)!, key, count, clientCount, WarmUpSeconds, ct);
                 // Alternating rounds, so that a noisy neighbour on a shared machine hits both sides alike.
                 var sql = new List<Result>();
                 var graphql = new List<Result>();
@@ -58,7 +59,7 @@ internal static class BenchLookupCommand
                 {
                     AnsiConsole.MarkupLineInterpolated($"round {round} of {roundCount}: pgbench, then /graphql with wrk; {clientCount} clients, {secondCount} s each");
                     sql.Add(await RunPgbenchAsync(parse.GetValue(pgbench)!, parse.GetValue(psqlUrl)!, versions, count, clientCount, secondCount, ct));
-                    graphql.Add(await RunWrkAsync(parse.GetValue(wrk)!, count, clientCount, secondCount, ct));
+                    graphql.Add(await RunWrkAsync(parse.GetValue(wrk)!, key, count, clientCount, secondCount, ct));
                 }
 
                 var table = new Table().Border(TableBorder.Rounded)
@@ -277,6 +278,18 @@ internal static class BenchLookupCommand
 
     internal const string Address = "http://127.0.0.1:5097";
 
+    /// <summary>A key for one bench run (a city system's, or a citizen app's): GraphQL, tiles and Open311 answer only callers they know.</summary>
+    internal static async Task<string> KeyAsync(NpgsqlDataSource dataSource, string name, string role, CancellationToken cancellationToken)
+    {
+        var key = ApiKeyHash.NewKey();
+        await using var command = dataSource.CreateCommand("INSERT INTO api_keys (name, role, key_hash) VALUES ($1 || ' ' || now(), $2, $3)");
+        command.Parameters.AddWithValue(name);
+        command.Parameters.AddWithValue(role);
+        command.Parameters.AddWithValue(ApiKeyHash.Of(key));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return key;
+    }
+
     /// <summary>TwinServer on its own port for the run, once it answers /health/ready.</summary>
     internal static Task<Process> StartServerAsync(string serverDll, string url, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? settings = null)
@@ -328,7 +341,7 @@ internal static class BenchLookupCommand
     /// wrk (C, light on the CPU that the server and PostgreSQL share) posts the same random points as pgbench asks
     /// about; its Lua script counts answers without the expected contractor, and prints its percentiles.
     /// </summary>
-    private static async Task<Result> RunWrkAsync(string wrk, int parcels, int clients, int seconds, CancellationToken cancellationToken)
+    private static async Task<Result> RunWrkAsync(string wrk, string key, int parcels, int clients, int seconds, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("twin-wrk").FullName;
         try
@@ -351,6 +364,7 @@ internal static class BenchLookupCommand
                 end
                 wrk.method = "POST"
                 wrk.headers["Content-Type"] = "application/json"
+                wrk.headers["X-Api-Key"] = "{{key}}"
                 request = function()
                   local i = math.random(0, {{parcels / 2 - 1}}) * 2
                   local x = 24.5 + (i % {{side}}) * {{Step}} + {{Step * 0.45}}

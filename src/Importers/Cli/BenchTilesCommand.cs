@@ -88,6 +88,7 @@ internal static class BenchTilesCommand
     private static async Task TilesAsync(NpgsqlDataSource dataSource, int version, List<(int X, int Y)> tiles, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(BenchLookupCommand.Address) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", await BenchLookupCommand.KeyAsync(dataSource, "bench-tiles", "integration", cancellationToken));
         // Warm both sides (PROJ start-up in each connection, JIT) on a tile outside the measured set.
         for (var i = 0; i < 5; i++)
         {

@@ -58,6 +58,11 @@ public static class AccessExtensions
     /// <summary>The map UI: people signed in as handlers, GIS staff or admins.</summary>
     public const string MapPolicy = "map";
 
+    /// <summary>Map data (tiles): the map's people, and contractors' and integrations' keys.</summary>
+    public const string ReaderPolicy = "reader";
+
+    private static readonly string[] ApiPaths = ["/tiles", "/graphql", "/open311", "/health"];
+
     public static IServiceCollection AddTwinAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Users>().AddSingleton<AuditLog>();
@@ -78,10 +83,24 @@ public static class AccessExtensions
                 o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 10.0));
                 o.SlidingExpiration = true;
                 o.Events.OnValidatePrincipal = StillActiveAsync;
+                // A browser is sent to the sign-in form; an API caller gets a status it can act on.
+                o.Events.OnRedirectToLogin = c =>
+                {
+                    if (ApiPaths.Any(p => c.Request.Path.StartsWithSegments(p))) c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    else c.Response.Redirect(c.RedirectUri);
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRedirectToAccessDenied = c =>
+                {
+                    c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(MapPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin));
+            .AddPolicy(MapPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin))
+            .AddPolicy(ReaderPolicy, p => p.RequireAuthenticatedUser().RequireRole(
+                TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin, TwinRoles.Contractor, TwinRoles.Integration));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

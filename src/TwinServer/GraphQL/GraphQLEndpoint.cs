@@ -84,6 +84,13 @@ internal static class GraphQLEndpoint
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED", refused);
             return;
         }
+        if (!http.User.IsSignedIn())
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED",
+                "GraphQL needs a key (Authorization: Bearer KEY, or X-Api-Key: KEY; ./twin key add) or a signed-in session (/signin).");
+            return;
+        }
 
         GraphQLRequest? request;
         if (http.Request.ContentLength > MaxBodyBytes)
@@ -159,10 +166,11 @@ internal static class GraphQLEndpoint
             RequestServices = http.RequestServices,
             User = http.User,
             CancellationToken = http.RequestAborted,
-            // GET must never change anything: only queries are allowed there.
-            ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, new QueriesOnlyRule()] : null,
-            // A cached document was validated already, but perhaps under POST: GET still refuses mutations.
-            CachedDocumentValidationRules = isGet ? [new QueriesOnlyRule()] : [],
+            // GET must never change anything: only queries are allowed there. Who may ask what is checked always.
+            ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance, new QueriesOnlyRule()]
+                : [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance],
+            // A cached document was validated already, but perhaps under POST, and for another caller.
+            CachedDocumentValidationRules = isGet ? [RoleRule.Instance, new QueriesOnlyRule()] : [RoleRule.Instance],
         });
 
         var status = StatusCodes.Status200OK;

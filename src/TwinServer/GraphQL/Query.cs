@@ -121,6 +121,8 @@ public sealed class Query : ObjectGraphType
             .Description("The task types (case categories), by code.")
             .ResolveAsync(async c => await Store(c).TaskTypesAsync(c.CancellationToken));
 
+        // Responsibility and map data are for readers (RoleRule); cases check their callers case by case.
+        foreach (var field in Fields) field.WithMetadata(RoleRule.RolesKey, RoleRule.Readers);
         CaseFields.AddQueries(this);
     }
 

@@ -39,7 +39,7 @@ internal static partial class TileEndpoints
     }
 
     public static void MapTwinTiles(this IEndpointRouteBuilder app) =>
-        app.MapGet("/tiles/{layer}/{z}/{x}/{y}", HandleAsync).WithName("tile");
+        app.MapGet("/tiles/{layer}/{z}/{x}/{y}", HandleAsync).WithName("tile").RequireAuthorization(Access.AccessExtensions.ReaderPolicy);
 
     private static async Task<IResult> HandleAsync(HttpContext http, string layer, string z, string x, string y, TileStore store,
         IOptions<TileOptions> options, CancellationToken cancellationToken)

@@ -30,10 +30,13 @@ public static class GraphQLHttpAudit
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Runs every audit against <paramref name="graphqlUrl"/> and returns them in graphql-http's order.</summary>
-    public static async Task<IReadOnlyList<AuditResult>> RunAsync(Uri graphqlUrl)
+    /// <param name="graphqlUrl">The endpoint.</param>
+    /// <param name="apiKey">The key every request carries (X-Api-Key): GraphQL answers only callers it knows.</param>
+    public static async Task<IReadOnlyList<AuditResult>> RunAsync(Uri graphqlUrl, string apiKey)
     {
         await EnsureInstalledAsync();
-        var (exitCode, stdout, stderr) = await RunProcessAsync("node", ["audit.mjs", graphqlUrl.ToString()], TimeSpan.FromMinutes(2));
+        var (exitCode, stdout, stderr) = await RunProcessAsync("node", ["audit.mjs", graphqlUrl.ToString()], TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["TWIN_API_KEY"] = apiKey });
         // 0: every MUST passed; 1: a MUST failed (the results say which); anything else: the audit could not run.
         if (exitCode is not (0 or 1))
         {
@@ -59,7 +62,8 @@ public static class GraphQLHttpAudit
         File.SetLastWriteTimeUtc(installed.FullName, DateTime.UtcNow);
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string program, string[] arguments, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string program, string[] arguments, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
@@ -67,6 +71,7 @@ public static class GraphQLHttpAudit
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = StartOrExplain(start);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

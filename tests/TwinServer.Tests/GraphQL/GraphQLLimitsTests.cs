@@ -39,7 +39,7 @@ public sealed class GraphQLLimitsTests(TwinServerFactory server) : IClassFixture
     [Fact]
     public async Task A_body_over_the_limit_is_413()
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         var huge = "{\"query\":\"{ taskTypes { code } }\",\"variables\":{\"x\":\"" + new string('x', 3 * 1024 * 1024) + "\"}}";
         using var response = await client.PostAsync("/graphql", new StringContent(huge, Encoding.UTF8, "application/json"));
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);

@@ -59,7 +59,7 @@ public sealed class GraphQLOverHttpAuditTests(GraphQLOverHttpAuditTests.AuditRun
     [InlineData("*/*")]
     public async Task A_client_that_names_no_media_type_gets_graphql_response_json(string? accept)
     {
-        using var client = run.Server.CreateClient();
+        using var client = await run.Server.IntegrationClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
         {
             Content = new StringContent("""{"query":"{ noSuchField }"}""", Encoding.UTF8, "application/json"),
@@ -84,7 +84,7 @@ public sealed class GraphQLOverHttpAuditTests(GraphQLOverHttpAuditTests.AuditRun
         public async Task InitializeAsync()
         {
             await Server.InitializeAsync();
-            Results = await GraphQLHttpAudit.RunAsync(new Uri(Server.BaseAddress, "/graphql"));
+            Results = await GraphQLHttpAudit.RunAsync(new Uri(Server.BaseAddress, "/graphql"), await Server.IntegrationKeyAsync());
         }
 
         public Task DisposeAsync() => ((IAsyncLifetime)Server).DisposeAsync();

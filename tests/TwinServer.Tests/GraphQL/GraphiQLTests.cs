@@ -11,7 +11,7 @@ public sealed partial class GraphiQLTests(TwinServerFactory server) : IClassFixt
     [Fact]
     public async Task A_browser_gets_the_graphiql_page_and_its_scripts_from_this_server()
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/graphql");
         request.Headers.Accept.ParseAdd(BrowserAccept);
         using var page = await client.SendAsync(request);
@@ -39,7 +39,7 @@ public sealed partial class GraphiQLTests(TwinServerFactory server) : IClassFixt
     [InlineData("application/json, text/html;q=0.5")]
     public async Task Api_clients_still_get_graphql_over_http(string? accept)
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/graphql");
         if (accept is not null) request.Headers.Accept.ParseAdd(accept);
         using var response = await client.SendAsync(request);
@@ -50,7 +50,7 @@ public sealed partial class GraphiQLTests(TwinServerFactory server) : IClassFixt
     [Fact]
     public async Task A_browser_get_with_a_query_runs_the_query()
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/graphql?query=" + Uri.EscapeDataString("{ taskTypes { code } }"));
         request.Headers.Accept.ParseAdd(BrowserAccept);
         using var response = await client.SendAsync(request);

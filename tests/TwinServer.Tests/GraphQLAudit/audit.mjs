@@ -1,6 +1,6 @@
 // The graphql-http GraphQL-over-HTTP conformance audit, run against one URL:
 //
-//   node audit.mjs http://127.0.0.1:5080/graphql
+//   TWIN_API_KEY=twin_... node audit.mjs http://127.0.0.1:5080/graphql
 //
 // Prints one JSON line per audit: {"id","name","level","status","reason","httpStatus"}, where level is MUST, SHOULD
 // or MAY and status is graphql-http's own: ok, error (a MUST failed), warn (a SHOULD failed), notice (a MAY failed).
@@ -16,7 +16,14 @@ if (!url) {
 
 // One audit at a time: the results do not depend on the order, and a small machine stays responsive.
 let mustFailed = false;
-for (const { id, name, fn } of serverAudits({ url, fetchFn: fetch })) {
+// GraphQL answers only callers it knows: every request carries the key in TWIN_API_KEY, as a city system's would.
+const key = process.env.TWIN_API_KEY;
+const keyedFetch = (input, init = {}) => {
+  const headers = new Headers(init.headers);
+  if (key) headers.set('X-Api-Key', key);
+  return fetch(input, { ...init, headers });
+};
+for (const { id, name, fn } of serverAudits({ url, fetchFn: keyedFetch })) {
   const level = name.split(' ', 1)[0];
   let result;
   try {

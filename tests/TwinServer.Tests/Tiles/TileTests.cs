@@ -15,7 +15,7 @@ public sealed class TileTests(SampleCityServer server) : IClassFixture<SampleCit
     [Fact]
     public async Task A_tile_holds_the_objects_there_in_place_with_the_attributes_the_map_needs()
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         using var response = await client.GetAsync(Path("sthlm-buildings"));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/vnd.mapbox-vector-tile");
@@ -38,7 +38,7 @@ public sealed class TileTests(SampleCityServer server) : IClassFixture<SampleCit
     [Fact]
     public async Task Tiles_are_cached_by_version_and_revalidated_by_etag()
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         var version = await server.Database.ScalarAsync<int>("SELECT v.version FROM layers l JOIN layer_versions v ON v.id = l.current_version WHERE l.name = 'sthlm-buildings'");
 
         using var first = await client.GetAsync(Path("sthlm-buildings"));
@@ -63,7 +63,7 @@ public sealed class TileTests(SampleCityServer server) : IClassFixture<SampleCit
     [InlineData(11, 1126, 601)] // buildings are not drawn below z13
     public async Task A_tile_with_nothing_to_draw_is_204(int z, int x, int y)
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         using var response = await client.GetAsync(Path("sthlm-buildings", z, x, y));
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
     }
@@ -78,7 +78,7 @@ public sealed class TileTests(SampleCityServer server) : IClassFixture<SampleCit
     [InlineData("/tiles/no-such-layer/2/1/1.mvt", 404, "no layer 'no-such-layer'")]
     public async Task A_bad_address_gets_a_clear_error(string path, int status, string message)
     {
-        using var client = server.CreateClient();
+        using var client = await server.IntegrationClientAsync();
         using var response = await client.GetAsync(path);
         ((int)response.StatusCode).ShouldBe(status);
         (await response.Content.ReadAsStringAsync()).ShouldContain(message);
