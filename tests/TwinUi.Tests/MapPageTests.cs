@@ -50,6 +50,29 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
     }
 
     [Fact]
+    public async Task An_admin_reads_the_audit_trail_and_a_handler_may_not()
+    {
+        var admin = new MapPage(await browser.NewPageAsync());
+        await admin.OpenAsync(server, role: "admin");
+        await admin.RunAsync("audit-trail", async () =>
+        {
+            await admin.Page.ClickAsync("[data-testid=audit-link]");
+            await admin.Page.WaitForSelectorAsync("[data-testid=audit][data-interactive=true]");
+            await admin.Page.WaitForSelectorAsync("[data-testid=audit] tr[data-action=signed-in]");
+            await admin.Page.FillAsync("[data-testid=audit-actor]", "user:test.admin");
+            await admin.Page.ClickAsync(".audit-filter button");
+            await admin.Page.WaitForFunctionAsync(
+                "() => [...document.querySelectorAll('[data-testid=audit] tbody tr')].every(r => r.cells[1].textContent === 'user:test.admin')");
+        });
+
+        var handler = new MapPage(await browser.NewPageAsync());
+        await handler.OpenAsync(server);
+        (await handler.Page.Locator("[data-testid=audit-link]").CountAsync()).ShouldBe(0);
+        var response = await handler.Page.GotoAsync(new Uri(server.BaseAddress, "/audit").ToString());
+        response!.Status.ShouldBe(403);
+    }
+
+    [Fact]
     public async Task Clicking_the_bridge_pillar_shows_the_graffiti_subcontractor_as_recipient()
     {
         var map = await OpenAsync();

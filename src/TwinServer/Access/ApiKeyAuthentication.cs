@@ -65,7 +65,8 @@ public static class AccessExtensions
 
     public static IServiceCollection AddTwinAccess(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<Users>().AddSingleton<AuditLog>();
+        services.AddSingleton<Users>().AddSingleton<AuditLog>().AddSingleton<AuditTrail>().AddScoped<PersonalDataReads>();
+        services.AddHostedService<AuditRetention>();
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "A key (systems) or the session (people)", o => o.ForwardDefaultSelector = http =>
                 http.Request.Headers.ContainsKey("X-Api-Key") || http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -90,10 +91,19 @@ public static class AccessExtensions
                     else c.Response.Redirect(c.RedirectUri);
                     return Task.CompletedTask;
                 };
-                o.Events.OnRedirectToAccessDenied = c =>
+                o.Events.OnRedirectToAccessDenied = async c =>
                 {
                     c.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return Task.CompletedTask;
+                    if (ApiPaths.Any(p => c.Request.Path.StartsWithSegments(p))) return;
+                    // A person who may not see the page is told so (and how to change who they are), not given an empty error.
+                    c.Response.ContentType = "text/html; charset=utf-8";
+                    await c.Response.WriteAsync($"""
+                        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not for your role</title>
+                        <link rel="stylesheet" href="/_content/TwinUi/twin.css"></head><body class="signin"><main class="signin-box">
+                        <h1>Not for your role</h1><p data-testid="forbidden">You are signed in as {System.Net.WebUtility.HtmlEncode(c.HttpContext.User.Identity?.Name)}
+                        ({System.Net.WebUtility.HtmlEncode(c.HttpContext.User.FindFirstValue(ClaimTypes.Role))}); this page is not for that role.</p>
+                        <p><a href="/">Back to the map</a></p></main></body></html>
+                        """);
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

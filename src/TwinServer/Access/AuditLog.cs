@@ -23,3 +23,72 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
+
+/// <summary>One line of the audit trail (the audit log, case changes and layer imports).</summary>
+public sealed record AuditEntry(string Id, DateTimeOffset At, string Actor, string? Role, string Action, string? Subject, string Detail, string? RemoteAddress);
+
+/// <summary>What the audit trail can be narrowed by.</summary>
+public sealed record AuditFilter(DateTimeOffset? From, DateTimeOffset? To, string? Actor, string? Action, string? Subject, int Limit);
+
+/// <summary>Reads the audit trail (migration 0008's view), newest first; for admins.</summary>
+public sealed class AuditTrail(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(AuditFilter filter, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, at, actor, role, action, subject, detail::text, remote_address FROM audit_trail
+            WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at <= $2)
+              AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR subject = $5)
+            ORDER BY at DESC, id DESC
+            LIMIT $6
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        foreach (var text in new[] { filter.Actor, filter.Action, filter.Subject })
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(filter.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<AuditEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+        return entries;
+    }
+
+    /// <summary>Forgets audit log entries older than the retention (Access:AuditRetentionDays); case timelines stay with their cases.</summary>
+    public async Task<int> ForgetOlderThanAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM audit_log WHERE at < now() - $1");
+        command.Parameters.AddWithValue(retention);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>Once a day, forgets audit log entries past their retention (Access:AuditRetentionDays, default 365).</summary>
+public sealed class AuditRetention(AuditTrail trail, IConfiguration configuration, ILogger<AuditRetention> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retention = TimeSpan.FromDays(configuration.GetValue("Access:AuditRetentionDays", 365.0));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var forgotten = await trail.ForgetOlderThanAsync(retention, stoppingToken);
+                if (forgotten > 0) logger.LogInformation("Forgot {Count} audit log entries older than {Days} days.", forgotten, retention.TotalDays);
+                await Task.Delay(TimeSpan.FromDays(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogWarning(e, "The audit log's retention could not run; it tries again in an hour.");
+                await Task.Delay(TimeSpan.FromHours(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+}

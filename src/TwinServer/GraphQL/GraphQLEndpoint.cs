@@ -169,9 +169,13 @@ internal static class GraphQLEndpoint
             // GET must never change anything: only queries are allowed there. Who may ask what is checked always.
             ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance, new QueriesOnlyRule()]
                 : [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance],
-            // A cached document was validated already, but perhaps under POST, and for another caller.
-            CachedDocumentValidationRules = isGet ? [RoleRule.Instance, new QueriesOnlyRule()] : [RoleRule.Instance],
+            // A cached document was validated already, but perhaps under POST (and for another caller: the cache
+            // checks the roles of its root fields itself, cheaply).
+            CachedDocumentValidationRules = isGet ? [new QueriesOnlyRule()] : [],
         });
+
+        // Reads of personal data are in the audit log before the answer leaves.
+        await http.RequestServices.GetRequiredService<PersonalDataReads>().FlushAsync(http.User, http.Connection.RemoteIpAddress?.ToString(), CancellationToken.None);
 
         var status = StatusCodes.Status200OK;
         if (result.Errors?.Any(e => e is QueriesOnlyError) == true)

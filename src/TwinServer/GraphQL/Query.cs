@@ -124,6 +124,24 @@ public sealed class Query : ObjectGraphType
         // Responsibility and map data are for readers (RoleRule); cases check their callers case by case.
         foreach (var field in Fields) field.WithMetadata(RoleRule.RolesKey, RoleRule.Readers);
         CaseFields.AddQueries(this);
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<AuditEntryType>>>>("auditLog")
+            .Description("The audit trail, newest first (admins only): sign-ins, reads of personal data, changes to cases, layers, users and keys.")
+            .Argument<DateTimeOffsetGraphType>("from", "At or after.")
+            .Argument<DateTimeOffsetGraphType>("to", "At or before.")
+            .Argument<StringGraphType>("actor", "Only this actor, e.g. user:anna or key:helsinki-app.")
+            .Argument<StringGraphType>("action", "Only this action, e.g. read-personal-data.")
+            .Argument<StringGraphType>("subject", "Only about this, e.g. case:2026-000123.")
+            .Argument<IntGraphType>("first", "How many (default 100, at most 1000).")
+            .WithMetadata(RoleRule.RolesKey, new[] { Access.TwinRoles.Admin })
+            .ResolveAsync(async c =>
+            {
+                var first = c.GetArgument<int?>("first") ?? 100;
+                if (first is < 1 or > 1000) throw new ExecutionError($"first must be 1 to 1000; it was {first}.") { Code = "BAD_PAGE_SIZE" };
+                return await c.RequestServices!.GetRequiredService<Access.AuditTrail>().ReadAsync(new Access.AuditFilter(
+                    c.GetArgument<DateTimeOffset?>("from"), c.GetArgument<DateTimeOffset?>("to"), c.GetArgument<string?>("actor"),
+                    c.GetArgument<string?>("action"), c.GetArgument<string?>("subject"), first), c.CancellationToken);
+            });
     }
 
     private static CatalogStore Store(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<CatalogStore>();

@@ -8,8 +8,8 @@ namespace DigitalTwin.Server.GraphQL;
 /// <summary>
 /// Keeps the parsed documents of queries that passed validation, by their text, so that the same question asked
 /// again (a city system asking responsibility at a thousand points) is neither parsed nor validated again: only the
-/// <see cref="ExecutionOptions.CachedDocumentValidationRules"/> (the complexity limit, GET's queries-only rule) run on
-/// a document from here, as GraphQL.NET's own document cache does. Variables are still coerced for every request, and
+/// <see cref="ExecutionOptions.CachedDocumentValidationRules"/> (the complexity limit, GET's queries-only rule) and
+/// the callers' roles for its root fields (RoleRule.Refusal) run on a document from here, as GraphQL.NET's own document cache does. Variables are still coerced for every request, and
 /// what depends on them is checked by the resolvers themselves (page sizes, CRS, GeoJSON). Bounded: it starts over
 /// when full.
 /// </summary>
@@ -24,8 +24,10 @@ internal sealed class ValidatedDocumentCache : IConfigureExecution
     public async Task<ExecutionResult> ExecuteAsync(ExecutionOptions options, ExecutionDelegate next)
     {
         var query = options.Query;
-        if (options.Document is null && query is not null && documents.TryGetValue(query, out var cached))
+        if (options.Document is null && query is not null && options.Schema is { } schema && documents.TryGetValue(query, out var cached))
         {
+            // Validated before, perhaps for another caller: who may ask its root fields is checked again (RoleRule).
+            if (RoleRule.Refusal(cached, options.OperationName, schema, options.User) is { } refusal) return new ExecutionResult { Errors = [refusal], Executed = false };
             options.Document = cached;
             options.ValidationRules = options.CachedDocumentValidationRules ?? [];
         }

@@ -14,7 +14,7 @@ namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication) : IMapBackend
+    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit) : IMapBackend
 {
     /// <summary>
     /// The person signed in on this circuit, who acts on cases: only handlers and admins may (checked here, on the
@@ -172,6 +172,14 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         {
             throw new UiException(e.Code, e.Message);
         }
+    }
+
+    public async Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken)
+    {
+        if (!(await authentication.GetAuthenticationStateAsync()).User.IsInRole(TwinRoles.Admin))
+            throw new UiException("FORBIDDEN", "The audit trail is for admins.");
+        return [.. (await audit.ReadAsync(new AuditFilter(null, null, actor, null, subject, Math.Clamp(limit, 1, 1000)), cancellationToken))
+            .Select(e => new UiAuditEntry(e.At, e.Actor, e.Role, e.Action, e.Subject, e.Detail, e.RemoteAddress))];
     }
 
     public IDisposable WatchCases(Func<Task> changed)

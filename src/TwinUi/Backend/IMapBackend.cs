@@ -50,7 +50,13 @@ public interface IMapBackend
 
     /// <summary>Calls back whenever a case changes on this server (until disposed), so that the inbox updates live.</summary>
     IDisposable WatchCases(Func<Task> changed);
+
+    /// <summary>The audit trail, newest first, for admins (anyone else is refused on the server).</summary>
+    Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>One line of the audit trail.</summary>
+public sealed record UiAuditEntry(DateTimeOffset At, string Actor, string? Role, string Action, string? Subject, string Detail, string? RemoteAddress);
 
 /// <summary>A case in the inbox (no reporter's contact details).</summary>
 public sealed record UiCase(

@@ -58,6 +58,7 @@ public sealed class Texts
         ["attributes"] = ("Attributes from the source", "Lähdeaineiston ominaisuudet", "Attribut från källan"),
         ["inbox"] = ("Inbox", "Saapuneet", "Inkorg"),
         ["signOut"] = ("Sign out", "Kirjaudu ulos", "Logga ut"),
+        ["audit"] = ("Audit trail", "Lokitiedot", "Granskningslogg"),
         ["noCases"] = ("No open cases.", "Ei avoimia asioita.", "Inga öppna ärenden."),
         ["case"] = ("Case", "Asia", "Ärende"),
         ["forwardTo"] = ("Forward to", "Välitä:", "Skicka till"),

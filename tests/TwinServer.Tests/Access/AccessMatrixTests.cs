@@ -54,7 +54,7 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
                 break;
             case "citizen-app":
                 status.ShouldBe(HttpStatusCode.BadRequest);
-                body.ShouldContain("FORBIDDEN");
+                body.ShouldContain("\"code\":\"FORBIDDEN\"");
                 body.ShouldNotContain("klotterfritt");
                 tile.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
                 break;
@@ -64,6 +64,42 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
                 tile.StatusCode.ShouldBe(HttpStatusCode.OK);
                 break;
         }
+    }
+
+    [Fact]
+    public async Task A_question_asked_before_by_a_reader_is_still_refused_to_a_citizen_app()
+    {
+        // The same text, first from a reader (its document is cached), then from callers who may not ask it, also
+        // through a fragment and under another operation name.
+        const string query = """
+            query Mine { ...Spot } query Theirs { layers { name } }
+            fragment Spot on Query { responsibility(at: { x: 18.076363, y: 59.305782 }, taskType: "graffiti") { recipient { key } } }
+            """;
+        using var reader = await ClientAsync("integration");
+        using var app = await ClientAsync("citizen-app");
+        using var handler = await ClientAsync("handler");
+        async Task<(HttpStatusCode, string)> AskAsync(HttpClient client, string operation)
+        {
+            using var response = await client.PostAsync("/graphql", new StringContent(JsonSerializer.Serialize(new { query, operationName = operation }), Encoding.UTF8, "application/json"));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        (await AskAsync(reader, "Mine")).Item1.ShouldBe(HttpStatusCode.OK);
+        (await AskAsync(reader, "Theirs")).Item1.ShouldBe(HttpStatusCode.OK);
+        foreach (var operation in new[] { "Mine", "Theirs" })
+        {
+            var (status, body) = await AskAsync(app, operation);
+            status.ShouldBe(HttpStatusCode.BadRequest, body);
+            body.ShouldContain("\"code\":\"FORBIDDEN\"");
+            body.ShouldNotContain("klotterfritt");
+        }
+        (await AskAsync(handler, "Mine")).Item2.ShouldContain("\"key\":\"klotterfritt\"");
+
+        using var admin = await ClientAsync("admin");
+        const string audit = "{ auditLog(first: 1) { action } }";
+        (await GraphQLAsync(admin, audit)).Status.ShouldBe(HttpStatusCode.OK);
+        var (refused, said) = await GraphQLAsync(reader, audit);
+        refused.ShouldBe(HttpStatusCode.BadRequest);
+        said.ShouldContain("\"code\":\"FORBIDDEN\"");
     }
 
     [Theory]

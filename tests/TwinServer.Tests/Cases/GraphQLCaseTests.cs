@@ -174,6 +174,39 @@ public sealed class GraphQLCaseTests(CaseCityServer server) : IClassFixture<Case
     }
 
     [Fact]
+    public async Task Every_read_of_a_reporters_contact_is_in_the_audit_trail_which_only_admins_read()
+    {
+        var handler = await KeyAsync("handler");
+        var number = (await CreateAsync(handler, Guid.NewGuid().ToString())).GetProperty("case").GetProperty("serviceRequestId").GetString()!;
+        var reads = $"SELECT count(*) FROM audit_log WHERE action = 'read-personal-data' AND subject = 'case:{number}'";
+        (await server.Database.ScalarAsync<long>(reads)).ShouldBe(1); // createCase answered with the reporter
+
+        // Asking for the case without the reporter reads no personal data; asking with it is one more read.
+        await AskAsync(handler, $$"""{ case(id: "{{number}}") { status } }""");
+        (await server.Database.ScalarAsync<long>(reads)).ShouldBe(1);
+        await AskAsync(handler, $$"""{ case(id: "{{number}}") { reporter { email } } }""");
+        (await server.Database.ScalarAsync<long>(reads)).ShouldBe(2);
+
+        var admin = await KeyAsync("admin");
+        var (status, trail) = await AskAsync(admin, $$"""{ auditLog(subject: "case:{{number}}") { actor action subject detail } }""");
+        status.ShouldBe(HttpStatusCode.OK, trail.ToString());
+        var actions = trail.GetProperty("data").GetProperty("auditLog").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        actions.Count(a => a == "read-personal-data").ShouldBe(2);
+        actions.ShouldContain("case-received");
+        actions.ShouldContain("case-suggested");
+        trail.GetProperty("data").GetProperty("auditLog").EnumerateArray().First(e => e.GetProperty("action").GetString() == "read-personal-data")
+            .GetProperty("actor").GetString()!.ShouldStartWith("key:gql-handler-");
+
+        foreach (var role in new[] { "handler", "integration", "contractor" })
+        {
+            var key = role == "contractor" ? await KeyAsync(role, "klotterfritt") : await KeyAsync(role);
+            var (refused, body) = await AskAsync(key, "{ auditLog { action } }");
+            refused.ShouldBe(HttpStatusCode.BadRequest);
+            ErrorCodes(body).ShouldBe(["FORBIDDEN"]);
+        }
+    }
+
+    [Fact]
     public async Task Without_any_key_graphql_answers_401_and_changes_nothing()
     {
         var before = await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases");

@@ -45,13 +45,16 @@ public sealed class CaseType : ObjectGraphType<Case>
         Field(x => x.CreatedAt).Description("When it came in.");
         Field(x => x.UpdatedAt).Description("When it last changed.");
         Field<ReporterType>("reporter")
-            .Description("The reporter's contact details: personal data, shown to handlers and admins only (anyone else gets an error here).")
+            .Description("The reporter's contact details: personal data, shown to handlers and admins only (anyone else gets an error here); every read is in the audit log.")
             .Resolve(c =>
             {
                 if (!(c.User?.HandlesCases() ?? false))
                     throw new ExecutionError("The reporter's contact details are for handlers and admins only.") { Code = "FORBIDDEN" };
                 var s = c.Source;
-                return s.Email is null && s.FirstName is null && s.LastName is null && s.Phone is null ? null : new Reporter(s.Email, s.FirstName, s.LastName, s.Phone);
+                if (s.Email is null && s.FirstName is null && s.LastName is null && s.Phone is null) return null;
+                // Who read which case's personal data: in the audit log when the request has run.
+                c.RequestServices!.GetRequiredService<PersonalDataReads>().Read(s.ServiceRequestId);
+                return new Reporter(s.Email, s.FirstName, s.LastName, s.Phone);
             });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CaseEventType>>>>("timeline")
             .Description("Every change, oldest first: who, what, when. For handlers and admins.")
@@ -184,5 +187,23 @@ public sealed class CreateCaseResultType : ObjectGraphType<(Case Case, bool Crea
         Field<NonNullGraphType<CaseType>>("case").Description("The case, with its routing suggestion.").Resolve(c => c.Source.Case);
         Field<NonNullGraphType<BooleanGraphType>>("created").Description("False when the clientKey was used before: the case is the one made then.")
             .Resolve(c => c.Source.Created);
+    }
+}
+
+public sealed class AuditEntryType : ObjectGraphType<AuditEntry>
+{
+    public AuditEntryType()
+    {
+        Name = "AuditEntry";
+        Description = "One line of the audit trail: a sign-in, a read of personal data, a change to a case, a layer, a user or a key.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("Where it is kept and its id there: log:N, case:N (a case's timeline) or layer:N (an import).")
+            .Resolve(c => c.Source.Id);
+        Field(x => x.At).Description("When.");
+        Field(x => x.Actor).Description("Who: user:NAME, key:NAME, cli:USER (the local operator), system.");
+        Field(x => x.Role, nullable: true).Description("The role they acted in, where known.");
+        Field(x => x.Action).Description("What: signed-in, sign-in-refused, read-personal-data, case-forwarded, layer-imported, user-added, key-revoked, ...");
+        Field(x => x.Subject, nullable: true).Description("What it was about: case:NUMBER, layer:NAME, a username or a key.");
+        Field<NonNullGraphType<JsonGraphType>>("detail").Description("The details.").Resolve(c => c.Source.Detail);
+        Field(x => x.RemoteAddress, nullable: true).Description("The address the request came from, where known.");
     }
 }
