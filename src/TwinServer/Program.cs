@@ -19,10 +19,12 @@ builder.Services.AddTwinTiles(builder.Configuration);
 builder.AddTwinMapUi();
 builder.Services.AddTwinCases(builder.Configuration);
 builder.Services.AddTwinAccess(builder.Configuration);
+builder.AddTwinHardening();
 
 var app = builder.Build();
 
 await app.MigrateTwinDatabaseAsync();
+app.UseTwinHardening(); // security headers, error bodies without internals
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/
 app.UseAuthentication(); // keys of systems, sessions of people (Access/)
 app.UseAuthorization();

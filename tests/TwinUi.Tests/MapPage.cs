@@ -5,9 +5,30 @@ using Microsoft.Playwright;
 namespace DigitalTwin.Ui.Tests;
 
 /// <summary>What the tests do on the map page, in the handler's terms.</summary>
-public sealed class MapPage(IPage page)
+public sealed class MapPage
 {
-    public IPage Page { get; } = page;
+    private readonly List<string> blocked = [];
+
+    public MapPage(IPage page)
+    {
+        Page = page;
+        // What the content security policy refused: the page must need nothing it forbids.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) lock (blocked) blocked.Add(message.Text);
+        };
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>The page's requests and scripts the content security policy refused so far.</summary>
+    public IReadOnlyList<string> Blocked
+    {
+        get
+        {
+            lock (blocked) return [.. blocked];
+        }
+    }
 
     /// <summary>Opens the map and waits until Blazor is interactive and the map has drawn once.</summary>
     /// <summary>Signs in as a person of the role (through the sign-in form), then waits for the map.</summary>
@@ -68,6 +89,7 @@ public sealed class MapPage(IPage page)
         {
             await ScreenshotAsync(name);
         }
+        Blocked.ShouldBeEmpty();
     }
 
     public static string Json(object value) => JsonSerializer.Serialize(value);

@@ -33,7 +33,7 @@ internal static class Open311Endpoints
         app.MapGet(Base + "/services/{code}.{format}", (string code, string format, CatalogStore catalog, CancellationToken ct) =>
             Answer(format, async () => ServiceDefinition(await catalog.TaskTypesAsync(ct), code)));
         app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
-            Answer(format, () => PostRequestAsync(http, cases, keys, ct)));
+            Answer(format, () => PostRequestAsync(http, cases, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
         app.MapGet(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
             Answer(format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
         app.MapGet(Base + "/requests/{id}.{format}", (string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>

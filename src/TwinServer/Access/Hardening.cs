@@ -1,0 +1,101 @@
+using System.Threading.RateLimiting;
+using DigitalTwin.Ui;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace DigitalTwin.Server.Access;
+
+/// <summary>
+/// What every response carries and what no request may exceed: security headers (a content security policy that lets
+/// the page load only its own scripts, and the configured basemap's images), a limit on request bodies, a rate limit
+/// on Open311 posts, and errors that never show a stack trace or SQL.
+/// </summary>
+internal static class Hardening
+{
+    public const string Open311PostLimit = "open311-post";
+
+    public static void AddTwinHardening(this WebApplicationBuilder builder)
+    {
+        // No body above this anywhere (GraphQL takes 2 MB, the sign-in form less); Access:MaxRequestBytes.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Access:MaxRequestBytes", 4L * 1024 * 1024));
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o =>
+        {
+            // Refused for now, said in the caller's terms: Open311's error body there, with when to try again.
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = "1";
+                if (http.Request.Path.StartsWithSegments("/open311"))
+                {
+                    http.Response.ContentType = "application/json; charset=utf-8";
+                    await http.Response.WriteAsync("""[{"code":429,"description":"Too many requests from this address; try again in a second."}]""", cancellationToken);
+                }
+            };
+            o.AddPolicy(Open311PostLimit, http => RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ =>
+            {
+                // A citizen app posts for all its users from few addresses: the limit is per address and generous
+                // (Access:Open311PostsPerSecond, default 2,000), a stop to floods rather than to traffic.
+                var perSecond = builder.Configuration.GetValue("Access:Open311PostsPerSecond", 2000);
+                return new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond * 2, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
+                };
+            }));
+        });
+    }
+
+    public static void UseTwinHardening(this WebApplication app)
+    {
+        // An error is a problem+json with a trace id to quote, never the exception: no stack trace, no SQL.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = async http =>
+            {
+                var feature = http.Features.Get<IExceptionHandlerFeature>();
+                app.Logger.LogError(feature?.Error, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await Results.Problem(title: "Something went wrong on the server; the error is logged.", statusCode: 500,
+                    extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier }).ExecuteAsync(http);
+            },
+        });
+        var policy = ContentSecurityPolicy(app.Services.GetRequiredService<MapSettings>());
+        app.Use((http, next) =>
+        {
+            var headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            headers.ContentSecurityPolicy = policy;
+            return next(http);
+        });
+    }
+
+    /// <summary>
+    /// Only this origin's scripts, styles, workers and connections (Blazor's WebSocket too), images also from the
+    /// configured basemap; no framing, no forms to elsewhere. Inline styles are allowed: OpenLayers and GraphiQL set them.
+    /// </summary>
+    internal static string ContentSecurityPolicy(MapSettings settings)
+    {
+        var basemap = string.Join(' ', (settings.Basemap ?? []).Values.Select(v => v?.ToString()).OfType<string>().Select(Origin).OfType<string>().Distinct());
+        var extra = basemap.Length == 0 ? "" : " " + basemap;
+        return $"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{extra}; " +
+               $"connect-src 'self'{extra}; worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    }
+
+    /// <summary>The origin of a basemap URL template, a placeholder in its host as a wildcard ({a-c}.tile.example.org → *.tile.example.org).</summary>
+    private static string? Origin(string url)
+    {
+        var scheme = url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "https" : url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? "http" : null;
+        if (scheme is null) return null;
+        var host = url[(scheme.Length + 3)..].Split('/', '?')[0];
+        if (host.Contains('{', StringComparison.Ordinal))
+        {
+            var dot = host.IndexOf('.', host.LastIndexOf('}') is var close && close >= 0 ? close : 0);
+            if (dot < 0) return null;
+            host = "*" + host[dot..];
+        }
+        return host.Any(c => c is ' ' or ';' or '\'' or ',') ? null : $"{scheme}://{host}";
+    }
+}
