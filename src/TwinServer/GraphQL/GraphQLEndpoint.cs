@@ -157,7 +157,11 @@ internal static class GraphQLEndpoint
         }
 
         var isGet = HttpMethods.IsGet(http.Request.Method);
-        var result = await executer.ExecuteAsync(new ExecutionOptions
+        // No request runs for ever: after Access:GraphQLTimeoutSeconds (30) it is stopped, its SQL cancelled.
+        var timeout = TimeSpan.FromSeconds(http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Access:GraphQLTimeoutSeconds", 30.0));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(timeout);
+        var options = new ExecutionOptions
         {
             Query = request.Query,
             OperationName = request.OperationName,
@@ -165,14 +169,28 @@ internal static class GraphQLEndpoint
             Extensions = request.Extensions,
             RequestServices = http.RequestServices,
             User = http.User,
-            CancellationToken = http.RequestAborted,
+            CancellationToken = deadline.Token,
             // GET must never change anything: only queries are allowed there. Who may ask what is checked always.
             ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance, new QueriesOnlyRule()]
                 : [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance],
             // A cached document was validated already, but perhaps under POST (and for another caller: the cache
             // checks the roles of its root fields itself, cheaply).
             CachedDocumentValidationRules = isGet ? [new QueriesOnlyRule()] : [],
-        });
+        };
+        ExecutionResult result;
+        try
+        {
+            result = await executer.ExecuteAsync(options);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            // An execution error (200), not a request error: the request was good, the server gave up on it.
+            result = new ExecutionResult
+            {
+                Executed = true,
+                Errors = [new ExecutionError($"The request ran longer than {timeout.TotalSeconds:0.###} s and was stopped; ask for less (a smaller area, a smaller page).") { Code = "TIMEOUT" }],
+            };
+        }
 
         // Reads of personal data are in the audit log before the answer leaves.
         await http.RequestServices.GetRequiredService<PersonalDataReads>().FlushAsync(http.User, http.Connection.RemoteIpAddress?.ToString(), CancellationToken.None);

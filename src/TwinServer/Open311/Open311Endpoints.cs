@@ -134,8 +134,8 @@ internal static class Open311Endpoints
         string? Param(string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
         var ids = Param("service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         DateTimeOffset? Date(string name) => Param(name) is { } text
-            ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date
-                : throw new CaseException("BAD_DATE", $"{name} must be a W3C date-time, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
+            ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
+                : throw new CaseException("BAD_DATE", $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
             : null;
         var (start, end) = (Date("start_date"), Date("end_date"));
         if (start > end) return Open311Document.Error(400, "start_date is after end_date.");

@@ -18,6 +18,29 @@ public sealed class SlowOpen311Server : SampleCityServer
     }
 }
 
+/// <summary>A server that gives a GraphQL request a millisecond.</summary>
+public sealed class HurriedServer : SampleCityServer
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Access:GraphQLTimeoutSeconds", "0.001");
+    }
+}
+
+/// <summary>A request that runs too long is stopped with an error that says so, not a 500 and not a hung connection.</summary>
+public sealed class GraphQLTimeoutTests(HurriedServer server) : IClassFixture<HurriedServer>
+{
+    [Fact]
+    public async Task A_request_past_its_time_is_stopped_with_TIMEOUT()
+    {
+        var (status, body) = await server.GraphQLAsync("""{ coverageGaps(taskType: "graffiti") { manager } contractOverlaps { area } }""");
+        status.ShouldBe(200);
+        body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe("TIMEOUT");
+        body.GetProperty("errors")[0].GetProperty("message").GetString()!.ShouldContain("0.001 s");
+    }
+}
+
 /// <summary>Security headers on every answer, a content security policy that fits the basemap, and a brake on floods of posts.</summary>
 public sealed class HardeningTests(TwinServerFactory server, SlowOpen311Server slow) : IClassFixture<TwinServerFactory>, IClassFixture<SlowOpen311Server>
 {
