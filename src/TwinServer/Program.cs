@@ -3,6 +3,7 @@ using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
 using DigitalTwin.Server.Health;
+using DigitalTwin.Server.Layers;
 using DigitalTwin.Server.MapUi;
 using DigitalTwin.Server.Open311;
 using DigitalTwin.Server.Responsibility;
@@ -35,6 +36,7 @@ app.MapTwinSignIn();
 app.MapTwinGraphQL();
 app.MapTwinTiles();
 app.MapTwinOpen311();
+app.MapTwinLayerImport();
 app.MapTwinMapUi();
 
 app.Run();

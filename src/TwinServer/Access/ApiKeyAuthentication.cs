@@ -61,7 +61,7 @@ public static class AccessExtensions
     /// <summary>Map data (tiles): the map's people, and contractors' and integrations' keys.</summary>
     public const string ReaderPolicy = "reader";
 
-    private static readonly string[] ApiPaths = ["/tiles", "/graphql", "/open311", "/health"];
+    private static readonly string[] ApiPaths = ["/tiles", "/graphql", "/open311", "/health", "/layers"];
 
     public static IServiceCollection AddTwinAccess(this IServiceCollection services, IConfiguration configuration)
     {
@@ -109,6 +109,7 @@ public static class AccessExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(MapPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin))
+            .AddPolicy(Layers.ImportEndpoints.GisPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Gis, TwinRoles.Admin))
             .AddPolicy(ReaderPolicy, p => p.RequireAuthenticatedUser().RequireRole(
                 TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin, TwinRoles.Contractor, TwinRoles.Integration));
         services.AddRateLimiter(o =>

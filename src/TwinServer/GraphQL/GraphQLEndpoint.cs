@@ -177,14 +177,18 @@ internal static class GraphQLEndpoint
             // checks the roles of its root fields itself, cheaply).
             CachedDocumentValidationRules = isGet ? [new QueriesOnlyRule()] : [],
         };
-        ExecutionResult result;
+        ExecutionResult? result = null;
         try
         {
             result = await executer.ExecuteAsync(options);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
-            // An execution error (200), not a request error: the request was good, the server gave up on it.
+        }
+        // Out of time, wherever it was (parsing, validation, a resolver's SQL, or GraphQL.NET's own handling of the
+        // cancellation): an execution error (200), not a request error: the request was good, the server gave up on it.
+        if (result is null || (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 }))
+        {
             result = new ExecutionResult
             {
                 Executed = true,

@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using DigitalTwin.Importers.Catalog;
+using DigitalTwin.Importers.Mapping;
+using DigitalTwin.Importers.Pipeline;
+using DigitalTwin.Importers.Sources;
+using Npgsql;
+
+namespace DigitalTwin.Server.Layers;
+
+/// <summary>
+/// <c>POST /layers/{name}/import</c>: GIS staff (and admins) load a layer over HTTP, with the same importer, checks and
+/// atomic replace as <c>./twin import</c> (which acts as the local operator). The file comes as multipart form data
+/// (a Shapefile with its .shx, .dbf, .prj and .cpg beside it, or one GeoPackage, GeoJSON or CSV), optionally with a
+/// mapping file; the answer is the validation report. A rejected or failed import leaves the serving layer untouched.
+/// The version records who loaded it (user:NAME or key:NAME), so the import is in the audit trail.
+/// </summary>
+internal static partial class ImportEndpoints
+{
+    public const string GisPolicy = "gis";
+    private static readonly string[] DataExtensions = [".shp", ".gpkg", ".geojson", ".json", ".csv"];
+
+    public static void MapTwinLayerImport(this WebApplication app)
+    {
+        var maxBytes = app.Configuration.GetValue("Access:MaxImportBytes", 2L * 1024 * 1024 * 1024);
+        app.MapPost("/layers/{name}/import", ImportAsync)
+            .RequireAuthorization(GisPolicy)
+            .DisableAntiforgery() // callers are GIS tools with a key, or GIS staff's scripts with a session; no browser form posts here
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(maxBytes))
+            .WithFormOptions(multipartBodyLengthLimit: maxBytes)
+            .DisableRequestTimeout();
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext http, string name, NpgsqlDataSource dataSource, ILoggerFactory logs, CancellationToken ct)
+    {
+        var query = http.Request.Query;
+        string? Param(string key) => query[key] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
+        bool Flag(string key) => Param(key) is "true" or "1" or "yes";
+        if (!LayerName().IsMatch(name)) return Problem(400, $"'{name}' is not a layer name: lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
+        var kindText = Param("kind");
+        if (kindText is null || !(Enum.TryParse<LayerKind>(kindText, ignoreCase: true, out var kind) || kindText is "organisation" or "task-type"))
+            return Problem(400, "kind is required: parcel, building, asset, area, contract, subcontract, organisation or task-type.");
+        if (!http.Request.HasFormContentType) return Problem(415, "Send the file as multipart/form-data (a part named file; a Shapefile's sidecars as more parts; a mapping file as a part named mapping).");
+
+        var folder = Directory.CreateTempSubdirectory("twin-upload-").FullName;
+        try
+        {
+            var form = await http.Request.ReadFormAsync(ct);
+            string? dataFile = null, mappingFile = null;
+            foreach (var part in form.Files)
+            {
+                // Only the file's own name, never a path the caller chose.
+                var fileName = Path.GetFileName(part.FileName.Replace('\\', '/'));
+                if (fileName.Length == 0 || fileName.StartsWith('.')) return Problem(400, $"'{part.FileName}' is not a file name.");
+                var target = Path.Combine(folder, part.Name == "mapping" ? "mapping-" + fileName : fileName);
+                await using (var stream = File.Create(target)) await part.CopyToAsync(stream, ct);
+                if (part.Name == "mapping") mappingFile = target;
+                else if (DataExtensions.Contains(Path.GetExtension(fileName).ToLowerInvariant())) dataFile ??= target;
+            }
+            if (dataFile is null) return Problem(400, $"No data file among the parts: send a {string.Join(", ", DataExtensions)} file as the part named file.");
+
+            var loadedBy = http.User.Identity?.Name ?? "unknown";
+            var dryRun = Flag("dryRun");
+            if (kindText is "organisation" or "task-type")
+            {
+                var catalogKind = kindText == "organisation" ? CatalogKind.Organisation : CatalogKind.TaskType;
+                var report = await new CatalogImporter(dataSource).ImportAsync(dataFile, catalogKind, dryRun, ct);
+                return Results.Json(new { kind = kindText, committed = !dryRun && report.Errors == 0, accepted = report.Errors == 0, dryRun, report = Report(report) },
+                    statusCode: report.Errors == 0 ? 200 : 422);
+            }
+            var options = new ImportOptions(dataFile, name, kind)
+            {
+                Crs = Param("crs"),
+                Mapping = mappingFile is null ? LayerMapping.Conventional : LayerMapping.Load(mappingFile),
+                DryRun = dryRun,
+                MakeValid = Flag("makeValid"),
+                SkipInvalid = Flag("skipInvalid"),
+                Encoding = Param("encoding"),
+                LoadedBy = loadedBy,
+            };
+            var result = await new LayerImporter(dataSource).ImportAsync(options, null, ct);
+            logs.CreateLogger("DigitalTwin.Server.Layers").LogInformation("{Who} imported {File} into {Layer}: {Outcome}", loadedBy, Path.GetFileName(dataFile), name,
+                result.Committed ? $"version {result.Version}" : dryRun ? "dry run" : "rejected");
+            return Results.Json(new
+            {
+                layer = name,
+                committed = result.Committed,
+                accepted = result.Accepted,
+                dryRun,
+                version = result.Version,
+                sourceFormat = result.SourceFormat,
+                sourceCrs = result.SourceCrs,
+                report = Report(result.Report),
+                elapsedSeconds = result.Elapsed.TotalSeconds,
+            }, statusCode: result.Accepted ? 200 : 422);
+        }
+        catch (Exception e) when (e is ImportException or MappingException or SourceFormatException or InvalidDataException)
+        {
+            return Problem(400, e.Message.Replace(folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal));
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problem(e.StatusCode, e.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The report as the CLI prints it: counts, and the first problems with their feature numbers.</summary>
+    private static object Report(ImportReport report) => new
+    {
+        featuresRead = report.FeaturesRead,
+        loaded = report.Loaded,
+        errors = report.Errors,
+        repaired = report.Repaired,
+        warnings = report.Warnings,
+        skipped = report.Skipped,
+        problems = report.FirstProblems.Select(p => new { feature = p.FeatureNo, sourceId = p.SourceId, severity = p.Severity.ToString().ToLowerInvariant(), reason = p.Reason }),
+    };
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    private static partial Regex LayerName();
+}
