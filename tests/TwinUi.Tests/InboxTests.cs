@@ -27,6 +27,7 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
             using var posted = await http.PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["api_key"] = app, ["service_code"] = "graffiti", ["lat"] = "59.305782", ["long"] = "18.076363", ["description"] = "Tags on pillar 1",
+                ["email"] = "anna.inbox@example.org",
             }));
             var number = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement[0].GetProperty("service_request_id").GetString()!;
 
@@ -41,6 +42,12 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
             await map.Page.Mouse.ClickAsync((float)(box.X + pin[0]), (float)(box.Y + pin[1]));
             await map.WaitForRecipientAsync("klotterfritt");
             (await map.Page.Locator("[data-testid=case]").GetAttributeAsync("data-case")).ShouldBe(number);
+            // The reporter's contact: shown when the handler asks, and the asking is in the audit log.
+            (await map.Page.Locator("[data-testid=case]").InnerTextAsync()).ShouldNotContain("anna.inbox@example.org");
+            await map.Page.ClickAsync("[data-testid=show-contact]");
+            (await map.Page.Locator("[data-testid=contact]").InnerTextAsync()).ShouldContain("anna.inbox@example.org");
+            (await server.Database.ScalarAsync<string>($"SELECT actor FROM audit_log WHERE action = 'read-personal-data' AND subject = 'case:{number}'"))
+                .ShouldBe("user:test.handler");
             await map.ScreenshotAsync("inbox-selected");
             await map.Page.ClickAsync("[data-testid=forward]");
             await map.Page.WaitForSelectorAsync($"[data-testid=inbox] [data-case='{number}'][data-status='forwarded']");

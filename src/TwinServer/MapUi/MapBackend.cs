@@ -14,7 +14,7 @@ namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit) : IMapBackend
+    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog) : IMapBackend
 {
     /// <summary>
     /// The person signed in on this circuit, who acts on cases: only handlers and admins may (checked here, on the
@@ -172,6 +172,18 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         {
             throw new UiException(e.Code, e.Message);
         }
+    }
+
+    public async Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken)
+    {
+        await HandlerAsync();
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        var found = await cases.GetAsync(caseId, cancellationToken) ?? throw new UiException("UNKNOWN_CASE", $"There is no case {caseId}.");
+        if (found.Email is null && found.Phone is null && found.FirstName is null && found.LastName is null) return null;
+        // Who read which case's personal data, before it is shown.
+        await auditLog.WriteAsync(user, "read-personal-data", $"case:{found.ServiceRequestId}", new { field = "reporter", via = "map" }, null, cancellationToken);
+        var name = string.Join(' ', new[] { found.FirstName, found.LastName }.OfType<string>());
+        return new UiContact(name.Length == 0 ? null : name, found.Email, found.Phone);
     }
 
     public async Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken)

@@ -51,9 +51,18 @@ public interface IMapBackend
     /// <summary>Calls back whenever a case changes on this server (until disposed), so that the inbox updates live.</summary>
     IDisposable WatchCases(Func<Task> changed);
 
+    /// <summary>
+    /// The reporter's contact details of a case (personal data), for handlers and admins; every call is in the audit log.
+    /// Null when the reporter left none.
+    /// </summary>
+    Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken);
+
     /// <summary>The audit trail, newest first, for admins (anyone else is refused on the server).</summary>
     Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>How to reach a case's reporter.</summary>
+public sealed record UiContact(string? Name, string? Email, string? Phone);
 
 /// <summary>One line of the audit trail.</summary>
 public sealed record UiAuditEntry(DateTimeOffset At, string Actor, string? Role, string Action, string? Subject, string Detail, string? RemoteAddress);

@@ -59,6 +59,8 @@ public sealed class Texts
         ["inbox"] = ("Inbox", "Saapuneet", "Inkorg"),
         ["signOut"] = ("Sign out", "Kirjaudu ulos", "Logga ut"),
         ["audit"] = ("Audit trail", "Lokitiedot", "Granskningslogg"),
+        ["showContact"] = ("Show the reporter's contact (logged)", "Näytä ilmoittajan yhteystiedot (kirjataan)", "Visa anmälarens kontaktuppgifter (loggas)"),
+        ["noContact"] = ("The reporter left no contact details.", "Ilmoittaja ei jättänyt yhteystietoja.", "Anmälaren lämnade inga kontaktuppgifter."),
         ["noCases"] = ("No open cases.", "Ei avoimia asioita.", "Inga öppna ärenden."),
         ["case"] = ("Case", "Asia", "Ärende"),
         ["forwardTo"] = ("Forward to", "Välitä:", "Skicka till"),
