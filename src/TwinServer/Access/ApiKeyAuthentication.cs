@@ -106,7 +106,8 @@ public static class AccessExtensions
                         """);
                 };
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddTwinOidc(configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(MapPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin))
             .AddPolicy(Layers.ImportEndpoints.GisPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Gis, TwinRoles.Admin))
@@ -131,6 +132,8 @@ public static class AccessExtensions
     private static async Task StillActiveAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal!;
+        // People from the city's identity provider are not in our user table: the provider decides, at the next sign-in.
+        if (principal.Identity?.Name?.StartsWith("oidc:", StringComparison.Ordinal) == true) return;
         var username = principal.Identity?.Name is { } name && name.StartsWith("user:", StringComparison.Ordinal) ? name[5..] : "";
         var role = principal.FindFirstValue(ClaimTypes.Role) ?? "";
         var services = context.HttpContext.RequestServices;

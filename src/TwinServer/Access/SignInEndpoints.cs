@@ -21,8 +21,9 @@ internal static class SignInEndpoints
         {
             var tokens = antiforgery.GetAndStoreTokens(http);
             // A fresh installation has nobody to sign in yet: say how to make the first user.
-            var nobody = !await users.AnyAsync(http.RequestAborted);
-            return Results.Content(Page(Texts.For(lang), tokens, LocalOnly(returnUrl), error is not null, nobody), "text/html; charset=utf-8");
+            var oidc = OidcSignIn.IsConfigured(app.Configuration) ? app.Configuration["Access:Oidc:DisplayName"] ?? "the city's sign-in" : null;
+            var nobody = oidc is null && !await users.AnyAsync(http.RequestAborted);
+            return Results.Content(Page(Texts.For(lang), tokens, LocalOnly(returnUrl), error is not null, nobody, oidc), "text/html; charset=utf-8");
         }).AllowAnonymous();
 
         app.MapPost("/signin", async (HttpContext http, [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,
@@ -46,6 +47,11 @@ internal static class SignInEndpoints
             return Results.Redirect(back);
         }).AllowAnonymous().RequireRateLimiting(RateLimit).DisableRequestTimeout();
 
+        // The city's identity provider, when configured (Access:Oidc): there and back, then to where the person was going.
+        app.MapGet("/signin/oidc", (string? returnUrl) => OidcSignIn.IsConfigured(app.Configuration)
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [OidcSignIn.Scheme])
+            : Results.NotFound()).AllowAnonymous().RequireRateLimiting(RateLimit);
+
         app.MapPost("/signout", async (HttpContext http, AuditLog audit) =>
         {
             if (http.User.IsSignedIn()) await audit.WriteAsync(http.User, "signed-out", null, null, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
@@ -58,17 +64,17 @@ internal static class SignInEndpoints
     private static string LocalOnly(string? url) =>
         url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
 
-    private sealed record Texts(string Lang, string Title, string Username, string Password, string Submit, string Failed)
+    private sealed record Texts(string Lang, string Title, string Username, string Password, string Submit, string Failed, string With)
     {
         public static Texts For(string? lang) => lang?.ToLowerInvariant() switch
         {
-            "fi" => new("fi", "Kirjaudu DigitalTwiniin", "Käyttäjätunnus", "Salasana", "Kirjaudu", "Käyttäjätunnus tai salasana on väärin."),
-            "sv" => new("sv", "Logga in i DigitalTwin", "Användarnamn", "Lösenord", "Logga in", "Fel användarnamn eller lösenord."),
-            _ => new("en", "Sign in to DigitalTwin", "Username", "Password", "Sign in", "The username or the password is wrong."),
+            "fi" => new("fi", "Kirjaudu DigitalTwiniin", "Käyttäjätunnus", "Salasana", "Kirjaudu", "Käyttäjätunnus tai salasana on väärin.", "Kirjaudu:"),
+            "sv" => new("sv", "Logga in i DigitalTwin", "Användarnamn", "Lösenord", "Logga in", "Fel användarnamn eller lösenord.", "Logga in med"),
+            _ => new("en", "Sign in to DigitalTwin", "Username", "Password", "Sign in", "The username or the password is wrong.", "Sign in with"),
         };
     }
 
-    private static string Page(Texts t, AntiforgeryTokenSet tokens, string returnUrl, bool failed, bool nobody)
+    private static string Page(Texts t, AntiforgeryTokenSet tokens, string returnUrl, bool failed, bool nobody, string? oidc)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         return $"""
@@ -88,6 +94,7 @@ internal static class SignInEndpoints
                 <label>{E(t.Password)} <input name="password" type="password" autocomplete="current-password" required></label>
                 <button type="submit">{E(t.Submit)}</button>
               </form>
+              {(oidc is null ? "" : $"<p class=\"signin-oidc\"><a data-testid=\"signin-oidc\" href=\"/signin/oidc?returnUrl={E(WebUtility.UrlEncode(returnUrl))}\">{E(t.With)} {E(oidc)}</a></p>")}
             </main>
             </body></html>
             """;
