@@ -52,7 +52,8 @@ internal static class SignInEndpoints
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [OidcSignIn.Scheme])
             : Results.NotFound()).AllowAnonymous().RequireRateLimiting(RateLimit);
 
-        app.MapPost("/signout", async (HttpContext http, AuditLog audit) =>
+        // The form's antiforgery token is checked (a form field makes the endpoint validate it): no page elsewhere can sign anyone out.
+        app.MapPost("/signout", async (HttpContext http, AuditLog audit, [FromForm] string? returnUrl) =>
         {
             if (http.User.IsSignedIn()) await audit.WriteAsync(http.User, "signed-out", null, null, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -66,6 +66,20 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
         }
     }
 
+    [Theory]
+    [InlineData("expires_at = now() - interval '1 second'")]
+    [InlineData("revoked_at = now()")]
+    public async Task An_expired_or_revoked_key_is_refused_everywhere(string change)
+    {
+        var key = await server.Services.GetRequiredService<ApiKeys>().CreateAsync($"matrix-old-{Guid.NewGuid():N}", "admin", null, null, CancellationToken.None);
+        await server.Database.ScalarAsync<int>($"UPDATE api_keys SET {change} WHERE key_hash = sha256('{key}'::bytea)");
+        using var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        (await GraphQLAsync(client, "{ layers { name } }")).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        (await client.GetAsync("/tiles/sthlm-buildings/16/36058/19280.mvt")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task A_question_asked_before_by_a_reader_is_still_refused_to_a_citizen_app()
     {

@@ -67,8 +67,19 @@ public sealed class SignInTests(TwinServerFactory server, StrictSignInServer str
     public async Task Signing_out_ends_the_session()
     {
         using var client = await server.SignedInClientAsync("handler");
+        var page = await client.GetStringAsync("/");
+        // Without the form's token, nothing happens (another site cannot sign anyone out).
+        using (var forged = await client.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string>())))
+        {
+            forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
         (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        using var signedOut = await client.PostAsync("/signout", null);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
+        token.Success.ShouldBeTrue("the map's sign-out form carries an antiforgery token");
+        using var signedOut = await client.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups[1].Value] = WebUtility.HtmlDecode(token.Groups[2].Value),
+        }));
         signedOut.StatusCode.ShouldBe(HttpStatusCode.Redirect, await signedOut.Content.ReadAsStringAsync());
         signedOut.Headers.Location!.ToString().ShouldBe("/signin");
         (await client.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
