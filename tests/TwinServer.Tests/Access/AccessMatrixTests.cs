@@ -138,6 +138,99 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
         }
     }
 
+    /// <summary>Every root field and mutation, asked in its smallest form.</summary>
+    private static readonly (string Field, string Query)[] Operations =
+    [
+        ("layers", "{ layers { name } }"),
+        ("organisations", "{ organisations { key } }"),
+        ("responsibility", """{ responsibility(at: { x: 18.076363, y: 59.305782 }, taskType: "graffiti") { recipientRole } }"""),
+        ("mapObject", """{ mapObject(id: "sthlm-assets:TK-BRO-0417-S1") { id } }"""),
+        ("mapObjects", "{ mapObjects(first: 1) { totalCount } }"),
+        ("contracts", "{ contracts { id } }"),
+        ("contractOverlaps", """{ contractOverlaps(taskType: "graffiti") { areaSquareMetres } }"""),
+        ("coverageGaps", """{ coverageGaps(taskType: "graffiti") { areaSquareMetres } }"""),
+        ("taskTypes", "{ taskTypes { code } }"),
+        ("cases", "{ cases { id } }"),
+        ("case", """{ case(id: "1") { id } }"""),
+        ("auditLog", "{ auditLog(first: 1) { action } }"),
+        ("createCase", """mutation { createCase(input: { category: "graffiti", at: { x: 18.076363, y: 59.305782 } }) { created } }"""),
+        ("forwardCase", """mutation { forwardCase(id: "CASE") { status } }"""),
+        ("setCaseStatus", """mutation { setCaseStatus(id: "CASE", status: IN_PROGRESS) { status } }"""),
+        ("rejectCase", """mutation { rejectCase(id: "CASE", reason: "matrix") { status } }"""),
+        ("replyToCitizen", """mutation { replyToCitizen(id: "CASE", text: "matrix") { status } }"""),
+        ("moveCase", """mutation { moveCase(id: "CASE", at: { x: 18.0764, y: 59.3058 }) { status } }"""),
+    ];
+
+    public static TheoryData<string, string> CallersAndOperations()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var caller in new[] { "none", "citizen-app", "integration", "contractor", "gis", "handler", "admin" })
+        foreach (var (field, _) in Operations) data.Add(caller, field);
+        return data;
+    }
+
+    /// <summary>What the caller may do with the operation: allowed, refused before anything runs, or refused by the field.</summary>
+    private static string Expected(string caller, string field) => (caller, field) switch
+    {
+        ("none", _) => "401",
+        ("citizen-app", "cases" or "case" or "createCase" or "forwardCase" or "setCaseStatus" or "rejectCase" or "replyToCitizen" or "moveCase") => "FORBIDDEN",
+        ("citizen-app", _) => "400 FORBIDDEN",
+        (_, "auditLog") => caller == "admin" ? "ok" : "400 FORBIDDEN",
+        ("handler" or "admin", _) => "ok",
+        ("contractor", "cases" or "case") => "ok",
+        ("contractor", "setCaseStatus" or "rejectCase") => "UNKNOWN_CASE", // not a case sent to it: as if it did not exist
+        (_, "cases" or "case" or "createCase" or "forwardCase" or "setCaseStatus" or "rejectCase" or "replyToCitizen" or "moveCase") => "FORBIDDEN",
+        _ => "ok",
+    };
+
+    [Theory]
+    [MemberData(nameof(CallersAndOperations))]
+    public async Task Every_root_field_and_mutation_answers_each_caller_as_its_role_allows(string caller, string field)
+    {
+        // A fresh case to act on, with no contractor yet.
+        var app = await server.Services.GetRequiredService<ApiKeys>().FindAsync(
+            await server.Services.GetRequiredService<ApiKeys>().CreateAsync($"matrix-app-{Guid.NewGuid():N}", "citizen-app", null, null, CancellationToken.None),
+            CancellationToken.None);
+        var made = await server.Services.GetRequiredService<CaseStore>().CreateAsync(
+            new NewCase("graffiti", 18.076363, 59.305782, "matrix", null, null, null, null, null, null, "en", "open311", null), app!.Actor, CancellationToken.None);
+        var events = $"SELECT count(*) FROM case_events WHERE case_id = {made.Id}";
+        var before = await server.Database.ScalarAsync<long>(events);
+        var cases = await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases");
+
+        using var client = await ClientAsync(caller);
+        var query = Operations.Single(o => o.Field == field).Query.Replace("CASE", made.ServiceRequestId, StringComparison.Ordinal);
+        var (status, body) = await GraphQLAsync(client, query);
+        var codes = JsonDocument.Parse(body).RootElement.TryGetProperty("errors", out var errors)
+            ? errors.EnumerateArray().Select(e => e.TryGetProperty("extensions", out var x) && x.TryGetProperty("code", out var c) ? c.GetString() : null).ToList()
+            : [];
+        var expected = Expected(caller, field);
+        switch (expected)
+        {
+            case "401":
+                status.ShouldBe(HttpStatusCode.Unauthorized, body);
+                break;
+            case "400 FORBIDDEN":
+                status.ShouldBe(HttpStatusCode.BadRequest, body);
+                codes.ShouldBe(["FORBIDDEN"], body);
+                break;
+            case "ok":
+                status.ShouldBe(HttpStatusCode.OK, body);
+                codes.ShouldNotContain("FORBIDDEN", body);
+                codes.ShouldNotContain("UNAUTHENTICATED", body);
+                break;
+            default:
+                status.ShouldBe(HttpStatusCode.OK, body);
+                codes.ShouldBe([expected], body);
+                break;
+        }
+        if (expected != "ok")
+        {
+            // Refused: the case has no new event and no case was made.
+            (await server.Database.ScalarAsync<long>(events)).ShouldBe(before);
+            (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases")).ShouldBe(cases);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Callers))]
     public async Task The_map_is_for_people_of_the_map(string caller)

@@ -45,8 +45,8 @@ public sealed class FuzzTests(SampleCityServer server) : IClassFixture<SampleCit
             $"mapObjects(filter: {{ bbox: {{ minX: {a}, minY: {b}, maxX: {c}, maxY: {d}, crs: {crs} }}, owner: {owner} }}) {{ totalCount }}"),
         Gen.Select(Text, Text, Text, Geo, Crs, (contractor, task, on, geo, crs) =>
             $"contracts(contractor: {contractor}, taskType: {task}, activeOn: {on}, within: {geo}, withinCrs: {crs}) {{ id }}"),
-        Gen.Select(Text, Text, Geo, (task, on, geo) => $"coverageGaps(taskType: {task}, on: {on}, within: {geo}) {{ manager }}"),
-        Gen.Select(Text, Geo, (task, geo) => $"contractOverlaps(taskType: {task}, within: {geo}) {{ area }}"),
+        Gen.Select(Text, Text, Geo, (task, on, geo) => $"coverageGaps(taskType: {task}, on: {on}, within: {geo}) {{ areaSquareMetres manager {{ key }} }}"),
+        Gen.Select(Text, Geo, (task, geo) => $"contractOverlaps(taskType: {task}, within: {geo}) {{ areaSquareMetres }}"),
         Gen.Select(Text, Text, (kind, search) => $"organisations(kind: {kind}, search: {search}) {{ key }}"),
         Text.Select(name => $"layers(name: {name}) {{ name }}"),
         Gen.Select(Text, Text, Text, Int, (text, category, assignee, first) =>

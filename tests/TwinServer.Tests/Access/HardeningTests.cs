@@ -34,7 +34,7 @@ public sealed class GraphQLTimeoutTests(HurriedServer server) : IClassFixture<Hu
     [Fact]
     public async Task A_request_past_its_time_is_stopped_with_TIMEOUT()
     {
-        var (status, body) = await server.GraphQLAsync("""{ coverageGaps(taskType: "graffiti") { manager } contractOverlaps { area } }""");
+        var (status, body) = await server.GraphQLAsync("""{ coverageGaps(taskType: "graffiti") { areaSquareMetres } contractOverlaps { areaSquareMetres } }""");
         status.ShouldBe(200);
         body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe("TIMEOUT");
         body.GetProperty("errors")[0].GetProperty("message").GetString()!.ShouldContain("0.001 s");
