@@ -83,6 +83,19 @@ public sealed record CaseFilter
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public string? Text { get; init; }
+
+    /// <summary>About this map object (layer:id).</summary>
+    public string? ObjectId { get; init; }
+
+    /// <summary>Inside this box: west, south, east, north in WGS84 degrees.</summary>
+    public (double West, double South, double East, double North)? Bbox { get; init; }
+
+    /// <summary>Within this many metres of a WGS84 point.</summary>
+    public (double Lon, double Lat, double Metres)? Near { get; init; }
+
+    /// <summary>Inside this GeoJSON geometry (WGS84).</summary>
+    public string? Within { get; init; }
+
     public int Limit { get; init; } = 100;
 }
 

@@ -228,6 +228,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
               AND ($5::timestamptz IS NULL OR c.created_at >= $5)
               AND ($6::timestamptz IS NULL OR c.created_at <= $6)
               AND ($7::text IS NULL OR c.description ILIKE '%' || $7 || '%' OR c.address ILIKE '%' || $7 || '%')
+              AND ($9::text IS NULL OR c.object_id = $9)
+              AND ($10::float8[] IS NULL OR ST_Intersects(c.geom, ST_Transform(ST_MakeEnvelope($10[1], $10[2], $10[3], $10[4], 4326), 3035)))
+              AND ($11::float8[] IS NULL OR ST_DWithin(c.geom, ST_Transform(ST_SetSRID(ST_MakePoint($11[1], $11[2]), 4326), 3035), $11[3]))
+              AND ($12::text IS NULL OR ST_Intersects(c.geom, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($12), 4326), 3035)))
             ORDER BY c.created_at DESC, c.id DESC
             LIMIT $8
             """);
@@ -239,7 +243,26 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(Text(filter.Text?.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)));
         command.Parameters.AddWithValue(filter.Limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        command.Parameters.Add(Text(filter.ObjectId));
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = filter.Bbox is { } b ? new[] { b.West, b.South, b.East, b.North } : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double,
+        });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = filter.Near is { } n ? new[] { n.Lon, n.Lat, n.Metres } : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double,
+        });
+        command.Parameters.Add(Text(filter.Within));
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
+        {
+            throw new CaseException("BAD_AREA", $"The area is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
+        }
+        await using var _ = reader;
         var cases = new List<Case>();
         while (await reader.ReadAsync(cancellationToken)) cases.Add(Read(reader));
         return cases;

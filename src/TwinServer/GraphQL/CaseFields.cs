@@ -47,6 +47,8 @@ internal static class CaseFields
                     From = f.GetValueOrDefault("from") as DateTimeOffset?,
                     To = f.GetValueOrDefault("to") as DateTimeOffset?,
                     ServiceRequestIds = (f.GetValueOrDefault("serviceRequestIds") as IEnumerable<object?>)?.OfType<string>().ToList(),
+                    ObjectId = f.GetValueOrDefault("objectId") as string,
+                    Within = f.GetValueOrDefault("within") as string,
                     Limit = first,
                 };
                 return await Run(() => Store(c).ListAsync(filter, c.CancellationToken));

@@ -49,6 +49,11 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
             case long l: json.WriteNumber(name, l); break;
             case double d: json.WriteNumber(name, d); break;
             case DateTimeOffset t: json.WriteString(name, Format(t)); break;
+            case Open311Object nested:
+                json.WriteStartObject(name);
+                foreach (var (n, v) in nested.Fields) WriteJson(json, n, v);
+                json.WriteEndObject();
+                break;
             case IEnumerable<string> list:
                 json.WriteStartArray(name);
                 foreach (var s in list) json.WriteStringValue(s);
@@ -101,6 +106,11 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
                 }
                 xml.WriteEndElement();
                 break;
+            case Open311Object nested:
+                xml.WriteStartElement(name);
+                foreach (var (n, v) in nested.Fields) WriteXml(xml, n, v);
+                xml.WriteEndElement();
+                break;
             case IEnumerable<string> list when value is not string:
                 xml.WriteStartElement(name);
                 foreach (var s in list) xml.WriteElementString(name.TrimEnd('s'), s);
@@ -122,3 +132,6 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
     /// <summary>W3C date-time with the offset, as the specification writes it.</summary>
     public static string Format(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 }
+
+/// <summary>A field whose value is itself an object (Helsinki's <c>extended_attributes</c>): a JSON object, an XML element with children.</summary>
+internal sealed record Open311Object(IReadOnlyList<(string Name, object? Value)> Fields);

@@ -14,6 +14,12 @@ internal static class Open311Endpoints
 {
     private const string Base = "/open311/v2";
     private const int MaxDescription = 10_000;
+
+    /// <summary>The largest radius of Helsinki's lat/long/radius filter, in metres.</summary>
+    private const double MaxRadius = 10_000;
+
+    /// <summary>What service_object_type says of our objects' ids (layer:source_id).</summary>
+    private const string ObjectType = "digitaltwin:map-object";
     private static readonly TimeSpan Window = TimeSpan.FromDays(90);
 
     public static IServiceCollection AddTwinCases(this IServiceCollection services, IConfiguration configuration)
@@ -63,6 +69,10 @@ internal static class Open311Endpoints
         catch (InvalidDataException e)
         {
             return Open311Document.Error(400, $"The form could not be read: {e.Message}").ToResult(format);
+        }
+        catch (QueryException e)
+        {
+            return Open311Document.Error(400, e.Message).ToResult(format);
         }
     }
 
@@ -122,9 +132,18 @@ internal static class Open311Endpoints
             : Field("client_request_id") is { } clientKey ? $"{Field("device_id") ?? Field("account_id") ?? ""}/{clientKey}" : null;
         if (idempotency?.Length > 200) return Open311Document.Error(400, "The idempotency key is longer than 200 characters.");
 
+        // Helsinki's service_object_id: the object the report is about (ours are layer:id), which routing then targets.
+        var objectId = Field("service_object_id");
+        if (objectId is not null)
+        {
+            if (Field("service_object_type") is { } type && type != ObjectType)
+                return Open311Document.Error(400, $"service_object_type '{type}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
+            if (objectId.Length > 300 || await http.RequestServices.GetRequiredService<MapObjects.MapObjectSearch>().FindAsync(objectId, null, ct) is null)
+                return Open311Document.Error(400, $"service_object_id '{objectId[..Math.Min(objectId.Length, 300)]}' is not an object of the map (layer:id, e.g. sthlm-assets:TK-BRO-0417).");
+        }
         var created = await cases.CreateAsync(new NewCase(code, lon, lat, description, Field("address_string"), mediaUrl, email,
             Field("first_name"), Field("last_name"), Field("phone"), LanguageOf(Field("locale") ?? http.Request.Headers.AcceptLanguage.ToString()), "open311",
-            idempotency), key.Actor, ct);
+            idempotency, objectId), key.Actor, ct);
         return new Open311Document("service_requests", "request",
             [[("service_request_id", created.ServiceRequestId), ("service_notice", "Thank you; the case has been received."), ("account_id", null)]]);
     }
@@ -156,16 +175,57 @@ internal static class Open311Endpoints
                 _ => throw new CaseException("BAD_STATUS", $"status is open or closed; it was '{x}'."),
             }).Distinct().ToList(),
         };
+        // Helsinki's extensions (CitySDK): bbox, lat/long/radius, service_object_id, and extensions=true for more per request.
+        double Number(string name, string text, double min, double max) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max && double.IsFinite(n) ? n
+                : throw new CaseException("BAD_FILTER", $"{name} must be a number from {min} to {max}; it was '{text}'.");
+        (double, double, double, double)? bbox = null;
+        if (Param("bbox") is { } box)
+        {
+            var parts = box.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Length != 4) return Open311Document.Error(400, $"bbox is four numbers, min_long,min_lat,max_long,max_lat (WGS84); it was '{box}'.");
+            var (west, south, east, north) = (Number("bbox min_long", parts[0], -180, 180), Number("bbox min_lat", parts[1], -90, 90),
+                Number("bbox max_long", parts[2], -180, 180), Number("bbox max_lat", parts[3], -90, 90));
+            if (west >= east || south >= north) return Open311Document.Error(400, "bbox's minimums must be below its maximums: min_long,min_lat,max_long,max_lat.");
+            bbox = (west, south, east, north);
+        }
+        (double, double, double)? near = null;
+        if (Param("lat") is not null || Param("long") is not null || Param("radius") is not null)
+        {
+            if (Param("lat") is not { } latText || Param("long") is not { } lonText || Param("radius") is not { } radiusText)
+                return Open311Document.Error(400, "lat, long and radius go together: a point (WGS84) and metres from it.");
+            near = (Number("long", lonText, -180, 180), Number("lat", latText, -90, 90), Number("radius", radiusText, 0, MaxRadius));
+        }
         var found = await cases.ListAsync(new CaseFilter
         {
-            ServiceRequestIds = ids, Statuses = statuses, Category = Param("service_code"), From = ids is null ? start : null, To = ids is null ? end : null, Limit = 1000,
+            ServiceRequestIds = ids, Statuses = statuses, Category = Param("service_code"), From = ids is null ? start : null, To = ids is null ? end : null,
+            ObjectId = Param("service_object_id"), Bbox = bbox, Near = near, Limit = 1000,
         }, ct);
         var taskTypes = await catalog.TaskTypesAsync(ct);
-        return new Open311Document("service_requests", "request", [.. found.Select(c => Request(c, taskTypes))]);
+        var extensions = Param("extensions") is "true" or "1";
+        return new Open311Document("service_requests", "request", [.. found.Select(c => Request(c, taskTypes, extensions))]);
     }
 
     /// <summary>A case as Open311 shows it to anyone: no contact details of the reporter.</summary>
-    private static IReadOnlyList<(string, object?)> Request(Case c, IReadOnlyList<TaskType> taskTypes) =>
+    private static IReadOnlyList<(string, object?)> Request(Case c, IReadOnlyList<TaskType> taskTypes, bool extensions = false) =>
+    [
+        .. Standard(c, taskTypes),
+        .. extensions
+            ? new (string, object?)[]
+            {
+                // Helsinki's extended attributes: the object the request is about, the detailed status, a title, the media as a list.
+                ("extended_attributes", new Open311Object(
+                [
+                    ("service_object_id", c.ObjectId), ("service_object_type", c.ObjectId is null ? null : ObjectType),
+                    ("detailed_status", c.Status.ToUpperInvariant()),
+                    ("title", taskTypes.FirstOrDefault(t => t.Code == c.Category)?.Name.In(Names(c.Language)) ?? c.Category),
+                    ("media_urls", c.MediaUrl is null ? Array.Empty<string>() : new[] { c.MediaUrl }),
+                ])),
+            }
+            : [],
+    ];
+
+    private static IReadOnlyList<(string, object?)> Standard(Case c, IReadOnlyList<TaskType> taskTypes) =>
     [
         ("service_request_id", c.ServiceRequestId), ("status", CaseStatus.Open311(c.Status)), ("status_notes", c.StatusNotes),
         ("service_name", taskTypes.FirstOrDefault(t => t.Code == c.Category)?.Name.In(Names(c.Language)) ?? c.Category),

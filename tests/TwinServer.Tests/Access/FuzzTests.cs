@@ -123,7 +123,9 @@ public sealed class FuzzTests(SampleCityServer server) : IClassFixture<SampleCit
                     ["api_key"] = r.filter, ["service_code"] = r.code, ["lat"] = r.lat, ["long"] = r.lon, ["description"] = r.description, ["email"] = r.filter,
                 }))
                 : await client.GetAsync($"/open311/v2/requests.json?service_code={Uri.EscapeDataString(r.code)}&status={Uri.EscapeDataString(r.filter)}" +
-                                        $"&start_date={Uri.EscapeDataString(r.lat)}&service_request_id={Uri.EscapeDataString(r.description)}");
+                                        $"&start_date={Uri.EscapeDataString(r.lat)}&service_request_id={Uri.EscapeDataString(r.description)}" +
+                                        $"&bbox={Uri.EscapeDataString(r.lon)}&lat={Uri.EscapeDataString(r.lat)}&long={Uri.EscapeDataString(r.lon)}" +
+                                        $"&radius={Uri.EscapeDataString(r.code)}&service_object_id={Uri.EscapeDataString(r.filter)}&extensions=true");
             var body = await response.Content.ReadAsStringAsync();
             ((int)response.StatusCode).ShouldBeLessThan(500, body);
             JsonDocument.Parse(body).Dispose();

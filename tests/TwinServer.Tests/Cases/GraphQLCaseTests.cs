@@ -81,6 +81,19 @@ public sealed class GraphQLCaseTests(CaseCityServer server) : IClassFixture<Case
             "the contractor's system receives the case");
         server.Simulator.All.Single(r => r.Body.Contains(number, StringComparison.Ordinal)).Body.ShouldNotContain("anna@example.org");
 
+        // Found by its object and by an area around the pillar, not by an area elsewhere.
+        var (_, found) = await AskAsync(handler, """
+            { byObject: cases(filter: { objectId: "sthlm-assets:TK-BRO-0417-S1" }) { serviceRequestId }
+              near: cases(filter: { within: { type: "Polygon", coordinates: [[[18.076, 59.3055], [18.0767, 59.3055], [18.0767, 59.306], [18.076, 59.306], [18.076, 59.3055]]] } }) { serviceRequestId }
+              far: cases(filter: { within: { type: "Polygon", coordinates: [[[24.9, 60.1], [25.0, 60.1], [25.0, 60.2], [24.9, 60.1]]] } }) { serviceRequestId } }
+            """);
+        ErrorCodes(found).ShouldBeEmpty(found.ToString());
+        found.GetProperty("data").GetProperty("byObject").EnumerateArray().Select(c => c.GetProperty("serviceRequestId").GetString()).ShouldContain(number);
+        found.GetProperty("data").GetProperty("near").EnumerateArray().Select(c => c.GetProperty("serviceRequestId").GetString()).ShouldContain(number);
+        found.GetProperty("data").GetProperty("far").EnumerateArray().Select(c => c.GetProperty("serviceRequestId").GetString()).ShouldNotContain(number);
+        var (_, badArea) = await AskAsync(handler, """{ cases(filter: { within: { type: "Polygon", coordinates: "nope" } }) { id } }""");
+        ErrorCodes(badArea).ShouldBe(["BAD_AREA"]);
+
         // The contractor, with its own key: sees its case, not the reporter; reports progress; may not close it.
         var contractor = await KeyAsync("contractor", "klotterfritt");
         var (_, seen) = await AskAsync(contractor, $$"""{ cases(filter: { status: [FORWARDED] }) { serviceRequestId assignee } case(id: "{{id}}") { serviceRequestId reporter { email } } }""");
