@@ -16,6 +16,7 @@ internal static class DropLayerCommand
             await using var dataSource = await CliDatabase.OpenAsync(ct);
             var versions = await DropAsync(dataSource, parse.GetValue(name)!, ct);
             if (versions < 0) throw new CliException($"There is no layer {parse.GetValue(name)}. ./twin layers lists them.");
+            await CliDatabase.AuditAsync(dataSource, "layer-dropped", $"layer:{parse.GetValue(name)}", new { versions }, ct);
             AnsiConsole.MarkupLineInterpolated($"Dropped {parse.GetValue(name)} and its {versions} version(s).");
             return 0;
         }, cancellationToken));
