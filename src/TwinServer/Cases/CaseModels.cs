@@ -73,9 +73,15 @@ public sealed record Delivery(
     long Id, string Recipient, string Channel, string Target, Guid IdempotencyKey, string State, int Attempts,
     DateTimeOffset NextAttemptAt, string? LastError, string? ExternalId, DateTimeOffset? DeliveredAt);
 
-/// <summary>What the case list can be narrowed by.</summary>
+/// <summary>What the case list can be narrowed by. Every member narrows; none is required.</summary>
 public sealed record CaseFilter
 {
+    /// <summary>The largest <see cref="Near"/> radius, in metres: a filter for a neighbourhood, not a region.</summary>
+    public const double MaxRadiusMetres = 10_000;
+
+    /// <summary>The longest <see cref="Within"/> GeoJSON text, in characters.</summary>
+    public const int MaxAreaLength = 1_000_000;
+
     public IReadOnlyList<string>? ServiceRequestIds { get; init; }
     public IReadOnlyList<string>? Statuses { get; init; }
     public string? Category { get; init; }
@@ -84,16 +90,25 @@ public sealed record CaseFilter
     public DateTimeOffset? To { get; init; }
     public string? Text { get; init; }
 
-    /// <summary>About this map object (layer:id).</summary>
+    /// <summary>Cases about this map object: its stable id, <c>layer:source_id</c> (e.g. <c>sthlm-assets:TK-BRO-0417-S1</c>).</summary>
     public string? ObjectId { get; init; }
 
-    /// <summary>Inside this box: west, south, east, north in WGS84 degrees.</summary>
+    /// <summary>
+    /// Cases whose point lies in this box of WGS84 longitudes and latitudes (degrees, edges included). West must not
+    /// be east of East, nor South north of North: a box across the antimeridian is two boxes.
+    /// </summary>
     public (double West, double South, double East, double North)? Bbox { get; init; }
 
-    /// <summary>Within this many metres of a WGS84 point.</summary>
+    /// <summary>
+    /// Cases at most <c>Metres</c> from the WGS84 point (<c>Lon</c>, <c>Lat</c>), measured on the ellipsoid; the radius
+    /// is from 0 to <see cref="MaxRadiusMetres"/>.
+    /// </summary>
     public (double Lon, double Lat, double Metres)? Near { get; init; }
 
-    /// <summary>Inside this GeoJSON geometry (WGS84).</summary>
+    /// <summary>
+    /// Cases inside this area: a GeoJSON geometry (RFC 7946: WGS84 longitude, latitude; not a Feature), at most
+    /// <see cref="MaxAreaLength"/> characters. One PostGIS cannot read is a <see cref="CaseException"/> BAD_AREA (400).
+    /// </summary>
     public string? Within { get; init; }
 
     public int Limit { get; init; } = 100;

@@ -216,9 +216,41 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         return inbox;
     }
 
-    /// <summary>Cases by the filter, newest first.</summary>
+    /// <summary>
+    /// Cases by the filter, newest first. The places (<see cref="CaseFilter.Bbox"/>, <see cref="CaseFilter.Near"/>,
+    /// <see cref="CaseFilter.Within"/>) are checked here, so that every caller gets the same clear refusal
+    /// (<see cref="CaseException"/>, 400) rather than an error from the database.
+    /// </summary>
     public async Task<IReadOnlyList<Case>> ListAsync(CaseFilter filter, CancellationToken cancellationToken)
     {
+        static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+        static bool Longitude(double x) => double.IsFinite(x) && x is >= -180 and <= 180;
+        static bool Latitude(double y) => double.IsFinite(y) && y is >= -90 and <= 90;
+        const double MaxBboxDegrees = 10;
+        if (filter.Bbox is (var west, var south, var east, var north))
+        {
+            if (!Longitude(west) || !Longitude(east) || !Latitude(south) || !Latitude(north))
+                throw new CaseException("BAD_BBOX", Invariant($"A bbox is WGS84 degrees: longitudes from -180 to 180, latitudes from -90 to 90; it was {west}, {south}, {east}, {north}."));
+            if (west > east || south > north)
+                throw new CaseException("BAD_BBOX", Invariant($"A bbox goes west, south, east, north: west {west} is east of east {east}, or south {south} north of north {north}."));
+            if (east - west > MaxBboxDegrees || north - south > MaxBboxDegrees)
+                throw new CaseException("BAD_BBOX", Invariant($"A bbox may span at most {MaxBboxDegrees} degrees of longitude and of latitude; this one spans {east - west} by {north - south}."));
+        }
+        double? prefilterMetres = null;
+        if (filter.Near is (var lon, var lat, var metres))
+        {
+            if (!Longitude(lon) || !Latitude(lat)) throw new CaseException("BAD_NEAR", Invariant($"The centre is a WGS84 longitude (-180 to 180) and latitude (-90 to 90); it was {lon}, {lat}."));
+            if (!double.IsFinite(metres) || metres is < 0 or > CaseFilter.MaxRadiusMetres)
+                throw new CaseException("BAD_NEAR", Invariant($"The radius is in metres, from 0 to {CaseFilter.MaxRadiusMetres:N0}; it was {metres}."));
+            // EPSG:3035 (Lambert azimuthal equal-area, centred on 52°N 10°E) stretches distances across the radius by up
+            // to 1 / cos(c / 2), c the angle from its centre: this bound lets the GiST index on geom find every candidate.
+            var (latRad, lonRad, centreLat, centreLon) = (lat * Math.PI / 180, lon * Math.PI / 180, 52 * Math.PI / 180, 10 * Math.PI / 180);
+            var c = Math.Acos(Math.Clamp(Math.Sin(latRad) * Math.Sin(centreLat) + Math.Cos(latRad) * Math.Cos(centreLat) * Math.Cos(lonRad - centreLon), -1, 1));
+            prefilterMetres = metres * 1.01 / Math.Max(Math.Cos(c / 2), 1e-6) + 1;
+        }
+        if (filter.Within is { } area && (string.IsNullOrWhiteSpace(area) || area.Length > CaseFilter.MaxAreaLength))
+            throw new CaseException("BAD_AREA", Invariant($"The area is a GeoJSON geometry of 1 to {CaseFilter.MaxAreaLength:N0} characters; it was {area.Length:N0}."));
+
         await using var command = dataSource.CreateCommand($"""
             SELECT {Columns} FROM cases c
             WHERE ($1::text[] IS NULL OR c.service_request_id = ANY ($1))
@@ -229,12 +261,23 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
               AND ($6::timestamptz IS NULL OR c.created_at <= $6)
               AND ($7::text IS NULL OR c.description ILIKE '%' || $7 || '%' OR c.address ILIKE '%' || $7 || '%')
               AND ($9::text IS NULL OR c.object_id = $9)
-              AND ($10::float8[] IS NULL OR ST_Intersects(c.geom, ST_Transform(ST_MakeEnvelope($10[1], $10[2], $10[3], $10[4], 4326), 3035)))
-              AND ($11::float8[] IS NULL OR ST_DWithin(c.geom, ST_Transform(ST_SetSRID(ST_MakePoint($11[1], $11[2]), 4326), 3035), $11[3]))
-              AND ($12::text IS NULL OR ST_Intersects(c.geom, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($12), 4326), 3035)))
+              -- The box ($10 west, $11 south, $12 east, $13 north) decides on the case's own longitude and latitude, edges
+              -- included. Its outline in EPSG:3035, densified (a parallel is a curve there) and widened by 50 m, is what
+              -- the GiST index on geom can use to find the candidates.
+              AND ($10::float8 IS NULL OR (
+                    c.geom && (SELECT ST_Expand(ST_Transform(ST_Segmentize(ST_MakeEnvelope($10, $11, $12, $13, 4326), 0.01), 3035), 50))
+                    AND c.lon BETWEEN $10 AND $12 AND c.lat BETWEEN $11 AND $13))
+              -- The circle ($14 lon, $15 lat, $16 metres) decides on the ellipsoid; $17 bounds the same distance in
+              -- EPSG:3035, for the index.
+              AND ($14::float8 IS NULL OR (
+                    ST_DWithin(c.geom, (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($14, $15), 4326), 3035)), $17)
+                    AND ST_DWithin(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)::geography, ST_SetSRID(ST_MakePoint($14, $15), 4326)::geography, $16)))
+              -- The area ($18): GeoJSON, WGS84 unless a legacy crs member says otherwise.
+              AND ($18::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($18), 3035))))
             ORDER BY c.created_at DESC, c.id DESC
             LIMIT $8
             """);
+        NpgsqlParameter Number(double? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double };
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.ServiceRequestIds?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Statuses?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(Text(filter.Category));
@@ -244,27 +287,32 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         command.Parameters.Add(Text(filter.Text?.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)));
         command.Parameters.AddWithValue(filter.Limit);
         command.Parameters.Add(Text(filter.ObjectId));
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = filter.Bbox is { } b ? new[] { b.West, b.South, b.East, b.North } : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double,
-        });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = filter.Near is { } n ? new[] { n.Lon, n.Lat, n.Metres } : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double,
-        });
+        command.Parameters.Add(Number(filter.Bbox?.West));
+        command.Parameters.Add(Number(filter.Bbox?.South));
+        command.Parameters.Add(Number(filter.Bbox?.East));
+        command.Parameters.Add(Number(filter.Bbox?.North));
+        command.Parameters.Add(Number(filter.Near?.Lon));
+        command.Parameters.Add(Number(filter.Near?.Lat));
+        command.Parameters.Add(Number(filter.Near?.Metres));
+        command.Parameters.Add(Number(prefilterMetres));
         command.Parameters.Add(Text(filter.Within));
-        NpgsqlDataReader reader;
+        var cases = new List<Case>();
         try
         {
-            reader = await command.ExecuteReaderAsync(cancellationToken);
+            // PostGIS reads the area (and places the box and circle in EPSG:3035) while the query runs: its refusal can
+            // come with the first row as well as before it.
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) cases.Add(Read(reader));
         }
         catch (PostgresException e) when (filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
         {
-            throw new CaseException("BAD_AREA", $"The area is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
+            throw new CaseException("BAD_AREA",
+                $"The area is not a GeoJSON geometry in WGS84 longitude and latitude (e.g. {{\"type\":\"Polygon\",\"coordinates\":[[[18.07,59.30],[18.08,59.30],[18.08,59.31],[18.07,59.30]]]}}): {e.MessageText}");
         }
-        await using var _ = reader;
-        var cases = new List<Case>();
-        while (await reader.ReadAsync(cancellationToken)) cases.Add(Read(reader));
+        catch (PostgresException e) when ((filter.Bbox is not null || filter.Near is not null) && e.SqlState is PostgresErrorCodes.InternalError)
+        {
+            throw new CaseException("BAD_PLACE", $"The place asked about is outside what the server's map projection (EPSG:3035) can hold: {e.MessageText}");
+        }
         return cases;
     }
 

@@ -7,7 +7,10 @@ namespace DigitalTwin.Server.Open311;
 
 /// <summary>
 /// An Open311 answer: a list of items (each an ordered list of fields) that GeoReport v2 writes as a JSON array or as
-/// XML (<c>&lt;service_requests&gt;&lt;request&gt;...</c>), the format the path's extension names.
+/// XML (<c>&lt;service_requests&gt;&lt;request&gt;...</c>), the format the path's extension names. A field's value
+/// may nest: an <see cref="Open311Object"/> (a JSON object; an element with children), a list of objects or a list
+/// of strings (a JSON array; an element with one child per entry, named by the field's singular, e.g.
+/// <c>&lt;media_urls&gt;&lt;media_url&gt;</c>).
 /// </summary>
 internal sealed class Open311Document(string root, string item, IReadOnlyList<IReadOnlyList<(string Name, object? Value)>> items, int status = 200)
 {

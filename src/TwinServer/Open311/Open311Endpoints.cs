@@ -9,16 +9,20 @@ namespace DigitalTwin.Server.Open311;
 /// service definitions, requests (POST with an api_key; GET with the specification's filters and 90-day window),
 /// one request, and the status updates of recipients' systems in FixMyStreet's shape. JSON or XML, as the path's
 /// extension says; errors in the specification's body with its status codes. No reporter's contact ever goes out.
+/// Helsinki's extensions (CitySDK's, as its feedback API has them; see
+/// github.com/City-of-Helsinki/issues-example and 6aika/api-palaute): <c>service_object_id</c> and
+/// <c>service_object_type</c> on a post and as filters, <c>bbox</c>, <c>lat</c>/<c>long</c>/<c>radius</c>, and
+/// <c>extensions=true</c> for each request's <c>extended_attributes</c>.
 /// </summary>
 internal static class Open311Endpoints
 {
     private const string Base = "/open311/v2";
     private const int MaxDescription = 10_000;
 
-    /// <summary>The largest radius of Helsinki's lat/long/radius filter, in metres.</summary>
-    private const double MaxRadius = 10_000;
-
-    /// <summary>What service_object_type says of our objects' ids (layer:source_id).</summary>
+    /// <summary>
+    /// What service_object_type says of our objects' ids (layer:source_id): the namespace of the id, as Helsinki's
+    /// names its register (e.g. http://www.hel.fi/servicemap/v2).
+    /// </summary>
     private const string ObjectType = "digitaltwin:map-object";
     private static readonly TimeSpan Window = TimeSpan.FromDays(90);
 
@@ -42,9 +46,9 @@ internal static class Open311Endpoints
             Answer(format, () => PostRequestAsync(http, cases, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
         app.MapGet(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
             Answer(format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
-        app.MapGet(Base + "/requests/{id}.{format}", (string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
+        app.MapGet(Base + "/requests/{id}.{format}", (HttpContext http, string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
             Answer(format, async () => await cases.FindAsync(id, ct) is { } found
-                ? new Open311Document("service_requests", "request", [Request(found, await catalog.TaskTypesAsync(ct))])
+                ? new Open311Document("service_requests", "request", [Request(found, await catalog.TaskTypesAsync(ct), Extensions(http.Request.Query["extensions"]))])
                 : Open311Document.Error(404, $"There is no service request '{id}'.")));
         app.MapPost(Base + "/servicerequestupdates.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
             Answer(format, () => PostUpdateAsync(http, cases, keys, ct)));
@@ -176,35 +180,51 @@ internal static class Open311Endpoints
             }).Distinct().ToList(),
         };
         // Helsinki's extensions (CitySDK): bbox, lat/long/radius, service_object_id, and extensions=true for more per request.
-        double Number(string name, string text, double min, double max) =>
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max && double.IsFinite(n) ? n
-                : throw new CaseException("BAD_FILTER", $"{name} must be a number from {min} to {max}; it was '{text}'.");
+        double Number(string name, string text, double min, double max, string what) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= min && n <= max ? n
+                : throw new CaseException("BAD_FILTER", $"{name} must be {what}; it was '{text}'.");
         (double, double, double, double)? bbox = null;
         if (Param("bbox") is { } box)
         {
             var parts = box.Split(',', StringSplitOptions.TrimEntries);
-            if (parts.Length != 4) return Open311Document.Error(400, $"bbox is four numbers, min_long,min_lat,max_long,max_lat (WGS84); it was '{box}'.");
-            var (west, south, east, north) = (Number("bbox min_long", parts[0], -180, 180), Number("bbox min_lat", parts[1], -90, 90),
-                Number("bbox max_long", parts[2], -180, 180), Number("bbox max_lat", parts[3], -90, 90));
+            if (parts.Length != 4)
+                return Open311Document.Error(400, $"bbox is four numbers, min_long,min_lat,max_long,max_lat (WGS84 degrees, e.g. 18.07,59.30,18.08,59.31); it was '{box}'.");
+            var (west, south, east, north) = (Number("bbox min_long", parts[0], -180, 180, "a longitude from -180 to 180"),
+                Number("bbox min_lat", parts[1], -90, 90, "a latitude from -90 to 90"), Number("bbox max_long", parts[2], -180, 180, "a longitude from -180 to 180"),
+                Number("bbox max_lat", parts[3], -90, 90, "a latitude from -90 to 90"));
             if (west >= east || south >= north) return Open311Document.Error(400, "bbox's minimums must be below its maximums: min_long,min_lat,max_long,max_lat.");
             bbox = (west, south, east, north);
         }
         (double, double, double)? near = null;
-        if (Param("lat") is not null || Param("long") is not null || Param("radius") is not null)
+        var (latParam, longParam, radiusParam) = (Param("lat"), Param("long"), Param("radius"));
+        if (latParam is not null || longParam is not null || radiusParam is not null)
         {
-            if (Param("lat") is not { } latText || Param("long") is not { } lonText || Param("radius") is not { } radiusText)
-                return Open311Document.Error(400, "lat, long and radius go together: a point (WGS84) and metres from it.");
-            near = (Number("long", lonText, -180, 180), Number("lat", latText, -90, 90), Number("radius", radiusText, 0, MaxRadius));
+            string[] missing = [.. new[] { ("lat", latParam), ("long", longParam), ("radius", radiusParam) }.Where(p => p.Item2 is null).Select(p => p.Item1)];
+            if (missing.Length > 0)
+                return Open311Document.Error(400, $"lat, long and radius go together (a WGS84 point and metres from it); {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing.");
+            near = (Number("long", longParam!, -180, 180, "a longitude from -180 to 180"), Number("lat", latParam!, -90, 90, "a latitude from -90 to 90"),
+                Number("radius", radiusParam!, 0, CaseFilter.MaxRadiusMetres,
+                    $"in metres, at most {CaseFilter.MaxRadiusMetres.ToString("N0", CultureInfo.InvariantCulture)} and not negative"));
         }
+        if (Param("service_object_type") is { } objectType && objectType != ObjectType)
+            return Open311Document.Error(400, $"service_object_type '{objectType}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
+        var extensions = Extensions(query["extensions"]);
         var found = await cases.ListAsync(new CaseFilter
         {
             ServiceRequestIds = ids, Statuses = statuses, Category = Param("service_code"), From = ids is null ? start : null, To = ids is null ? end : null,
             ObjectId = Param("service_object_id"), Bbox = bbox, Near = near, Limit = 1000,
         }, ct);
         var taskTypes = await catalog.TaskTypesAsync(ct);
-        var extensions = Param("extensions") is "true" or "1";
         return new Open311Document("service_requests", "request", [.. found.Select(c => Request(c, taskTypes, extensions))]);
     }
+
+    /// <summary>Helsinki's <c>extensions</c>: true (or all, or citysdk, the extension we have) adds each request's extended attributes.</summary>
+    private static bool Extensions(Microsoft.Extensions.Primitives.StringValues value) => value.ToString().Trim().ToLowerInvariant() switch
+    {
+        "" or "false" or "0" => false,
+        "true" or "1" or "all" or "citysdk" => true,
+        var other => throw new CaseException("BAD_FILTER", $"extensions is true or false; it was '{other}'."),
+    };
 
     /// <summary>A case as Open311 shows it to anyone: no contact details of the reporter.</summary>
     private static IReadOnlyList<(string, object?)> Request(Case c, IReadOnlyList<TaskType> taskTypes, bool extensions = false) =>
@@ -213,7 +233,8 @@ internal static class Open311Endpoints
         .. extensions
             ? new (string, object?)[]
             {
-                // Helsinki's extended attributes: the object the request is about, the detailed status, a title, the media as a list.
+                // Helsinki's extended attributes: the object the request is about, the detailed status (ours, in capitals,
+                // as Helsinki writes its own), a title (we take none: the service's name), the media as a list.
                 ("extended_attributes", new Open311Object(
                 [
                     ("service_object_id", c.ObjectId), ("service_object_type", c.ObjectId is null ? null : ObjectType),
@@ -232,7 +253,6 @@ internal static class Open311Endpoints
         ("service_code", c.Category), ("description", c.Description), ("agency_responsible", c.Assignee), ("service_notice", null),
         ("requested_datetime", c.CreatedAt), ("updated_datetime", c.UpdatedAt), ("expected_datetime", null), ("address", c.Address),
         ("address_id", null), ("zipcode", null), ("lat", c.Lat), ("long", c.Lon), ("media_url", c.MediaUrl),
-        ("detailed_status", c.Status.ToUpperInvariant()),
     ];
 
     /// <summary>

@@ -99,7 +99,9 @@ public sealed class HardeningTests(TwinServerFactory server, SlowOpen311Server s
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests) refusal = await response.Content.ReadAsStringAsync();
         }
-        statuses.Count(s => s == HttpStatusCode.OK).ShouldBeInRange(2, 3);
+        // A burst of two, then one a second: at least two get through, and a quick six cannot all (however slow the machine,
+        // six posts do not take four seconds).
+        statuses.Count(s => s == HttpStatusCode.OK).ShouldBeGreaterThanOrEqualTo(2);
         statuses.ShouldContain(HttpStatusCode.TooManyRequests);
         JsonDocument.Parse(refusal!).RootElement[0].GetProperty("code").GetInt32().ShouldBe(429);
         (await slow.Database.ScalarAsync<long>("SELECT count(*) FROM cases")).ShouldBe(statuses.Count(s => s == HttpStatusCode.OK));
