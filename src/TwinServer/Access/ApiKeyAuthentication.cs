@@ -79,7 +79,9 @@ public static class AccessExtensions
                 o.ReturnUrlParameter = "returnUrl";
                 o.Cookie.Name = "twin.session";
                 o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Lax, not Strict: coming back from the city's identity provider is a navigation from another site, and
+                // must carry the session; cross-site posts still go without it.
+                o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 10.0));
                 o.SlidingExpiration = true;

@@ -62,12 +62,17 @@ internal static class Hardening
         var policy = ContentSecurityPolicy(app.Services.GetRequiredService<MapSettings>());
         app.Use((http, next) =>
         {
-            var headers = http.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            headers.ContentSecurityPolicy = policy;
+            // Set as the answer starts, so that an error answer (whose headers the exception handler clears) has them too.
+            http.Response.OnStarting(() =>
+            {
+                var headers = http.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                headers.ContentSecurityPolicy = policy;
+                return Task.CompletedTask;
+            });
             return next(http);
         });
     }

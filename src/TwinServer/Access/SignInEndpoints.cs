@@ -63,7 +63,7 @@ internal static class SignInEndpoints
 
     /// <summary>Only a path of this site (no open redirect to another).</summary>
     private static string LocalOnly(string? url) =>
-        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+        url is { Length: > 0 } && Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(url) && !url.Any(char.IsControl) ? url : "/";
 
     private sealed record Texts(string Lang, string Title, string Username, string Password, string Submit, string Failed, string With)
     {

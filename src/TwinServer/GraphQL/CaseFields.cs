@@ -95,7 +95,7 @@ internal static class CaseFields
                 var created = await Run(() => store.CreateAsync(new NewCase(
                     (string)input["category"]!, lon, lat, Text(input, "description", MaxDescription), Text(input, "address", 500), mediaUrl, email,
                     Text(reporter, "firstName", 200), Text(reporter, "lastName", 200), Text(reporter, "phone", 50), language, "graphql",
-                    Text(input, "clientKey", 200), Text(input, "objectId", 500)), caller.AsActor(), c.CancellationToken));
+                    ClientKey(caller, Text(input, "clientKey", 200)), Text(input, "objectId", 500)), caller.AsActor(), c.CancellationToken));
                 return ((await store.GetAsync(created.Id, c.CancellationToken))!, created.Created);
             });
 
@@ -140,6 +140,13 @@ internal static class CaseFields
                 await store.MoveAsync(found.Id, lon, lat, actor, c.CancellationToken);
             }));
     }
+
+    /// <summary>
+    /// A client's key is its own: a key's cases are told apart by the key (the index has its id), a person's by their
+    /// name, so that two handlers who both say "1" do not get each other's case.
+    /// </summary>
+    private static string? ClientKey(ClaimsPrincipal caller, string? key) =>
+        key is null || caller.AsActor().ApiKeyId is not null ? key : $"{caller.Identity?.Name}/{key}";
 
     /// <summary>Runs a change on a case the caller may see, and answers with the case as it is after it.</summary>
     private static async Task<object?> Change(IResolveFieldContext c, ClaimsPrincipal caller, Func<CaseStore, Case, Actor, Task> change)

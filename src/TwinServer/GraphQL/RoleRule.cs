@@ -36,23 +36,30 @@ internal sealed class RoleRule : ValidationRuleBase
 
     /// <summary>
     /// The same check on a document validated before (from the cache), without walking all of it again: only the
-    /// operation's root fields, through its fragments. Null when the caller may ask everything it asks.
+    /// operation's root fields, through its fragments. Null when the caller may ask everything it asks;
+    /// <see cref="Undecided"/> when it cannot tell (then the document is validated afresh, with the full rule).
     /// </summary>
     public static ExecutionError? Refusal(GraphQLDocument document, string? operationName, ISchema schema, ClaimsPrincipal? caller)
     {
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        var operation = operationName is null ? operations.Count == 1 ? operations[0] : null : operations.FirstOrDefault(o => o.Name?.Value == operationName);
-        if (operation is null) return null; // the executer reports a missing operation itself
+        // An empty name is no name, as the executer takes it (it runs the only operation): never a way past this check.
+        var operation = string.IsNullOrEmpty(operationName) ? operations.Count == 1 ? operations[0] : null
+            : operations.FirstOrDefault(o => o.Name?.Value == operationName);
+        if (operation is null) return Undecided; // the executer reports a missing operation; here, validate afresh
         var root = operation.Operation switch { OperationType.Query => schema.Query, OperationType.Mutation => schema.Mutation, _ => null };
-        if (root is null) return null;
+        if (root is null) return Undecided;
         var fragments = document.Definitions.OfType<GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue, StringComparer.Ordinal);
-        return Check(operation.SelectionSet, root, fragments, caller ?? new ClaimsPrincipal(), 0);
+        return Check(operation.SelectionSet, root, fragments, caller ?? new ClaimsPrincipal(), new HashSet<string>(StringComparer.Ordinal), 0);
     }
 
+    /// <summary>What <see cref="Refusal"/> answers when it cannot tell: the caller's request is validated afresh, not served from the cache.</summary>
+    public static readonly ExecutionError Undecided = new("undecided") { Code = "UNDECIDED" };
+
     private static ExecutionError? Check(GraphQLSelectionSet selections, IObjectGraphType root, Dictionary<string, GraphQLFragmentDefinition> fragments,
-        ClaimsPrincipal caller, int depth)
+        ClaimsPrincipal caller, HashSet<string> seen, int depth)
     {
-        if (depth > 20) return null; // fragment cycles are refused by validation before a document is cached
+        // Each fragment is looked at once (the answer depends on it alone: the root type is fixed); past any sane depth, no decision.
+        if (depth > 64) return Undecided;
         foreach (var selection in selections.Selections)
         {
             var refusal = selection switch
@@ -60,9 +67,9 @@ internal sealed class RoleRule : ValidationRuleBase
                 GraphQLField field when root.GetField(field.Name.StringValue)?.GetMetadata<string[]?>(RolesKey) is { } roles && !roles.Any(caller.IsInRole) =>
                     new ExecutionError($"{field.Name.StringValue} is for {string.Join(", ", roles)}; this caller is {caller.FindFirst(ClaimTypes.Role)?.Value ?? "not signed in"}.")
                     { Code = "FORBIDDEN" },
-                GraphQLFragmentSpread spread when fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) =>
-                    Check(fragment.SelectionSet, root, fragments, caller, depth + 1),
-                GraphQLInlineFragment inline => Check(inline.SelectionSet, root, fragments, caller, depth + 1),
+                GraphQLFragmentSpread spread when seen.Add(spread.FragmentName.Name.StringValue) =>
+                    fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) ? Check(fragment.SelectionSet, root, fragments, caller, seen, depth + 1) : Undecided,
+                GraphQLInlineFragment inline => Check(inline.SelectionSet, root, fragments, caller, seen, depth + 1),
                 _ => null,
             };
             if (refusal is not null) return refusal;

@@ -37,7 +37,8 @@ internal static partial class ImportEndpoints
         bool Flag(string key) => Param(key) is "true" or "1" or "yes";
         if (!LayerName().IsMatch(name)) return Problem(400, $"'{name}' is not a layer name: lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
         var kindText = Param("kind");
-        if (kindText is null || !(Enum.TryParse<LayerKind>(kindText, ignoreCase: true, out var kind) || kindText is "organisation" or "task-type"))
+        if (kindText is null || !((Enum.TryParse<LayerKind>(kindText, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !char.IsDigit(kindText[0]))
+                                  || kindText is "organisation" or "task-type"))
             return Problem(400, "kind is required: parcel, building, asset, area, contract, subcontract, organisation or task-type.");
         if (!http.Request.HasFormContentType) return Problem(415, "Send the file as multipart/form-data (a part named file; a Shapefile's sidecars as more parts; a mapping file as a part named mapping).");
 
@@ -100,6 +101,11 @@ internal static partial class ImportEndpoints
         catch (BadHttpRequestException e)
         {
             return Problem(e.StatusCode, e.Message);
+        }
+        catch (Exception e) when (e is IOException or NpgsqlException && !ct.IsCancellationRequested)
+        {
+            // As the command line says it: the file could not be read, or the database refused; nothing was changed.
+            return Problem(400, $"The import could not be done, and nothing was changed: {(e is PostgresException p ? p.MessageText : e.Message)}");
         }
         finally
         {

@@ -114,6 +114,26 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
         var (refused, said) = await GraphQLAsync(reader, audit);
         refused.ShouldBe(HttpStatusCode.BadRequest);
         said.ShouldContain("\"code\":\"FORBIDDEN\"");
+
+        // An empty operation name is no name: the only operation runs, and is checked.
+        using var emptyName = await reader.PostAsync("/graphql", new StringContent(JsonSerializer.Serialize(new { query = audit, operationName = "" }), Encoding.UTF8, "application/json"));
+        emptyName.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await emptyName.Content.ReadAsStringAsync()).ShouldContain("\"code\":\"FORBIDDEN\"");
+
+        // A long chain of fragments hides nothing from the check on a cached document.
+        var chain = "{ ...F1 } " + string.Join(" ", Enumerable.Range(1, 40).Select(i => $"fragment F{i} on Query {{ ...F{i + 1} }}")) + " fragment F41 on Query { auditLog(first: 1) { action } }";
+        (await GraphQLAsync(admin, chain)).Status.ShouldBe(HttpStatusCode.OK);
+        var (deepRefused, deepSaid) = await GraphQLAsync(reader, chain);
+        deepRefused.ShouldBe(HttpStatusCode.BadRequest, deepSaid);
+        deepSaid.ShouldContain("\"code\":\"FORBIDDEN\"");
+
+        // Fragments that multiply (three spreads, thirty deep: 3^30 fields in 2 kB) are refused at once, for anyone.
+        var bomb = "{ ...B1 } " + string.Join(" ", Enumerable.Range(1, 30).Select(i => $"fragment B{i} on Query {{ ...B{i + 1} ...B{i + 1} ...B{i + 1} }}")) + " fragment B31 on Query { layers { name } }";
+        var started = DateTime.UtcNow;
+        var (bombed, bombSaid) = await GraphQLAsync(admin, bomb);
+        bombed.ShouldBe(HttpStatusCode.BadRequest, bombSaid);
+        bombSaid.ShouldContain("\"code\":\"COMPLEXITY\"");
+        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(5));
     }
 
     [Theory]

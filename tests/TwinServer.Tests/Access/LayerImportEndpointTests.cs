@@ -101,9 +101,12 @@ public sealed class LayerImportEndpointTests(SampleCityServer server) : IClassFi
     {
         using var gis = await ClientAsync("gis");
         (await UploadAsync(gis, "Bad Name", Good)).Status.ShouldBe(HttpStatusCode.BadRequest);
-        var (noKind, body) = await UploadAsync(gis, "http-x", Good, "kind=castle");
-        noKind.ShouldBe(HttpStatusCode.BadRequest);
-        body.GetProperty("detail").GetString()!.ShouldContain("kind");
+        foreach (var kind in new[] { "castle", "7" })
+        {
+            var (noKind, body) = await UploadAsync(gis, "http-x", Good, $"kind={kind}");
+            noKind.ShouldBe(HttpStatusCode.BadRequest);
+            body.GetProperty("detail").GetString()!.ShouldContain("kind");
+        }
         var (badCrs, crsBody) = await UploadAsync(gis, "http-x", Good, "kind=building&crs=EPSG:999999");
         badCrs.ShouldBe(HttpStatusCode.BadRequest, crsBody.ToString());
         using var notMultipart = await gis.PostAsync("/layers/http-x/import?kind=building", new StringContent(Good, Encoding.UTF8, "application/json"));
