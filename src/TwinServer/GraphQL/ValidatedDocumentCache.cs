@@ -75,7 +75,7 @@ internal sealed class ValidatedDocumentCache : IConfigureExecution
                 options.ValidationRules = options.CachedDocumentValidationRules ?? [];
             }
         }
-        else if (options.Document is null && query is not null && query.Length <= MaxQueryLength)
+        else if (options.Document is null && query is not null)
         {
             // A new text: parsed here, once, and measured before anything else looks at it. Fragments spread within
             // fragments multiply (3 spreads 30 deep is 3^30 fields in a 2 kB text), and validation would walk every one.
