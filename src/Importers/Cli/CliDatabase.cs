@@ -45,6 +45,10 @@ internal static class CliDatabase
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>A moment from a listing's column, as the listings show it (empty for none).</summary>
+    public static string When(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? "" : reader.GetFieldValue<DateTimeOffset>(ordinal).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Runs a command body with the error handling every command shares: clear messages, exit codes.</summary>
     public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {

@@ -61,11 +61,10 @@ internal static class KeyCommand
             await using var command = dataSource.CreateCommand("SELECT id, name, role, organisation, created_at, expires_at, revoked_at FROM api_keys ORDER BY id");
             await using var reader = await command.ExecuteReaderAsync(ct);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "name", "role", "organisation", "made", "expires", "revoked");
-            static string When(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetFieldValue<DateTimeOffset>(i).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             while (await reader.ReadAsync(ct))
             {
                 table.AddRow(Markup.Escape(reader.GetInt32(0).ToString(CultureInfo.InvariantCulture)), Markup.Escape(reader.GetString(1)), reader.GetString(2),
-                    Markup.Escape(reader.IsDBNull(3) ? "" : reader.GetString(3)), When(reader, 4), When(reader, 5), When(reader, 6));
+                    Markup.Escape(reader.IsDBNull(3) ? "" : reader.GetString(3)), CliDatabase.When(reader, 4), CliDatabase.When(reader, 5), CliDatabase.When(reader, 6));
             }
             AnsiConsole.Write(table);
             return 0;

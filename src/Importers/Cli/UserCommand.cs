@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using DigitalTwin.Data.Database;
 using Npgsql;
 using Spectre.Console;
@@ -57,10 +56,9 @@ internal static class UserCommand
             await using var command = dataSource.CreateCommand("SELECT username, coalesce(display_name, ''), role, created_at, disabled_at FROM users ORDER BY username");
             await using var reader = await command.ExecuteReaderAsync(ct);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("username", "name", "role", "made", "disabled");
-            static string When(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetFieldValue<DateTimeOffset>(i).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             while (await reader.ReadAsync(ct))
             {
-                table.AddRow(Markup.Escape(reader.GetString(0)), Markup.Escape(reader.GetString(1)), reader.GetString(2), When(reader, 3), When(reader, 4));
+                table.AddRow(Markup.Escape(reader.GetString(0)), Markup.Escape(reader.GetString(1)), reader.GetString(2), CliDatabase.When(reader, 3), CliDatabase.When(reader, 4));
             }
             AnsiConsole.Write(table);
             return 0;
