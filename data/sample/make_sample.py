@@ -406,6 +406,20 @@ STHLM_CONTRACTS = [
      "2024-04-01", "2028-03-31", multi(rect(-200, 40, -100, 200), rect(12, 40, 200, 200))),
 ]
 
+# svarstid (response times, issue 7): per task type, "*" for the contract's other tasks.
+STHLM_RESPONSE_TIMES = {
+    "TK-BRO-2025": "graffiti=24h;damage=48h;litter=72h",
+    "TK-DO-SN-2025": "pothole=48h;street-lighting=5d;*=72h",
+    "TK-DO-SS-2025": "pothole=48h;street-lighting=5d;*=72h",
+    "SDF-PS-2019": "5d",
+    "SDF-PS-2025": "72h",
+    "SDF-PS-2027": "72h",
+    "SB-FS-2024": "damage=24h;*=5d",
+    "UE-TK-BRO-2025-1": "graffiti=24h",
+    "UE-TK-DO-SN-2025-1": "street-lighting=72h",
+    "UE-TK-DO-SS-2025-1": "street-lighting=72h",
+}
+
 STHLM_SUBCONTRACTS = [
     # ue_id, kontrakt, benamning, underentreprenor, uppgifter, giltig_fran, giltig_till
     ("UE-TK-BRO-2025-1", "TK-BRO-2025", "Klottersanering broar Skanstull", "klotterfritt", "graffiti",
@@ -469,6 +483,14 @@ HKI_CONTRACTS = [
     ("KYMP-AU-2024-KK", "Kantakaupungin alueurakka 2024–2029", "Katuhuolto Etelä Oy", "KYMP", HKI_TASKS,
      "2024-10-01", "2029-09-30", H_PUBLIC),
 ]
+
+# vasteaika (response times, issue 7): per task type, "*" for the contract's other tasks.
+HKI_RESPONSE_TIMES = {
+    "KYMP-AU-2019-KK": "5d",
+    "KYMP-AU-2024-KK": "pothole=24h;winter-maintenance=12h;*=72h",
+    "KYMP-AU-2024-KK-A1": "graffiti=48h",
+    "KYMP-AU-2024-KK-A2": "street-lighting=72h",
+}
 
 HKI_SUBCONTRACTS = [
     # aliurakka_id, urakka, nimi, aliurakoitsija, tehtavat, alkaa, paattyy, sub-area (None = whole contract)
@@ -589,11 +611,12 @@ LAYERS = [
     ("stockholm/contracts.geojson", "sthlm-contracts", "contract", {
         "fields": {"id": "kontrakt_id", "name": "benamning", "contractor": "entreprenor", "commissioner": "bestallare",
                    "taskTypes": "uppgifter", "objects": "objekt", "validFrom": "giltig_fran",
-                   "validTo": "giltig_till"}}),
+                   "validTo": "giltig_till", "responseTimes": "svarstid"}}),
     ("stockholm/subcontracts.csv", "sthlm-subcontracts", "subcontract", {
         "fields": {"id": "ue_id", "name": "benamning", "contract": "kontrakt",
                    "contractLayer": {"value": "sthlm-contracts"}, "subcontractor": "underentreprenor",
-                   "taskTypes": "uppgifter", "validFrom": "giltig_fran", "validTo": "giltig_till"}}),
+                   "taskTypes": "uppgifter", "validFrom": "giltig_fran", "validTo": "giltig_till",
+                   "responseTimes": "svarstid"}}),
     ("helsinki/parcels.csv", "hki-parcels", "parcel", {
         "crs": "EPSG:3879",
         "fields": {"id": "kiinteistotunnus", "name": "nimi", "type": "kayttotarkoitus",
@@ -616,12 +639,14 @@ LAYERS = [
         "fields": {"id": "urakka_id", "name": "nimi",
                    "contractor": lookup("urakoitsija", HKI_ORG_MAP, {c[2] for c in HKI_CONTRACTS}),
                    "commissioner": lookup("tilaaja", HKI_ORG_MAP, {c[3] for c in HKI_CONTRACTS}),
-                   "taskTypes": "tehtavat", "validFrom": "alkaa", "validTo": "paattyy"}}),
+                   "taskTypes": "tehtavat", "validFrom": "alkaa", "validTo": "paattyy",
+                   "responseTimes": "vasteaika"}}),
     ("helsinki/subcontracts.csv", "hki-subcontracts", "subcontract", {
         "crs": "EPSG:3879",
         "fields": {"id": "aliurakka_id", "name": "nimi", "contract": "urakka",
                    "contractLayer": {"value": "hki-contracts"}, "subcontractor": "aliurakoitsija",
-                   "taskTypes": "tehtavat", "validFrom": "alkaa", "validTo": "paattyy"},
+                   "taskTypes": "tehtavat", "validFrom": "alkaa", "validTo": "paattyy",
+                   "responseTimes": "vasteaika"},
         "geometry": {"wkt": "alue_wkt"}}),
 ]
 
@@ -755,7 +780,8 @@ def _write_all(tmp):
     dump_geojson(P("stockholm", "areas.geojson"), fc)
 
     fc = feature_collection([feat({"kontrakt_id": c[0], "benamning": c[1], "entreprenor": c[2], "bestallare": c[3],
-                                   "uppgifter": c[4], "objekt": c[5], "giltig_fran": c[6], "giltig_till": c[7]},
+                                   "uppgifter": c[4], "objekt": c[5], "giltig_fran": c[6], "giltig_till": c[7],
+                                   "svarstid": STHLM_RESPONSE_TIMES[c[0]]},
                                   shift(g, so)) for c, g in zip(STHLM_CONTRACTS, sc)], crs3011)
     dump_geojson(os.path.join(tmp, "c.geojson"), fc)
     run(["ogr2ogr", "-f", "GeoJSON", P("stockholm", "contracts.geojson"), os.path.join(tmp, "c.geojson"),
@@ -763,8 +789,8 @@ def _write_all(tmp):
          "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=7"])
 
     write_csv(P("stockholm", "subcontracts.csv"),
-              ["ue_id", "kontrakt", "benamning", "underentreprenor", "uppgifter", "giltig_fran", "giltig_till"],
-              STHLM_SUBCONTRACTS)
+              ["ue_id", "kontrakt", "benamning", "underentreprenor", "uppgifter", "giltig_fran", "giltig_till", "svarstid"],
+              [(*u, STHLM_RESPONSE_TIMES[u[0]]) for u in STHLM_SUBCONTRACTS])
 
     # --- Helsinki
     ho = DISTRICTS["hki"]["origin"]
@@ -793,13 +819,14 @@ def _write_all(tmp):
         ["-nlt", "POLYGON", "-lco", "ENCODING=UTF-8"])
 
     fc = feature_collection([feat({"urakka_id": c[0], "nimi": c[1], "urakoitsija": c[2], "tilaaja": c[3],
-                                   "tehtavat": c[4], "alkaa": c[5], "paattyy": c[6]}, shift(g, ho))
+                                   "tehtavat": c[4], "alkaa": c[5], "paattyy": c[6],
+                                   "vasteaika": HKI_RESPONSE_TIMES[c[0]]}, shift(g, ho))
                              for c, g in zip(HKI_CONTRACTS, hc)], "EPSG:3879", name="alueurakat")
     dump_geojson(P("helsinki", "contracts.geojson"), fc)
 
     write_csv(P("helsinki", "subcontracts.csv"),
-              ["aliurakka_id", "urakka", "nimi", "aliurakoitsija", "tehtavat", "alkaa", "paattyy", "alue_wkt"],
-              [(s[0], s[1], s[2], s[3], s[4], s[5], s[6], wkt(shift(g, ho)) if g else "")
+              ["aliurakka_id", "urakka", "nimi", "aliurakoitsija", "tehtavat", "alkaa", "paattyy", "alue_wkt", "vasteaika"],
+              [(s[0], s[1], s[2], s[3], s[4], s[5], s[6], wkt(shift(g, ho)) if g else "", HKI_RESPONSE_TIMES[s[0]])
                for s, g in zip(HKI_SUBCONTRACTS, hs)])
 
     # --- mappings and manifest

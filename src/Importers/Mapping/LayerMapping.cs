@@ -8,7 +8,7 @@ namespace DigitalTwin.Importers.Mapping;
 internal enum DomainField
 {
     Id, Name, Type, Address, Owner, Manager, Contractor, Commissioner, Subcontractor,
-    Contract, ContractLayer, Objects, TaskTypes, ValidFrom, ValidTo,
+    Contract, ContractLayer, Objects, TaskTypes, ValidFrom, ValidTo, ResponseTimes,
 }
 
 /// <summary>
@@ -72,6 +72,7 @@ internal sealed class LayerMapping
         [DomainField.TaskTypes] = ["task_types", "tasktypes", "tasks"],
         [DomainField.ValidFrom] = ["valid_from", "validfrom", "start_date"],
         [DomainField.ValidTo] = ["valid_to", "validto", "end_date"],
+        [DomainField.ResponseTimes] = ["response_times", "response_time", "responstid", "vasteaika", "vasteajat"],
     };
 
     private readonly Dictionary<DomainField, FieldSource> explicitFields;

@@ -15,7 +15,7 @@ internal sealed record MappedObject(
     string SourceId, long FeatureNo, string? Type, string? Name, string? Address,
     string? Owner, string? Manager, string? Contractor, string? Commissioner, string? Subcontractor,
     string? ContractRef, string[]? Covers, string[]? TaskTypes, DateOnly? ValidFrom, DateOnly? ValidTo,
-    string AttributesJson, Geometry? Geometry);
+    string AttributesJson, Geometry? Geometry, string? ResponseTimesJson = null);
 
 /// <summary>From the source CRS to the storage CRS; whether the source is longitude/latitude.</summary>
 internal sealed record Reprojectors(GeometryReprojector ToStorage, bool SourceIsGeographic);
@@ -87,6 +87,11 @@ internal sealed class FeatureMapper(
 
         string[]? covers = null;
         string? contractRef = null;
+        string? responseTimes = null;
+        if (options.Kind is LayerKind.Contract or LayerKind.Subcontract && Read(DomainField.ResponseTimes, feature) is { } responseText)
+        {
+            responseTimes = ResponseTimes(responseText, tasks, Error);
+        }
         switch (options.Kind)
         {
             case LayerKind.Contract:
@@ -129,7 +134,69 @@ internal sealed class FeatureMapper(
         return new MappedObject(
             sourceId!, feature.Number, Read(DomainField.Type, feature), Read(DomainField.Name, feature), Read(DomainField.Address, feature),
             owner, manager, contractor, commissioner, subcontractor, contractRef, covers, tasks, validFrom, validTo,
-            AttributesJson(feature.Attributes), stored);
+            AttributesJson(feature.Attributes), stored, responseTimes);
+    }
+
+    /// <summary>
+    /// A contract's response times: "48h", "2d" or "P2D" for every task it covers, or per task type as
+    /// "graffiti=24h; pothole=4h" (a bare time among them is for the rest). As JSON, task type (or "*") → seconds.
+    /// </summary>
+    private string? ResponseTimes(string text, string[]? contractTasks, Action<string> error)
+    {
+        var times = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in Split(text))
+        {
+            var split = entry.IndexOfAny(['=', ':']);
+            var task = split < 0 ? "*" : entry[..split].Trim();
+            var durationText = split < 0 ? entry : entry[(split + 1)..].Trim();
+            if (task != "*" && !taskTypes.Contains(task))
+            {
+                error($"unknown task type: '{task}' in responseTimes is not a task type code");
+                continue;
+            }
+            if (task != "*" && contractTasks is not null && !contractTasks.Contains(task))
+            {
+                error($"bad response time: '{task}' in responseTimes is not among the task types this contract covers ({string.Join(", ", contractTasks)})");
+                continue;
+            }
+            if (ParseDuration(durationText) is not { } duration)
+            {
+                error($"bad response time: '{durationText}' in responseTimes is not a duration (use e.g. 4h, 2d, 30min or P2D)");
+                continue;
+            }
+            if (!times.TryAdd(task, (long)duration.TotalSeconds))
+            {
+                error($"bad response time: '{task}' is given twice in responseTimes");
+            }
+        }
+        return times.Count == 0 ? null : JsonSerializer.Serialize(times);
+    }
+
+    /// <summary>A positive duration of at most a year: a number with min, h or d, or ISO 8601 (P2D, PT4H).</summary>
+    internal static TimeSpan? ParseDuration(string text)
+    {
+        TimeSpan duration;
+        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(\d+(?:[.,]\d+)?)\s*(min|h|d)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (match.Success)
+        {
+            var amount = double.Parse(match.Groups[1].Value.Replace(',', '.'), CultureInfo.InvariantCulture);
+            duration = match.Groups[2].Value.ToLowerInvariant() switch
+            {
+                "min" => TimeSpan.FromMinutes(amount),
+                "h" => TimeSpan.FromHours(amount),
+                _ => TimeSpan.FromDays(amount),
+            };
+        }
+        else if (text.Trim().StartsWith('P'))
+        {
+            try { duration = System.Xml.XmlConvert.ToTimeSpan(text.Trim()); }
+            catch (FormatException) { return null; }
+        }
+        else
+        {
+            return null;
+        }
+        return duration > TimeSpan.Zero && duration <= TimeSpan.FromDays(366) ? duration : null;
     }
 
     private Geometry? CheckGeometry(SourceFeature feature, string? sourceId, Action<string> error)

@@ -81,7 +81,7 @@ internal sealed class LayerWriter : IAsyncDisposable
                 cancellationToken);
             writer.copy = await connection.BeginBinaryImportAsync(
                 $"COPY {writer.Table} (version_id, layer, source_id, feature_no, kind, type, name, address, owner, manager, contractor, " +
-                "commissioner, subcontractor, contract_ref, covers, task_types, valid, attributes, geom) FROM STDIN (FORMAT BINARY)",
+                "commissioner, subcontractor, contract_ref, covers, task_types, valid, attributes, geom, response_times) FROM STDIN (FORMAT BINARY)",
                 cancellationToken);
             return writer;
         }
@@ -156,6 +156,7 @@ internal sealed class LayerWriter : IAsyncDisposable
         c.Write(range, NpgsqlDbType.DateRange);
         c.Write(o.AttributesJson, NpgsqlDbType.Json);
         if (o.Geometry is null) c.WriteNull(); else c.Write(o.Geometry, NpgsqlDbType.Geometry);
+        if (o.ResponseTimesJson is null) c.WriteNull(); else c.Write(o.ResponseTimesJson, NpgsqlDbType.Jsonb);
     }
 
     /// <summary>

@@ -57,6 +57,27 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         return contracts;
     }
 
+    /// <summary>The response times of a contract or subcontract (by its stable id) as it serves now; the rest ("*") last.</summary>
+    public async Task<IReadOnlyList<Reports.ResponseTime>> ResponseTimesAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT t.key, t.value::float8 / 3600
+            FROM map_objects o
+            JOIN layers l ON l.current_version = o.version_id
+            CROSS JOIN LATERAL jsonb_each_text(o.response_times) AS t
+            WHERE l.name = split_part($1, ':', 1) AND o.source_id = substr($1, length(split_part($1, ':', 1)) + 2)
+            ORDER BY t.key = '*', t.key
+            """);
+        command.Parameters.AddWithValue(id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var times = new List<Reports.ResponseTime>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            times.Add(new Reports.ResponseTime(reader.GetString(0) is "*" ? null : reader.GetString(0), Math.Round(reader.GetDouble(1), 3)));
+        }
+        return times;
+    }
+
     public async Task<IReadOnlyList<SubcontractMatch>> SubcontractsAsync(ContractMatch contract, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -192,7 +192,7 @@ internal static class CaseFields
     private static CaseStore Store(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<CaseStore>();
 
     /// <summary>A case operation refused as asked becomes a GraphQL error with its code.</summary>
-    private static async Task<T> Run<T>(Func<Task<T>> operation)
+    internal static async Task<T> Run<T>(Func<Task<T>> operation)
     {
         try
         {

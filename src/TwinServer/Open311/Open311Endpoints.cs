@@ -30,6 +30,8 @@ internal static class Open311Endpoints
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
         services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"));
+        services.AddOptions<Reports.ReportOptions>().Bind(configuration.GetSection("Reports"));
+        services.AddSingleton<Reports.CaseStatistics>();
         services.AddHttpClient(OutboxWorker.HttpClientName);
         services.AddHostedService<OutboxWorker>();
         return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();

@@ -174,6 +174,35 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task Response_times_are_read_per_task_type_and_bad_ones_are_errors_that_name_the_feature()
+    {
+        static string Contract(string id, double x, string times) => ImportFixture.Square(x, 59.3, 0.01,
+            $"\"id\":\"{id}\",\"contractor\":\"broservice\",\"commissioner\":\"trafikkontoret\",\"task_types\":\"graffiti;litter\",\"response_time\":\"{times}\"");
+        var good = await fixture.ImportAsync(new ImportOptions(fixture.WriteGeoJson("contracts-rt.geojson",
+            [Contract("R1", 18.1, "graffiti=24h; litter: 2d"), Contract("R2", 18.2, "P1DT12H"), Contract("R3", 18.3, "graffiti=90min,*=3d")]), "contracts-rt", LayerKind.Contract));
+        good.Committed.ShouldBeTrue();
+        (await fixture.Database.ScalarAsync<string>(
+            "SELECT string_agg(source_id || ' ' || response_times::text, ' | ' ORDER BY source_id) FROM current_map_objects WHERE layer = 'contracts-rt'"))
+            .ShouldBe("""R1 {"litter": 172800, "graffiti": 86400} | R2 {"*": 129600} | R3 {"*": 259200, "graffiti": 5400}""");
+
+        var bad = await fixture.ImportAsync(new ImportOptions(fixture.WriteGeoJson("contracts-rt-bad.geojson",
+            [Contract("B1", 18.1, "graffiti=soon"), Contract("B2", 18.2, "damage=24h"), Contract("B3", 18.3, "sweeping=24h"), Contract("B4", 18.4, "24"),
+             Contract("B5", 18.5, "graffiti=24h;graffiti=2d"), Contract("B6", 18.6, "-3h")]), "contracts-rt", LayerKind.Contract));
+        bad.Committed.ShouldBeFalse();
+        bad.Report.FirstProblems.Select(p => (p.FeatureNo, p.Reason)).ShouldBe(
+        [
+            (1, "bad response time: 'soon' in responseTimes is not a duration (use e.g. 4h, 2d, 30min or P2D)"),
+            (2, "bad response time: 'damage' in responseTimes is not among the task types this contract covers (graffiti, litter)"),
+            (3, "unknown task type: 'sweeping' in responseTimes is not a task type code"),
+            (4, "bad response time: '24' in responseTimes is not a duration (use e.g. 4h, 2d, 30min or P2D)"),
+            (5, "bad response time: 'graffiti' is given twice in responseTimes"),
+            (6, "bad response time: '-3h' in responseTimes is not a duration (use e.g. 4h, 2d, 30min or P2D)"),
+        ]);
+        // The failed import left the good version serving.
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM current_map_objects WHERE layer = 'contracts-rt'")).ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Contract_dates_that_make_no_sense_are_errors()
     {
         var features = new[]

@@ -87,6 +87,9 @@ public sealed class ContractType : ObjectGraphType<ContractMatch>
         Field<ListGraphType<NonNullGraphType<IdGraphType>>>("objects").Description("The objects it names (layer:id), besides its area.").Resolve(c => c.Source.Covers);
         Field<GeoJsonGraphType>("area").Description("Its area as GeoJSON in WGS84 (null: it covers only named objects).").Resolve(c => c.Source.GeoJson);
         Field<FloatGraphType>("areaSquareMetres").Description("The size of its area in m².").Resolve(c => c.Source.Area);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResponseTimeType>>>>("responseTimes")
+            .Description("How soon the contractor must have done each task type after a case is forwarded.")
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Contracts.ContractStore>().ResponseTimesAsync(c.Source.Id, c.CancellationToken));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SubcontractType>>>>("subcontracts").Description("The subcontracts under it.")
             .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Contracts.ContractStore>().SubcontractsAsync(c.Source, c.CancellationToken));
     }
@@ -102,6 +105,9 @@ public sealed class SubcontractType : ObjectGraphType<SubcontractMatch>
         Field(s => s.SourceId).Description("Its own id.");
         Field(s => s.Name, nullable: true).Description("Its name.");
         Field<OrganisationType>("subcontractor").Description("Who does the work.").Resolve(c => MapObjectType.Organisation(c, c.Source.Subcontractor));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResponseTimeType>>>>("responseTimes")
+            .Description("How soon the subcontractor must have done each task type after a case is forwarded (none: the contract's times).")
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Contracts.ContractStore>().ResponseTimesAsync(c.Source.Id, c.CancellationToken));
     }
 }
 

@@ -1,0 +1,173 @@
+-- Reports for planning and contractor oversight (issue 7): what comes in, where, and how fast it is handled.
+--
+-- A case keeps its own milestones, set by a trigger on every path that changes it (intake, forward, status,
+-- rejection), so that handling times and overdue cases are read from one row per case, not from timelines.
+
+-- Response times on contracts and subcontracts: task type (or '*' for every task the contract covers) → seconds.
+ALTER TABLE map_objects ADD COLUMN response_times jsonb;
+
+-- The views expand o.* when they are made: made again to carry the new column.
+CREATE OR REPLACE VIEW current_map_objects AS
+SELECT o.layer || ':' || o.source_id AS id, o.*
+FROM map_objects o
+JOIN layers l ON l.current_version = o.version_id;
+
+CREATE OR REPLACE VIEW contracts AS
+SELECT id, layer, source_id, name, contractor, commissioner, task_types, valid, covers, geom, response_times
+FROM current_map_objects
+WHERE kind = 'contract';
+
+CREATE OR REPLACE VIEW subcontracts AS
+SELECT id, layer, source_id, name, contract_ref, subcontractor, task_types, valid, geom, response_times
+FROM current_map_objects
+WHERE kind = 'subcontract';
+
+ALTER TABLE cases
+    -- The first forward: intake to forward is the contact centre's own time.
+    ADD COLUMN forwarded_at timestamptz,
+    -- The latest forward: the recipient's clock starts here.
+    ADD COLUMN assigned_at  timestamptz,
+    -- When the recipient (or the handler) last marked it done, or closed it without that.
+    ADD COLUMN done_at      timestamptz,
+    -- assigned_at plus the response time of the recipient's contract for the category; NULL: no response time.
+    ADD COLUMN due_at       timestamptz,
+    -- How many times it was forwarded: once and never rejected is a case resolved at first contact.
+    ADD COLUMN forwards     smallint NOT NULL DEFAULT 0,
+    -- The recipients that sent it back as not theirs, in order.
+    ADD COLUMN rejected_by  text[];
+
+CREATE INDEX cases_created ON cases (created_at);
+
+-- The response time a case's recipient owes under the contract (or subcontract) that the routing suggestion named:
+-- the subcontract's own time for the category when the recipient is the subcontractor, else the contract's. A
+-- recipient the suggestion did not name (the handler chose another) has none.
+CREATE FUNCTION case_response_time(c cases) RETURNS interval
+LANGUAGE sql STABLE AS $$
+    WITH named AS (
+        SELECT o.kind, o.contractor, o.subcontractor, o.response_times
+        FROM map_objects o
+        JOIN layers l ON l.current_version = o.version_id
+        CROSS JOIN LATERAL (VALUES (c.suggestion ->> 'contract'), (c.suggestion ->> 'subcontract')) AS ref (id)
+        WHERE ref.id IS NOT NULL
+          AND l.name = split_part(ref.id, ':', 1)
+          AND o.source_id = substr(ref.id, length(split_part(ref.id, ':', 1)) + 2)
+          AND o.response_times IS NOT NULL
+    )
+    SELECT make_interval(secs => (coalesce(n.response_times ->> c.category, n.response_times ->> '*'))::double precision)
+    FROM named n
+    WHERE (n.kind = 'subcontract' AND n.subcontractor = c.assignee) OR (n.kind = 'contract' AND n.contractor = c.assignee)
+    ORDER BY n.kind = 'subcontract' DESC, coalesce(n.response_times ->> c.category, n.response_times ->> '*') IS NULL
+    LIMIT 1
+$$;
+
+-- The milestones, kept by every path that changes a case. A row inserted with its milestones already set (a
+-- generated history) keeps them.
+CREATE FUNCTION case_milestones() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status = 'forwarded'
+       AND (TG_OP = 'INSERT' AND NEW.assigned_at IS NULL
+            OR TG_OP = 'UPDATE' AND (OLD.status <> 'forwarded' OR OLD.assignee IS DISTINCT FROM NEW.assignee)) THEN
+        NEW.forwards := NEW.forwards + 1;
+        NEW.forwarded_at := coalesce(NEW.forwarded_at, now());
+        NEW.assigned_at := now();
+        NEW.done_at := NULL;
+        NEW.due_at := now() + case_response_time(NEW);
+    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'done' AND OLD.status <> 'done' THEN
+        NEW.done_at := now();
+    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'closed' AND OLD.status NOT IN ('done', 'closed') THEN
+        NEW.done_at := now();
+    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'rejected' AND OLD.status <> 'rejected' AND OLD.assignee IS NOT NULL THEN
+        NEW.rejected_by := array_append(NEW.rejected_by, OLD.assignee);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER cases_milestones BEFORE INSERT OR UPDATE OF status, assignee ON cases
+FOR EACH ROW EXECUTE FUNCTION case_milestones();
+
+-- The cases taken in before this migration get their milestones from their timelines.
+UPDATE cases c SET
+    forwarded_at = m.first_forward,
+    assigned_at  = m.last_forward,
+    done_at      = CASE WHEN c.status IN ('done', 'closed') THEN m.last_done END,
+    forwards     = m.forwards,
+    rejected_by  = m.rejected_by
+FROM (
+    SELECT e.case_id,
+           min(e.at) FILTER (WHERE e.kind = 'forwarded') AS first_forward,
+           max(e.at) FILTER (WHERE e.kind = 'forwarded') AS last_forward,
+           max(e.at) FILTER (WHERE e.kind = 'status' AND e.data ->> 'to' IN ('done', 'closed')) AS last_done,
+           count(*) FILTER (WHERE e.kind = 'forwarded') AS forwards,
+           array_agg(e.data ->> 'by' ORDER BY e.id) FILTER (WHERE e.kind = 'rejected' AND e.data ->> 'by' IS NOT NULL) AS rejected_by
+    FROM case_events e
+    GROUP BY e.case_id
+) m
+WHERE m.case_id = c.id;
+
+-- Which area (of every area layer's serving version) each case lies in, for reports by district or any area layer.
+-- Kept on demand (case_areas_refresh) up to a mark per layer version, so that intake pays nothing for it; a case
+-- that moves is placed again at once (the trigger below).
+CREATE TABLE case_areas (
+    version_id integer NOT NULL REFERENCES layer_versions (id) ON DELETE CASCADE,
+    case_id    bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    area       text NOT NULL,
+    PRIMARY KEY (version_id, case_id, area)
+);
+CREATE INDEX case_areas_case ON case_areas (case_id);
+
+CREATE TABLE case_area_marks (
+    version_id   integer PRIMARY KEY REFERENCES layer_versions (id) ON DELETE CASCADE,
+    through_case bigint NOT NULL
+);
+
+-- Places the cases not yet placed in the serving versions of the area layers. Cases taken in during the last five
+-- minutes are placed on every call but not marked, so that a case whose transaction commits late is never skipped.
+CREATE FUNCTION case_areas_refresh() RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v integer;
+    mark bigint;
+    settled bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(7207001);
+    -- Versions that no longer serve (a layer imported again) are forgotten.
+    FOR v IN DELETE FROM case_area_marks m
+             WHERE NOT EXISTS (SELECT 1 FROM layers l WHERE l.current_version = m.version_id AND l.kind = 'area')
+             RETURNING m.version_id LOOP
+        DELETE FROM case_areas WHERE version_id = v;
+    END LOOP;
+    SELECT coalesce(max(id), 0) INTO settled FROM cases WHERE created_at < now() - interval '5 minutes';
+    FOR v IN SELECT current_version FROM layers WHERE kind = 'area' AND current_version IS NOT NULL LOOP
+        SELECT through_case INTO mark FROM case_area_marks WHERE version_id = v;
+        mark := coalesce(mark, 0);
+        INSERT INTO case_areas (version_id, case_id, area)
+        SELECT v, c.id, a.source_id
+        FROM cases c
+        JOIN map_objects a ON a.version_id = v AND ST_Intersects(a.geom, c.geom)
+        WHERE c.id > mark
+        ON CONFLICT DO NOTHING;
+        INSERT INTO case_area_marks (version_id, through_case) VALUES (v, greatest(mark, settled))
+        ON CONFLICT (version_id) DO UPDATE SET through_case = excluded.through_case;
+    END LOOP;
+END
+$$;
+
+-- A case that moves is placed again in every version already marked past it.
+CREATE FUNCTION case_areas_move() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM case_areas WHERE case_id = NEW.id;
+    INSERT INTO case_areas (version_id, case_id, area)
+    SELECT m.version_id, NEW.id, a.source_id
+    FROM case_area_marks m
+    JOIN map_objects a ON a.version_id = m.version_id AND ST_Intersects(a.geom, NEW.geom)
+    WHERE m.through_case >= NEW.id
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER cases_areas_move AFTER UPDATE OF geom ON cases
+FOR EACH ROW WHEN (OLD.geom IS DISTINCT FROM NEW.geom) EXECUTE FUNCTION case_areas_move();

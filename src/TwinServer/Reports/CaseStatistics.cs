@@ -1,0 +1,398 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using DigitalTwin.Server.Cases;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DigitalTwin.Server.Reports;
+
+/// <summary>What cases can be counted by.</summary>
+public enum CaseDimension
+{
+    [Description("The task type.")] Category,
+    [Description("Who has the case now (null: nobody yet, or sent back); rejections count for the recipient that made them.")] Recipient,
+    [Description("Where the case is.")] Status,
+    [Description("The district it lies in: the areas of type district of every area layer (null: none).")] District,
+    [Description("The area of the layer named by areaLayer it lies in (null: none); a case in two overlapping areas counts in both.")] Area,
+    [Description("The map object it is about; with first: 10, the objects with the most reports.")] Object,
+    [Description("The day it came in, in the report's time zone.")] Day,
+    [Description("The week it came in (weeks begin on Monday).")] Week,
+    [Description("The month it came in.")] Month,
+}
+
+/// <summary>Which cases a report counts. Every part is optional.</summary>
+public sealed record CaseStatisticsFilter
+{
+    /// <summary>Received at or after.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Received before.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    public IReadOnlyList<string>? Categories { get; init; }
+    public IReadOnlyList<string>? Statuses { get; init; }
+
+    /// <summary>Cases with these recipients now, and the rejections these recipients made.</summary>
+    public IReadOnlyList<string>? Recipients { get; init; }
+
+    /// <summary>Inside this map object (layer:id), e.g. a district.</summary>
+    public string? AreaId { get; init; }
+
+    /// <summary>Inside this GeoJSON geometry (WGS84).</summary>
+    public string? Within { get; init; }
+}
+
+/// <summary>A report: the filter, what to group by, and for whom.</summary>
+public sealed record CaseStatisticsQuery(CaseStatisticsFilter Filter, IReadOnlyList<CaseDimension> GroupBy)
+{
+    /// <summary>The area layer of <see cref="CaseDimension.Area"/>.</summary>
+    public string? AreaLayer { get; init; }
+
+    /// <summary>Days, weeks and months begin at midnight here (an IANA name).</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>At most this many groups, the biggest first (in time order when grouped by time).</summary>
+    public int First { get; init; } = 1000;
+
+    /// <summary>A contractor's report: only its own cases and its own rejections.</summary>
+    public string? Organisation { get; init; }
+}
+
+/// <summary>What a group is: the value of each dimension grouped by (null where not grouped by, or none).</summary>
+public sealed record CaseGroupKey(
+    string? Category, string? Recipient, string? Status, string? AreaId, string? AreaName, string? ObjectId, string? ObjectName,
+    string? ObjectType, DateOnly? Period);
+
+/// <summary>
+/// The counts and handling times of a group of cases. Times are in seconds: from intake to the first forward, and from
+/// the latest forward to done.
+/// </summary>
+public sealed record CaseCounts(
+    long Cases, long Open, long Resolved, long Forwarded, long FirstContact, long WithDeadline, long Overdue, long Late, long Rejections,
+    double? ForwardMedian, double? ForwardP90, double? DoneMedian, double? DoneP90)
+{
+    /// <summary>The share of forwarded cases that went once to the right recipient: never rejected, never forwarded again.</summary>
+    public double? FirstContactRate => Forwarded == 0 ? null : (double)FirstContact / Forwarded;
+}
+
+public sealed record CaseStatisticsGroup(CaseGroupKey Key, CaseCounts Counts);
+
+public sealed record CaseStatisticsResult(CaseCounts Total, IReadOnlyList<CaseStatisticsGroup> Groups, bool Truncated, DateTimeOffset At);
+
+/// <summary>A cell of the case density grid: its centre in WGS84 and how many cases it holds.</summary>
+public sealed record DensityCell(double Lon, double Lat, long Cases);
+
+public sealed record CaseDensity(double CellMetres, long Cases, IReadOnlyList<DensityCell> Cells);
+
+/// <summary>
+/// Reports on cases for planning and contractor oversight, computed in PostgreSQL from each case's milestones
+/// (migration 0009): counts by category, district or any area layer, recipient, status, object and period, with
+/// handling-time percentiles, overdue cases against contract response times, and rejections.
+/// </summary>
+public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    public const int MaxGroups = 10_000, MaxCells = 20_000;
+    private const int MaxAreaLength = 1_000_000;
+
+    public async Task<CaseStatisticsResult> QueryAsync(CaseStatisticsQuery query, CancellationToken cancellationToken)
+    {
+        var dimensions = query.GroupBy.Distinct().ToList();
+        if (query.First is < 1 or > MaxGroups)
+            throw new CaseException("BAD_PAGE_SIZE", $"first must be 1 to {MaxGroups:N0}; it was {query.First}.");
+        if (dimensions.Count(d => d is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month) > 1)
+            throw new CaseException("BAD_GROUPING", "Group by one period at most: DAY, WEEK or MONTH.");
+        if (dimensions.Contains(CaseDimension.District) && dimensions.Contains(CaseDimension.Area))
+            throw new CaseException("BAD_GROUPING", "Group by DISTRICT or by AREA, not both.");
+        if (dimensions.Contains(CaseDimension.Area) && query.AreaLayer is null)
+            throw new CaseException("BAD_GROUPING", "Grouping by AREA needs areaLayer: the area layer whose areas to count in.");
+        CheckFilter(query.Filter, query.TimeZone);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        int? areaVersion = null;
+        if (dimensions.Contains(CaseDimension.Area))
+        {
+            await using var layer = new NpgsqlCommand("SELECT kind, current_version FROM layers WHERE name = $1", connection);
+            layer.Parameters.AddWithValue(query.AreaLayer!);
+            await using var reader = await layer.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(1))
+                throw new CaseException("UNKNOWN_LAYER", $"There is no layer '{query.AreaLayer}' serving.");
+            if (reader.GetString(0) != "area")
+                throw new CaseException("BAD_GROUPING", $"'{query.AreaLayer}' is a {reader.GetString(0)} layer; cases are counted by the areas of an area layer.");
+            areaVersion = reader.GetInt32(1);
+        }
+        if (dimensions.Contains(CaseDimension.District) || areaVersion is not null)
+        {
+            // Places the cases taken in since the last report in the areas (and a new area layer's every case).
+            await using var refresh = new NpgsqlCommand("SELECT case_areas_refresh()", connection);
+            refresh.CommandTimeout = 600;
+            await refresh.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        await using var command = new NpgsqlCommand(Sql(dimensions), connection);
+        AddFilterParameters(command, query.Filter, query.Organisation, query.TimeZone);
+        command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz }); // $10
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)areaVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer }); // $11
+        command.Parameters.AddWithValue(query.First + 1); // $12
+
+        CaseCounts? total = null;
+        var groups = new List<CaseStatisticsGroup>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var counts = ReadCounts(reader);
+                if (reader.GetBoolean(0))
+                {
+                    total = counts;
+                    continue;
+                }
+                var key = new CaseGroupKey(
+                    Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7),
+                    Text(reader, 8), reader.IsDBNull(9) ? null : DateOnly.FromDateTime(reader.GetDateTime(9)));
+                groups.Add(new CaseStatisticsGroup(key, counts));
+            }
+        }
+        catch (PostgresException e) when (query.Filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
+        {
+            throw BadArea(e);
+        }
+        var truncated = groups.Count > query.First;
+        if (truncated) groups.RemoveAt(groups.Count - 1);
+        return new CaseStatisticsResult(total ?? Empty, groups, truncated, now);
+    }
+
+    /// <summary>
+    /// Cases counted in square cells of an equal-area grid (EPSG:3035), for a heat map: cells of the same size hold the
+    /// same ground everywhere, so their counts compare. Only cells with cases are returned.
+    /// </summary>
+    public async Task<CaseDensity> DensityAsync(CaseStatisticsFilter filter, double cellMetres, string? organisation, CancellationToken cancellationToken)
+    {
+        if (!double.IsFinite(cellMetres) || cellMetres is < 10 or > 100_000)
+            throw new CaseException("BAD_CELL_SIZE", $"cellMetres is 10 to 100,000; it was {cellMetres.ToString(CultureInfo.InvariantCulture)}.");
+        CheckFilter(filter, "UTC");
+        await using var command = dataSource.CreateCommand($"""
+            WITH {FilteredCases},
+            cells AS (
+                SELECT floor(ST_X(f.geom) / $10) AS i, floor(ST_Y(f.geom) / $10) AS j, count(*) AS cases
+                FROM f
+                WHERE $8::text IS NULL OR f.assignee = $8
+                GROUP BY 1, 2
+            )
+            SELECT ST_X(p), ST_Y(p), cases, sum(cases) OVER ()
+            FROM cells, ST_Transform(ST_SetSRID(ST_MakePoint((i + 0.5) * $10, (j + 0.5) * $10), 3035), 4326) AS p
+            ORDER BY cases DESC
+            LIMIT {MaxCells + 1}
+            """);
+        AddFilterParameters(command, filter, organisation, "UTC");
+        command.Parameters.AddWithValue(cellMetres); // $10
+        var cells = new List<DensityCell>();
+        long all = 0;
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                cells.Add(new DensityCell(Math.Round(reader.GetDouble(0), 6), Math.Round(reader.GetDouble(1), 6), reader.GetInt64(2)));
+                all = (long)reader.GetDecimal(3);
+            }
+        }
+        catch (PostgresException e) when (filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
+        {
+            throw BadArea(e);
+        }
+        if (cells.Count > MaxCells)
+            throw new CaseException("TOO_MANY_CELLS", $"Those cases fill more than {MaxCells:N0} cells of {cellMetres.ToString(CultureInfo.InvariantCulture)} m; ask for larger cells or a smaller area.");
+        return new CaseDensity(cellMetres, all, cells);
+    }
+
+    private static readonly CaseCounts Empty = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null);
+
+    /// <summary>
+    /// The cases the filter keeps, as the CTE <c>f</c>. $1 from, $2 until, $3 categories, $4 statuses, $5 area object id,
+    /// $6 GeoJSON area, $7 recipients, $8 the contractor asking, $9 the time zone.
+    /// </summary>
+    private const string FilteredCases = """
+        area AS (
+            SELECT o.geom
+            FROM map_objects o JOIN layers l ON l.current_version = o.version_id
+            WHERE l.name = split_part($5, ':', 1) AND o.source_id = substr($5, length(split_part($5, ':', 1)) + 2)
+        ),
+        f AS (
+            SELECT c.id, c.category, c.assignee, c.status, c.object_id, c.geom, c.created_at, c.forwarded_at, c.assigned_at,
+                   c.done_at, c.due_at, c.forwards, c.rejected_by
+            FROM cases c
+            WHERE ($1::timestamptz IS NULL OR c.created_at >= $1)
+              AND ($2::timestamptz IS NULL OR c.created_at < $2)
+              AND ($3::text[] IS NULL OR c.category = ANY ($3))
+              AND ($4::text[] IS NULL OR c.status = ANY ($4))
+              AND ($5::text IS NULL OR ST_Intersects(c.geom, (SELECT geom FROM area)))
+              AND ($6::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($6), 3035))))
+              AND ($7::text[] IS NULL OR c.assignee = ANY ($7) OR c.rejected_by && $7)
+              AND ($8::text IS NULL OR c.assignee = $8 OR $8 = ANY (c.rejected_by))
+              AND $9::text IS NOT NULL
+        )
+        """;
+
+    /// <summary>
+    /// The report's SQL for these dimensions: only whitelisted expressions are put together here; every value is a
+    /// parameter. One row per case, and one per rejection (counted for the recipient that made it); grouped with a
+    /// grand total in the same pass (GROUPING SETS), named areas and objects joined to the few groups at the end.
+    /// </summary>
+    private static string Sql(IReadOnlyList<CaseDimension> dimensions)
+    {
+        string Expression(CaseDimension d) => d switch
+        {
+            CaseDimension.Category => "r.category",
+            CaseDimension.Recipient => "r.recipient",
+            CaseDimension.Status => "r.status",
+            CaseDimension.District => "dd.district",
+            CaseDimension.Area => "aa.area",
+            CaseDimension.Object => "r.object_id",
+            CaseDimension.Day => "(date_trunc('day', r.created_at, $9) AT TIME ZONE $9)::date",
+            CaseDimension.Week => "(date_trunc('week', r.created_at, $9) AT TIME ZONE $9)::date",
+            CaseDimension.Month => "(date_trunc('month', r.created_at, $9) AT TIME ZONE $9)::date",
+            _ => throw new ArgumentOutOfRangeException(nameof(d)),
+        };
+        string Column(CaseDimension d) => dimensions.Contains(d) ? Expression(d) : "NULL";
+        var period = dimensions.FirstOrDefault(d => d is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month);
+        var periodColumn = dimensions.Contains(period) && period is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month ? Expression(period) : "NULL::date";
+
+        var sql = new StringBuilder();
+        sql.Append("WITH ").Append(FilteredCases).Append("""
+            ,
+            r AS (
+                SELECT f.*, f.assignee AS recipient, false AS rejection FROM f
+                WHERE ($7::text[] IS NULL OR f.assignee = ANY ($7)) AND ($8::text IS NULL OR f.assignee = $8)
+                UNION ALL
+                SELECT f.*, x.recipient, true FROM f CROSS JOIN LATERAL unnest(f.rejected_by) AS x (recipient)
+                WHERE f.rejected_by IS NOT NULL AND ($7::text[] IS NULL OR x.recipient = ANY ($7)) AND ($8::text IS NULL OR x.recipient = $8)
+            ),
+            g AS (
+                SELECT
+            """).Append('\n');
+        var keys = new[] { CaseDimension.Category, CaseDimension.Recipient, CaseDimension.Status, CaseDimension.District, CaseDimension.Area, CaseDimension.Object };
+        foreach (var key in keys) sql.Append(Column(key)).Append(" AS k_").Append(key.ToString().ToLowerInvariant()).Append(", ");
+        sql.Append(periodColumn).Append(" AS k_period,\n");
+        sql.Append("""
+                    count(*) FILTER (WHERE NOT r.rejection) AS cases,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.status NOT IN ('done', 'closed')) AS open,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.status IN ('done', 'closed')) AS resolved,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.forwards > 0) AS forwarded,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.forwards = 1 AND r.rejected_by IS NULL) AS first_contact,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.due_at IS NOT NULL) AS with_deadline,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.status IN ('forwarded', 'in_progress') AND r.due_at < $10) AS overdue,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.done_at > r.due_at) AS late,
+                    count(*) FILTER (WHERE r.rejection) AS rejections,
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY extract(epoch FROM r.forwarded_at - r.created_at))
+                        FILTER (WHERE NOT r.rejection AND r.forwarded_at IS NOT NULL) AS forward_times,
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY extract(epoch FROM r.done_at - r.assigned_at))
+                        FILTER (WHERE NOT r.rejection AND r.done_at IS NOT NULL AND r.assigned_at IS NOT NULL) AS done_times,
+            """);
+        var grouped = dimensions.Select(Expression).ToList();
+        sql.Append(grouped.Count == 0 ? "true AS is_total\n" : $"GROUPING({string.Join(", ", grouped)}) <> 0 AS is_total\n");
+        sql.Append("FROM r\n");
+        if (dimensions.Contains(CaseDimension.District))
+        {
+            sql.Append("""
+                LEFT JOIN (
+                    SELECT ca.case_id, o.layer || ':' || o.source_id AS district
+                    FROM case_areas ca
+                    JOIN layers l ON l.current_version = ca.version_id AND l.kind = 'area'
+                    JOIN map_objects o ON o.version_id = ca.version_id AND o.source_id = ca.area AND o.type = 'district'
+                ) dd ON dd.case_id = r.id
+
+                """);
+        }
+        if (dimensions.Contains(CaseDimension.Area)) sql.Append("LEFT JOIN case_areas aa ON aa.case_id = r.id AND aa.version_id = $11\n");
+        if (grouped.Count > 0) sql.Append($"GROUP BY GROUPING SETS (({string.Join(", ", grouped)}), ())\n");
+        sql.Append(")\n");
+
+        // Names of the areas and objects of the groups kept; $11 is the area layer's version.
+        var areaName = dimensions.Contains(CaseDimension.District)
+            ? "(SELECT o.name FROM map_objects o JOIN layers l ON l.current_version = o.version_id WHERE l.name = split_part(g.k_district, ':', 1) AND o.source_id = substr(g.k_district, length(split_part(g.k_district, ':', 1)) + 2))"
+            : dimensions.Contains(CaseDimension.Area)
+                ? "(SELECT o.name FROM map_objects o WHERE o.version_id = $11 AND o.source_id = g.k_area)"
+                : "NULL";
+        var areaId = dimensions.Contains(CaseDimension.District) ? "g.k_district"
+            : dimensions.Contains(CaseDimension.Area) ? "(SELECT layer FROM layer_versions WHERE id = $11) || ':' || g.k_area" : "NULL";
+        // In time order when grouped by a period, else the biggest first; the cases in no area or about no object last.
+        var order = (period is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month && dimensions.Contains(period)
+            ? "g.k_period, " : "") + "g.k_district IS NULL, g.k_area IS NULL, g.k_object IS NULL, g.cases DESC, g.rejections DESC";
+        sql.Append($"""
+            SELECT g.is_total, g.k_category, g.k_recipient, g.k_status, {areaId}, {areaName}, g.k_object, ob.name, ob.type, g.k_period,
+                   g.cases, g.open, g.resolved, g.forwarded, g.first_contact, g.with_deadline, g.overdue, g.late, g.rejections,
+                   g.forward_times, g.done_times
+            FROM (SELECT * FROM g ORDER BY is_total DESC, {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12 + 1) g
+            LEFT JOIN LATERAL (
+                SELECT o.name, o.type FROM map_objects o JOIN layers l ON l.current_version = o.version_id
+                WHERE g.k_object IS NOT NULL AND l.name = split_part(g.k_object, ':', 1)
+                  AND o.source_id = substr(g.k_object, length(split_part(g.k_object, ':', 1)) + 2)
+            ) ob ON true
+            ORDER BY g.is_total DESC, {order}
+            """);
+        return sql.ToString();
+    }
+
+    private static void CheckFilter(CaseStatisticsFilter filter, string timeZone)
+    {
+        if (filter.From is { } from && filter.Until is { } until && until <= from)
+            throw new CaseException("BAD_PERIOD", $"until ({until:O}) must be after from ({from:O}).");
+        if (filter.Statuses?.FirstOrDefault(s => !CaseStatus.All.Contains(s)) is { } status)
+            throw new CaseException("BAD_STATUS", $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
+        if (filter.Within is { } area && (string.IsNullOrWhiteSpace(area) || area.Length > MaxAreaLength))
+            throw new CaseException("BAD_AREA", $"The area is a GeoJSON geometry of 1 to {MaxAreaLength:N0} characters; it was {area.Length:N0}.");
+        if (filter.AreaId is { } id && (id.IndexOf(':', StringComparison.Ordinal) <= 0 || id.Length > 1000))
+            throw new CaseException("BAD_AREA", $"area is a map object's stable id, layer:id; '{id}' is not.");
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            throw new CaseException("BAD_TIME_ZONE", $"'{timeZone}' is not a time zone; use an IANA name such as Europe/Stockholm.");
+        }
+    }
+
+    private static void AddFilterParameters(NpgsqlCommand command, CaseStatisticsFilter filter, string? organisation, string timeZone)
+    {
+        NpgsqlParameter Texts(IReadOnlyList<string>? values) =>
+            new() { Value = (object?)values?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+        NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Until ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Texts(filter.Categories));
+        command.Parameters.Add(Texts(filter.Statuses));
+        command.Parameters.Add(Text(filter.AreaId));
+        command.Parameters.Add(Text(filter.Within));
+        command.Parameters.Add(Texts(filter.Recipients));
+        command.Parameters.Add(Text(organisation));
+        command.Parameters.Add(Text(timeZone));
+    }
+
+    private static CaseCounts ReadCounts(NpgsqlDataReader r)
+    {
+        double?[] Times(int ordinal) => r.IsDBNull(ordinal) ? [null, null] : [.. r.GetFieldValue<double?[]>(ordinal)];
+        var forward = Times(19);
+        var done = Times(20);
+        return new CaseCounts(r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14), r.GetInt64(15), r.GetInt64(16),
+            r.GetInt64(17), r.GetInt64(18), forward[0], forward[1], done[0], done[1]);
+    }
+
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static CaseException BadArea(PostgresException e) => new("BAD_AREA",
+        $"The area is not a GeoJSON geometry in WGS84 longitude and latitude (e.g. {{\"type\":\"Polygon\",\"coordinates\":[[[18.07,59.30],[18.08,59.30],[18.08,59.31],[18.07,59.30]]]}}): {e.MessageText}");
+}
+
+/// <summary>A contract's response time for a task type (null: its other task types).</summary>
+public sealed record ResponseTime(string? TaskType, double Hours);
+
+/// <summary>Settings of the reports (section Reports).</summary>
+public sealed class ReportOptions
+{
+    /// <summary>Where days, weeks and months begin, unless a report names another time zone.</summary>
+    public string TimeZone { get; set; } = "Europe/Stockholm";
+}

@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using DigitalTwin.Server.Cases;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DigitalTwin.Server.Tests.Reports;
+
+/// <summary>
+/// The milestones reports count from are kept by every path that changes a case: the handler's forward (with the due
+/// time from the response time of the contract the routing named), the recipient's rejection, a forward to another
+/// recipient, and done. Driven through GraphQL as a handler and a contractor do it.
+/// </summary>
+public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<SampleCityServer>
+{
+    private async Task<string> KeyAsync(string role, string? organisation = null) =>
+        await server.Services.GetRequiredService<ApiKeys>().CreateAsync($"milestones-{role}-{Guid.NewGuid():N}", role, organisation, null, CancellationToken.None);
+
+    private async Task<JsonElement> DoAsync(string key, string query)
+    {
+        using var client = server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { query }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        body.TryGetProperty("errors", out _).ShouldBeFalse(body.ToString());
+        return body.GetProperty("data");
+    }
+
+    /// <summary>status, assignee, forwards, forwarded?, assigned at or after the first forward?, seconds due, done?, rejected by.</summary>
+    private Task<string> MilestonesAsync(string number) => server.Database.ScalarAsync<string>("""
+        SELECT concat_ws(' ', status, coalesce(assignee, '-'), forwards, forwarded_at IS NOT NULL, coalesce((assigned_at >= forwarded_at)::text, '-'),
+                         coalesce(extract(epoch FROM due_at - assigned_at)::bigint::text, 'no-due'), done_at IS NOT NULL, coalesce(rejected_by::text, 'none'))
+        FROM cases WHERE service_request_id = $1
+        """, number);
+
+    [Fact]
+    public async Task Forward_rejection_forward_again_and_done_each_set_their_milestone()
+    {
+        var handler = await KeyAsync("handler");
+        var created = await DoAsync(handler, """
+            mutation { createCase(input: { category: "graffiti", at: { x: 18.076363, y: 59.305782 }, objectId: "sthlm-assets:TK-BRO-0417-S1" }) { case { serviceRequestId } } }
+            """);
+        var number = created.GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
+        (await MilestonesAsync(number)).ShouldBe("received - 0 f - no-due f none");
+
+        // To the suggested graffiti subcontractor, whose subcontract gives it 24 h.
+        await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}") { status } }""");
+        (await MilestonesAsync(number)).ShouldBe("forwarded klotterfritt 1 t true 86400 f none");
+
+        var contractor = await KeyAsync("contractor", "klotterfritt");
+        await DoAsync(contractor, $$"""mutation { rejectCase(id: "{{number}}", reason: "Painted steel, not ours") { status } }""");
+        (await MilestonesAsync(number)).ShouldBe("rejected - 1 t true 86400 f {klotterfritt}");
+
+        // To the bridge contractor itself: the contract (TK-BRO-2025) gives graffiti 24 h as well. A forward to an
+        // organisation the routing did not name has no response time.
+        await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "brounderhall-norden") { status } }""");
+        (await MilestonesAsync(number)).ShouldBe("forwarded brounderhall-norden 2 t true 86400 f {klotterfritt}");
+
+        await DoAsync(handler, $$"""mutation { setCaseStatus(id: "{{number}}", status: DONE, note: "Cleaned") { status } }""");
+        (await MilestonesAsync(number)).ShouldBe("done brounderhall-norden 2 t true 86400 t {klotterfritt}");
+
+        var statistics = await DoAsync(handler, $$"""
+            { caseStatistics(filter: { categories: ["graffiti"], from: "{{DateTimeOffset.UtcNow.AddHours(-1):O}}" }) { total { cases resolved forwarded firstContact withDeadline late rejections } } }
+            """);
+        statistics.GetProperty("caseStatistics").GetProperty("total").ToString()
+            .ShouldBe("""{"cases":1,"resolved":1,"forwarded":1,"firstContact":0,"withDeadline":1,"late":0,"rejections":1}""");
+    }
+
+    [Fact]
+    public async Task A_forward_to_a_recipient_the_routing_did_not_name_has_no_due_time()
+    {
+        var handler = await KeyAsync("handler");
+        var created = await DoAsync(handler, """
+            mutation { createCase(input: { category: "litter", at: { x: 18.076363, y: 59.305782 } }) { case { serviceRequestId } } }
+            """);
+        var number = created.GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
+        await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "trafikkontoret") { status } }""");
+        (await MilestonesAsync(number)).ShouldBe("forwarded trafikkontoret 1 t true no-due f none");
+    }
+}
