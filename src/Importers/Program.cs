@@ -21,6 +21,8 @@ internal static class Program
             BenchLookupCommand.Create(),
             BenchTilesCommand.Create(),
             BenchIntakeCommand.Create(),
+            SeedCasesCommand.Create(),
+            BenchReportsCommand.Create(),
             KeyCommand.Create(),
             UserCommand.Create(),
             DemoCommand.CreateSetup(),

@@ -2,9 +2,10 @@ using System.Globalization;
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.GraphQL.Types;
 using DigitalTwin.Server.Reports;
+using DigitalTwin.Ui.Backend;
 using GraphQL;
 using GraphQL.Types;
-using Microsoft.Extensions.Options;
+using GraphQLParser.AST;
 
 namespace DigitalTwin.Server.GraphQL;
 
@@ -30,9 +31,12 @@ internal static class ReportFields
                 var query = new CaseStatisticsQuery(Filter(c), c.GetArgument<List<CaseDimension>?>("groupBy") ?? [])
                 {
                     AreaLayer = c.GetArgument<string?>("areaLayer"),
-                    TimeZone = c.GetArgument<string?>("timeZone") ?? Options(c).TimeZone,
+                    TimeZone = c.GetArgument<string?>("timeZone"),
                     First = c.GetArgument<int?>("first") ?? 1000,
                     Organisation = c.User?.ContractorOrganisation(),
+                    // Only what the query asks for is computed: the total, and the handling times (each a sort).
+                    WithTotal = Selects(c.FieldAst.SelectionSet, "total", deep: false),
+                    WithTimes = Selects(c.FieldAst.SelectionSet, "toForward", deep: true) || Selects(c.FieldAst.SelectionSet, "toDone", deep: true),
                 };
                 return await CaseFields.Run(() => Reports(c).QueryAsync(query, c.CancellationToken));
             });
@@ -62,7 +66,10 @@ internal static class ReportFields
         };
     }
 
-    private static CaseStatistics Reports(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<CaseStatistics>();
+    /// <summary>Whether a selection asks for a field (deep: at any depth); a fragment is taken to ask for everything.</summary>
+    private static bool Selects(GraphQLSelectionSet? selection, string name, bool deep) =>
+        selection is not null && selection.Selections.Any(s => s is not GraphQLField field
+            || field.Name.StringValue == name || (deep && Selects(field.SelectionSet, name, deep)));
 
-    private static ReportOptions Options(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<IOptions<ReportOptions>>().Value;
+    private static CaseStatistics Reports(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<CaseStatistics>();
 }

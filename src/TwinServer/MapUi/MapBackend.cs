@@ -14,7 +14,8 @@ namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog) : IMapBackend
+    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
+    Reports.CaseStatistics statistics) : IMapBackend
 {
     /// <summary>
     /// The person signed in on this circuit, who acts on cases: only handlers and admins may (checked here, on the
@@ -228,5 +229,44 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         {
             throw new UiException(e.Code, e.Message);
         }
+    }
+
+    public async Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await statistics.QueryAsync(query, cancellationToken);
+        }
+        catch (CaseException e)
+        {
+            throw new UiException(e.Code, e.Message);
+        }
+    }
+
+    public string ReportTimeZone => statistics.TimeZone;
+
+    public async Task<CaseDensity> CaseDensityAsync(CaseStatisticsFilter filter, double cellMetres, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await statistics.DensityAsync(filter, cellMetres, null, cancellationToken);
+        }
+        catch (CaseException e)
+        {
+            throw new UiException(e.Code, e.Message);
+        }
+    }
+
+    public async Task<IReadOnlyList<UiArea>> AreasAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, name, type FROM current_map_objects WHERE kind = 'area' ORDER BY type = 'district' DESC, name, id LIMIT 2000");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var areas = new List<UiArea>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            areas.Add(new UiArea(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+        return areas;
     }
 }

@@ -31,7 +31,8 @@ internal static class Open311Endpoints
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
         services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"));
         services.AddOptions<Reports.ReportOptions>().Bind(configuration.GetSection("Reports"));
-        services.AddSingleton<Reports.CaseStatistics>();
+        services.AddSingleton<Reports.CaseStatistics>().AddSingleton<Reports.CaseAreaPlacement>();
+        services.AddHostedService(provider => provider.GetRequiredService<Reports.CaseAreaPlacement>());
         services.AddHttpClient(OutboxWorker.HttpClientName);
         services.AddHostedService<OutboxWorker>();
         return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();

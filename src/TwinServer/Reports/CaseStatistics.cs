@@ -1,98 +1,24 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Ui.Backend;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace DigitalTwin.Server.Reports;
-
-/// <summary>What cases can be counted by.</summary>
-public enum CaseDimension
-{
-    [Description("The task type.")] Category,
-    [Description("Who has the case now (null: nobody yet, or sent back); rejections count for the recipient that made them.")] Recipient,
-    [Description("Where the case is.")] Status,
-    [Description("The district it lies in: the areas of type district of every area layer (null: none).")] District,
-    [Description("The area of the layer named by areaLayer it lies in (null: none); a case in two overlapping areas counts in both.")] Area,
-    [Description("The map object it is about; with first: 10, the objects with the most reports.")] Object,
-    [Description("The day it came in, in the report's time zone.")] Day,
-    [Description("The week it came in (weeks begin on Monday).")] Week,
-    [Description("The month it came in.")] Month,
-}
-
-/// <summary>Which cases a report counts. Every part is optional.</summary>
-public sealed record CaseStatisticsFilter
-{
-    /// <summary>Received at or after.</summary>
-    public DateTimeOffset? From { get; init; }
-
-    /// <summary>Received before.</summary>
-    public DateTimeOffset? Until { get; init; }
-
-    public IReadOnlyList<string>? Categories { get; init; }
-    public IReadOnlyList<string>? Statuses { get; init; }
-
-    /// <summary>Cases with these recipients now, and the rejections these recipients made.</summary>
-    public IReadOnlyList<string>? Recipients { get; init; }
-
-    /// <summary>Inside this map object (layer:id), e.g. a district.</summary>
-    public string? AreaId { get; init; }
-
-    /// <summary>Inside this GeoJSON geometry (WGS84).</summary>
-    public string? Within { get; init; }
-}
-
-/// <summary>A report: the filter, what to group by, and for whom.</summary>
-public sealed record CaseStatisticsQuery(CaseStatisticsFilter Filter, IReadOnlyList<CaseDimension> GroupBy)
-{
-    /// <summary>The area layer of <see cref="CaseDimension.Area"/>.</summary>
-    public string? AreaLayer { get; init; }
-
-    /// <summary>Days, weeks and months begin at midnight here (an IANA name).</summary>
-    public string TimeZone { get; init; } = "UTC";
-
-    /// <summary>At most this many groups, the biggest first (in time order when grouped by time).</summary>
-    public int First { get; init; } = 1000;
-
-    /// <summary>A contractor's report: only its own cases and its own rejections.</summary>
-    public string? Organisation { get; init; }
-}
-
-/// <summary>What a group is: the value of each dimension grouped by (null where not grouped by, or none).</summary>
-public sealed record CaseGroupKey(
-    string? Category, string? Recipient, string? Status, string? AreaId, string? AreaName, string? ObjectId, string? ObjectName,
-    string? ObjectType, DateOnly? Period);
-
-/// <summary>
-/// The counts and handling times of a group of cases. Times are in seconds: from intake to the first forward, and from
-/// the latest forward to done.
-/// </summary>
-public sealed record CaseCounts(
-    long Cases, long Open, long Resolved, long Forwarded, long FirstContact, long WithDeadline, long Overdue, long Late, long Rejections,
-    double? ForwardMedian, double? ForwardP90, double? DoneMedian, double? DoneP90)
-{
-    /// <summary>The share of forwarded cases that went once to the right recipient: never rejected, never forwarded again.</summary>
-    public double? FirstContactRate => Forwarded == 0 ? null : (double)FirstContact / Forwarded;
-}
-
-public sealed record CaseStatisticsGroup(CaseGroupKey Key, CaseCounts Counts);
-
-public sealed record CaseStatisticsResult(CaseCounts Total, IReadOnlyList<CaseStatisticsGroup> Groups, bool Truncated, DateTimeOffset At);
-
-/// <summary>A cell of the case density grid: its centre in WGS84 and how many cases it holds.</summary>
-public sealed record DensityCell(double Lon, double Lat, long Cases);
-
-public sealed record CaseDensity(double CellMetres, long Cases, IReadOnlyList<DensityCell> Cells);
 
 /// <summary>
 /// Reports on cases for planning and contractor oversight, computed in PostgreSQL from each case's milestones
 /// (migration 0009): counts by category, district or any area layer, recipient, status, object and period, with
 /// handling-time percentiles, overdue cases against contract response times, and rejections.
 /// </summary>
-public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider time, Microsoft.Extensions.Options.IOptions<ReportOptions> options,
+    CaseAreaPlacement placement)
 {
     public const int MaxGroups = 10_000, MaxCells = 20_000;
+
+    /// <summary>Where days, weeks and months begin unless a report says otherwise (Reports:TimeZone).</summary>
+    public string TimeZone => options.Value.TimeZone;
     private const int MaxAreaLength = 1_000_000;
 
     public async Task<CaseStatisticsResult> QueryAsync(CaseStatisticsQuery query, CancellationToken cancellationToken)
@@ -106,13 +32,13 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             throw new CaseException("BAD_GROUPING", "Group by DISTRICT or by AREA, not both.");
         if (dimensions.Contains(CaseDimension.Area) && query.AreaLayer is null)
             throw new CaseException("BAD_GROUPING", "Grouping by AREA needs areaLayer: the area layer whose areas to count in.");
-        CheckFilter(query.Filter, query.TimeZone);
+        var timeZone = query.TimeZone ?? TimeZone;
+        CheckFilter(query.Filter, timeZone);
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         int? areaVersion = null;
         if (dimensions.Contains(CaseDimension.Area))
         {
-            await using var layer = new NpgsqlCommand("SELECT kind, current_version FROM layers WHERE name = $1", connection);
+            await using var layer = dataSource.CreateCommand("SELECT kind, current_version FROM layers WHERE name = $1");
             layer.Parameters.AddWithValue(query.AreaLayer!);
             await using var reader = await layer.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(1))
@@ -121,47 +47,49 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                 throw new CaseException("BAD_GROUPING", $"'{query.AreaLayer}' is a {reader.GetString(0)} layer; cases are counted by the areas of an area layer.");
             areaVersion = reader.GetInt32(1);
         }
-        if (dimensions.Contains(CaseDimension.District) || areaVersion is not null)
-        {
-            // Places the cases taken in since the last report in the areas (and a new area layer's every case).
-            await using var refresh = new NpgsqlCommand("SELECT case_areas_refresh()", connection);
-            refresh.CommandTimeout = 600;
-            await refresh.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // A freshly imported area layer is placed for every case first (once; later cases are placed as they come in).
+        if (dimensions.Contains(CaseDimension.District) || areaVersion is not null) await placement.EnsurePlacedAsync(cancellationToken);
 
+        // The total and the groups are two statements, run side by side on their own connections: each sorts only its
+        // own handling times, and the machine's cores share the work.
         var now = time.GetUtcNow();
-        await using var command = new NpgsqlCommand(Sql(dimensions), connection);
-        AddFilterParameters(command, query.Filter, query.Organisation, query.TimeZone);
-        command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz }); // $10
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)areaVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer }); // $11
-        command.Parameters.AddWithValue(query.First + 1); // $12
-
-        CaseCounts? total = null;
-        var groups = new List<CaseStatisticsGroup>();
-        try
+        async Task<List<CaseStatisticsGroup>> RunAsync(IReadOnlyList<CaseDimension> by)
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // The handling times are sorted in memory rather than on disk.
+            await using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", connection, transaction)) await memory.ExecuteNonQueryAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(Sql(by, query.WithTimes), connection, transaction);
+            AddFilterParameters(command, query.Filter, query.Organisation, timeZone);
+            command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz }); // $10
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)areaVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer }); // $11
+            command.Parameters.AddWithValue(query.First + 1); // $12
+            var rows = new List<CaseStatisticsGroup>();
+            try
             {
-                var counts = ReadCounts(reader);
-                if (reader.GetBoolean(0))
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    total = counts;
-                    continue;
+                    var key = new CaseGroupKey(
+                        Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7),
+                        Text(reader, 8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateOnly>(9));
+                    rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader)));
                 }
-                var key = new CaseGroupKey(
-                    Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7),
-                    Text(reader, 8), reader.IsDBNull(9) ? null : DateOnly.FromDateTime(reader.GetDateTime(9)));
-                groups.Add(new CaseStatisticsGroup(key, counts));
             }
+            catch (PostgresException e) when (query.Filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
+            {
+                throw BadArea(e);
+            }
+            return rows;
         }
-        catch (PostgresException e) when (query.Filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
-        {
-            throw BadArea(e);
-        }
+        var totalTask = query.WithTotal || dimensions.Count == 0 ? RunAsync([]) : Task.FromResult(new List<CaseStatisticsGroup>());
+        var groupsTask = dimensions.Count > 0 ? RunAsync(dimensions) : Task.FromResult(new List<CaseStatisticsGroup>());
+        await Task.WhenAll(totalTask, groupsTask);
+        var total = totalTask.Result.Select(r => r.Counts).FirstOrDefault() ?? Empty;
+        var groups = groupsTask.Result;
         var truncated = groups.Count > query.First;
         if (truncated) groups.RemoveAt(groups.Count - 1);
-        return new CaseStatisticsResult(total ?? Empty, groups, truncated, now);
+        return new CaseStatisticsResult(total, groups, truncated, now);
     }
 
     /// <summary>
@@ -211,7 +139,8 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
     private static readonly CaseCounts Empty = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null);
 
     /// <summary>
-    /// The cases the filter keeps, as the CTE <c>f</c>. $1 from, $2 until, $3 categories, $4 statuses, $5 area object id,
+    /// The cases the filter keeps, as the CTE <c>f</c> (inlined where it is used: the cases' rows once, and the few sent
+    /// back through their own partial index, rather than every case copied aside first). $1 from, $2 until, $3 categories, $4 statuses, $5 area object id,
     /// $6 GeoJSON area, $7 recipients, $8 the contractor asking, $9 the time zone.
     /// </summary>
     private const string FilteredCases = """
@@ -220,8 +149,8 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             FROM map_objects o JOIN layers l ON l.current_version = o.version_id
             WHERE l.name = split_part($5, ':', 1) AND o.source_id = substr($5, length(split_part($5, ':', 1)) + 2)
         ),
-        f AS (
-            SELECT c.id, c.category, c.assignee, c.status, c.object_id, c.geom, c.created_at, c.forwarded_at, c.assigned_at,
+        f AS NOT MATERIALIZED (
+            SELECT c.id, c.category, c.assignee, c.status, c.object_id, c.geom, c.created_at, c.forward_seconds, c.done_seconds,
                    c.done_at, c.due_at, c.forwards, c.rejected_by
             FROM cases c
             WHERE ($1::timestamptz IS NULL OR c.created_at >= $1)
@@ -238,10 +167,10 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
 
     /// <summary>
     /// The report's SQL for these dimensions: only whitelisted expressions are put together here; every value is a
-    /// parameter. One row per case, and one per rejection (counted for the recipient that made it); grouped with a
-    /// grand total in the same pass (GROUPING SETS), named areas and objects joined to the few groups at the end.
+    /// parameter. One row per case, and one per rejection (counted for the recipient that made it); no dimensions: the
+    /// total. Named areas and objects are joined to the few groups kept, at the end.
     /// </summary>
-    private static string Sql(IReadOnlyList<CaseDimension> dimensions)
+    private static string Sql(IReadOnlyList<CaseDimension> dimensions, bool withTimes)
     {
         string Expression(CaseDimension d) => d switch
         {
@@ -286,13 +215,15 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                     count(*) FILTER (WHERE NOT r.rejection AND r.status IN ('forwarded', 'in_progress') AND r.due_at < $10) AS overdue,
                     count(*) FILTER (WHERE NOT r.rejection AND r.done_at > r.due_at) AS late,
                     count(*) FILTER (WHERE r.rejection) AS rejections,
-                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY extract(epoch FROM r.forwarded_at - r.created_at))
-                        FILTER (WHERE NOT r.rejection AND r.forwarded_at IS NOT NULL) AS forward_times,
-                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY extract(epoch FROM r.done_at - r.assigned_at))
-                        FILTER (WHERE NOT r.rejection AND r.done_at IS NOT NULL AND r.assigned_at IS NOT NULL) AS done_times,
-            """);
+            """).Append('\n');
+        sql.Append(withTimes
+            ? """
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.forward_seconds) FILTER (WHERE NOT r.rejection AND r.forward_seconds IS NOT NULL) AS forward_times,
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.done_seconds) FILTER (WHERE NOT r.rejection AND r.done_seconds IS NOT NULL) AS done_times,
+              """
+            : "NULL::float8[] AS forward_times, NULL::float8[] AS done_times,").Append('\n');
         var grouped = dimensions.Select(Expression).ToList();
-        sql.Append(grouped.Count == 0 ? "true AS is_total\n" : $"GROUPING({string.Join(", ", grouped)}) <> 0 AS is_total\n");
+        sql.Append(grouped.Count == 0 ? "true AS is_total\n" : "false AS is_total\n");
         sql.Append("FROM r\n");
         if (dimensions.Contains(CaseDimension.District))
         {
@@ -307,7 +238,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                 """);
         }
         if (dimensions.Contains(CaseDimension.Area)) sql.Append("LEFT JOIN case_areas aa ON aa.case_id = r.id AND aa.version_id = $11\n");
-        if (grouped.Count > 0) sql.Append($"GROUP BY GROUPING SETS (({string.Join(", ", grouped)}), ())\n");
+        if (grouped.Count > 0) sql.Append($"GROUP BY {string.Join(", ", grouped)}\n");
         sql.Append(")\n");
 
         // Names of the areas and objects of the groups kept; $11 is the area layer's version.
@@ -325,7 +256,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             SELECT g.is_total, g.k_category, g.k_recipient, g.k_status, {areaId}, {areaName}, g.k_object, ob.name, ob.type, g.k_period,
                    g.cases, g.open, g.resolved, g.forwarded, g.first_contact, g.with_deadline, g.overdue, g.late, g.rejections,
                    g.forward_times, g.done_times
-            FROM (SELECT * FROM g ORDER BY is_total DESC, {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12 + 1) g
+            FROM (SELECT * FROM g ORDER BY is_total DESC, {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12) g
             LEFT JOIN LATERAL (
                 SELECT o.name, o.type FROM map_objects o JOIN layers l ON l.current_version = o.version_id
                 WHERE g.k_object IS NOT NULL AND l.name = split_part(g.k_object, ':', 1)
@@ -395,4 +326,7 @@ public sealed class ReportOptions
 {
     /// <summary>Where days, weeks and months begin, unless a report names another time zone.</summary>
     public string TimeZone { get; set; } = "Europe/Stockholm";
+
+    /// <summary>How often the server sweeps for cases not yet placed in the area layers (and places new area layers).</summary>
+    public double PlacementSweepSeconds { get; set; } = 120;
 }

@@ -58,7 +58,19 @@ public interface IMapBackend
     Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken);
 
     /// <summary>The audit trail, newest first, for admins (anyone else is refused on the server).</summary>
-    Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken);
+/// <summary>Cases counted for the reports page (handlers, GIS staff and admins): the same as GraphQL's caseStatistics.</summary>
+    Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Where the reports' days begin (an IANA time zone).</summary>
+    string ReportTimeZone { get; }
+
+    /// <summary>Cases counted in square cells, for the reports page's heat map.</summary>
+    Task<CaseDensity> CaseDensityAsync(CaseStatisticsFilter filter, double cellMetres, CancellationToken cancellationToken);
+
+    /// <summary>The districts and other areas of the serving area layers, to choose a report's area from.</summary>
+    Task<IReadOnlyList<UiArea>> AreasAsync(CancellationToken cancellationToken);
+
+        Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>How to reach a case's reporter.</summary>
@@ -100,6 +112,9 @@ public sealed record UiLayer(string Name, string Kind, int Version, int FeatureC
 public sealed record UiTaskType(string Code, UiName Name);
 
 public sealed record UiOrganisation(string Key, string Kind, UiName Name);
+
+/// <summary>An area a report can be limited to: its id (layer:id), name and type (district, management, ...).</summary>
+public sealed record UiArea(string Id, string? Name, string? Type);
 
 /// <summary>A map object in an answer or a search result; the geometry is GeoJSON in WGS84, the attributes the source's (JSON).</summary>
 public sealed record UiObject(string Id, string Layer, string Kind, string? Type, string? Name, string? Address,

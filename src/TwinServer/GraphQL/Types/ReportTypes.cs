@@ -1,4 +1,5 @@
 using DigitalTwin.Server.Reports;
+using DigitalTwin.Ui.Backend;
 using GraphQL.Types;
 
 namespace DigitalTwin.Server.GraphQL.Types;

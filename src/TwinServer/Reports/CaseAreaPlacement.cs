@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DigitalTwin.Server.Reports;
+
+/// <summary>
+/// Keeps <c>case_areas</c> (migration 0009) whole: after an area layer is imported, its new version is placed for every
+/// case once, in the background, and a sweep every few minutes places any case whose intake was still open when a
+/// version was marked. New and moved cases are placed by triggers as they are written. A report by district or area
+/// that finds a serving version not yet placed waits for the placement, which no request's timeout cuts short.
+/// </summary>
+public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<ReportOptions> options, ILogger<CaseAreaPlacement> logger) : BackgroundService
+{
+    private readonly Lock gate = new();
+    private Task? running;
+
+    /// <summary>Returns once every serving area layer version is placed (a placement under way is joined, not repeated).</summary>
+    public async Task EnsurePlacedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT NOT EXISTS (SELECT FROM layers l WHERE l.kind = 'area' AND l.current_version IS NOT NULL
+                               AND NOT EXISTS (SELECT FROM case_area_marks m WHERE m.version_id = l.current_version))
+            """);
+        if (await command.ExecuteScalarAsync(cancellationToken) is true) return;
+        await PlaceAsync().WaitAsync(cancellationToken);
+    }
+
+    private Task PlaceAsync()
+    {
+        lock (gate)
+        {
+            if (running is null || running.IsCompleted) running = Task.Run(RefreshAsync);
+            return running;
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var command = dataSource.CreateCommand("SELECT case_areas_refresh()");
+        command.CommandTimeout = 0; // a large history after an import takes what it takes; nothing waits on it but reports
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        if (clock.Elapsed > TimeSpan.FromSeconds(1)) logger.LogInformation("Placed the cases in the area layers in {Seconds:F1} s", clock.Elapsed.TotalSeconds);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var every = TimeSpan.FromSeconds(Math.Max(1, options.Value.PlacementSweepSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PlaceAsync().WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(e, "Placing cases in the area layers failed; trying again in {Seconds} s", every.TotalSeconds);
+            }
+            await Task.Delay(every, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}
