@@ -56,7 +56,7 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
         command.Parameters.AddWithValue(role);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)organisation ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.AddWithValue(ApiKeyHash.Of(key));
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)expires ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)expires?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync(cancellationToken);
         return key;
     }

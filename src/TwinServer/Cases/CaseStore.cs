@@ -282,8 +282,9 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Statuses?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(Text(filter.Category));
         command.Parameters.Add(Text(filter.Assignee));
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // Npgsql writes timestamptz from UTC only: a moment given with its local offset is the same moment in UTC.
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(Text(filter.Text?.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)));
         command.Parameters.AddWithValue(filter.Limit);
         command.Parameters.Add(Text(filter.ObjectId));

@@ -292,8 +292,9 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         NpgsqlParameter Texts(IReadOnlyList<string>? values) =>
             new() { Value = (object?)values?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
         NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Until ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        // Npgsql writes timestamptz from UTC only: a moment given with its local offset is the same moment in UTC.
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Until?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(Texts(filter.Categories));
         command.Parameters.Add(Texts(filter.Statuses));
         command.Parameters.Add(Text(filter.AreaId));

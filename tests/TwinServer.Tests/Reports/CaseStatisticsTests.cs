@@ -231,6 +231,16 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task A_period_given_in_local_time_is_the_same_moments_in_utc()
+    {
+        // 1 February 00:00 in Helsinki is 31 January 22:00 UTC: K-P1 (23:30 UTC) is inside, from either way of writing it.
+        var local = await StatisticsAsync("", new { from = "2026-02-01T00:00:00+02:00", until = "2026-02-02T00:00:00+02:00" });
+        local.GetProperty("total").GetProperty("cases").GetInt64().ShouldBe(1);
+        var utc = await StatisticsAsync("", new { from = "2026-01-31T22:00:00Z", until = "2026-02-01T22:00:00Z" });
+        utc.GetProperty("total").GetProperty("cases").GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
     public async Task The_objects_with_the_most_reports_come_first_with_their_names()
     {
         var statistics = await StatisticsAsync(", groupBy: [OBJECT], first: 1");
