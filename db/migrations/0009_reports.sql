@@ -51,47 +51,57 @@ CREATE INDEX cases_report_rejected ON cases (created_at)
     INCLUDE (id, category, status, assignee, object_id, geom, forward_seconds, done_seconds, done_at, due_at, forwards, rejected_by)
     WHERE rejected_by IS NOT NULL;
 
--- The response time a case's recipient owes under the contract (or subcontract) that the routing suggestion named:
--- the subcontract's own time for the category when the recipient is the subcontractor, else the contract's. A
--- recipient the suggestion did not name (the handler chose another) has none.
+-- The response time a case's recipient owes under the contract or subcontract that the routing suggestion named. A
+-- subcontractor owes its subcontract's time for the category (or the subcontract's time for the rest), else its
+-- contract's; a contractor its contract's. A recipient the suggestion did not name (the handler chose another) owes
+-- none.
 CREATE FUNCTION case_response_time(c cases) RETURNS interval
 LANGUAGE sql STABLE AS $$
     WITH named AS (
-        SELECT o.kind, o.contractor, o.subcontractor, o.response_times
-        FROM map_objects o
-        JOIN layers l ON l.current_version = o.version_id
-        CROSS JOIN LATERAL (VALUES (c.suggestion ->> 'contract'), (c.suggestion ->> 'subcontract')) AS ref (id)
-        WHERE ref.id IS NOT NULL
-          AND l.name = split_part(ref.id, ':', 1)
-          AND o.source_id = substr(ref.id, length(split_part(ref.id, ':', 1)) + 2)
-          AND o.response_times IS NOT NULL
+        SELECT ref.rank, o.kind, coalesce(o.subcontractor, o.contractor) AS holder,
+               (coalesce(o.response_times ->> c.category, o.response_times ->> '*'))::double precision AS seconds
+        FROM (VALUES (1, c.suggestion ->> 'subcontract'), (2, c.suggestion ->> 'contract')) AS ref (rank, id)
+        JOIN layers l ON l.name = split_part(ref.id, ':', 1)
+        JOIN map_objects o ON o.version_id = l.current_version AND o.source_id = substr(ref.id, length(split_part(ref.id, ':', 1)) + 2)
     )
-    SELECT make_interval(secs => (coalesce(n.response_times ->> c.category, n.response_times ->> '*'))::double precision)
+    SELECT make_interval(secs => n.seconds)
     FROM named n
-    WHERE (n.kind = 'subcontract' AND n.subcontractor = c.assignee) OR (n.kind = 'contract' AND n.contractor = c.assignee)
-    ORDER BY n.kind = 'subcontract' DESC, coalesce(n.response_times ->> c.category, n.response_times ->> '*') IS NULL
+    WHERE n.seconds IS NOT NULL
+      AND (n.holder = c.assignee
+           OR n.kind = 'contract' AND EXISTS (SELECT FROM named s WHERE s.kind = 'subcontract' AND s.holder = c.assignee))
+    ORDER BY n.rank
     LIMIT 1
 $$;
 
--- The milestones, kept by every path that changes a case. A row inserted with its milestones already set (a
--- generated history) keeps them.
+-- The milestones, kept by every path that changes a case. A forward is a case going to a recipient (from received,
+-- assigned or sent back, or to another recipient); done is when a recipient (or the handler) says so, or when the
+-- handler closes a case a recipient still had. A case sent back owes nothing more to the recipient that sent it, and
+-- a case taken up again is not done. A row inserted with its milestones already set (a generated history) keeps them.
 CREATE FUNCTION case_milestones() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.status = 'forwarded'
        AND (TG_OP = 'INSERT' AND NEW.assigned_at IS NULL
-            OR TG_OP = 'UPDATE' AND (OLD.status <> 'forwarded' OR OLD.assignee IS DISTINCT FROM NEW.assignee)) THEN
+            OR TG_OP = 'UPDATE' AND (OLD.status IN ('received', 'assigned', 'rejected') OR OLD.assignee IS DISTINCT FROM NEW.assignee)) THEN
         NEW.forwards := NEW.forwards + 1;
         NEW.forwarded_at := coalesce(NEW.forwarded_at, now());
         NEW.assigned_at := now();
         NEW.done_at := NULL;
         NEW.due_at := now() + case_response_time(NEW);
-    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'done' AND OLD.status <> 'done' THEN
+    ELSIF TG_OP = 'INSERT' THEN
+        NULL;
+    ELSIF NEW.status = 'done' AND OLD.status <> 'done' THEN
         NEW.done_at := now();
-    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'closed' AND OLD.status NOT IN ('done', 'closed') THEN
+    ELSIF NEW.status = 'closed' AND OLD.status IN ('forwarded', 'in_progress') THEN
         NEW.done_at := now();
-    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'rejected' AND OLD.status <> 'rejected' AND OLD.assignee IS NOT NULL THEN
-        NEW.rejected_by := array_append(NEW.rejected_by, OLD.assignee);
+    ELSIF NEW.status = 'rejected' AND OLD.status <> 'rejected' THEN
+        IF OLD.assignee IS NOT NULL THEN
+            NEW.rejected_by := array_append(NEW.rejected_by, OLD.assignee);
+        END IF;
+        NEW.due_at := NULL;
+        NEW.done_at := NULL;
+    ELSIF NEW.status NOT IN ('done', 'closed') AND OLD.status IN ('done', 'closed') THEN
+        NEW.done_at := NULL;
     END IF;
     RETURN NEW;
 END
@@ -100,18 +110,22 @@ $$;
 CREATE TRIGGER cases_milestones BEFORE INSERT OR UPDATE OF status, assignee ON cases
 FOR EACH ROW EXECUTE FUNCTION case_milestones();
 
--- The cases taken in before this migration get their milestones from their timelines.
+-- The cases taken in before this migration get their milestones from their timelines: the first and the latest
+-- forward, how many, who sent them back, and, for a case done or closed now, the first time it was done or closed
+-- after its latest forward. No due times: no contract had a response time before this migration.
 UPDATE cases c SET
     forwarded_at = m.first_forward,
     assigned_at  = m.last_forward,
-    done_at      = CASE WHEN c.status IN ('done', 'closed') THEN m.last_done END,
+    done_at      = CASE WHEN c.status IN ('done', 'closed') THEN
+                       (SELECT min(e.at) FROM case_events e
+                        WHERE e.case_id = c.id AND e.kind = 'status' AND e.data ->> 'to' IN ('done', 'closed')
+                          AND (m.last_forward IS NULL OR e.at >= m.last_forward)) END,
     forwards     = m.forwards,
     rejected_by  = m.rejected_by
 FROM (
     SELECT e.case_id,
            min(e.at) FILTER (WHERE e.kind = 'forwarded') AS first_forward,
            max(e.at) FILTER (WHERE e.kind = 'forwarded') AS last_forward,
-           max(e.at) FILTER (WHERE e.kind = 'status' AND e.data ->> 'to' IN ('done', 'closed')) AS last_done,
            count(*) FILTER (WHERE e.kind = 'forwarded') AS forwards,
            array_agg(e.data ->> 'by' ORDER BY e.id) FILTER (WHERE e.kind = 'rejected' AND e.data ->> 'by' IS NOT NULL) AS rejected_by
     FROM case_events e
@@ -127,9 +141,12 @@ CREATE TABLE case_areas (
     version_id integer NOT NULL REFERENCES layer_versions (id) ON DELETE CASCADE,
     case_id    bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
     area       text NOT NULL,
+    -- The case's intake time (which never changes), so that a report over a period reads only that period's rows.
+    created_at timestamptz NOT NULL,
     PRIMARY KEY (version_id, case_id, area)
 );
 CREATE INDEX case_areas_case ON case_areas (case_id);
+CREATE INDEX case_areas_created ON case_areas (created_at) INCLUDE (case_id, version_id, area);
 
 CREATE TABLE case_area_marks (
     version_id   integer PRIMARY KEY REFERENCES layer_versions (id) ON DELETE CASCADE,
@@ -157,8 +174,8 @@ BEGIN
     FOR v IN SELECT current_version FROM layers WHERE kind = 'area' AND current_version IS NOT NULL LOOP
         SELECT through_case INTO mark FROM case_area_marks WHERE version_id = v;
         mark := coalesce(mark, 0);
-        INSERT INTO case_areas (version_id, case_id, area)
-        SELECT v, c.id, a.source_id
+        INSERT INTO case_areas (version_id, case_id, area, created_at)
+        SELECT v, c.id, a.source_id, c.created_at
         FROM cases c
         JOIN map_objects a ON a.version_id = v AND ST_Intersects(a.geom, c.geom)
         WHERE c.id > mark
@@ -173,8 +190,8 @@ $$;
 CREATE FUNCTION case_areas_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO case_areas (version_id, case_id, area)
-    SELECT m.version_id, n.id, a.source_id
+    INSERT INTO case_areas (version_id, case_id, area, created_at)
+    SELECT m.version_id, n.id, a.source_id, n.created_at
     FROM inserted n
     CROSS JOIN case_area_marks m
     JOIN map_objects a ON a.version_id = m.version_id AND ST_Intersects(a.geom, n.geom)
@@ -192,8 +209,8 @@ CREATE FUNCTION case_areas_move() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM case_areas WHERE case_id = NEW.id;
-    INSERT INTO case_areas (version_id, case_id, area)
-    SELECT m.version_id, NEW.id, a.source_id
+    INSERT INTO case_areas (version_id, case_id, area, created_at)
+    SELECT m.version_id, NEW.id, a.source_id, NEW.created_at
     FROM case_area_marks m
     JOIN map_objects a ON a.version_id = m.version_id AND ST_Intersects(a.geom, NEW.geom)
     ON CONFLICT DO NOTHING;

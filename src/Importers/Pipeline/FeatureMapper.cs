@@ -180,17 +180,14 @@ internal sealed class FeatureMapper(
         if (match.Success)
         {
             var amount = double.Parse(match.Groups[1].Value.Replace(',', '.'), CultureInfo.InvariantCulture);
-            duration = match.Groups[2].Value.ToLowerInvariant() switch
-            {
-                "min" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                _ => TimeSpan.FromDays(amount),
-            };
+            var days = match.Groups[2].Value.ToLowerInvariant() switch { "min" => amount / 1440, "h" => amount / 24, _ => amount };
+            if (days > 366) return null; // also keeps TimeSpan from overflowing
+            duration = TimeSpan.FromDays(days);
         }
         else if (text.Trim().StartsWith('P'))
         {
             try { duration = System.Xml.XmlConvert.ToTimeSpan(text.Trim()); }
-            catch (FormatException) { return null; }
+            catch (Exception e) when (e is FormatException or OverflowException) { return null; }
         }
         else
         {

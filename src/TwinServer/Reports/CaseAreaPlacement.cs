@@ -17,12 +17,16 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
     /// <summary>Returns once every serving area layer version is placed (a placement under way is joined, not repeated).</summary>
     public async Task EnsurePlacedAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT NOT EXISTS (SELECT FROM layers l WHERE l.kind = 'area' AND l.current_version IS NOT NULL
-                               AND NOT EXISTS (SELECT FROM case_area_marks m WHERE m.version_id = l.current_version))
-            """);
-        if (await command.ExecuteScalarAsync(cancellationToken) is true) return;
-        await PlaceAsync().WaitAsync(cancellationToken);
+        // A placement under way may have begun before the layer asked about was imported: look again after it.
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand("""
+                SELECT NOT EXISTS (SELECT FROM layers l WHERE l.kind = 'area' AND l.current_version IS NOT NULL
+                                   AND NOT EXISTS (SELECT FROM case_area_marks m WHERE m.version_id = l.current_version))
+                """);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true) return;
+            await PlaceAsync().WaitAsync(cancellationToken);
+        }
     }
 
     private Task PlaceAsync()

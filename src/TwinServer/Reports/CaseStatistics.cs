@@ -34,6 +34,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             throw new CaseException("BAD_GROUPING", "Grouping by AREA needs areaLayer: the area layer whose areas to count in.");
         var timeZone = query.TimeZone ?? TimeZone;
         CheckFilter(query.Filter, timeZone);
+        await CheckAreaAsync(query.Filter, cancellationToken);
 
         int? areaVersion = null;
         if (dimensions.Contains(CaseDimension.Area))
@@ -76,6 +77,10 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                     rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader)));
                 }
             }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue && e.MessageText.Contains("time zone", StringComparison.Ordinal))
+            {
+                throw new CaseException("BAD_TIME_ZONE", $"PostgreSQL does not know the time zone '{timeZone}': {e.MessageText}");
+            }
             catch (PostgresException e) when (query.Filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
             {
                 throw BadArea(e);
@@ -101,12 +106,14 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         if (!double.IsFinite(cellMetres) || cellMetres is < 10 or > 100_000)
             throw new CaseException("BAD_CELL_SIZE", $"cellMetres is 10 to 100,000; it was {cellMetres.ToString(CultureInfo.InvariantCulture)}.");
         CheckFilter(filter, "UTC");
+        await CheckAreaAsync(filter, cancellationToken);
         await using var command = dataSource.CreateCommand($"""
             WITH {FilteredCases},
             cells AS (
                 SELECT floor(ST_X(f.geom) / $10) AS i, floor(ST_Y(f.geom) / $10) AS j, count(*) AS cases
                 FROM f
-                WHERE $8::text IS NULL OR f.assignee = $8
+                WHERE ($8::text IS NULL OR f.assignee = $8) AND ($7::text[] IS NULL OR f.assignee = ANY ($7))
+                  AND ($4::text[] IS NULL OR f.status = ANY ($4))
                 GROUP BY 1, 2
             )
             SELECT ST_X(p), ST_Y(p), cases, sum(cases) OVER ()
@@ -140,8 +147,9 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
 
     /// <summary>
     /// The cases the filter keeps, as the CTE <c>f</c> (inlined where it is used: the cases' rows once, and the few sent
-    /// back through their own partial index, rather than every case copied aside first). $1 from, $2 until, $3 categories, $4 statuses, $5 area object id,
-    /// $6 GeoJSON area, $7 recipients, $8 the contractor asking, $9 the time zone.
+    /// back through their own partial index, rather than every case copied aside first). $1 from, $2 until, $3 categories, $5 area object id,
+    /// $6 GeoJSON area, $7 recipients, $8 the contractor asking, $9 the time zone; $4 (statuses) is applied where the
+    /// cases are counted, since a rejection counts as rejected whatever became of its case.
     /// </summary>
     private const string FilteredCases = """
         area AS (
@@ -156,7 +164,6 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             WHERE ($1::timestamptz IS NULL OR c.created_at >= $1)
               AND ($2::timestamptz IS NULL OR c.created_at < $2)
               AND ($3::text[] IS NULL OR c.category = ANY ($3))
-              AND ($4::text[] IS NULL OR c.status = ANY ($4))
               AND ($5::text IS NULL OR ST_Intersects(c.geom, (SELECT geom FROM area)))
               AND ($6::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($6), 3035))))
               AND ($7::text[] IS NULL OR c.assignee = ANY ($7) OR c.rejected_by && $7)
@@ -192,12 +199,25 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         var sql = new StringBuilder();
         sql.Append("WITH ").Append(FilteredCases).Append("""
             ,
+            -- The districts: the areas of type district of the serving area layers (a handful of rows).
+            districts AS MATERIALIZED (
+                SELECT o.version_id, o.source_id, o.layer || ':' || o.source_id AS id
+                FROM map_objects o JOIN layers l ON l.current_version = o.version_id AND l.kind = 'area'
+                WHERE o.type = 'district'
+            ),
+            -- A row per case (its recipient: who has it now), and a row per rejection (its recipient: who sent it back,
+            -- its status: rejected, whatever became of the case since; it counts only as a rejection).
             r AS (
-                SELECT f.*, f.assignee AS recipient, false AS rejection FROM f
-                WHERE ($7::text[] IS NULL OR f.assignee = ANY ($7)) AND ($8::text IS NULL OR f.assignee = $8)
+                SELECT f.id, f.category, f.status, f.object_id, f.created_at, f.forward_seconds, f.done_seconds, f.done_at, f.due_at,
+                       f.forwards, f.rejected_by, f.assignee AS recipient, false AS rejection
+                FROM f
+                WHERE ($4::text[] IS NULL OR f.status = ANY ($4))
+                  AND ($7::text[] IS NULL OR f.assignee = ANY ($7)) AND ($8::text IS NULL OR f.assignee = $8)
                 UNION ALL
-                SELECT f.*, x.recipient, true FROM f CROSS JOIN LATERAL unnest(f.rejected_by) AS x (recipient)
-                WHERE f.rejected_by IS NOT NULL AND ($7::text[] IS NULL OR x.recipient = ANY ($7)) AND ($8::text IS NULL OR x.recipient = $8)
+                SELECT f.id, f.category, 'rejected', f.object_id, f.created_at, NULL, NULL, NULL, NULL, f.forwards, f.rejected_by, x.recipient, true
+                FROM f CROSS JOIN LATERAL unnest(f.rejected_by) AS x (recipient)
+                WHERE f.rejected_by IS NOT NULL AND ($4::text[] IS NULL OR 'rejected' = ANY ($4))
+                  AND ($7::text[] IS NULL OR x.recipient = ANY ($7)) AND ($8::text IS NULL OR x.recipient = $8)
             ),
             g AS (
                 SELECT
@@ -225,19 +245,27 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         var grouped = dimensions.Select(Expression).ToList();
         sql.Append(grouped.Count == 0 ? "true AS is_total\n" : "false AS is_total\n");
         sql.Append("FROM r\n");
+        // A case's district or area, from case_areas: only its rows of the report's period are read (each row carries
+        // its case's intake time), so a short period stays quick on a long history.
+        const string areaPeriod = "($1::timestamptz IS NULL OR ca.created_at >= $1) AND ($2::timestamptz IS NULL OR ca.created_at < $2)";
         if (dimensions.Contains(CaseDimension.District))
         {
-            sql.Append("""
+            sql.Append($"""
                 LEFT JOIN (
-                    SELECT ca.case_id, o.layer || ':' || o.source_id AS district
-                    FROM case_areas ca
-                    JOIN layers l ON l.current_version = ca.version_id AND l.kind = 'area'
-                    JOIN map_objects o ON o.version_id = ca.version_id AND o.source_id = ca.area AND o.type = 'district'
+                    SELECT ca.case_id, d.id AS district
+                    FROM case_areas ca JOIN districts d ON d.version_id = ca.version_id AND d.source_id = ca.area
+                    WHERE {areaPeriod}
                 ) dd ON dd.case_id = r.id
 
                 """);
         }
-        if (dimensions.Contains(CaseDimension.Area)) sql.Append("LEFT JOIN case_areas aa ON aa.case_id = r.id AND aa.version_id = $11\n");
+        if (dimensions.Contains(CaseDimension.Area))
+        {
+            sql.Append($"""
+                LEFT JOIN (SELECT ca.case_id, ca.area FROM case_areas ca WHERE ca.version_id = $11 AND {areaPeriod}) aa ON aa.case_id = r.id
+
+                """);
+        }
         if (grouped.Count > 0) sql.Append($"GROUP BY {string.Join(", ", grouped)}\n");
         sql.Append(")\n");
 
@@ -267,6 +295,19 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         return sql.ToString();
     }
 
+    /// <summary>An area asked for must be a map object that serves now: an unknown id is an error, not zero cases.</summary>
+    private async Task CheckAreaAsync(CaseStatisticsFilter filter, CancellationToken cancellationToken)
+    {
+        if (filter.AreaId is not { } id) return;
+        await using var command = dataSource.CreateCommand("""
+            SELECT EXISTS (SELECT FROM map_objects o JOIN layers l ON l.current_version = o.version_id
+                           WHERE l.name = split_part($1, ':', 1) AND o.source_id = substr($1, length(split_part($1, ':', 1)) + 2) AND o.geom IS NOT NULL)
+            """);
+        command.Parameters.AddWithValue(id);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+            throw new CaseException("BAD_AREA", $"There is no map object '{id}' with a geometry serving now (area is layer:id, e.g. sthlm-areas:SDO-SODERMALM).");
+    }
+
     private static void CheckFilter(CaseStatisticsFilter filter, string timeZone)
     {
         if (filter.From is { } from && filter.Until is { } until && until <= from)
@@ -277,14 +318,9 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             throw new CaseException("BAD_AREA", $"The area is a GeoJSON geometry of 1 to {MaxAreaLength:N0} characters; it was {area.Length:N0}.");
         if (filter.AreaId is { } id && (id.IndexOf(':', StringComparison.Ordinal) <= 0 || id.Length > 1000))
             throw new CaseException("BAD_AREA", $"area is a map object's stable id, layer:id; '{id}' is not.");
-        try
-        {
-            TimeZoneInfo.FindSystemTimeZoneById(timeZone);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
+        // An IANA name, as PostgreSQL knows them (.NET would also take Windows names, which PostgreSQL refuses).
+        if (timeZone.Length > 64 || !TimeZoneInfo.TryConvertIanaIdToWindowsId(timeZone, out _))
             throw new CaseException("BAD_TIME_ZONE", $"'{timeZone}' is not a time zone; use an IANA name such as Europe/Stockholm.");
-        }
     }
 
     private static void AddFilterParameters(NpgsqlCommand command, CaseStatisticsFilter filter, string? organisation, string timeZone)

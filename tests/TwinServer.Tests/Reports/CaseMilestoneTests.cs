@@ -53,7 +53,8 @@ public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<
 
         var contractor = await KeyAsync("contractor", "klotterfritt");
         await DoAsync(contractor, $$"""mutation { rejectCase(id: "{{number}}", reason: "Painted steel, not ours") { status } }""");
-        (await MilestonesAsync(number)).ShouldBe("rejected - 1 t true 86400 f {klotterfritt}");
+        // Sent back: it owes that recipient nothing more.
+        (await MilestonesAsync(number)).ShouldBe("rejected - 1 t true no-due f {klotterfritt}");
 
         // To the bridge contractor itself: the contract (TK-BRO-2025) gives graffiti 24 h as well. A forward to an
         // organisation the routing did not name has no response time.
@@ -68,6 +69,39 @@ public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<
             """);
         statistics.GetProperty("caseStatistics").GetProperty("total").ToString()
             .ShouldBe("""{"cases":1,"resolved":1,"forwarded":1,"firstContact":0,"withDeadline":1,"late":0,"rejections":1}""");
+    }
+
+    [Fact]
+    public async Task A_subcontractor_without_its_own_time_for_the_task_owes_its_contracts_and_a_case_taken_up_again_is_not_done()
+    {
+        // The graffiti subcontract keeps a time for litter only: for graffiti its contract's time holds (TK-BRO-2025: 24 h).
+        await server.Database.ScalarAsync<int>("""
+            UPDATE map_objects SET response_times = '{"litter": 3600}' WHERE layer = 'sthlm-subcontracts' AND source_id = 'UE-TK-BRO-2025-1' RETURNING 1
+            """);
+        try
+        {
+            var handler = await KeyAsync("handler");
+            var created = await DoAsync(handler, """
+                mutation { createCase(input: { category: "graffiti", at: { x: 18.076363, y: 59.305782 }, objectId: "sthlm-assets:TK-BRO-0417-S1" }) { case { serviceRequestId } } }
+                """);
+            var number = created.GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
+            await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}") { status } }""");
+            (await MilestonesAsync(number)).ShouldBe("forwarded klotterfritt 1 t true 86400 f none");
+
+            await DoAsync(handler, $$"""mutation { setCaseStatus(id: "{{number}}", status: DONE) { status } }""");
+            (await MilestonesAsync(number)).ShouldBe("done klotterfritt 1 t true 86400 t none");
+            // Not done after all: taken up again, and no longer counted as done (nor as a second forward).
+            await DoAsync(handler, $$"""mutation { setCaseStatus(id: "{{number}}", status: IN_PROGRESS) { status } }""");
+            (await MilestonesAsync(number)).ShouldBe("in_progress klotterfritt 1 t true 86400 f none");
+            await DoAsync(handler, $$"""mutation { setCaseStatus(id: "{{number}}", status: FORWARDED) { status } }""");
+            (await MilestonesAsync(number)).ShouldBe("forwarded klotterfritt 1 t true 86400 f none");
+        }
+        finally
+        {
+            await server.Database.ScalarAsync<int>("""
+                UPDATE map_objects SET response_times = '{"graffiti": 86400}' WHERE layer = 'sthlm-subcontracts' AND source_id = 'UE-TK-BRO-2025-1' RETURNING 1
+                """);
+        }
     }
 
     [Fact]

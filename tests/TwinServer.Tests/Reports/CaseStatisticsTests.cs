@@ -166,6 +166,11 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
         // The recipient's own time is counted from the forward that stuck: K-L1 is not done, so brounderhall-norden has none.
         ShouldTake(Group(statistics, "recipient", "brounderhall-norden"), "toForward", 1, 1);
 
+        // By status, a rejection counts as rejected, whatever became of its case since (K-L1 is forwarded again).
+        var byStatus = await StatisticsAsync(", groupBy: [STATUS]");
+        ShouldHave(Group(byStatus, "status", "REJECTED"), cases: 0, open: 0, resolved: 0, forwarded: 0, firstContact: 0, withDeadline: 0, overdue: 0, late: 0, rejections: 1);
+        Group(byStatus, "status", "FORWARDED").GetProperty("rejections").GetInt64().ShouldBe(0);
+
         // Asking about one recipient: its cases and the rejections it made.
         var street = await StatisticsAsync("", new { from = "2026-01-01T00:00:00Z", until = "2026-04-01T00:00:00Z", recipients = new[] { "gatudrift-soder" } });
         ShouldHave(street.GetProperty("total"), cases: 0, open: 0, resolved: 0, forwarded: 0, firstContact: 0, withDeadline: 0, overdue: 0, late: 0, rejections: 1);
@@ -271,6 +276,8 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
     [InlineData("groupBy: [AREA], areaLayer: \"sthlm-contracts\"", "BAD_GROUPING")]
     [InlineData("groupBy: [AREA], areaLayer: \"no-such-layer\"", "UNKNOWN_LAYER")]
     [InlineData("timeZone: \"Mars/Olympus_Mons\"", "BAD_TIME_ZONE")]
+    [InlineData("timeZone: \"W. Europe Standard Time\"", "BAD_TIME_ZONE")]
+    [InlineData("filter: { area: \"sthlm-areas:NO-SUCH-AREA\" }", "BAD_AREA")]
     [InlineData("first: 0", "BAD_PAGE_SIZE")]
     [InlineData("filter: { from: \"2026-03-01T00:00:00Z\", until: \"2026-02-01T00:00:00Z\" }", "BAD_PERIOD")]
     [InlineData("filter: { within: \"{\\\"type\\\":\\\"Blob\\\",\\\"coordinates\\\":[1,2]}\" }", "BAD_AREA")]
