@@ -204,10 +204,12 @@ CREATE TRIGGER cases_areas_insert AFTER INSERT ON cases
 REFERENCING NEW TABLE AS inserted
 FOR EACH STATEMENT EXECUTE FUNCTION case_areas_insert();
 
--- A case that moves is placed again in every version already marked.
+-- A case that moves is placed again in every version already marked. It waits for a placement under way (the same
+-- lock), which may have read the case where it was: then its rows are replaced here, not left beside the new ones.
 CREATE FUNCTION case_areas_move() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock(7207001);
     DELETE FROM case_areas WHERE case_id = NEW.id;
     INSERT INTO case_areas (version_id, case_id, area, created_at)
     SELECT m.version_id, NEW.id, a.source_id, NEW.created_at
