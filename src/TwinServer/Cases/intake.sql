@@ -16,12 +16,14 @@ WITH forward_to AS (
     INSERT INTO cases (service_request_id, category, description, lon, lat, geom, address, media_url, email, first_name,
                        last_name, phone, language, channel, api_key_id, idempotency_key, suggested_to, suggested_role,
                        suggestion, object_id, status, assignee)
-    SELECT to_char(now(), 'YYYY') || '-' || lpad(nextval('case_numbers')::text, 6, '0'), $1, $2, $3, $4,
+    -- The number: the year and at least six digits (more after the millionth case; lpad alone would cut them off).
+    SELECT to_char(now(), 'YYYY') || '-' || lpad(num.n, greatest(6, length(num.n)), '0'), $1, $2, $3, $4,
            ST_Transform(ST_SetSRID(ST_MakePoint($3, $4), 4326), 3035), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
            (SELECT key FROM organisations WHERE key = $15), $16, $17, $18,
            CASE WHEN f.key IS NULL THEN 'received' ELSE 'forwarded' END, f.key
-    FROM (VALUES (1)) AS one (n) LEFT JOIN forward_to f ON true
-    ON CONFLICT DO NOTHING
+    FROM (SELECT nextval('case_numbers')::text AS n) AS num LEFT JOIN forward_to f ON true
+    -- Only a retried post (the same client key) is not a new case; any other conflict is an error, never a silent no.
+    ON CONFLICT (channel, (coalesce(api_key_id, 0)), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING cases AS c
 ), events AS (
     INSERT INTO case_events (case_id, actor, kind, data)
