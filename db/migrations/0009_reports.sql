@@ -61,21 +61,36 @@ CREATE INDEX cases_report_rejected ON cases (created_at)
 -- contract's; a contractor its contract's. A recipient the suggestion did not name (the handler chose another) owes
 -- none.
 CREATE FUNCTION case_response_time(c cases) RETURNS interval
-LANGUAGE sql STABLE AS $$
-    WITH named AS (
-        SELECT ref.rank, o.kind, coalesce(o.subcontractor, o.contractor) AS holder,
-               (coalesce(o.response_times ->> c.category, o.response_times ->> '*'))::double precision AS seconds
-        FROM (VALUES (1, c.suggestion ->> 'subcontract'), (2, c.suggestion ->> 'contract')) AS ref (rank, id)
-        JOIN layers l ON l.name = split_part(ref.id, ':', 1)
-        JOIN map_objects o ON o.version_id = l.current_version AND o.source_id = substr(ref.id, length(split_part(ref.id, ':', 1)) + 2)
-    )
-    SELECT make_interval(secs => n.seconds)
-    FROM named n
-    WHERE n.seconds IS NOT NULL
-      AND (n.holder = c.assignee
-           OR n.kind = 'contract' AND EXISTS (SELECT FROM named s WHERE s.kind = 'subcontract' AND s.holder = c.assignee))
-    ORDER BY n.rank
-    LIMIT 1
+LANGUAGE plpgsql STABLE AS $$
+-- PL/pgSQL, not SQL: its plans are kept between calls (a SQL function is planned again on every intake).
+DECLARE
+    ref text;
+    kind text;
+    holder text;
+    seconds double precision;
+    subcontractor text;
+BEGIN
+    IF c.suggestion IS NULL OR c.assignee IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOREACH ref IN ARRAY ARRAY[c.suggestion ->> 'subcontract', c.suggestion ->> 'contract'] LOOP
+        CONTINUE WHEN ref IS NULL;
+        SELECT o.kind, coalesce(o.subcontractor, o.contractor),
+               (coalesce(o.response_times ->> c.category, o.response_times ->> '*'))::double precision
+        INTO kind, holder, seconds
+        FROM layers l
+        JOIN map_objects o ON o.version_id = l.current_version AND o.source_id = substr(ref, length(split_part(ref, ':', 1)) + 2)
+        WHERE l.name = split_part(ref, ':', 1);
+        CONTINUE WHEN NOT FOUND;
+        IF kind = 'subcontract' THEN
+            subcontractor := holder;
+        END IF;
+        IF seconds IS NOT NULL AND (holder = c.assignee OR kind = 'contract' AND subcontractor = c.assignee) THEN
+            RETURN make_interval(secs => seconds);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
 $$;
 
 -- The milestones, kept by every path that changes a case. A forward is a case going to a recipient (from received,
@@ -194,13 +209,17 @@ $$;
 -- New cases are placed in the versions already marked, a statement's rows in one join.
 CREATE FUNCTION case_areas_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    v integer;
 BEGIN
-    INSERT INTO case_areas (version_id, case_id, area, created_at)
-    SELECT m.version_id, n.id, a.source_id, n.created_at
-    FROM inserted n
-    CROSS JOIN case_area_marks m
-    JOIN map_objects a ON a.version_id = m.version_id AND ST_Intersects(a.geom, n.geom)
-    ON CONFLICT DO NOTHING;
+    -- One placed version at a time, so that each join reads that version's partition and its index only.
+    FOR v IN SELECT version_id FROM case_area_marks LOOP
+        INSERT INTO case_areas (version_id, case_id, area, created_at)
+        SELECT v, n.id, a.source_id, n.created_at
+        FROM inserted n
+        JOIN map_objects a ON a.version_id = v AND ST_Intersects(a.geom, n.geom)
+        ON CONFLICT DO NOTHING;
+    END LOOP;
     RETURN NULL;
 END
 $$;
