@@ -153,7 +153,8 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
     /// </summary>
     private const string FilteredCases = """
         area AS (
-            SELECT o.geom
+            SELECT o.geom, o.version_id, o.source_id,
+                   l.kind = 'area' AND EXISTS (SELECT FROM case_area_marks m WHERE m.version_id = o.version_id) AS placed
             FROM map_objects o JOIN layers l ON l.current_version = o.version_id
             WHERE l.name = split_part($5, ':', 1) AND o.source_id = substr($5, length(split_part($5, ':', 1)) + 2)
         ),
@@ -164,7 +165,12 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             WHERE ($1::timestamptz IS NULL OR c.created_at >= $1)
               AND ($2::timestamptz IS NULL OR c.created_at < $2)
               AND ($3::text[] IS NULL OR c.category = ANY ($3))
-              AND ($5::text IS NULL OR ST_Intersects(c.geom, (SELECT geom FROM area)))
+              -- An area of a placed area layer: its cases are those placed in it (the same test, made once per case at
+              -- intake); any other object (a contract area, a park): tested here.
+              AND ($5::text IS NULL OR CASE WHEN (SELECT placed FROM area)
+                  THEN c.id IN (SELECT ca.case_id FROM case_areas ca JOIN area a ON ca.version_id = a.version_id AND ca.area = a.source_id
+                                WHERE ($1::timestamptz IS NULL OR ca.created_at >= $1) AND ($2::timestamptz IS NULL OR ca.created_at < $2))
+                  ELSE ST_Intersects(c.geom, (SELECT geom FROM area)) END)
               AND ($6::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($6), 3035))))
               AND ($7::text[] IS NULL OR c.assignee = ANY ($7) OR c.rejected_by && $7)
               AND ($8::text IS NULL OR c.assignee = $8 OR $8 = ANY (c.rejected_by))
