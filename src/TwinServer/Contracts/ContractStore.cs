@@ -57,23 +57,26 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         return contracts;
     }
 
-    /// <summary>The response times of a contract or subcontract (by its stable id) as it serves now; the rest ("*") last.</summary>
-    public async Task<IReadOnlyList<Reports.ResponseTime>> ResponseTimesAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The response times of contracts or subcontracts (by their stable ids) as they serve now; the rest ("*") last.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Reports.ResponseTime>>> ResponseTimesAsync(IReadOnlyCollection<string> ids,
+        CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT t.key, t.value::float8 / 3600
-            FROM map_objects o
-            JOIN layers l ON l.current_version = o.version_id
+            SELECT ref.id, t.key, t.value::float8 / 3600
+            FROM unnest($1::text[]) AS ref (id)
+            JOIN layers l ON l.name = split_part(ref.id, ':', 1)
+            JOIN map_objects o ON o.version_id = l.current_version AND o.source_id = substr(ref.id, length(split_part(ref.id, ':', 1)) + 2)
             CROSS JOIN LATERAL jsonb_each_text(o.response_times) AS t
-            WHERE l.name = split_part($1, ':', 1) AND o.source_id = substr($1, length(split_part($1, ':', 1)) + 2)
-            ORDER BY t.key = '*', t.key
+            ORDER BY ref.id, t.key = '*', t.key
             """);
-        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var times = new List<Reports.ResponseTime>();
+        // Every id asked for has a list, empty when it has no response times (or is not serving).
+        var times = ids.Distinct(StringComparer.Ordinal).ToDictionary(id => id, IReadOnlyList<Reports.ResponseTime> (_) => new List<Reports.ResponseTime>(), StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
-            times.Add(new Reports.ResponseTime(reader.GetString(0) is "*" ? null : reader.GetString(0), Math.Round(reader.GetDouble(1), 3)));
+            var id = reader.GetString(0);
+            ((List<Reports.ResponseTime>)times[id]).Add(new Reports.ResponseTime(reader.GetString(1) is "*" ? null : reader.GetString(1), Math.Round(reader.GetDouble(2), 3)));
         }
         return times;
     }
@@ -166,4 +169,11 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static string? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
+
+/// <summary>The response times of the contracts and subcontracts of one GraphQL request, read in batches.</summary>
+public sealed class ResponseTimeLoader(ContractStore store) : Catalog.BatchLoader<IReadOnlyList<Reports.ResponseTime>>
+{
+    protected override Task<IReadOnlyDictionary<string, IReadOnlyList<Reports.ResponseTime>>> FetchAsync(IReadOnlyCollection<string> keys,
+        CancellationToken cancellationToken) => store.ResponseTimesAsync(keys, cancellationToken);
 }

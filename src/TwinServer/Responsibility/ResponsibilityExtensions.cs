@@ -11,6 +11,6 @@ internal static class ResponsibilityExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResponsibilityResolver>();
         builder.Services.AddSingleton<MapObjects.MapObjectSearch>();
-        builder.Services.AddSingleton<Contracts.ContractStore>();
+        builder.Services.AddSingleton<Contracts.ContractStore>().AddScoped<Contracts.ResponseTimeLoader>();
     }
 }

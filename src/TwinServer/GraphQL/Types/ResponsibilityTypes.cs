@@ -66,6 +66,10 @@ public sealed class MapObjectType : ObjectGraphType<StackObject>
     /// <summary>The organisation of a key, batched with the others of the same level of the answer.</summary>
     internal static IDataLoaderResult<Organisation?> Organisation(IResolveFieldContext context, string? key) =>
         context.RequestServices!.GetRequiredService<OrganisationLoader>().Load(key);
+
+    /// <summary>A contract's or subcontract's response times, read with the others of the same level (none: empty).</summary>
+    internal static IDataLoaderResult<IReadOnlyList<Reports.ResponseTime>?> ResponseTimes(IResolveFieldContext context, string id) =>
+        context.RequestServices!.GetRequiredService<Contracts.ResponseTimeLoader>().Load(id);
 }
 
 public sealed class ContractType : ObjectGraphType<ContractMatch>
@@ -89,7 +93,7 @@ public sealed class ContractType : ObjectGraphType<ContractMatch>
         Field<FloatGraphType>("areaSquareMetres").Description("The size of its area in m².").Resolve(c => c.Source.Area);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResponseTimeType>>>>("responseTimes")
             .Description("How soon the contractor must have done each task type after a case is forwarded.")
-            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Contracts.ContractStore>().ResponseTimesAsync(c.Source.Id, c.CancellationToken));
+            .Resolve(c => MapObjectType.ResponseTimes(c, c.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SubcontractType>>>>("subcontracts").Description("The subcontracts under it.")
             .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Contracts.ContractStore>().SubcontractsAsync(c.Source, c.CancellationToken));
     }
@@ -107,7 +111,7 @@ public sealed class SubcontractType : ObjectGraphType<SubcontractMatch>
         Field<OrganisationType>("subcontractor").Description("Who does the work.").Resolve(c => MapObjectType.Organisation(c, c.Source.Subcontractor));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ResponseTimeType>>>>("responseTimes")
             .Description("How soon the subcontractor must have done each task type after a case is forwarded (none: the contract's times).")
-            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<Contracts.ContractStore>().ResponseTimesAsync(c.Source.Id, c.CancellationToken));
+            .Resolve(c => MapObjectType.ResponseTimes(c, c.Source.Id));
     }
 }
 
