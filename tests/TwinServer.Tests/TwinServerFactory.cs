@@ -120,6 +120,23 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return ((int)response.StatusCode, body);
     }
 
+    /// <summary>A key of a role (and, for a contractor, its organisation), made for one test.</summary>
+    public Task<string> KeyAsync(string role, string? organisation = null) =>
+        Services.GetRequiredService<DigitalTwin.Server.Cases.ApiKeys>().CreateAsync($"test-{role}-{Guid.NewGuid():N}", role, organisation, null, CancellationToken.None);
+
+    /// <summary>POSTs a GraphQL query with a key (Authorization: Bearer) and returns the status and the parsed body.</summary>
+    public async Task<(int Status, JsonElement Body)> AskAsync(string key, string query, object? variables = null)
+    {
+        using var client = CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync(); // the most derived, so that a fixture can stop what it started beside the server

@@ -92,17 +92,17 @@ internal static class BenchLookupCommand
         graphql.PerSecond.ToString("N0", CultureInfo.InvariantCulture), Ms(graphql.P50), Ms(graphql.P99),
         graphql.Errors.ToString(CultureInfo.InvariantCulture), (graphql.PerSecond / sql.PerSecond).ToString("F2", CultureInfo.InvariantCulture));
 
-    /// <summary>The median of each figure, each on its own.</summary>
-    private static Result Median(List<Result> results)
+    /// <summary>The median of some figures (the mean of the middle two of an even count).</summary>
+    internal static double Mid(IEnumerable<double> values)
     {
-        static double Mid(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToList();
-            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-        }
-        return new Result(results[0].Clients, Mid(results.Select(r => r.PerSecond)), Mid(results.Select(r => r.P50)), Mid(results.Select(r => r.P99)),
-            results.Sum(r => r.Errors));
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
+
+    /// <summary>The median of each figure, each on its own.</summary>
+    private static Result Median(List<Result> results) =>
+        new(results[0].Clients, Mid(results.Select(r => r.PerSecond)), Mid(results.Select(r => r.P50)), Mid(results.Select(r => r.P99)),
+            results.Sum(r => r.Errors));
 
     /// <summary>The bench layers (bench-lookup-*), generated and loaded once; later runs (and bench tiles) reuse them.</summary>
     internal static async Task EnsureDataAsync(NpgsqlDataSource dataSource, int parcels, CancellationToken cancellationToken)

@@ -113,7 +113,7 @@ internal static class BenchReportsCommand
                         graphqlTimes.Add((await AskAsync(http, s.GraphQL, null, ct)).Ms);
                         sqlTimes.Add((await HandAsync(dataSource, s.Sql, ct)).Ms);
                     }
-                    var (g, q) = (Median(graphqlTimes), Median(sqlTimes));
+                    var (g, q) = (BenchLookupCommand.Mid(graphqlTimes), BenchLookupCommand.Mid(sqlTimes));
                     table.AddRow(s.Name, Ms(g), Ms(q), (g / q).ToString("F2", CultureInfo.InvariantCulture), agrees ? "yes" : "[red]no: " + Markup.Escape(why) + "[/]");
                 }
                 foreach (var (label, from) in new[] { ("reports page, last 90 days", since), ("reports page, every case", (string?)null) })
@@ -122,7 +122,7 @@ internal static class BenchReportsCommand
                     await AskAsync(http, page, variables, ct);
                     var times = new List<double>();
                     for (var round = 0; round < roundCount; round++) times.Add((await AskAsync(http, page, variables, ct)).Ms);
-                    table.AddRow(label + " (7 questions in one request)", Ms(Median(times)), "", "", "");
+                    table.AddRow(label + " (7 questions in one request)", Ms(BenchLookupCommand.Mid(times)), "", "", "");
                 }
                 AnsiConsole.Write(table);
                 Console.WriteLine("target: every view within a second; the numbers as a hand count in SQL gives them.");
@@ -194,12 +194,6 @@ internal static class BenchReportsCommand
         var differing = mine.Keys.Union(theirs.Keys).Where(k => mine.GetValueOrDefault(k) != theirs.GetValueOrDefault(k)).Take(3).ToList();
         why = string.Join("; ", differing.Select(k => $"{k}: /graphql {mine.GetValueOrDefault(k)}, SQL {theirs.GetValueOrDefault(k)}"));
         return differing.Count == 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static string Ms(double value) => value.ToString("N0", CultureInfo.InvariantCulture) + " ms";

@@ -263,12 +263,12 @@ internal static class SeedCasesCommand
                         copy.Write(random.Next(3) switch { 0 => "fi", 1 => "sv", _ => "en" }, NpgsqlDbType.Text);
                         copy.Write(random.Next(4) == 0 ? "graphql" : "open311", NpgsqlDbType.Text);
                         copy.Write(history.Status, NpgsqlDbType.Text);
-                        WriteText(copy, route?.Recipient);
-                        WriteText(copy, route?.Role);
+                        Pipeline.LayerWriter.WriteText(copy, route?.Recipient);
+                        Pipeline.LayerWriter.WriteText(copy, route?.Role);
                         if (route is null) copy.WriteNull(); else copy.Write(route.SuggestionJson, NpgsqlDbType.Jsonb);
                         copy.Write(x.Id, NpgsqlDbType.Text);
-                        WriteText(copy, history.Assignee);
-                        WriteText(copy, history.Status is "done" or "closed" ? "Fixed" : null);
+                        Pipeline.LayerWriter.WriteText(copy, history.Assignee);
+                        Pipeline.LayerWriter.WriteText(copy, history.Status is "done" or "closed" ? "Fixed" : null);
                         copy.Write(created, NpgsqlDbType.TimestampTz);
                         copy.Write(history.Events[^1].At, NpgsqlDbType.TimestampTz);
                         WriteTime(copy, history.ForwardedAt);
@@ -417,11 +417,6 @@ internal static class SeedCasesCommand
     }
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
-
-    private static void WriteText(NpgsqlBinaryImporter copy, string? value)
-    {
-        if (value is null) copy.WriteNull(); else copy.Write(value, NpgsqlDbType.Text);
-    }
 
     private static void WriteTime(NpgsqlBinaryImporter copy, DateTimeOffset? value)
     {

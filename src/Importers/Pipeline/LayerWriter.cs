@@ -340,7 +340,8 @@ internal sealed class LayerWriter : IAsyncDisposable
         await connection.DisposeAsync();
     }
 
-    private static void WriteText(NpgsqlBinaryImporter c, string? value)
+    /// <summary>A text field of a binary COPY (NUL, which PostgreSQL text cannot hold, dropped), or NULL.</summary>
+    internal static void WriteText(NpgsqlBinaryImporter c, string? value)
     {
         if (value is null) c.WriteNull();
         else c.Write(value.Replace("\0", "", StringComparison.Ordinal), NpgsqlDbType.Text);

@@ -121,6 +121,10 @@ public sealed class CaseException(string code, string message, int status = 400)
 
     /// <summary>The HTTP status Open311 answers with.</summary>
     public int Status { get; } = status;
+
+    /// <summary>An area (GeoJSON) that PostGIS could not read, with what PostGIS said.</summary>
+    public static CaseException UnreadableArea(string detail) => new("BAD_AREA",
+        $"The area is not a GeoJSON geometry in WGS84 longitude and latitude (e.g. {{\"type\":\"Polygon\",\"coordinates\":[[[18.07,59.30],[18.08,59.30],[18.08,59.31],[18.07,59.30]]]}}): {detail}");
 }
 
 /// <summary>

@@ -307,8 +307,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         }
         catch (PostgresException e) when (filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
         {
-            throw new CaseException("BAD_AREA",
-                $"The area is not a GeoJSON geometry in WGS84 longitude and latitude (e.g. {{\"type\":\"Polygon\",\"coordinates\":[[[18.07,59.30],[18.08,59.30],[18.08,59.31],[18.07,59.30]]]}}): {e.MessageText}");
+            throw CaseException.UnreadableArea(e.MessageText);
         }
         catch (PostgresException e) when ((filter.Bbox is not null || filter.Near is not null) && e.SqlState is PostgresErrorCodes.InternalError)
         {

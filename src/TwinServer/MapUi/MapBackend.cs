@@ -136,44 +136,17 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
             c.Language))];
     }
 
-    public async Task MoveCaseAsync(long caseId, double lon, double lat, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await cases.MoveAsync(caseId, lon, lat, await HandlerAsync(), cancellationToken);
-        }
-        catch (CaseException e)
-        {
-            throw new UiException(e.Code, e.Message);
-        }
-    }
+    public Task MoveCaseAsync(long caseId, double lon, double lat, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.MoveAsync(caseId, lon, lat, await HandlerAsync(), cancellationToken));
 
     public IReadOnlyList<string> ModelAnswers(string category, string language) =>
         [.. cases.AnswersFor(category).Select(a => a.In(language)).OfType<string>()];
 
-    public async Task ReplyAsync(long caseId, string text, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await cases.ReplyAsync(caseId, text, await HandlerAsync(), cancellationToken);
-        }
-        catch (CaseException e)
-        {
-            throw new UiException(e.Code, e.Message);
-        }
-    }
+    public Task ReplyAsync(long caseId, string text, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.ReplyAsync(caseId, text, await HandlerAsync(), cancellationToken));
 
-    public async Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await cases.ForwardAsync(caseId, recipient, null, await HandlerAsync(), cancellationToken);
-        }
-        catch (CaseException e)
-        {
-            throw new UiException(e.Code, e.Message);
-        }
-    }
+    public Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.ForwardAsync(caseId, recipient, null, await HandlerAsync(), cancellationToken));
 
     public async Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken)
     {
@@ -231,31 +204,13 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         }
     }
 
-    public async Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await statistics.QueryAsync(query, cancellationToken);
-        }
-        catch (CaseException e)
-        {
-            throw new UiException(e.Code, e.Message);
-        }
-    }
+    public Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken) =>
+        AsUi(() => statistics.QueryAsync(query, cancellationToken));
 
     public string ReportTimeZone => statistics.TimeZone;
 
-    public async Task<CaseDensity> CaseDensityAsync(CaseStatisticsFilter filter, double cellMetres, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await statistics.DensityAsync(filter, cellMetres, null, cancellationToken);
-        }
-        catch (CaseException e)
-        {
-            throw new UiException(e.Code, e.Message);
-        }
-    }
+    public Task<CaseDensity> CaseDensityAsync(CaseStatisticsFilter filter, double cellMetres, CancellationToken cancellationToken) =>
+        AsUi(() => statistics.DensityAsync(filter, cellMetres, null, cancellationToken));
 
     public async Task<IReadOnlyList<UiArea>> AreasAsync(CancellationToken cancellationToken)
     {
@@ -269,4 +224,23 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         }
         return areas;
     }
+
+    /// <summary>A case refused as asked becomes the page's error, with its code.</summary>
+    private static async Task<T> AsUi<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (CaseException e)
+        {
+            throw new UiException(e.Code, e.Message);
+        }
+    }
+
+    private static Task AsUi(Func<Task> operation) => AsUi(async () =>
+    {
+        await operation();
+        return true;
+    });
 }

@@ -19,7 +19,6 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
 
     /// <summary>Where days, weeks and months begin unless a report says otherwise (Reports:TimeZone).</summary>
     public string TimeZone => options.Value.TimeZone;
-    private const int MaxAreaLength = 1_000_000;
 
     public async Task<CaseStatisticsResult> QueryAsync(CaseStatisticsQuery query, CancellationToken cancellationToken)
     {
@@ -72,8 +71,8 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var key = new CaseGroupKey(
-                        Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7),
-                        Text(reader, 8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateOnly>(9));
+                        Text(reader, 0), Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6),
+                        Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8));
                     rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader)));
                 }
             }
@@ -83,7 +82,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             }
             catch (PostgresException e) when (query.Filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
             {
-                throw BadArea(e);
+                throw CaseException.UnreadableArea(e.MessageText);
             }
             return rows;
         }
@@ -136,7 +135,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         }
         catch (PostgresException e) when (filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
         {
-            throw BadArea(e);
+            throw CaseException.UnreadableArea(e.MessageText);
         }
         if (cells.Count > MaxCells)
             throw new CaseException("TOO_MANY_CELLS", $"Those cases fill more than {MaxCells:N0} cells of {cellMetres.ToString(CultureInfo.InvariantCulture)} m; ask for larger cells or a smaller area.");
@@ -174,7 +173,6 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
               AND ($6::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($6), 3035))))
               AND ($7::text[] IS NULL OR c.assignee = ANY ($7) OR c.rejected_by && $7)
               AND ($8::text IS NULL OR c.assignee = $8 OR $8 = ANY (c.rejected_by))
-              AND $9::text IS NOT NULL
         )
         """;
 
@@ -245,11 +243,10 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         sql.Append(withTimes
             ? """
                     percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.forward_seconds) FILTER (WHERE NOT r.rejection AND r.forward_seconds IS NOT NULL) AS forward_times,
-                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.done_seconds) FILTER (WHERE NOT r.rejection AND r.done_seconds IS NOT NULL) AS done_times,
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.done_seconds) FILTER (WHERE NOT r.rejection AND r.done_seconds IS NOT NULL) AS done_times
               """
-            : "NULL::float8[] AS forward_times, NULL::float8[] AS done_times,").Append('\n');
+            : "NULL::float8[] AS forward_times, NULL::float8[] AS done_times").Append('\n');
         var grouped = dimensions.Select(Expression).ToList();
-        sql.Append(grouped.Count == 0 ? "true AS is_total\n" : "false AS is_total\n");
         sql.Append("FROM r\n");
         // A case's district or area, from case_areas: only its rows of the report's period are read (each row carries
         // its case's intake time), so a short period stays quick on a long history.
@@ -287,16 +284,16 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         var order = (period is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month && dimensions.Contains(period)
             ? "g.k_period, " : "") + "g.k_district IS NULL, g.k_area IS NULL, g.k_object IS NULL, g.cases DESC, g.rejections DESC";
         sql.Append($"""
-            SELECT g.is_total, g.k_category, g.k_recipient, g.k_status, {areaId}, {areaName}, g.k_object, ob.name, ob.type, g.k_period,
+            SELECT g.k_category, g.k_recipient, g.k_status, {areaId}, {areaName}, g.k_object, ob.name, ob.type, g.k_period,
                    g.cases, g.open, g.resolved, g.forwarded, g.first_contact, g.with_deadline, g.overdue, g.late, g.rejections,
                    g.forward_times, g.done_times
-            FROM (SELECT * FROM g ORDER BY is_total DESC, {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12) g
+            FROM (SELECT * FROM g ORDER BY {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12) g
             LEFT JOIN LATERAL (
                 SELECT o.name, o.type FROM map_objects o JOIN layers l ON l.current_version = o.version_id
                 WHERE g.k_object IS NOT NULL AND l.name = split_part(g.k_object, ':', 1)
                   AND o.source_id = substr(g.k_object, length(split_part(g.k_object, ':', 1)) + 2)
             ) ob ON true
-            ORDER BY g.is_total DESC, {order}
+            ORDER BY {order}
             """);
         return sql.ToString();
     }
@@ -320,8 +317,8 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             throw new CaseException("BAD_PERIOD", $"until ({until:O}) must be after from ({from:O}).");
         if (filter.Statuses?.FirstOrDefault(s => !CaseStatus.All.Contains(s)) is { } status)
             throw new CaseException("BAD_STATUS", $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
-        if (filter.Within is { } area && (string.IsNullOrWhiteSpace(area) || area.Length > MaxAreaLength))
-            throw new CaseException("BAD_AREA", $"The area is a GeoJSON geometry of 1 to {MaxAreaLength:N0} characters; it was {area.Length:N0}.");
+        if (filter.Within is { } area && (string.IsNullOrWhiteSpace(area) || area.Length > CaseFilter.MaxAreaLength))
+            throw new CaseException("BAD_AREA", $"The area is a GeoJSON geometry of 1 to {CaseFilter.MaxAreaLength:N0} characters; it was {area.Length:N0}.");
         if (filter.AreaId is { } id && (id.IndexOf(':', StringComparison.Ordinal) <= 0 || id.Length > 1000))
             throw new CaseException("BAD_AREA", $"area is a map object's stable id, layer:id; '{id}' is not.");
         // An IANA name, as PostgreSQL knows them (.NET would also take Windows names, which PostgreSQL refuses).
@@ -349,16 +346,13 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
     private static CaseCounts ReadCounts(NpgsqlDataReader r)
     {
         double?[] Times(int ordinal) => r.IsDBNull(ordinal) ? [null, null] : [.. r.GetFieldValue<double?[]>(ordinal)];
-        var forward = Times(19);
-        var done = Times(20);
-        return new CaseCounts(r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14), r.GetInt64(15), r.GetInt64(16),
-            r.GetInt64(17), r.GetInt64(18), forward[0], forward[1], done[0], done[1]);
+        var forward = Times(18);
+        var done = Times(19);
+        return new CaseCounts(r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14), r.GetInt64(15),
+            r.GetInt64(16), r.GetInt64(17), forward[0], forward[1], done[0], done[1]);
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static CaseException BadArea(PostgresException e) => new("BAD_AREA",
-        $"The area is not a GeoJSON geometry in WGS84 longitude and latitude (e.g. {{\"type\":\"Polygon\",\"coordinates\":[[[18.07,59.30],[18.08,59.30],[18.08,59.31],[18.07,59.30]]]}}): {e.MessageText}");
 }
 
 /// <summary>A contract's response time for a task type (null: its other task types).</summary>

@@ -1,9 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using DigitalTwin.Server.Cases;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace DigitalTwin.Server.Tests.Cases;
 
 /// <summary>
@@ -16,21 +10,12 @@ public sealed class CaseNumberTests(SampleCityServer server) : IClassFixture<Sam
     public async Task Numbers_past_a_million_keep_every_digit_and_every_report_is_taken_in()
     {
         await server.Database.ScalarAsync<long>("SELECT setval('case_numbers', 999998)");
-        var key = await server.Services.GetRequiredService<ApiKeys>().CreateAsync($"numbers-{Guid.NewGuid():N}", "handler", null, null, CancellationToken.None);
+        var key = await server.KeyAsync("handler");
         var numbers = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            using var client = server.CreateClient();
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
-            {
-                Content = new StringContent(JsonSerializer.Serialize(new
-                {
-                    query = """mutation { createCase(input: { category: "litter", at: { x: 18.076363, y: 59.305782 } }) { created case { serviceRequestId } } }""",
-                }), Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var response = await client.SendAsync(request);
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            var (_, body) = await server.AskAsync(key,
+                """mutation { createCase(input: { category: "litter", at: { x: 18.076363, y: 59.305782 } }) { created case { serviceRequestId } } }""");
             body.TryGetProperty("errors", out _).ShouldBeFalse(body.ToString());
             body.GetProperty("data").GetProperty("createCase").GetProperty("created").GetBoolean().ShouldBeTrue();
             numbers.Add(body.GetProperty("data").GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!);

@@ -1,8 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using DigitalTwin.Server.Cases;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DigitalTwin.Server.Tests.Reports;
 
@@ -13,19 +9,11 @@ namespace DigitalTwin.Server.Tests.Reports;
 /// </summary>
 public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<SampleCityServer>
 {
-    private async Task<string> KeyAsync(string role, string? organisation = null) =>
-        await server.Services.GetRequiredService<ApiKeys>().CreateAsync($"milestones-{role}-{Guid.NewGuid():N}", role, organisation, null, CancellationToken.None);
+    private Task<string> KeyAsync(string role, string? organisation = null) => server.KeyAsync(role, organisation);
 
     private async Task<JsonElement> DoAsync(string key, string query)
     {
-        using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(new { query }), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await client.SendAsync(request);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        var (_, body) = await server.AskAsync(key, query);
         body.TryGetProperty("errors", out _).ShouldBeFalse(body.ToString());
         return body.GetProperty("data");
     }

@@ -1,8 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using DigitalTwin.Server.Cases;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace DigitalTwin.Server.Tests.Reports;
@@ -84,22 +80,10 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
     private async Task<JsonElement> StatisticsAsync(string arguments, object? filter = null, string? key = null)
     {
         var query = $$"""query($filter: CaseStatisticsFilter) { caseStatistics(filter: $filter {{arguments}}) { total { {{Counts}} } truncated groups { category recipient status areaId areaName objectId objectName objectType period counts { {{Counts}} } } } }""";
-        var (status, body) = await AskAsync(key ?? await server.IntegrationKeyAsync(), query, new { filter = filter ?? KnownPeriod });
+        var (status, body) = await server.AskAsync(key ?? await server.IntegrationKeyAsync(), query, new { filter = filter ?? KnownPeriod });
         status.ShouldBe(200, body.ToString());
         body.TryGetProperty("errors", out _).ShouldBeFalse(body.ToString());
         return body.GetProperty("data").GetProperty("caseStatistics");
-    }
-
-    private async Task<(int Status, JsonElement Body)> AskAsync(string key, string query, object? variables)
-    {
-        using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await client.SendAsync(request);
-        return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 
     private static JsonElement Group(JsonElement statistics, string field, string? value) =>
@@ -260,13 +244,13 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
     [Fact]
     public async Task A_contractor_counts_only_its_own_cases_whatever_it_asks_for()
     {
-        var key = await server.Services.GetRequiredService<ApiKeys>().CreateAsync($"stats-{Guid.NewGuid():N}", "contractor", "klotterfritt", null, CancellationToken.None);
+        var key = await server.KeyAsync("contractor", "klotterfritt");
         var own = await StatisticsAsync(", groupBy: [RECIPIENT]", new { from = "2026-01-01T00:00:00Z", until = "2026-04-01T00:00:00Z", recipients = new[] { "klotterfritt", "gatudrift-soder" } }, key);
         ShouldHave(own.GetProperty("total"), cases: 3, open: 1, resolved: 2, forwarded: 3, firstContact: 3, withDeadline: 3, overdue: 1, late: 1, rejections: 0);
         own.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("recipient").GetString()).ShouldBe(["klotterfritt"]);
 
-        var citizenApp = await server.Services.GetRequiredService<ApiKeys>().CreateAsync($"stats-app-{Guid.NewGuid():N}", "citizen-app", null, null, CancellationToken.None);
-        var (_, refused) = await AskAsync(citizenApp, "{ caseStatistics { total { cases } } }", null);
+        var citizenApp = await server.KeyAsync("citizen-app");
+        var (_, refused) = await server.AskAsync(citizenApp, "{ caseStatistics { total { cases } } }", null);
         refused.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe("FORBIDDEN");
     }
 
@@ -284,7 +268,7 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
     [InlineData("filter: { area: \"no-colon\" }", "BAD_AREA")]
     public async Task A_bad_request_is_refused_with_a_code_that_names_the_problem(string arguments, string code)
     {
-        var (status, body) = await AskAsync(await server.IntegrationKeyAsync(), $$"""{ caseStatistics({{arguments}}) { total { cases } } }""", null);
+        var (status, body) = await server.AskAsync(await server.IntegrationKeyAsync(), $$"""{ caseStatistics({{arguments}}) { total { cases } } }""", null);
         status.ShouldBe(200, body.ToString());
         body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe(code, body.ToString());
     }
@@ -292,7 +276,7 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
     [Fact]
     public async Task The_density_grid_holds_every_case_once_in_cells_of_the_asked_size()
     {
-        var (status, body) = await AskAsync(await server.IntegrationKeyAsync(),
+        var (status, body) = await server.AskAsync(await server.IntegrationKeyAsync(),
             "query($filter: CaseStatisticsFilter) { caseDensity(filter: $filter, cellMetres: 500) { cellMetres cases cells { lon lat cases } } }", new { filter = KnownPeriod });
         status.ShouldBe(200, body.ToString());
         var density = body.GetProperty("data").GetProperty("caseDensity");
