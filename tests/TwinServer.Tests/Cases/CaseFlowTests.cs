@@ -60,7 +60,7 @@ public class CaseCityServer : SampleCityServer
             catch (System.Net.Sockets.SocketException)
             {
                 if (smtp.HasExited)
-                    throw new InvalidOperationException($"The SMTP server did not start (sudo apt-get install python3-aiosmtpd; .ci/run does): {await smtp.StandardError.ReadToEndAsync()}");
+                    throw new InvalidOperationException($"The SMTP server did not start (./twin test installs python3-aiosmtpd; by hand: apt-get install python3-aiosmtpd): {await smtp.StandardError.ReadToEndAsync()}");
                 await Task.Delay(50);
             }
         }
