@@ -80,11 +80,11 @@ public sealed class AuditRetention(AuditTrail trail, IConfiguration configuratio
                 if (forgotten > 0) logger.LogInformation("Forgot {Count} audit log entries older than {Days} days.", forgotten, retention.TotalDays);
                 await Task.Delay(TimeSpan.FromDays(1), stoppingToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (NpgsqlException e)
+            catch (Exception e)
             {
                 logger.LogWarning(e, "The audit log's retention could not run; it tries again in an hour.");
                 await Task.Delay(TimeSpan.FromHours(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -18,6 +18,9 @@ internal static class Hardening
         // No body above this anywhere (GraphQL takes 2 MB, the sign-in form less); Access:MaxRequestBytes.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Access:MaxRequestBytes", 4L * 1024 * 1024));
         builder.Services.AddProblemDetails();
+        // Every background loop catches its own failures and goes on; should one ever escape, it is logged and the
+        // host keeps serving, rather than every request failing because one worker met one bad item.
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o =>
         {
             // Refused for now, said in the caller's terms: Open311's error body there, with when to try again.

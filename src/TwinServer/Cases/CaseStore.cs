@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Responsibility;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
     public async Task<CaseCreated> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
     {
         // A retry is found by the insert itself (a unique index on the client's key): no read before every intake.
+        // The reporter's address is read now by the parser that will send to it, so that no delivery meets one it cannot.
+        if (EmailAddresses.Problem("email", intake.Email) is { } badEmail) throw new CaseException("BAD_EMAIL", badEmail);
 
         var (answer, suggestion) = await SuggestAsync(intake.Lon, intake.Lat, intake.ObjectId, intake.Category, cancellationToken);
         // A clear case (a contractor or subcontractor holds the task here, no conflict) goes straight on where the

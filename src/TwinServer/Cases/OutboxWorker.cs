@@ -76,8 +76,10 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            catch (Exception e)
             {
+                // Whatever went wrong (the database away, a row nobody foresaw), the worker waits and goes on: one bad
+                // item or outage must never stop forwarding for every other case, let alone the host.
                 LogWorkerError(logger, e);
             }
             try
@@ -123,44 +125,67 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         if (due.Count == 0) return false;
 
         var outcomes = await Task.WhenAll(due.Select(d => SendOneAsync(d, cancellationToken)));
-        await RecordAsync(connection, transaction, [.. due.Zip(outcomes, (d, o) => (d, o.ExternalId, o.Error))], cancellationToken);
+        await RecordAsync(connection, transaction, [.. due.Zip(outcomes)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
         return true;
     }
 
-    private async Task<(string? ExternalId, string? Error)> SendOneAsync(Due d, CancellationToken cancellationToken)
+    private async Task<Outcome> SendOneAsync(Due d, CancellationToken cancellationToken)
     {
         try
         {
-            return (d.Channel switch
+            return new Outcome(d.Channel switch
             {
                 "webhook" => await WebhookAsync(d.Target, d.Payload, d.Key, d.Secret, cancellationToken),
                 "open311" => await Open311Async(d.Target, d.Payload, d.Key, cancellationToken),
                 "citizen-email" => await CitizenEmailAsync(d.Target, d.Payload, d.Key, cancellationToken),
-                _ => await EmailAsync(d.Target, d.Payload, d.Key, cancellationToken),
-            }, null);
+                "email" => await EmailAsync(d.Target, d.Payload, d.Key, cancellationToken),
+                _ => throw new UndeliverableException($"there is no channel '{d.Channel}'"),
+            }, null, false);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or DeliveryException or IOException
-                                      or SmtpCommandException or SmtpProtocolException or System.Net.Sockets.SocketException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            if (cancellationToken.IsCancellationRequested) throw;
-            return (null, e is TaskCanceledException ? $"no answer within {options.Value.TimeoutSeconds} s" : e.Message);
+            throw;
+        }
+        catch (Exception e) when (IsUndeliverable(e))
+        {
+            // No retry can help: the address, URL or payload cannot be sent as it is. Dead at once, with the reason.
+            return new Outcome(null, $"undeliverable: {e.Message}", true);
+        }
+        catch (Exception e)
+        {
+            // Any other failure (the receiver down, slow or refusing, a network fault, or one nobody foresaw) is
+            // recorded against this delivery alone and tried again later; the rest of the batch goes on.
+            return new Outcome(null, e is TaskCanceledException or TimeoutException ? $"no answer within {options.Value.TimeoutSeconds} s" : Describe(e), false);
         }
     }
+
+    /// <summary>What one attempt came to: the receiver's id for the case, or the error and whether retrying is pointless.</summary>
+    private readonly record struct Outcome(string? ExternalId, string? Error, bool Permanent);
+
+    /// <summary>Failures that a later attempt would meet again, unchanged: values the sender cannot parse.</summary>
+    private static bool IsUndeliverable(Exception e) => e is UndeliverableException or ParseException or FormatException or UriFormatException
+        or JsonException or KeyNotFoundException or ArgumentException;
+
+    /// <summary>The receiver's URL as HttpClient will read it; one it cannot is undeliverable, not a retry.</summary>
+    private static Uri HttpUrl(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
+        : throw new UndeliverableException($"'{url}' is not an http(s) URL");
+
+    private static string Describe(Exception e) => e.InnerException is { } inner && e is HttpRequestException ? $"{e.Message} ({inner.Message})" : e.Message;
 
     /// <summary>
     /// The outcomes of a batch, in one statement: each delivery's state (delivered; pending again after a wait that
     /// doubles with each failure; dead after the last attempt), and an event on each case's timeline.
     /// </summary>
-    private async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Due Delivery, string? ExternalId, string? Error)> outcomes,
+    private async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Due Delivery, Outcome Outcome)> outcomes,
         CancellationToken cancellationToken)
     {
         var rows = outcomes.Select(o =>
         {
-            var (d, externalId, error) = o;
+            var (d, (externalId, error, permanent)) = o;
             var attempts = d.Attempts + 1;
-            var dead = error is not null && attempts >= options.Value.MaxAttempts;
+            var dead = error is not null && (permanent || attempts >= options.Value.MaxAttempts);
             var wait = Math.Min(options.Value.MaxRetrySeconds, options.Value.FirstRetrySeconds * Math.Pow(2, attempts - 1));
             if (error is not null) LogDeliveryFailed(logger, d.Id, d.Recipient, attempts, error);
             var (state, kind, data) = error is null ? ("delivered", "delivered", (object)new { recipient = d.Recipient, channel = d.Channel, attempts, external_id = externalId })
@@ -201,7 +226,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
     {
         if (string.IsNullOrEmpty(secret)) throw new DeliveryException("no webhook secret is set for the receiver (organisations.webhook_secret or Outbox:DefaultWebhookSecret)");
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, HttpUrl(url)) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", key.ToString());
         request.Headers.Add("X-Twin-Timestamp", timestamp);
         request.Headers.Add("X-Twin-Signature", "sha256=" + Signature(secret, timestamp, payload));
@@ -222,7 +247,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
             if (json.RootElement.TryGetProperty(from, out var value) && value.ValueKind != JsonValueKind.Null)
                 fields[to] = value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(CultureInfo.InvariantCulture) : value.ToString();
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.TrimEnd('/') + "/requests.json") { Content = new FormUrlEncodedContent(fields) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, HttpUrl(endpoint.TrimEnd('/') + "/requests.json")) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Add("Idempotency-Key", key.ToString());
         return await SendAsync(request, cancellationToken);
     }
@@ -278,7 +303,8 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         if (options.Value.SmtpHost is not { Length: > 0 } host) throw new DeliveryException("no SMTP server is configured (Outbox:SmtpHost)");
         var message = new MimeMessage { MessageId = $"{key}@digitaltwin", Subject = subject, Body = new TextPart("plain") { Text = body } };
         message.From.Add(MailboxAddress.Parse(options.Value.SmtpFrom));
-        message.To.Add(MailboxAddress.Parse(address));
+        // Checked at intake with the same parser (EmailAddresses); a value stored before that check is undeliverable.
+        message.To.Add(MailboxAddress.TryParse(address, out var to) ? to : throw new UndeliverableException($"'{address}' is not an e-mail address"));
         using var smtp = new SmtpClient { Timeout = (int)(options.Value.TimeoutSeconds * 1000) };
         await smtp.ConnectAsync(host, options.Value.SmtpPort, MailKit.Security.SecureSocketOptions.None, cancellationToken);
         await smtp.SendAsync(message, cancellationToken);
@@ -288,9 +314,12 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
 
     private sealed class DeliveryException(string message) : Exception(message);
 
+    /// <summary>A delivery that cannot be made as it stands (no channel, an address or URL that does not parse): dead at once.</summary>
+    private sealed class UndeliverableException(string message) : Exception(message);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Id} to {Recipient} failed (attempt {Attempts}): {Error}")]
     private static partial void LogDeliveryFailed(ILogger logger, long id, string recipient, int attempts, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox worker could not read the outbox; it tries again.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox worker could not take or record a batch; it tries again.")]
     private static partial void LogWorkerError(ILogger logger, Exception e);
 }

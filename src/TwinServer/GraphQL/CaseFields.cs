@@ -86,9 +86,7 @@ internal static class CaseFields
                 var mediaUrl = Text(input, "mediaUrl", 2000);
                 if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
                     throw new ExecutionError("input.mediaUrl must be an http or https URL.") { Code = "BAD_INPUT" };
-                var email = Text(reporter, "email", 254);
-                if (email is not null && !email.Contains('@', StringComparison.Ordinal))
-                    throw new ExecutionError("input.reporter.email is not an e-mail address.") { Code = "BAD_INPUT" };
+                var email = Text(reporter, "email", 254); // read as the sender will read it, at intake (BAD_EMAIL)
                 var store = Store(c);
                 var (lon, lat) = await Run(() => store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "input.at.crs"), c.CancellationToken));
                 var language = input.GetValueOrDefault("language") is Catalog.Language l ? l.ToString().ToLowerInvariant() : "en";

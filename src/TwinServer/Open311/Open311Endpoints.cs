@@ -28,7 +28,9 @@ internal static class Open311Endpoints
 
     public static IServiceCollection AddTwinCases(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"));
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"))
+            .Validate(o => Data.Text.EmailAddresses.IsValid(o.SmtpFrom), "Outbox:SmtpFrom is not one e-mail address (such as digitaltwin@city.example)")
+            .ValidateOnStart();
         services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"));
         services.AddOptions<Reports.ReportOptions>().Bind(configuration.GetSection("Reports"));
         services.AddSingleton<Reports.CaseStatistics>().AddSingleton<Reports.CaseAreaPlacement>();

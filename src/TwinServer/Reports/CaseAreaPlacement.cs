@@ -60,8 +60,9 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e)
             {
+                // Any failure (the database away, a bad area) waits for the next sweep: it never stops the host.
                 logger.LogWarning(e, "Placing cases in the area layers failed; trying again in {Seconds} s", every.TotalSeconds);
             }
             await Task.Delay(every, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
