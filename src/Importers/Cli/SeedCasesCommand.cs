@@ -261,7 +261,7 @@ internal static class SeedCasesCommand
                         copy.Write(lat, NpgsqlDbType.Double);
                         copy.Write(toStorage.Transform(new NetTopologySuite.Geometries.Point(lon, lat) { SRID = 4326 }), NpgsqlDbType.Geometry);
                         copy.Write(random.Next(3) switch { 0 => "fi", 1 => "sv", _ => "en" }, NpgsqlDbType.Text);
-                        copy.Write(random.Next(4) == 0 ? "graphql" : "open311", NpgsqlDbType.Text);
+                        copy.Write(random.Next(4) == 0 ? "phone" : "open311", NpgsqlDbType.Text);
                         copy.Write(history.Status, NpgsqlDbType.Text);
                         Pipeline.LayerWriter.WriteText(copy, route?.Recipient);
                         Pipeline.LayerWriter.WriteText(copy, route?.Role);

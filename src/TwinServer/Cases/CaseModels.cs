@@ -49,18 +49,66 @@ public sealed record Actor(string Name, int? ApiKeyId = null, string? Organisati
     public static readonly Actor System = new("system");
 }
 
+/// <summary>How the citizen reached the city, as stored on the case.</summary>
+public static class CaseChannel
+{
+    public const string Open311 = "open311", Phone = "phone", WalkIn = "walk-in", Email = "email", Web = "web", Other = "other";
+
+    public static readonly IReadOnlyList<string> All = [Open311, Phone, WalkIn, Email, Web, Other];
+}
+
+/// <summary>How a handler closed a case at first contact, without forwarding it.</summary>
+public static class CaseResolution
+{
+    public const string NotTheCitys = "not-the-citys", AlreadyFixed = "already-fixed", PassedToState = "passed-to-state", Answered = "answered",
+        Duplicate = "duplicate";
+
+    public static readonly IReadOnlyList<string> All = [NotTheCitys, AlreadyFixed, PassedToState, Answered, Duplicate];
+}
+
 /// <summary>A new case as a citizen app or a handler gives it.</summary>
 public sealed record NewCase(
     string Category, double Lon, double Lat, string? Description, string? Address, string? MediaUrl,
     string? Email, string? FirstName, string? LastName, string? Phone, string Language, string Channel, string? IdempotencyKey,
-    string? ObjectId = null);
+    string? ObjectId = null, bool? ContactConsent = null);
 
 /// <summary>A case as stored, with the reporter's contact (personal data: shown only to those allowed).</summary>
 public sealed record Case(
     long Id, string ServiceRequestId, string Category, string? Description, double Lon, double Lat, string? Address,
     string? MediaUrl, string? Email, string? FirstName, string? LastName, string? Phone, string Language, string Channel,
     string Status, string? SuggestedTo, string? SuggestedRole, string? Suggestion, string? ObjectId, string? Assignee,
-    string? StatusNotes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string? StatusNotes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Counts the changes a handler or recipient can see; a change that names the version it was shown refuses a newer case.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>How the handler closed it at first contact (<see cref="CaseResolution"/>), if so.</summary>
+    public string? Resolution { get; init; }
+
+    /// <summary>The handler asked the citizen something and waits for the answer.</summary>
+    public bool AwaitingCitizen { get; init; }
+
+    /// <summary>Whether the reporter agreed to be contacted (noted on a call); null: not asked.</summary>
+    public bool? ContactConsent { get; init; }
+
+    /// <summary>The recipients that sent it back as not theirs, in order.</summary>
+    public IReadOnlyList<string> RejectedBy { get; init; } = [];
+}
+
+/// <summary>
+/// What the handler forwards: to whom (null: the suggested recipient), as which version of the case they saw, a note
+/// for the recipient, and why, when it is not the suggestion (a candidate of a conflict, another organisation, one that
+/// sent it back, or a new recipient for a delivery that fails). Channel: one of the recipient's (webhook, open311,
+/// email); null takes its first.
+/// </summary>
+public sealed record ForwardRequest(string? Recipient, int? ExpectedVersion = null, string? Note = null, string? Reason = null, string? Channel = null);
+
+/// <summary>
+/// A case sent somewhere else on purpose: another category and/or another place or object, with a reason. The
+/// suggestion is made again; nothing is sent until the handler forwards.
+/// </summary>
+public sealed record RerouteRequest(string Reason, int? ExpectedVersion = null, string? Category = null, double? Lon = null, double? Lat = null,
+    string? ObjectId = null);
 
 /// <summary>A case taken in: its id and number, and whether this intake made it (false: a retry of an earlier one).</summary>
 public sealed record CaseCreated(long Id, string ServiceRequestId, bool Created);
@@ -111,6 +159,12 @@ public sealed record CaseFilter
     /// </summary>
     public string? Within { get; init; }
 
+    /// <summary>
+    /// Cases reported by this e-mail address (case-insensitive) or phone number (its digits, at least five): personal
+    /// data, for handlers only, and every such search is audited by the caller.
+    /// </summary>
+    public string? Reporter { get; init; }
+
     public int Limit { get; init; } = 100;
 }
 
@@ -121,6 +175,20 @@ public sealed class CaseException(string code, string message, int status = 400)
 
     /// <summary>The HTTP status Open311 answers with.</summary>
     public int Status { get; } = status;
+
+    /// <summary>What a client needs to act on the refusal, e.g. the case's state now when it changed since it was shown.</summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; init; }
+
+    /// <summary>The case changed since the caller saw it: the refusal carries its state now, so the caller can show it and ask again.</summary>
+    public static CaseException Stale(Case now, int seen) => new("STALE_CASE",
+        $"Case {now.ServiceRequestId} changed since it was shown (version {seen}, now {now.Version}: {now.Status}" +
+        $"{(now.Assignee is null ? "" : $", with {now.Assignee}")}{(now.SuggestedTo is null ? "" : $", suggested for {now.SuggestedTo}")}). Look again and choose.", 409)
+    {
+        Details = new Dictionary<string, object?>
+        {
+            ["version"] = now.Version, ["status"] = now.Status, ["assignee"] = now.Assignee, ["suggestedTo"] = now.SuggestedTo,
+        },
+    };
 
     /// <summary>An area (GeoJSON) that PostGIS could not read, with what PostGIS said.</summary>
     public static CaseException UnreadableArea(string detail) => new("BAD_AREA",
@@ -134,4 +202,27 @@ public sealed class CaseException(string code, string message, int status = 400)
 public sealed record InboxCase(
     long Id, string ServiceRequestId, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
     string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
-    string? RejectedBy, string? RejectReason, string? DuplicateOf, string Language);
+    string? RejectedBy, string? RejectReason, string? DuplicateOf, string Language)
+{
+    public int Version { get; init; } = 1;
+
+    public string Channel { get; init; } = CaseChannel.Other;
+
+    /// <summary>The latest forward's delivery: attempts so far, and when it is tried next while pending.</summary>
+    public int DeliveryAttempts { get; init; }
+
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>The suggestion as resolved for the case's own category and place (JSON: recipient, role, fallback, candidates, explanation).</summary>
+    public string? Suggestion { get; init; }
+
+    public bool AwaitingCitizen { get; init; }
+
+    /// <summary>Every recipient that sent it back, in order.</summary>
+    public IReadOnlyList<string> RejectedByAll { get; init; } = [];
+
+    /// <summary>The latest message to the citizen (a reply or question by e-mail): its state and error.</summary>
+    public string? CitizenMessageState { get; init; }
+
+    public string? CitizenMessageError { get; init; }
+}

@@ -13,13 +13,14 @@ namespace DigitalTwin.Server.Cases;
 /// for a forward, its outbox row: a case is never forwarded without a record of it, and never recorded as forwarded
 /// without a delivery to make.
 /// </summary>
-public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, CaseChanges changes, IOptions<CaseOptions> options, TimeProvider time,
+public sealed partial class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, CaseChanges changes, IOptions<CaseOptions> options, TimeProvider time,
     ILogger<CaseStore> logger)
 {
     private const string Columns = """
         c.id, c.service_request_id, c.category, c.description, c.lon, c.lat, c.address, c.media_url, c.email,
         c.first_name, c.last_name, c.phone, c.language, c.channel, c.status, c.suggested_to, c.suggested_role,
-        c.suggestion::text, c.object_id, c.assignee, c.status_notes, c.created_at, c.updated_at
+        c.suggestion::text, c.object_id, c.assignee, c.status_notes, c.created_at, c.updated_at, c.version, c.resolution,
+        c.awaiting_citizen, c.contact_consent, c.rejected_by
         """;
 
     /// <summary>
@@ -59,6 +60,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         insert.Parameters.Add(Text(intake.ObjectId ?? answer?.Target?.Id));
         insert.Parameters.AddWithValue(actor.Name);
         insert.Parameters.Add(Text(forwardTo));
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)intake.ContactConsent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
         long caseId;
         string number;
         await using (var reader = await ExecuteIntakeAsync(insert, intake.Category, cancellationToken))
@@ -110,6 +112,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
                 contract = answer.Contract?.Id,
                 subcontract = answer.Subcontract?.Id,
                 conflicts = answer.Conflicts.Select(c => c.Id),
+                // Who the handler may choose between on a conflict: the contractors of the competing contracts.
+                candidates = answer.Conflicts.Select(c => c.Contractor).OfType<string>().Distinct(StringComparer.Ordinal),
                 explanation = answer.Explanation,
             }));
         }
@@ -118,38 +122,6 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
             logger.LogWarning("No routing suggestion for a {Category} case at {Lon} {Lat}: {Message}", category, lon, lat, e.Message);
             return (null, null);
         }
-    }
-
-    /// <summary>
-    /// The handler drags a case's pin: the case moves, and its suggestion follows (resolved again at the new point).
-    /// Only before it is forwarded (or after it came back).
-    /// </summary>
-    public async Task MoveAsync(long caseId, double lon, double lat, Actor actor, CancellationToken cancellationToken)
-    {
-        if (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90)
-            throw new CaseException("BAD_POINT", "A case's place is a longitude and latitude.");
-        var category = (await GetAsync(caseId, cancellationToken) ?? throw new CaseException("UNKNOWN_CASE", $"There is no case {caseId}.", 404)).Category;
-        var (answer, suggestion) = await SuggestAsync(lon, lat, null, category, cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
-        if (current.Status is not (CaseStatus.Received or CaseStatus.Assigned or CaseStatus.Rejected))
-            throw new CaseException("BAD_STATUS", $"Case {current.ServiceRequestId} is {current.Status}; only a case not yet forwarded can move.");
-        await using (var move = new NpgsqlCommand(SqlResources.Get("Cases/move_case.sql"), connection, transaction))
-        {
-            move.Parameters.AddWithValue(caseId);
-            move.Parameters.AddWithValue(lon);
-            move.Parameters.AddWithValue(lat);
-            move.Parameters.Add(Text(answer?.Recipient));
-            move.Parameters.Add(Text(answer?.RecipientRole.ToString()));
-            move.Parameters.Add(new NpgsqlParameter { Value = (object?)suggestion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-            move.Parameters.Add(Text(answer?.Target?.Id));
-            await move.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await AddEventAsync(connection, transaction, caseId, actor, "moved",
-            new { from = new[] { current.Lon, current.Lat }, to = new[] { lon, lat }, recipient = answer?.Recipient, target = answer?.Target?.Id }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        changes.Raise();
     }
 
     /// <summary>A point in any CRS PostGIS knows as WGS84 longitude and latitude, where cases are kept.</summary>
@@ -214,7 +186,13 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
             inbox.Add(new InboxCase(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetDouble(5), reader.GetDouble(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9), NullableText(reader, 10),
                 NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15),
-                NullableText(reader, 16), reader.GetString(17)));
+                NullableText(reader, 16), reader.GetString(17))
+            {
+                Version = reader.GetInt32(18), Channel = reader.GetString(19), DeliveryAttempts = reader.IsDBNull(20) ? 0 : reader.GetInt32(20),
+                NextAttemptAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), Suggestion = NullableText(reader, 22),
+                AwaitingCitizen = reader.GetBoolean(23), RejectedByAll = reader.IsDBNull(24) ? [] : reader.GetFieldValue<string[]>(24),
+                CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26),
+            });
         }
         return inbox;
     }
@@ -277,6 +255,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
                     AND ST_DWithin(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)::geography, ST_SetSRID(ST_MakePoint($14, $15), 4326)::geography, $16)))
               -- The area ($18): GeoJSON, WGS84 unless a legacy crs member says otherwise.
               AND ($18::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($18), 3035))))
+              -- The reporter ($19): an e-mail address as written (any case), or a phone number by its digits.
+              AND ($19::text IS NULL OR lower(c.email) = lower($19)
+                   OR (length(regexp_replace($19, '\D', '', 'g')) >= 5
+                       AND regexp_replace(c.phone, '\D', '', 'g') = regexp_replace($19, '\D', '', 'g')))
             ORDER BY c.created_at DESC, c.id DESC
             LIMIT $8
             """);
@@ -300,6 +282,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         command.Parameters.Add(Number(filter.Near?.Metres));
         command.Parameters.Add(Number(prefilterMetres));
         command.Parameters.Add(Text(filter.Within));
+        command.Parameters.Add(Text(filter.Reporter?.Trim()));
         var cases = new List<Case>();
         try
         {
@@ -350,175 +333,9 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         return deliveries;
     }
 
-    /// <summary>
-    /// Forwards a case to a recipient (the suggested one unless another is named) through the recipient's channel:
-    /// the case becomes forwarded and an outbox row is written, in one transaction.
-    /// </summary>
-    public async Task ForwardAsync(long caseId, string? recipient, string? note, Actor actor, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
-        if (current.Status is not (CaseStatus.Received or CaseStatus.Assigned or CaseStatus.Rejected))
-            throw new CaseException("BAD_STATUS", $"Case {current.ServiceRequestId} is {current.Status}; only a received, assigned or rejected case can be forwarded.");
-        var to = recipient ?? current.SuggestedTo
-            ?? throw new CaseException("NO_RECIPIENT", $"Case {current.ServiceRequestId} has no suggested recipient; name one.");
-
-        await using var channel = new NpgsqlCommand("SELECT webhook_url, open311_endpoint, email FROM organisations WHERE key = $1", connection, transaction);
-        channel.Parameters.AddWithValue(to);
-        string kind, target;
-        await using (var reader = await channel.ExecuteReaderAsync(cancellationToken))
-        {
-            if (!await reader.ReadAsync(cancellationToken)) throw new CaseException("UNKNOWN_ORGANISATION", $"There is no organisation '{to}'.");
-            (kind, target) = !reader.IsDBNull(0) ? ("webhook", reader.GetString(0))
-                : !reader.IsDBNull(1) ? ("open311", reader.GetString(1))
-                : !reader.IsDBNull(2) ? ("email", reader.GetString(2))
-                : throw new CaseException("NO_CHANNEL", $"'{to}' has no webhook, Open311 endpoint or e-mail address to forward to.");
-        }
-
-        // What the recipient gets: the case, not the reporter's contact details (case_forward_payload, migration 0005).
-        await using (var outbox = new NpgsqlCommand("""
-            INSERT INTO outbox (case_id, recipient, channel, target, payload)
-            SELECT c.id, $2, $3, $4, case_forward_payload(c, $5) FROM cases c WHERE c.id = $1
-            """, connection, transaction))
-        {
-            outbox.Parameters.AddWithValue(caseId);
-            outbox.Parameters.AddWithValue(to);
-            outbox.Parameters.AddWithValue(kind);
-            outbox.Parameters.AddWithValue(target);
-            outbox.Parameters.Add(Text(note));
-            await outbox.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await SetAsync(connection, transaction, caseId, CaseStatus.Forwarded, to, null, cancellationToken);
-        await AddEventAsync(connection, transaction, caseId, actor, "forwarded", new { recipient = to, channel = kind, note }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        changes.Raise();
-    }
-
-    /// <summary>
-    /// A status change, from a handler or from the recipient's system. A recipient may change only a case forwarded
-    /// to it, and only to in_progress or done; a handler may set any status.
-    /// </summary>
-    public async Task SetStatusAsync(long caseId, string status, string? note, Actor actor, CancellationToken cancellationToken)
-    {
-        if (!CaseStatus.All.Contains(status)) throw new CaseException("BAD_STATUS", $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
-        if (actor.Organisation is { } organisation)
-        {
-            if (current.Assignee != organisation) throw new CaseException("NOT_RECIPIENT", $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
-            if (status is not (CaseStatus.InProgress or CaseStatus.Done))
-                throw new CaseException("BAD_STATUS", $"A recipient reports in_progress or done; '{status}' is the handler's to set.");
-        }
-        await SetAsync(connection, transaction, caseId, status, current.Assignee, note ?? current.StatusNotes, cancellationToken);
-        await AddEventAsync(connection, transaction, caseId, actor, "status", new { from = current.Status, to = status, note }, cancellationToken);
-        if (status == CaseStatus.Done && current.Status != CaseStatus.Done && current.Email is { } email)
-        {
-            // The citizen hears of it at the address they left, through the outbox: in the same transaction, so
-            // that the message is neither lost nor sent twice.
-            await using var message = new NpgsqlCommand(
-                "INSERT INTO outbox (case_id, recipient, channel, target, payload) VALUES ($1, NULL, 'citizen-email', $2, $3::jsonb)", connection, transaction);
-            message.Parameters.AddWithValue(caseId);
-            message.Parameters.AddWithValue(email);
-            message.Parameters.AddWithValue(JsonSerializer.Serialize(new
-            {
-                service_request_id = current.ServiceRequestId, service_code = current.Category, language = current.Language, status_notes = note ?? current.StatusNotes,
-            }));
-            await message.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        changes.Raise();
-    }
-
-    /// <summary>
-    /// The handler's reply to the citizen: it becomes the case's note in Open311, and an e-mail in the citizen's
-    /// language when they left an address (through the outbox, in the same transaction).
-    /// </summary>
-    public async Task ReplyAsync(long caseId, string text, Actor actor, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 4000) throw new CaseException("BAD_REPLY", "A reply has 1 to 4,000 characters.");
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
-        await SetAsync(connection, transaction, caseId, current.Status, current.Assignee, text, cancellationToken);
-        await AddEventAsync(connection, transaction, caseId, actor, "replied", new { text, emailed = current.Email is not null }, cancellationToken);
-        if (current.Email is { } email)
-        {
-            await using var message = new NpgsqlCommand(
-                "INSERT INTO outbox (case_id, recipient, channel, target, payload) VALUES ($1, NULL, 'citizen-email', $2, $3::jsonb)", connection, transaction);
-            message.Parameters.AddWithValue(caseId);
-            message.Parameters.AddWithValue(email);
-            message.Parameters.AddWithValue(JsonSerializer.Serialize(new
-            {
-                kind = "reply", service_request_id = current.ServiceRequestId, service_code = current.Category, language = current.Language, status_notes = text,
-            }));
-            await message.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        changes.Raise();
-    }
-
     /// <summary>The model answers for a task type (its own, then those for any), in their three languages.</summary>
     public IReadOnlyList<ModelAnswer> AnswersFor(string category) =>
         [.. options.Value.Answers.GetValueOrDefault(category, []), .. options.Value.Answers.GetValueOrDefault("*", [])];
-
-    /// <summary>"Not ours": the recipient sends a case back with a reason; it returns to the handler, never closed.</summary>
-    public async Task RejectAsync(long caseId, string reason, Actor actor, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(reason)) throw new CaseException("NO_REASON", "Say why the case is not yours.");
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var current = await LockAsync(connection, transaction, caseId, cancellationToken);
-        var by = actor.Organisation ?? current.Assignee;
-        if (actor.Organisation is { } organisation && current.Assignee != organisation)
-            throw new CaseException("NOT_RECIPIENT", $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
-        await SetAsync(connection, transaction, caseId, CaseStatus.Rejected, null, current.StatusNotes, cancellationToken);
-        await AddEventAsync(connection, transaction, caseId, actor, "rejected", new { by, reason }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        changes.Raise();
-    }
-
-    /// <summary>Records a recipient's update id; false when it was received before (and nothing must change).</summary>
-    public async Task<bool> RecordUpdateAsync(string organisation, string updateId, long caseId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "INSERT INTO case_updates (organisation, update_id, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
-        command.Parameters.AddWithValue(organisation);
-        command.Parameters.AddWithValue(updateId);
-        command.Parameters.AddWithValue(caseId);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    private static async Task<Case> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long caseId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM cases c WHERE c.id = $1 FOR UPDATE", connection, transaction);
-        command.Parameters.AddWithValue(caseId);
-        return await SingleAsync(command, cancellationToken) ?? throw new CaseException("UNKNOWN_CASE", $"There is no case {caseId}.", 404);
-    }
-
-    private static async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long caseId, string status, string? assignee,
-        string? notes, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "UPDATE cases SET status = $2, assignee = $3, status_notes = $4, updated_at = now() WHERE id = $1", connection, transaction);
-        command.Parameters.AddWithValue(caseId);
-        command.Parameters.AddWithValue(status);
-        command.Parameters.Add(Text(assignee));
-        command.Parameters.Add(Text(notes));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task AddEventAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long caseId, Actor actor, string kind, object data,
-        CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("INSERT INTO case_events (case_id, actor, kind, data) VALUES ($1, $2, $3, $4::jsonb)", connection, transaction);
-        command.Parameters.AddWithValue(caseId);
-        command.Parameters.AddWithValue(actor.Name);
-        command.Parameters.AddWithValue(kind);
-        command.Parameters.AddWithValue(JsonSerializer.Serialize(data));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     private static async Task<Case?> SingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -530,7 +347,11 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         r.GetInt64(0), r.GetString(1), r.GetString(2), NullableText(r, 3), r.GetDouble(4), r.GetDouble(5), NullableText(r, 6), NullableText(r, 7),
         NullableText(r, 8), NullableText(r, 9), NullableText(r, 10), NullableText(r, 11), r.GetString(12), r.GetString(13), r.GetString(14),
         NullableText(r, 15), NullableText(r, 16), NullableText(r, 17), NullableText(r, 18), NullableText(r, 19), NullableText(r, 20),
-        r.GetFieldValue<DateTimeOffset>(21), r.GetFieldValue<DateTimeOffset>(22));
+        r.GetFieldValue<DateTimeOffset>(21), r.GetFieldValue<DateTimeOffset>(22))
+    {
+        Version = r.GetInt32(23), Resolution = NullableText(r, 24), AwaitingCitizen = r.GetBoolean(25),
+        ContactConsent = r.IsDBNull(26) ? null : r.GetBoolean(26), RejectedBy = r.IsDBNull(27) ? [] : r.GetFieldValue<string[]>(27),
+    };
 
     private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

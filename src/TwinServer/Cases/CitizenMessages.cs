@@ -7,17 +7,28 @@ internal static class CitizenMessages
 {
     /// <summary>The message for an outbox row: a reply of the handler's, or word that the case is done.</summary>
     public static (string Subject, string Body) For(JsonElement payload) =>
-        payload.TryGetProperty("kind", out var kind) && kind.GetString() == "reply" ? Reply(payload) : Done(payload);
+        (payload.TryGetProperty("kind", out var kind) ? kind.GetString() : null) switch
+        {
+            "reply" => Reply(payload, question: false),
+            "question" => Reply(payload, question: true),
+            _ => Done(payload),
+        };
 
-    private static (string Subject, string Body) Reply(JsonElement payload)
+    private static (string Subject, string Body) Reply(JsonElement payload, bool question)
     {
         var number = payload.GetProperty("service_request_id").GetString();
         var text = payload.GetProperty("status_notes").GetString();
-        return (payload.TryGetProperty("language", out var l) ? l.GetString() : "en") switch
+        return (payload.TryGetProperty("language", out var l) ? l.GetString() : "en", question) switch
         {
-            "fi" => ($"Vastaus palautteeseesi {number}", $"{text}\n\nYstävällisin terveisin\nAsiakaspalvelu"),
-            "sv" => ($"Svar på ditt ärende {number}", $"{text}\n\nVänliga hälsningar\nKontaktcenter"),
-            _ => ($"Reply to your report {number}", $"{text}\n\nKind regards\nThe contact centre"),
+            ("fi", false) => ($"Vastaus palautteeseesi {number}", $"{text}\n\nYstävällisin terveisin\nAsiakaspalvelu"),
+            ("fi", true) => ($"Kysymys palautteestasi {number}",
+                $"{text}\n\nVastaa tähän viestiin tai soita asiakaspalveluun ja kerro palautteen numero {number}.\n\nYstävällisin terveisin\nAsiakaspalvelu"),
+            ("sv", false) => ($"Svar på ditt ärende {number}", $"{text}\n\nVänliga hälsningar\nKontaktcenter"),
+            ("sv", true) => ($"En fråga om ditt ärende {number}",
+                $"{text}\n\nSvara på detta meddelande eller ring kontaktcenter och uppge ärendenummer {number}.\n\nVänliga hälsningar\nKontaktcenter"),
+            (_, false) => ($"Reply to your report {number}", $"{text}\n\nKind regards\nThe contact centre"),
+            (_, true) => ($"A question about your report {number}",
+                $"{text}\n\nReply to this message, or call the contact centre and give the number {number}.\n\nKind regards\nThe contact centre"),
         };
     }
 

@@ -49,8 +49,16 @@ internal static class CaseFields
                     ServiceRequestIds = (f.GetValueOrDefault("serviceRequestIds") as IEnumerable<object?>)?.OfType<string>().ToList(),
                     ObjectId = f.GetValueOrDefault("objectId") as string,
                     Within = f.GetValueOrDefault("within") as string,
+                    Reporter = f.GetValueOrDefault("reporter") as string,
                     Limit = first,
                 };
+                if (filter.Reporter is { } reporter)
+                {
+                    // A search by a person's contact details is a use of personal data: handlers only, and in the audit log first.
+                    if (!caller.HandlesCases()) throw new ExecutionError("Searching by the reporter is for handlers and admins only.") { Code = "FORBIDDEN" };
+                    await c.RequestServices!.GetRequiredService<AuditLog>().WriteAsync(caller, "searched-personal-data", null, new { reporter, via = "graphql" },
+                        null, c.CancellationToken);
+                }
                 return await Run(() => Store(c).ListAsync(filter, c.CancellationToken));
             });
 
@@ -69,7 +77,7 @@ internal static class CaseFields
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<CreateCaseResultType>>("createCase")
-            .Description("Takes a case in (handlers and admins), with its routing suggestion. A retry with the same clientKey gives the same case.")
+            .Description("Takes a case in (handlers and admins): a call, a visit, an e-mail; with its routing suggestion. A retry with the same clientKey gives the same case.")
             .Argument<NonNullGraphType<CreateCaseInputType>>("input", "The case.")
             .ResolveAsync(async c =>
             {
@@ -90,53 +98,132 @@ internal static class CaseFields
                 var store = Store(c);
                 var (lon, lat) = await Run(() => store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "input.at.crs"), c.CancellationToken));
                 var language = input.GetValueOrDefault("language") is Catalog.Language l ? l.ToString().ToLowerInvariant() : "en";
+                var channel = input.GetValueOrDefault("channel") as string ?? CaseChannel.Other;
                 var created = await Run(() => store.CreateAsync(new NewCase(
                     (string)input["category"]!, lon, lat, Text(input, "description", MaxDescription), Text(input, "address", 500), mediaUrl, email,
-                    Text(reporter, "firstName", 200), Text(reporter, "lastName", 200), Text(reporter, "phone", 50), language, "graphql",
-                    ClientKey(caller, Text(input, "clientKey", 200)), Text(input, "objectId", 500)), caller.AsActor(), c.CancellationToken));
+                    Text(reporter, "firstName", 200), Text(reporter, "lastName", 200), Text(reporter, "phone", 50), language, channel,
+                    ClientKey(caller, Text(input, "clientKey", 200)), Text(input, "objectId", 500), reporter.GetValueOrDefault("consent") as bool?),
+                    caller.AsActor(), c.CancellationToken));
                 return ((await store.GetAsync(created.Id, c.CancellationToken))!, created.Created);
             });
 
         mutation.Field<NonNullGraphType<CaseType>>("forwardCase")
-            .Description("Forwards a case (handlers and admins) to its suggested recipient, or to the one named, through the recipient's channel.")
+            .Description(
+                "Forwards a case (handlers and admins) to the recipient the handler saw, as the version of the case they saw: refused with STALE_CASE " +
+                "(and the case's state now) when the case changed since. A recipient other than the suggested one needs a reason, as does a recipient " +
+                "that sent the case back, and a new recipient or channel for a forward whose delivery has not arrived (that delivery is cancelled).")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
-            .Argument<StringGraphType>("recipient", "An organisation (key) other than the suggested one.")
-            .Argument<StringGraphType>("note", "A note for the recipient.")
-            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
-                store.ForwardAsync(found.Id, c.GetArgument<string?>("recipient"), c.GetArgument<string?>("note"), actor, c.CancellationToken)));
+            .Argument<NonNullGraphType<StringGraphType>>("recipient", "The organisation (key) shown as the recipient.")
+            .Argument<NonNullGraphType<IntGraphType>>("expectedVersion", "The case's version as shown (Case.version).")
+            .Argument<StringGraphType>("note", "A note for the recipient: it goes with the case and is on the timeline.")
+            .Argument<StringGraphType>("reason", "Why it goes to someone other than the suggested recipient (kept on the timeline).")
+            .Argument<DeliveryChannelEnum>("channel", "One of the recipient's channels (default its first: webhook, Open311, e-mail).")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) => store.ForwardAsync(found.Id,
+                new ForwardRequest(c.GetArgument<string>("recipient"), c.GetArgument<int>("expectedVersion"), c.GetArgument<string?>("note"),
+                    c.GetArgument<string?>("reason"), c.GetArgument<string?>("channel")), actor, c.CancellationToken)));
 
         mutation.Field<NonNullGraphType<CaseType>>("setCaseStatus")
-            .Description("Sets a case's status: handlers and admins any; the case's recipient (a contractor's key) IN_PROGRESS or DONE. DONE tells the citizen by e-mail.")
+            .Description(
+                "Sets a case's status: handlers and admins any; the case's recipient (a contractor's key) IN_PROGRESS or DONE, with its own updateId " +
+                "so that a retry is applied once. DONE tells the citizen by e-mail.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
             .Argument<NonNullGraphType<CaseStatusEnum>>("status", "The new status.")
             .Argument<StringGraphType>("note", "A note for the citizen (Open311's status_notes).")
-            .ResolveAsync(c => Change(c, CaseReader(c), (store, found, actor) =>
-                store.SetStatusAsync(found.Id, c.GetArgument<string>("status"), c.GetArgument<string?>("note"), actor, c.CancellationToken)));
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
+            .Argument<StringGraphType>("updateId", "A recipient's own id of this update: a repeated one changes nothing.")
+            .ResolveAsync(c => Change(c, CaseReader(c), async (store, found, actor) =>
+            {
+                var (status, note) = (c.GetArgument<string>("status"), c.GetArgument<string?>("note"));
+                if (c.GetArgument<string?>("updateId") is { } updateId && actor.Organisation is { } organisation)
+                    await store.ApplyRecipientUpdateAsync(found.Id, organisation, updateId, status, note, actor, c.CancellationToken);
+                else await store.SetStatusAsync(found.Id, status, note, c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken);
+            }));
 
         mutation.Field<NonNullGraphType<CaseType>>("rejectCase")
             .Description("Not ours: the case's recipient (or a handler) sends it back with a reason; it returns to the handlers' inbox, marked.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
             .Argument<NonNullGraphType<StringGraphType>>("reason", "Why.")
-            .ResolveAsync(c => Change(c, CaseReader(c), (store, found, actor) =>
-                store.RejectAsync(found.Id, c.GetArgument<string>("reason"), actor, c.CancellationToken)));
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
+            .Argument<StringGraphType>("updateId", "A recipient's own id of this update: a repeated one changes nothing.")
+            .ResolveAsync(c => Change(c, CaseReader(c), async (store, found, actor) =>
+            {
+                var reason = c.GetArgument<string>("reason");
+                if (c.GetArgument<string?>("updateId") is { } updateId && actor.Organisation is { } organisation)
+                    await store.ApplyRecipientUpdateAsync(found.Id, organisation, updateId, CaseStatus.Rejected, reason, actor, c.CancellationToken);
+                else await store.RejectAsync(found.Id, reason, c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken);
+            }));
 
         mutation.Field<NonNullGraphType<CaseType>>("replyToCitizen")
-            .Description("The handler's reply to the citizen: the case's note in Open311, and an e-mail in their language if they left an address.")
+            .Description("The handler's reply to the citizen: the case's note in Open311, and an e-mail in their language if they left an address (see deliveries for whether it went).")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
             .Argument<NonNullGraphType<StringGraphType>>("text", "The reply (1 to 4,000 characters).")
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
             .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
-                store.ReplyAsync(found.Id, c.GetArgument<string>("text"), actor, c.CancellationToken)));
+                store.ReplyAsync(found.Id, c.GetArgument<string>("text"), c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("askCitizen")
+            .Description("Sends the case back to the citizen with a question (their note in Open311, and an e-mail where they left an address); it waits, marked, until the handler acts on it.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<StringGraphType>>("question", "What the handler needs to know.")
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
+                store.AskCitizenAsync(found.Id, c.GetArgument<string>("question"), c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("closeCase")
+            .Description("Answers and closes a case at first contact, without a forward (not the city's, already fixed, passed to the state, answered, a duplicate): resolved at first contact in the reports.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<CaseResolutionEnum>>("resolution", "How it was resolved.")
+            .Argument<StringGraphType>("answer", "The answer to the citizen: their note in Open311, and an e-mail where they left an address.")
+            .Argument<StringGraphType>("duplicateOf", "For DUPLICATE: the number of the case it repeats.")
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) => store.CloseAtFirstContactAsync(found.Id, c.GetArgument<string>("resolution"),
+                c.GetArgument<string?>("answer"), c.GetArgument<string?>("duplicateOf"), c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("reopenCase")
+            .Description("Takes a done or closed case up again (the citizen says it is not fixed): back in the inbox with the reason.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<StringGraphType>>("reason", "Why.")
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
+                store.ReopenAsync(found.Id, c.GetArgument<string>("reason"), c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
 
         mutation.Field<NonNullGraphType<CaseType>>("moveCase")
             .Description("Moves a case not yet forwarded (the citizen's geotag was off); its suggestion is made again at the new point.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
             .Argument<NonNullGraphType<PointInputType>>("at", "The new point.")
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
             .ResolveAsync(c => Change(c, Handler(c), async (store, found, actor) =>
             {
                 var at = c.GetArgument<Dictionary<string, object?>>("at");
                 var (lon, lat) = await store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "at.crs"), c.CancellationToken);
-                await store.MoveAsync(found.Id, lon, lat, actor, c.CancellationToken);
+                await store.RerouteAsync(found.Id, new RerouteRequest("", c.GetArgument<int?>("expectedVersion"), Lon: lon, Lat: lat), actor, c.CancellationToken);
             }));
+
+        mutation.Field<NonNullGraphType<CaseType>>("rerouteCase")
+            .Description(
+                "Routes a case not yet forwarded (or sent back) again on purpose: another category, place or object, with a reason on the timeline. " +
+                "The suggestion and its explanation are made again; nothing is sent until the handler forwards.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<NonNullGraphType<IntGraphType>>("expectedVersion", "The case's version as shown.")
+            .Argument<NonNullGraphType<StringGraphType>>("reason", "Why (kept on the timeline).")
+            .Argument<StringGraphType>("category", "The new category (task type).")
+            .Argument<PointInputType>("at", "The new place.")
+            .Argument<StringGraphType>("objectId", "The map object it is about now (layer:id).")
+            .ResolveAsync(c => Change(c, Handler(c), async (store, found, actor) =>
+            {
+                double? lon = null, lat = null;
+                if (c.GetArgument<Dictionary<string, object?>?>("at") is { } at)
+                    (lon, lat) = await store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "at.crs"), c.CancellationToken);
+                await store.RerouteAsync(found.Id, new RerouteRequest(c.GetArgument<string>("reason"), c.GetArgument<int>("expectedVersion"),
+                    c.GetArgument<string?>("category"), lon, lat, c.GetArgument<string?>("objectId")), actor, c.CancellationToken);
+            }));
+
+        mutation.Field<NonNullGraphType<CaseType>>("retryDeliveries")
+            .Description("Tries a case's failing deliveries again now (to its recipient and to the citizen), a dead one too, with a fresh count of attempts.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The case's id or number.")
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
+                store.RetryDeliveriesAsync(found.Id, c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
     }
 
     /// <summary>
@@ -147,18 +234,21 @@ internal static class CaseFields
         key is null || caller.AsActor().ApiKeyId is not null ? key : $"{caller.Identity?.Name}/{key}";
 
     /// <summary>Runs a change on a case the caller may see, and answers with the case as it is after it.</summary>
-    private static async Task<object?> Change(IResolveFieldContext c, ClaimsPrincipal caller, Func<CaseStore, Case, Actor, Task> change)
+    private static async Task<object?> Change<T>(IResolveFieldContext c, ClaimsPrincipal caller, Func<CaseStore, Case, Actor, Task<T>> change)
     {
         var found = await FindAsync(c, c.GetArgument<string>("id"));
         if (found is null || !Sees(caller, found)) throw new ExecutionError($"There is no case '{c.GetArgument<string>("id")}'.") { Code = "UNKNOWN_CASE" };
         var store = Store(c);
-        await Run(async () =>
-        {
-            await change(store, found, caller.AsActor());
-            return true;
-        });
+        await Run(() => change(store, found, caller.AsActor()));
         return await store.GetAsync(found.Id, c.CancellationToken);
     }
+
+    private static Task<object?> Change(IResolveFieldContext c, ClaimsPrincipal caller, Func<CaseStore, Case, Actor, Task> change) =>
+        Change(c, caller, async (store, found, actor) =>
+        {
+            await change(store, found, actor);
+            return true;
+        });
 
     private static bool Sees(ClaimsPrincipal caller, Case found) => caller.HandlesCases() || (caller.ContractorOrganisation() is { } own && found.Assignee == own);
 
@@ -198,17 +288,10 @@ internal static class CaseFields
         }
         catch (CaseException e)
         {
-            throw new ExecutionError(e.Message) { Code = e.Code };
+            var error = new ExecutionError(e.Message) { Code = e.Code };
+            // What the client needs to act on it (the case's state now, for STALE_CASE) under extensions.data.
+            foreach (var (name, value) in e.Details ?? new Dictionary<string, object?>()) error.Data[name] = value;
+            throw error;
         }
-    }
-}
-
-public sealed class Mutation : ObjectGraphType
-{
-    public Mutation()
-    {
-        Name = "Mutation";
-        Description = "Changes: cases (intake, forwarding, status, rejection, replies, moves).";
-        CaseFields.AddMutations(this);
     }
 }

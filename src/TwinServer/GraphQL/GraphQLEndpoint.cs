@@ -30,7 +30,11 @@ internal static class GraphQLEndpoint
             .AddGraphTypes(typeof(TwinSchema).Assembly)
             // å, ä and ö go out as themselves, not as \u escapes: the responses are JSON, never HTML.
             .AddSystemTextJson(o => o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
-            .AddErrorInfoProvider(o => o.ExposeExtensions = true)
+            .AddErrorInfoProvider(o =>
+            {
+                o.ExposeExtensions = true;
+                o.ExposeData = true; // a refusal's details a client acts on (e.g. the case as it is now, for STALE_CASE)
+            })
             // Limits on what one request may ask: nesting depth, and total fields (aliases count) weighted by lists.
             .AddComplexityAnalyzer(o =>
             {

@@ -13,7 +13,7 @@ using Npgsql;
 namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
-internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
+internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
     CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
     Reports.CaseStatistics statistics) : IMapBackend
 {
@@ -133,20 +133,114 @@ internal sealed class MapBackend(CatalogStore catalog, ResponsibilityResolver re
         await HandlerAsync();
         return [.. (await cases.InboxAsync(500, cancellationToken)).Select(c => new UiCase(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat,
             c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf,
-            c.Language))];
+            c.Language)
+        {
+            Version = c.Version, Channel = c.Channel, Suggestion = Suggestion(c.Suggestion), DeliveryAttempts = c.DeliveryAttempts, NextAttemptAt = c.NextAttemptAt,
+            AwaitingCitizen = c.AwaitingCitizen, RejectedByAll = c.RejectedByAll, CitizenMessageState = c.CitizenMessageState,
+            CitizenMessageError = c.CitizenMessageError,
+        })];
     }
 
-    public Task MoveCaseAsync(long caseId, double lon, double lat, CancellationToken cancellationToken) =>
-        AsUi(async () => await cases.MoveAsync(caseId, lon, lat, await HandlerAsync(), cancellationToken));
+    /// <summary>The stored suggestion (JSON, as CaseStore writes it) as the page shows it.</summary>
+    private static UiSuggestion? Suggestion(string? json)
+    {
+        if (json is null) return null;
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var root = document.RootElement;
+        string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        IReadOnlyList<string> List(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? [.. v.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.String).Select(e => e.GetString()!)]
+            : [];
+        return new UiSuggestion(Text("recipient"), Text("role"), root.TryGetProperty("fallback", out var f) && f.ValueKind == System.Text.Json.JsonValueKind.True,
+            List("candidates"), List("explanation"));
+    }
+
+    public Task MoveCaseAsync(long caseId, double lon, double lat, int expectedVersion, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.RerouteAsync(caseId, new RerouteRequest("", expectedVersion, Lon: lon, Lat: lat), await HandlerAsync(), cancellationToken));
+
+    public Task RerouteAsync(long caseId, UiReroute reroute, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.RerouteAsync(caseId, new RerouteRequest(reroute.Reason, reroute.ExpectedVersion, reroute.Category, reroute.Lon, reroute.Lat,
+            reroute.ObjectId), await HandlerAsync(), cancellationToken));
 
     public IReadOnlyList<string> ModelAnswers(string category, string language) =>
         [.. cases.AnswersFor(category).Select(a => a.In(language)).OfType<string>()];
 
-    public Task ReplyAsync(long caseId, string text, CancellationToken cancellationToken) =>
-        AsUi(async () => await cases.ReplyAsync(caseId, text, await HandlerAsync(), cancellationToken));
+    public Task<long?> ReplyAsync(long caseId, string text, int expectedVersion, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.ReplyAsync(caseId, text, expectedVersion, await HandlerAsync(), cancellationToken));
 
-    public Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken) =>
-        AsUi(async () => await cases.ForwardAsync(caseId, recipient, null, await HandlerAsync(), cancellationToken));
+    public Task<long?> AskCitizenAsync(long caseId, string question, int expectedVersion, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.AskCitizenAsync(caseId, question, expectedVersion, await HandlerAsync(), cancellationToken));
+
+    public Task<long?> CloseCaseAsync(long caseId, string resolution, string? answer, string? duplicateOf, int expectedVersion, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.CloseAtFirstContactAsync(caseId, resolution, answer, duplicateOf, expectedVersion, await HandlerAsync(), cancellationToken));
+
+    public Task ReopenCaseAsync(long caseId, string reason, int expectedVersion, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.ReopenAsync(caseId, reason, expectedVersion, await HandlerAsync(), cancellationToken));
+
+    public Task RetryDeliveriesAsync(long caseId, int expectedVersion, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.RetryDeliveriesAsync(caseId, expectedVersion, await HandlerAsync(), cancellationToken));
+
+    public Task ForwardAsync(long caseId, UiForward forward, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.ForwardAsync(caseId, new ForwardRequest(forward.Recipient, forward.ExpectedVersion, forward.Note, forward.Reason, forward.Channel),
+            await HandlerAsync(), cancellationToken));
+
+    public Task<UiCaseRef> CreateCaseAsync(UiNewCase intake, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        var handler = await HandlerAsync();
+        if (intake.Channel is not (CaseChannel.Phone or CaseChannel.WalkIn or CaseChannel.Email or CaseChannel.Web))
+            throw new CaseException("BAD_CHANNEL", $"A handler takes a case in by phone, walk-in, email or web; not '{intake.Channel}'.");
+        static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        // A name as the caller gives it: the first word as the first name, the rest as the last name.
+        var name = Trim(intake.Name);
+        var (first, last) = name is null ? (null, null) : name.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
+            ? (name[..space], name[(space + 1)..].Trim()) : (name, (string?)null);
+        // The person's own key, so that a double click or a retry after a dropped connection is one case.
+        var created = await cases.CreateAsync(new NewCase(intake.Category, intake.Lon, intake.Lat, Trim(intake.Description), Trim(intake.Address), null,
+            Trim(intake.Email), first, last, Trim(intake.Phone), intake.Language, intake.Channel, $"{handler.Name}/{intake.ClientKey}",
+            Trim(intake.ObjectId), intake.Consent), handler, cancellationToken);
+        return new UiCaseRef(created.Id, created.ServiceRequestId);
+    });
+
+    public Task<IReadOnlyList<UiCaseSummary>> FindCasesAsync(UiCaseSearch search, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        await HandlerAsync();
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        var text = string.IsNullOrWhiteSpace(search.Text) ? null : search.Text.Trim();
+        // A case number (2026-000123) is found as a number, anything else in the address and description.
+        var number = text is not null && CaseNumber().IsMatch(text) ? text : null;
+        if (search.Reporter is { Length: > 0 } reporter)
+            await auditLog.WriteAsync(user, "searched-personal-data", null, new { reporter, via = "map" }, null, cancellationToken);
+        IReadOnlyList<Case> found = await cases.ListAsync(new CaseFilter
+        {
+            ServiceRequestIds = number is null ? null : [number],
+            Text = number is null ? text : null,
+            Category = search.Category,
+            Statuses = search.Status is null ? null : [search.Status],
+            From = search.From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            To = search.To?.ToDateTime(TimeOnly.MaxValue, DateTimeKind.Utc),
+            ObjectId = search.ObjectId,
+            Reporter = string.IsNullOrWhiteSpace(search.Reporter) ? null : search.Reporter,
+            Limit = Math.Clamp(search.First, 1, 500),
+        }, cancellationToken);
+        return (IReadOnlyList<UiCaseSummary>)[.. found.Select(Summary)];
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{6,}$")]
+    private static partial System.Text.RegularExpressions.Regex CaseNumber();
+
+    private static UiCaseSummary Summary(Case c) =>
+        new(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Address, c.Description, c.Assignee, c.ObjectId, c.Channel, c.Resolution);
+
+    public Task<UiCaseDetail?> CaseAsync(string number, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        await HandlerAsync();
+        if (await cases.FindAsync(number.Trim(), cancellationToken) is not { } found) return null;
+        var timeline = await cases.TimelineAsync(found.Id, cancellationToken);
+        var deliveries = await cases.DeliveriesAsync(found.Id, cancellationToken);
+        return (UiCaseDetail?)new UiCaseDetail(Summary(found), found.Lon, found.Lat, found.Version, found.StatusNotes, found.SuggestedTo, found.Language,
+            Suggestion(found.Suggestion), [.. timeline.Select(e => new UiCaseEvent(e.At, e.Actor, e.Kind, e.Data))],
+            [.. deliveries.Select(d => new UiDelivery(d.Id, d.Recipient, d.Channel, d.State, d.Attempts, d.NextAttemptAt, d.LastError, d.DeliveredAt))]);
+    });
 
     public async Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken)
     {

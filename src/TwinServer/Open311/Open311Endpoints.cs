@@ -285,18 +285,11 @@ internal static class Open311Endpoints
             "NOT_COUNCILS_RESPONSIBILITY" or "NOT_RESPONSIBLE" or "REJECTED" => CaseStatus.Rejected,
             _ => throw new CaseException("BAD_STATUS", $"status '{status}' is not one we know (IN_PROGRESS, ACTION_SCHEDULED, FIXED, CLOSED, NOT_COUNCILS_RESPONSIBILITY, ...)."),
         };
-        if (!await cases.RecordUpdateAsync(key.Organisation, updateId, found.Id, ct))
+        var actor = key.Actor with { Name = $"{key.Actor.Name} (update {updateId}{(Field("external_status_code") is { } code ? $", {code}" : "")})" };
+        // The update and the record of its id are one transaction: a retry after a crash is applied, not taken as received.
+        if (!await cases.ApplyRecipientUpdateAsync(found.Id, key.Organisation, updateId, mapped, description, actor, ct))
         {
             return new Open311Document("service_request_updates", "request_update", [[("update_id", updateId), ("service_notice", "Already received.")]]);
-        }
-        var actor = key.Actor with { Name = $"{key.Actor.Name} (update {updateId}{(Field("external_status_code") is { } code ? $", {code}" : "")})" };
-        if (mapped == CaseStatus.Rejected)
-        {
-            await cases.RejectAsync(found.Id, description ?? "Not ours.", actor, ct);
-        }
-        else
-        {
-            await cases.SetStatusAsync(found.Id, mapped, description, actor, ct);
         }
         return new Open311Document("service_request_updates", "request_update", [[("update_id", updateId)]]);
     }

@@ -159,7 +159,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         ),
         f AS NOT MATERIALIZED (
             SELECT c.id, c.category, c.assignee, c.status, c.object_id, c.geom, c.created_at, c.forward_seconds, c.done_seconds,
-                   c.done_at, c.due_at, c.forwards, c.rejected_by
+                   c.done_at, c.due_at, c.forwards, c.rejected_by, c.resolution
             FROM cases c
             WHERE ($1::timestamptz IS NULL OR c.created_at >= $1)
               AND ($2::timestamptz IS NULL OR c.created_at < $2)
@@ -213,12 +213,12 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             -- its status: rejected, whatever became of the case since; it counts only as a rejection).
             r AS (
                 SELECT f.id, f.category, f.status, f.object_id, f.created_at, f.forward_seconds, f.done_seconds, f.done_at, f.due_at,
-                       f.forwards, f.rejected_by, f.assignee AS recipient, false AS rejection
+                       f.forwards, f.rejected_by, f.resolution, f.assignee AS recipient, false AS rejection
                 FROM f
                 WHERE ($4::text[] IS NULL OR f.status = ANY ($4))
                   AND ($7::text[] IS NULL OR f.assignee = ANY ($7)) AND ($8::text IS NULL OR f.assignee = $8)
                 UNION ALL
-                SELECT f.id, f.category, 'rejected', f.object_id, f.created_at, NULL, NULL, NULL, NULL, f.forwards, f.rejected_by, x.recipient, true
+                SELECT f.id, f.category, 'rejected', f.object_id, f.created_at, NULL, NULL, NULL, NULL, f.forwards, f.rejected_by, NULL, x.recipient, true
                 FROM f CROSS JOIN LATERAL unnest(f.rejected_by) AS x (recipient)
                 WHERE f.rejected_by IS NOT NULL AND ($4::text[] IS NULL OR 'rejected' = ANY ($4))
                   AND ($7::text[] IS NULL OR x.recipient = ANY ($7)) AND ($8::text IS NULL OR x.recipient = $8)
@@ -234,7 +234,9 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                     count(*) FILTER (WHERE NOT r.rejection AND r.status NOT IN ('done', 'closed')) AS open,
                     count(*) FILTER (WHERE NOT r.rejection AND r.status IN ('done', 'closed')) AS resolved,
                     count(*) FILTER (WHERE NOT r.rejection AND r.forwards > 0) AS forwarded,
-                    count(*) FILTER (WHERE NOT r.rejection AND r.forwards = 1 AND r.rejected_by IS NULL) AS first_contact,
+                    -- Resolved at first contact: forwarded once to the right recipient, or answered and closed by the handler.
+                    count(*) FILTER (WHERE NOT r.rejection AND (r.forwards = 1 AND r.rejected_by IS NULL OR r.resolution IS NOT NULL)) AS first_contact,
+                    count(*) FILTER (WHERE NOT r.rejection AND r.resolution IS NOT NULL) AS answered,
                     count(*) FILTER (WHERE NOT r.rejection AND r.due_at IS NOT NULL) AS with_deadline,
                     count(*) FILTER (WHERE NOT r.rejection AND r.status IN ('forwarded', 'in_progress') AND r.due_at < $10) AS overdue,
                     count(*) FILTER (WHERE NOT r.rejection AND r.done_at > r.due_at) AS late,
@@ -286,7 +288,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         sql.Append($"""
             SELECT g.k_category, g.k_recipient, g.k_status, {areaId}, {areaName}, g.k_object, ob.name, ob.type, g.k_period,
                    g.cases, g.open, g.resolved, g.forwarded, g.first_contact, g.with_deadline, g.overdue, g.late, g.rejections,
-                   g.forward_times, g.done_times
+                   g.forward_times, g.done_times, g.answered
             FROM (SELECT * FROM g ORDER BY {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12) g
             LEFT JOIN LATERAL (
                 SELECT o.name, o.type FROM map_objects o JOIN layers l ON l.current_version = o.version_id
@@ -349,7 +351,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         var forward = Times(18);
         var done = Times(19);
         return new CaseCounts(r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14), r.GetInt64(15),
-            r.GetInt64(16), r.GetInt64(17), forward[0], forward[1], done[0], done[1]);
+            r.GetInt64(16), r.GetInt64(17), forward[0], forward[1], done[0], done[1], r.GetInt64(20));
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -36,17 +36,47 @@ public interface IMapBackend
     /// <summary>The handler's inbox: open cases and those sent back, oldest first.</summary>
     Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken);
 
-    /// <summary>Forwards a case to a recipient through the recipient's channel.</summary>
-    Task ForwardAsync(long caseId, string recipient, CancellationToken cancellationToken);
+    /// <summary>
+    /// Forwards a case to the recipient the handler saw, as the version of the case they saw: refused (code STALE_CASE)
+    /// when the case changed since, and a recipient other than the suggested one needs a reason.
+    /// </summary>
+    Task ForwardAsync(long caseId, UiForward forward, CancellationToken cancellationToken);
 
     /// <summary>Moves a case (its pin dragged) and makes its suggestion again at the new point.</summary>
-    Task MoveCaseAsync(long caseId, double lon, double lat, CancellationToken cancellationToken);
+    Task MoveCaseAsync(long caseId, double lon, double lat, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Routes a case again on purpose: another category, place or object, with a reason; nothing is sent.</summary>
+    Task RerouteAsync(long caseId, UiReroute reroute, CancellationToken cancellationToken);
 
     /// <summary>Model answers for a case's category, in the citizen's language, to start a reply from.</summary>
     IReadOnlyList<string> ModelAnswers(string category, string language);
 
-    /// <summary>The handler's reply to the citizen: the case's note in Open311, and an e-mail when they left an address.</summary>
-    Task ReplyAsync(long caseId, string text, CancellationToken cancellationToken);
+    /// <summary>
+    /// The handler's reply to the citizen: the case's note in Open311, and an e-mail when they left an address. Returns
+    /// the e-mail's delivery (its state shows in the inbox: whether it went), null when there is no address.
+    /// </summary>
+    Task<long?> ReplyAsync(long caseId, string text, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Sends the case back to the citizen with a question; it waits, marked, until the handler acts on it.</summary>
+    Task<long?> AskCitizenAsync(long caseId, string question, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Answers and closes a case at first contact (resolution: not-the-citys, already-fixed, passed-to-state, answered, duplicate).</summary>
+    Task<long?> CloseCaseAsync(long caseId, string resolution, string? answer, string? duplicateOf, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Takes a done or closed case up again, with the reason.</summary>
+    Task ReopenCaseAsync(long caseId, string reason, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Tries the case's failing deliveries again now.</summary>
+    Task RetryDeliveriesAsync(long caseId, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>A case the handler takes in (a call, a visit, an e-mail): the same intake rules as a citizen app's.</summary>
+    Task<UiCaseRef> CreateCaseAsync(UiNewCase intake, CancellationToken cancellationToken);
+
+    /// <summary>Cases by number, address or description, object, category, status and date (newest first), open or not.</summary>
+    Task<IReadOnlyList<UiCaseSummary>> FindCasesAsync(UiCaseSearch search, CancellationToken cancellationToken);
+
+    /// <summary>One case with its whole history (timeline and deliveries), by number; null when there is none.</summary>
+    Task<UiCaseDetail?> CaseAsync(string number, CancellationToken cancellationToken);
 
     /// <summary>Calls back whenever a case changes on this server (until disposed), so that the inbox updates live.</summary>
     IDisposable WatchCases(Func<Task> changed);
@@ -83,7 +113,70 @@ public sealed record UiAuditEntry(DateTimeOffset At, string Actor, string? Role,
 public sealed record UiCase(
     long Id, string Number, string Category, string Status, DateTimeOffset CreatedAt, double Lon, double Lat, string? Address,
     string? Description, string? SuggestedTo, string? Assignee, string? ObjectId, string? DeliveryState, string? DeliveryError,
-    string? RejectedBy, string? RejectReason, string? DuplicateOf = null, string Language = "en");
+    string? RejectedBy, string? RejectReason, string? DuplicateOf = null, string Language = "en")
+{
+    /// <summary>The version the page shows: every change the page asks for carries it back.</summary>
+    public int Version { get; init; } = 1;
+
+    public string Channel { get; init; } = "other";
+
+    /// <summary>The case's own routing (for its category at its place), as resolved at intake or its latest reroute.</summary>
+    public UiSuggestion? Suggestion { get; init; }
+
+    /// <summary>Attempts of the latest forward's delivery so far, and when it is tried next (while pending).</summary>
+    public int DeliveryAttempts { get; init; }
+
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    public bool AwaitingCitizen { get; init; }
+
+    /// <summary>Every recipient that sent it back, in order.</summary>
+    public IReadOnlyList<string> RejectedByAll { get; init; } = [];
+
+    /// <summary>The latest message to the citizen (reply or question by e-mail): pending, delivered or dead, and why.</summary>
+    public string? CitizenMessageState { get; init; }
+
+    public string? CitizenMessageError { get; init; }
+}
+
+/// <summary>
+/// A case's own routing suggestion: the recipient and its role, whether it is a fallback, the candidates of a
+/// conflict (contractors of competing contracts) and the explanation, one line per step.
+/// </summary>
+public sealed record UiSuggestion(string? Recipient, string? Role, bool Fallback, IReadOnlyList<string> Candidates, IReadOnlyList<string> Explanation);
+
+/// <summary>A forward as the handler chose it: to whom, as which version, a note for the recipient, why (when not the suggestion), and a channel.</summary>
+public sealed record UiForward(string Recipient, int ExpectedVersion, string? Note = null, string? Reason = null, string? Channel = null);
+
+/// <summary>A case routed again on purpose: a reason, and a new category, place or object.</summary>
+public sealed record UiReroute(string Reason, int ExpectedVersion, string? Category = null, double? Lon = null, double? Lat = null, string? ObjectId = null);
+
+/// <summary>A case a handler takes in: channel phone, walk-in, email or web.</summary>
+public sealed record UiNewCase(
+    string Category, double Lon, double Lat, string? ObjectId, string? Description, string? Address, string Channel, string Language,
+    string? Name, string? Email, string? Phone, bool? Consent, string ClientKey);
+
+/// <summary>A case taken in: its id and number.</summary>
+public sealed record UiCaseRef(long Id, string Number);
+
+/// <summary>What a handler searches cases by; every part narrows. Reporter: an e-mail or phone number (audited).</summary>
+public sealed record UiCaseSearch(string? Text = null, string? Category = null, string? Status = null, DateOnly? From = null, DateOnly? To = null,
+    string? ObjectId = null, string? Reporter = null, int First = 50);
+
+/// <summary>A case in a search result.</summary>
+public sealed record UiCaseSummary(long Id, string Number, string Category, string Status, DateTimeOffset CreatedAt, string? Address,
+    string? Description, string? Assignee, string? ObjectId, string Channel, string? Resolution);
+
+/// <summary>One case and its whole history.</summary>
+public sealed record UiCaseDetail(UiCaseSummary Case, double Lon, double Lat, int Version, string? StatusNotes, string? SuggestedTo, string Language,
+    UiSuggestion? Suggestion, IReadOnlyList<UiCaseEvent> Timeline, IReadOnlyList<UiDelivery> Deliveries);
+
+/// <summary>One event of a case's timeline: who, what, when, and its details (JSON).</summary>
+public sealed record UiCaseEvent(DateTimeOffset At, string Actor, string Kind, string Data);
+
+/// <summary>One delivery of a case: to whom, how, its state, attempts and last error.</summary>
+public sealed record UiDelivery(long Id, string Recipient, string Channel, string State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError,
+    DateTimeOffset? DeliveredAt);
 
 /// <summary>A gap (a manager's objects or areas without a contract for the task) or an overlap of two contracts.</summary>
 public sealed record UiCoverageArea(string Label, string GeoJson, double Area);

@@ -74,10 +74,13 @@ public sealed record CaseGroupKey(
 /// </summary>
 public sealed record CaseCounts(
     long Cases, long Open, long Resolved, long Forwarded, long FirstContact, long WithDeadline, long Overdue, long Late, long Rejections,
-    double? ForwardMedian, double? ForwardP90, double? DoneMedian, double? DoneP90)
+    double? ForwardMedian, double? ForwardP90, double? DoneMedian, double? DoneP90, long Answered = 0)
 {
-    /// <summary>The share of forwarded cases that went once to the right recipient: never rejected, never forwarded again.</summary>
-    public double? FirstContactRate => Forwarded == 0 ? null : (double)FirstContact / Forwarded;
+    /// <summary>
+    /// The share of handled cases (forwarded, or answered and closed by the handler) resolved at first contact: forwarded
+    /// once to the right recipient, never sent back, or answered and closed at once.
+    /// </summary>
+    public double? FirstContactRate => Forwarded + Answered == 0 ? null : (double)FirstContact / (Forwarded + Answered);
 }
 
 public sealed record CaseStatisticsGroup(CaseGroupKey Key, CaseCounts Counts);

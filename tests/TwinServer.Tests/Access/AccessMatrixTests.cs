@@ -174,7 +174,12 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
         ("case", """{ case(id: "1") { id } }"""),
         ("auditLog", "{ auditLog(first: 1) { action } }"),
         ("createCase", """mutation { createCase(input: { category: "graffiti", at: { x: 18.076363, y: 59.305782 } }) { created } }"""),
-        ("forwardCase", """mutation { forwardCase(id: "CASE") { status } }"""),
+        ("forwardCase", """mutation { forwardCase(id: "CASE", recipient: "klotterfritt", expectedVersion: 1) { status } }"""),
+        ("askCitizen", """mutation { askCitizen(id: "CASE", question: "Which pillar?") { status } }"""),
+        ("closeCase", """mutation { closeCase(id: "CASE", resolution: ALREADY_FIXED, answer: "Cleaned yesterday") { status } }"""),
+        ("reopenCase", """mutation { reopenCase(id: "CASE", reason: "matrix") { status } }"""),
+        ("rerouteCase", """mutation { rerouteCase(id: "CASE", expectedVersion: 1, reason: "matrix", category: "litter") { status } }"""),
+        ("retryDeliveries", """mutation { retryDeliveries(id: "CASE") { status } }"""),
         ("setCaseStatus", """mutation { setCaseStatus(id: "CASE", status: IN_PROGRESS) { status } }"""),
         ("rejectCase", """mutation { rejectCase(id: "CASE", reason: "matrix") { status } }"""),
         ("replyToCitizen", """mutation { replyToCitizen(id: "CASE", text: "matrix") { status } }"""),
@@ -193,13 +198,15 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
     private static string Expected(string caller, string field) => (caller, field) switch
     {
         ("none", _) => "401",
-        ("citizen-app", "cases" or "case" or "createCase" or "forwardCase" or "setCaseStatus" or "rejectCase" or "replyToCitizen" or "moveCase") => "FORBIDDEN",
+        ("citizen-app", "cases" or "case" or "createCase" or "forwardCase" or "setCaseStatus" or "rejectCase" or "replyToCitizen" or "moveCase"
+            or "askCitizen" or "closeCase" or "reopenCase" or "rerouteCase" or "retryDeliveries") => "FORBIDDEN",
         ("citizen-app", _) => "400 FORBIDDEN",
         (_, "auditLog") => caller == "admin" ? "ok" : "400 FORBIDDEN",
         ("handler" or "admin", _) => "ok",
         ("contractor", "cases" or "case") => "ok",
         ("contractor", "setCaseStatus" or "rejectCase") => "UNKNOWN_CASE", // not a case sent to it: as if it did not exist
-        (_, "cases" or "case" or "createCase" or "forwardCase" or "setCaseStatus" or "rejectCase" or "replyToCitizen" or "moveCase") => "FORBIDDEN",
+        (_, "cases" or "case" or "createCase" or "forwardCase" or "setCaseStatus" or "rejectCase" or "replyToCitizen" or "moveCase"
+            or "askCitizen" or "closeCase" or "reopenCase" or "rerouteCase" or "retryDeliveries") => "FORBIDDEN",
         _ => "ok",
     };
 

@@ -149,7 +149,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         received.SuggestedTo.ShouldBe("klotterfritt");
         received.ObjectId.ShouldBe("sthlm-assets:TK-BRO-0417-S1");
 
-        await Cases.ForwardAsync(received.Id, null, "Please remove today.", new Actor("handler:test"), CancellationToken.None);
+        await Cases.ForwardAsync(received.Id, new ForwardRequest(null, Note: "Please remove today."), new Actor("handler:test"), CancellationToken.None);
         await EventuallyAsync(() => Task.FromResult(server.Simulator.All.Any(r => r.Body.Contains(id, StringComparison.Ordinal))), "the contractor's system receives the case");
         var delivered = server.Simulator.All.Single(r => r.Body.Contains(id, StringComparison.Ordinal));
         delivered.Organisation.ShouldBe("klotterfritt");
@@ -211,7 +211,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         server.Simulator.Down = true;
         try
         {
-            await Cases.ForwardAsync(received.Id, null, null, new Actor("handler:test"), CancellationToken.None);
+            await Cases.ForwardAsync(received.Id, new ForwardRequest(null), new Actor("handler:test"), CancellationToken.None);
             await EventuallyAsync(async () => (await Cases.DeliveriesAsync(received.Id, CancellationToken.None)).Single().Attempts >= 2, "two failed attempts");
             var failing = (await Cases.DeliveriesAsync(received.Id, CancellationToken.None)).Single();
             failing.State.ShouldBe("pending");
@@ -233,7 +233,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         var received = (await Cases.FindAsync(id, CancellationToken.None))!;
         // A receiver that is gone for good: nothing listens at its address.
         await server.Database.ScalarAsync<int>("UPDATE organisations SET webhook_url = 'http://127.0.0.1:9/gone' WHERE key = 'brounderhall-norden'");
-        await Cases.ForwardAsync(received.Id, "brounderhall-norden", null, new Actor("handler:test"), CancellationToken.None);
+        await Cases.ForwardAsync(received.Id, new ForwardRequest("brounderhall-norden", Reason: "The test names another recipient"), new Actor("handler:test"), CancellationToken.None);
         await EventuallyAsync(async () => (await Cases.DeliveriesAsync(received.Id, CancellationToken.None)).Single().State == "dead", "the delivery is dead");
         (await Cases.DeliveriesAsync(received.Id, CancellationToken.None)).Single().Attempts.ShouldBe(4);
         (await Cases.TimelineAsync(received.Id, CancellationToken.None)).Last().Kind.ShouldBe("dead-letter");
@@ -272,7 +272,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         moved.ObjectId.ShouldBe("sthlm-assets:TK-GATA-1001");
         (await Cases.TimelineAsync(received.Id, CancellationToken.None)).Last().Kind.ShouldBe("moved");
 
-        await Cases.ForwardAsync(received.Id, null, null, new Actor("handler:test"), CancellationToken.None);
+        await Cases.ForwardAsync(received.Id, new ForwardRequest(null), new Actor("handler:test"), CancellationToken.None);
         (await Should.ThrowAsync<CaseException>(() => Cases.MoveAsync(received.Id, 18.076363, 59.305782, new Actor("handler:test"), CancellationToken.None)))
             .Code.ShouldBe("BAD_STATUS");
     }

@@ -16,7 +16,7 @@ public sealed class DemoCrewTests(CaseCityServer server) : IClassFixture<CaseCit
         var app = await keys.CreateAsync("crew-app", "citizen-app", null, null, CancellationToken.None);
         var made = await cases.CreateAsync(new NewCase("graffiti", 18.076363, 59.305782, "Tags", null, null, null, null, null, null, "sv", "open311", null),
             (await keys.FindAsync(app, CancellationToken.None))!.Actor, CancellationToken.None);
-        await cases.ForwardAsync(made.Id, null, null, new Actor("handler:test"), CancellationToken.None);
+        await cases.ForwardAsync(made.Id, new ForwardRequest(null), new Actor("handler:test"), CancellationToken.None);
 
         var crewKey = await keys.CreateAsync("crew-klotterfritt", "contractor", "klotterfritt", null, CancellationToken.None);
         using var http = server.CreateClient();

@@ -71,7 +71,7 @@ public sealed class GraphQLCaseTests(CaseCityServer server) : IClassFixture<Case
         again.GetProperty("case").GetProperty("id").GetString().ShouldBe(id);
         (await server.Database.ScalarAsync<long>($"SELECT count(*) FROM cases WHERE idempotency_key = '{clientKey}'")).ShouldBe(1);
 
-        var (_, forwarded) = await AskAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", note: "Pillar 1, north side") { {{CaseFields}} } }""");
+        var (_, forwarded) = await AskAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "klotterfritt", expectedVersion: 1, note: "Pillar 1, north side") { {{CaseFields}} } }""");
         ErrorCodes(forwarded).ShouldBeEmpty(forwarded.ToString());
         forwarded.GetProperty("data").GetProperty("forwardCase").GetProperty("status").GetString().ShouldBe("FORWARDED");
         forwarded.GetProperty("data").GetProperty("forwardCase").GetProperty("assignee").GetString().ShouldBe("klotterfritt");
@@ -124,7 +124,7 @@ public sealed class GraphQLCaseTests(CaseCityServer server) : IClassFixture<Case
         var handler = await KeyAsync("handler");
         var made = (await CreateAsync(handler, Guid.NewGuid().ToString())).GetProperty("case");
         var number = made.GetProperty("serviceRequestId").GetString()!;
-        (await AskAsync(handler, $$"""mutation { forwardCase(id: "{{number}}") { status } }""")).Body.GetProperty("data").GetProperty("forwardCase")
+        (await AskAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "klotterfritt", expectedVersion: 1) { status } }""")).Body.GetProperty("data").GetProperty("forwardCase")
             .GetProperty("status").GetString().ShouldBe("FORWARDED");
         // The outbox records its delivery outcomes whenever it gets to them: count only what callers did.
         var eventsByCallers = $"SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.service_request_id = '{number}' " +
@@ -152,7 +152,7 @@ public sealed class GraphQLCaseTests(CaseCityServer server) : IClassFixture<Case
         }
         foreach (var change in new[]
                  {
-                     $$"""mutation { forwardCase(id: "{{number}}", recipient: "gatudrift-soder") { status } }""",
+                     $$"""mutation { forwardCase(id: "{{number}}", recipient: "gatudrift-soder", expectedVersion: 1, reason: "Mine now") { status } }""",
                      $$"""mutation { replyToCitizen(id: "{{number}}", text: "Hello") { status } }""",
                      """mutation { createCase(input: { category: "graffiti", at: { x: 18.07, y: 59.30 } }) { created } }""",
                  })
@@ -254,7 +254,7 @@ public sealed class GraphQLCaseTests(CaseCityServer server) : IClassFixture<Case
     {
         var handler = await KeyAsync("handler");
         var number = (await CreateAsync(handler, Guid.NewGuid().ToString())).GetProperty("case").GetProperty("serviceRequestId").GetString()!;
-        await AskAsync(handler, $$"""mutation { forwardCase(id: "{{number}}") { status } }""");
+        await AskAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "klotterfritt", expectedVersion: 1) { status } }""");
         var contractor = await KeyAsync("contractor", "klotterfritt");
         var (_, rejected) = await AskAsync(contractor, $$"""mutation { rejectCase(id: "{{number}}", reason: "The pillar is the railway's") { status assignee } }""");
         ErrorCodes(rejected).ShouldBeEmpty(rejected.ToString());

@@ -17,7 +17,7 @@ public sealed class PoisonDeliveryTests(CaseCityServer server) : IClassFixture<C
 
     private async Task<long> NewCaseAsync() =>
         (await Cases.CreateAsync(new NewCase("graffiti", double.Parse(PillarLon, System.Globalization.CultureInfo.InvariantCulture),
-            double.Parse(PillarLat, System.Globalization.CultureInfo.InvariantCulture), "Tags", null, null, null, null, null, null, "en", "graphql",
+            double.Parse(PillarLat, System.Globalization.CultureInfo.InvariantCulture), "Tags", null, null, null, null, null, null, "en", "other",
             Guid.NewGuid().ToString()), new Actor("handler:test"), CancellationToken.None)).Id;
 
     private Task<long> OutboxAsync(long caseId, string channel, string target, string payload, string? recipient = null) =>
@@ -43,7 +43,7 @@ public sealed class PoisonDeliveryTests(CaseCityServer server) : IClassFixture<C
             ["ftp url"] = await OutboxAsync(poisonCase, "open311", "ftp://example.org/open311", """{"service_code": "graffiti"}""", "klotterfritt"),
         };
         var good = await OutboxAsync(goodCase, "citizen-email", "good.citizen@example.org", CitizenPayload(number));
-        await Cases.ForwardAsync(goodCase, null, null, new Actor("handler:test"), CancellationToken.None);
+        await Cases.ForwardAsync(goodCase, new ForwardRequest(null), new Actor("handler:test"), CancellationToken.None);
 
         await server.EventuallyAsync(async () => await server.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox WHERE id = ANY($1) AND state = 'dead'", poison.Values.ToArray()) == poison.Count, "every poison delivery is dead");

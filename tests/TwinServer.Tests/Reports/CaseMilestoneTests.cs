@@ -18,6 +18,16 @@ public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<
         return body.GetProperty("data");
     }
 
+    /// <summary>Forwards as a handler's page does: to the recipient shown, as the version shown (read first).</summary>
+    private async Task ForwardAsync(string key, string number, string? recipient = null, string? reason = null)
+    {
+        var shown = (await DoAsync(key, $$"""{ case(id: "{{number}}") { suggestedTo version } }""")).GetProperty("case");
+        var to = recipient ?? shown.GetProperty("suggestedTo").GetString();
+        await DoAsync(key, $$"""
+            mutation { forwardCase(id: "{{number}}", recipient: "{{to}}", expectedVersion: {{shown.GetProperty("version").GetInt32()}}{{(reason is null ? "" : $", reason: \"{reason}\"")}}) { status } }
+            """);
+    }
+
     /// <summary>status, assignee, forwards, forwarded?, assigned at or after the first forward?, seconds due, done?, rejected by.</summary>
     private Task<string> MilestonesAsync(string number) => server.Database.ScalarAsync<string>("""
         SELECT concat_ws(' ', status, coalesce(assignee, '-'), forwards, forwarded_at IS NOT NULL, coalesce((assigned_at >= forwarded_at)::text, '-'),
@@ -36,7 +46,7 @@ public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<
         (await MilestonesAsync(number)).ShouldBe("received - 0 f - no-due f none");
 
         // To the suggested graffiti subcontractor, whose subcontract gives it 24 h.
-        await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}") { status } }""");
+        await ForwardAsync(handler, number);
         (await MilestonesAsync(number)).ShouldBe("forwarded klotterfritt 1 t true 86400 f none");
 
         var contractor = await KeyAsync("contractor", "klotterfritt");
@@ -46,7 +56,7 @@ public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<
 
         // To the bridge contractor itself: the contract (TK-BRO-2025) gives graffiti 24 h as well. A forward to an
         // organisation the routing did not name has no response time.
-        await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "brounderhall-norden") { status } }""");
+        await ForwardAsync(handler, number, "brounderhall-norden", "The subcontractor sent it back");
         (await MilestonesAsync(number)).ShouldBe("forwarded brounderhall-norden 2 t true 86400 f {klotterfritt}");
 
         await DoAsync(handler, $$"""mutation { setCaseStatus(id: "{{number}}", status: DONE, note: "Cleaned") { status } }""");
@@ -73,7 +83,7 @@ public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<
                 mutation { createCase(input: { category: "graffiti", at: { x: 18.076363, y: 59.305782 }, objectId: "sthlm-assets:TK-BRO-0417-S1" }) { case { serviceRequestId } } }
                 """);
             var number = created.GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
-            await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}") { status } }""");
+            await ForwardAsync(handler, number);
             (await MilestonesAsync(number)).ShouldBe("forwarded klotterfritt 1 t true 86400 f none");
 
             await DoAsync(handler, $$"""mutation { setCaseStatus(id: "{{number}}", status: DONE) { status } }""");
@@ -100,7 +110,7 @@ public sealed class CaseMilestoneTests(SampleCityServer server) : IClassFixture<
             mutation { createCase(input: { category: "litter", at: { x: 18.076363, y: 59.305782 } }) { case { serviceRequestId } } }
             """);
         var number = created.GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
-        await DoAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "trafikkontoret") { status } }""");
+        await ForwardAsync(handler, number, "trafikkontoret", "The traffic office takes litter on bridges");
         (await MilestonesAsync(number)).ShouldBe("forwarded trafikkontoret 1 t true no-due f none");
     }
 }

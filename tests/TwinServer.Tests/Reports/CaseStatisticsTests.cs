@@ -51,7 +51,7 @@ public sealed class CaseStatisticsTests(SampleCityServer server) : IClassFixture
         await using var insert = new NpgsqlCommand("""
             INSERT INTO cases (service_request_id, category, lon, lat, geom, channel, status, assignee, object_id, created_at, updated_at,
                                forwarded_at, assigned_at, done_at, due_at, forwards, rejected_by)
-            VALUES ($1, $2, $3, $4, ST_Transform(ST_SetSRID(ST_MakePoint($3, $4), 4326), 3035), 'graphql', $5, $6, $7, $8, $8,
+            VALUES ($1, $2, $3, $4, ST_Transform(ST_SetSRID(ST_MakePoint($3, $4), 4326), 3035), 'other', $5, $6, $7, $8, $8,
                     $8 + $9, $8 + $10, $8 + $11, $8 + $12, $13, $14)
             """, connection);
         var assigned = k.Assigned ?? k.Forwarded;

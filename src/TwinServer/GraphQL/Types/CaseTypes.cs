@@ -33,7 +33,12 @@ public sealed class CaseType : ObjectGraphType<Case>
         Field(x => x.Address, nullable: true).Description("The address the citizen gave.");
         Field(x => x.MediaUrl, nullable: true).Description("A photo or other media the citizen linked.");
         Field(x => x.Language).Description("The citizen's language (fi, sv or en): replies and e-mails go out in it.");
-        Field(x => x.Channel).Description("How it came: open311 or graphql.");
+        Field(x => x.Channel).Description("How the citizen reached the city: open311, phone, walk-in, email, web or other.");
+        Field(x => x.Version).Description("Counts the changes a handler or recipient can see: give it back as expectedVersion, and a change refuses a case that moved on since.");
+        Field<CaseResolutionEnum>("resolution").Description("How a handler closed it at first contact, if so.").Resolve(c => c.Source.Resolution);
+        Field(x => x.AwaitingCitizen).Description("A handler asked the citizen something and waits for the answer.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("rejectedBy")
+            .Description("The recipients that sent it back as not theirs, in order (organisation keys).").Resolve(c => c.Source.RejectedBy);
         Field<NonNullGraphType<CaseStatusEnum>>("status").Description("Where the case is.").Resolve(c => c.Source.Status);
         Field(x => x.StatusNotes, nullable: true).Description("The latest note for the citizen (Open311's status_notes).");
         Field(x => x.ObjectId, nullable: true).Description("The map object the case is about (layer:id).");
@@ -54,7 +59,7 @@ public sealed class CaseType : ObjectGraphType<Case>
                 if (s.Email is null && s.FirstName is null && s.LastName is null && s.Phone is null) return null;
                 // Who read which case's personal data: in the audit log when the request has run.
                 c.RequestServices!.GetRequiredService<PersonalDataReads>().Read(s.ServiceRequestId);
-                return new Reporter(s.Email, s.FirstName, s.LastName, s.Phone);
+                return new Reporter(s.Email, s.FirstName, s.LastName, s.Phone, s.ContactConsent);
             });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CaseEventType>>>>("timeline")
             .Description("Every change, oldest first: who, what, when. For handlers and admins.")
@@ -79,7 +84,7 @@ public sealed class CaseType : ObjectGraphType<Case>
 }
 
 /// <summary>The reporter's contact details (personal data).</summary>
-public sealed record Reporter(string? Email, string? FirstName, string? LastName, string? Phone);
+public sealed record Reporter(string? Email, string? FirstName, string? LastName, string? Phone, bool? Consent = null);
 
 public sealed class ReporterType : ObjectGraphType<Reporter>
 {
@@ -91,6 +96,7 @@ public sealed class ReporterType : ObjectGraphType<Reporter>
         Field(x => x.FirstName, nullable: true).Description("First name, as given.");
         Field(x => x.LastName, nullable: true).Description("Last name, as given.");
         Field(x => x.Phone, nullable: true).Description("Phone number, as given.");
+        Field(x => x.Consent, nullable: true).Description("Whether they agreed to be contacted at these details (noted on a call); null: not asked.");
     }
 }
 
@@ -104,7 +110,9 @@ public sealed class CaseEventType : ObjectGraphType<CaseEvent>
             .Resolve(c => c.Source.Id.ToString(CultureInfo.InvariantCulture));
         Field(x => x.At).Description("When.");
         Field(x => x.Actor).Description("Who: key:NAME for a system, handler:..., system, system:auto-forward.");
-        Field(x => x.Kind).Description("What: received, suggested, forwarded, delivered, delivery-failed, dead-letter, status, rejected, replied, moved.");
+        Field(x => x.Kind).Description(
+            "What: received, suggested, forwarded, delivered, delivery-failed, dead-letter, delivery-retried, status, rejected, replied, asked-citizen, " +
+            "moved, rerouted, closed, reopened.");
         Field<NonNullGraphType<JsonGraphType>>("data").Description("The details of the change.").Resolve(c => c.Source.Data);
     }
 }
@@ -120,7 +128,7 @@ public sealed class DeliveryType : ObjectGraphType<Delivery>
         Field(x => x.Target).Description("The URL or address it goes to.");
         Field<NonNullGraphType<IdGraphType>>("idempotencyKey").Description("Sent with every attempt, so that the receiver keeps one.")
             .Resolve(c => c.Source.IdempotencyKey.ToString());
-        Field(x => x.State).Description("pending, delivered or dead.");
+        Field(x => x.State).Description("pending, delivered, dead, or cancelled (replaced by a forward elsewhere before it arrived).");
         Field(x => x.Attempts).Description("Attempts made so far.");
         Field(x => x.NextAttemptAt).Description("When it is tried again, while pending (the wait doubles with each failure).");
         Field(x => x.LastError, nullable: true).Description("Why the last attempt failed.");
@@ -144,6 +152,8 @@ public sealed class CaseFilterInputType : InputObjectGraphType
         Field<GeoJsonGraphType>("within").Description("Inside this GeoJSON geometry (WGS84).");
         Field<StringGraphType>("objectId").Description("About this map object (layer:id).");
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("serviceRequestIds").Description("These case numbers.");
+        Field<StringGraphType>("reporter")
+            .Description("Reported by this e-mail address or phone number (handlers and admins; personal data: every such search is in the audit log).");
     }
 }
 
@@ -160,6 +170,7 @@ public sealed class CreateCaseInputType : InputObjectGraphType
         Field<StringGraphType>("address").Description("The address, as the reporter gives it.");
         Field<StringGraphType>("mediaUrl").Description("An http(s) URL of a photo.");
         Field<LanguageEnum>("language").Description("The reporter's language (default EN).");
+        Field<CaseChannelEnum>("channel").Description("How the citizen reached the city (default OTHER): PHONE for a call, WALK_IN, EMAIL, ...");
         Field<ReporterInputType>("reporter").Description("The reporter's contact details, if they want an answer.");
         Field<StringGraphType>("clientKey").Description("A key of the caller's own: a retried createCase with the same key gives the same case.");
     }
@@ -175,6 +186,7 @@ public sealed class ReporterInputType : InputObjectGraphType
         Field<StringGraphType>("firstName").Description("First name.");
         Field<StringGraphType>("lastName").Description("Last name.");
         Field<StringGraphType>("phone").Description("Phone number.");
+        Field<BooleanGraphType>("consent").Description("Whether they agree to be contacted at these details.");
     }
 }
 

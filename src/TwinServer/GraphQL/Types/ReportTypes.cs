@@ -52,8 +52,9 @@ public sealed class CaseCountsType : ObjectGraphType<CaseCounts>
         Field(c => c.Open).Description("Not done or closed yet (received, assigned, forwarded, in progress, or sent back).");
         Field(c => c.Resolved).Description("Done or closed.");
         Field(c => c.Forwarded).Description("Forwarded at least once.");
-        Field(c => c.FirstContact).Description("Forwarded once and never sent back: resolved at first contact.");
-        Field(c => c.FirstContactRate, nullable: true).Description("firstContact / forwarded (null: none forwarded).");
+        Field(c => c.FirstContact).Description("Resolved at first contact: forwarded once and never sent back, or answered and closed by the handler.");
+        Field(c => c.Answered).Description("Answered and closed by the handler at first contact, without a forward.");
+        Field(c => c.FirstContactRate, nullable: true).Description("firstContact / (forwarded + answered) (null: none handled).");
         Field(c => c.WithDeadline).Description("Forwarded under a contract with a response time for the category.");
         Field(c => c.Overdue).Description("Forwarded or in progress past the contract's response time, now.");
         Field(c => c.Late).Description("Done after the contract's response time.");
