@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DigitalTwin.Importers.Sources;
@@ -194,7 +193,6 @@ public sealed class GeoJsonSourceTests : IDisposable
         WriteParcels(path, count);
 
         using var source = GeoJsonSource.Open(path);
-        var clock = Stopwatch.StartNew();
         long seen = 0;
         double lastProgress = 0;
         foreach (var feature in source.ReadFeatures(CancellationToken.None))
@@ -206,12 +204,9 @@ public sealed class GeoJsonSourceTests : IDisposable
                 lastProgress = source.Progress.Value;
             }
         }
-        clock.Stop();
-
         seen.ShouldBe(count);
         source.Progress!.Value.ShouldBe(1.0, 0.001);
-        // 1,000,000 parcels must parse well under 10 s; a tenth of that gets a generous share of it on a busy CI machine.
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(4));
+        // How fast is for ./twin bench import, side by side with ogr2ogr on the same machine, not for a test's clock.
     }
 
     /// <summary>Writes <paramref name="count"/> small square parcels, as a municipal export would.</summary>

@@ -129,11 +129,10 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
 
         // Fragments that multiply (three spreads, thirty deep: 3^30 fields in 2 kB) are refused at once, for anyone.
         var bomb = "{ ...B1 } " + string.Join(" ", Enumerable.Range(1, 30).Select(i => $"fragment B{i} on Query {{ ...B{i + 1} ...B{i + 1} ...B{i + 1} }}")) + " fragment B31 on Query { layers { name } }";
-        var started = DateTime.UtcNow;
+        // (Refused by counting before validation, not by a clock: the refusal's code says which limit held.)
         var (bombed, bombSaid) = await GraphQLAsync(admin, bomb);
         bombed.ShouldBe(HttpStatusCode.BadRequest, bombSaid);
         bombSaid.ShouldContain("\"code\":\"COMPLEXITY\"");
-        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(5));
     }
 
     [Theory]
