@@ -13,6 +13,10 @@ internal sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations at start-up (on by default; turn off where a deployment migrates separately).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>What a 503 tells the caller when the database is away or out of connections: try again after this many seconds.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 2;
 }
 
 internal static class DatabaseExtensions

@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(1003, LogLevel.Critical, "{Misfit}")]
     public static partial void BudgetDoesNotFit(ILogger logger, string misfit);
+
+    [LoggerMessage(1004, LogLevel.Warning, "The database is unavailable; requests are answered 503 with Retry-After ({Kind}: {Reason})")]
+    public static partial void DatabaseUnavailable(ILogger logger, string kind, string reason);
 }
