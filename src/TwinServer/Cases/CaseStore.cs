@@ -56,20 +56,25 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolve
         insert.Parameters.Add(Text(intake.ObjectId ?? answer?.Target?.Id));
         insert.Parameters.AddWithValue(actor.Name);
         insert.Parameters.Add(Text(forwardTo));
-        long caseId;
-        string number;
+        long caseId = 0;
+        string? number = null;
+        // The reader is disposed exactly once, before anything else is asked: a data source's reader goes back to the
+        // pool with its connection, and disposing it again would close another request's reader on that connection
+        // (under a burst of retried posts that corrupted the protocol and left requests waiting for ever).
         await using (var reader = await ExecuteIntakeAsync(insert, intake.Category, cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken))
+            if (await reader.ReadAsync(cancellationToken))
             {
-                // The same post came before (or a concurrent retry won the race): answer with its case.
-                await reader.DisposeAsync();
-                var earlier = (await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken))!;
-                return new CaseCreated(earlier.Id, earlier.ServiceRequestId, false);
+                (caseId, number) = (reader.GetInt64(0), reader.GetString(1));
+                if (forwardTo is not null && reader.IsDBNull(2))
+                    logger.LogWarning("Case {Number} was not forwarded automatically: {Recipient} has no channel to receive it.", number, forwardTo);
             }
-            (caseId, number) = (reader.GetInt64(0), reader.GetString(1));
-            if (forwardTo is not null && reader.IsDBNull(2))
-                logger.LogWarning("Case {Number} was not forwarded automatically: {Recipient} has no channel to receive it.", number, forwardTo);
+        }
+        if (number is null)
+        {
+            // The same post came before (or a concurrent retry won the race): answer with its case.
+            var earlier = (await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken))!;
+            return new CaseCreated(earlier.Id, earlier.ServiceRequestId, false);
         }
         changes.Raise();
         return new CaseCreated(caseId, number, true);
