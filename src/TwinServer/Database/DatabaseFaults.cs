@@ -9,7 +9,9 @@ namespace DigitalTwin.Server.Database;
 /// while a standby takes over), out of connections, or too slow for the command timeout is not the server's error:
 /// every transport answers 503 with Retry-After and the code <see cref="Code"/>, never 500, and the caller tries again.
 /// Each transport maps it in one place: the exception handler (<c>Access/Hardening</c>) for Open311 and the REST
-/// routes, the GraphQL endpoint for errors in its execution.
+/// routes, the GraphQL endpoint for errors in its execution. A statement whose pooled connection turns out to be
+/// broken (the database restarted since the pool opened it) is run once more where running it twice cannot change
+/// anything twice (<see cref="OnceMoreIfBrokenAsync{T}"/>).
 /// </summary>
 internal static class DatabaseFaults
 {
@@ -27,6 +29,35 @@ internal static class DatabaseFaults
             if (e is NpgsqlException { IsTransient: true } or PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether the connection broke under the statement: the database ended the session (a restart or a failover) or
+    /// the socket failed. Npgsql then empties the pool, so a second try gets a new connection; a database that is
+    /// still away refuses that at once. Not a pool or command timeout: trying again would only add to the load.
+    /// </summary>
+    public static bool IsBrokenConnection(Exception exception) => exception switch
+    {
+        PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown,
+        NpgsqlException n => n.InnerException is IOException,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Runs a statement, and once more if its connection broke under it. Only for statements that change nothing, or
+    /// that a second run cannot repeat (an intake with its client's idempotency key finds the case the first made):
+    /// a connection that breaks after the statement was sent leaves unknown whether it was done.
+    /// </summary>
+    public static async Task<T> OnceMoreIfBrokenAsync<T>(Func<Task<T>> statement)
+    {
+        try
+        {
+            return await statement();
+        }
+        catch (NpgsqlException e) when (IsBrokenConnection(e))
+        {
+            return await statement();
+        }
     }
 
     /// <summary>The seconds a 503 asks the caller to wait (Database:RetryAfterSeconds).</summary>
