@@ -11,7 +11,7 @@ namespace DigitalTwin.Server.Tests.Database;
 /// <summary>
 /// The server's answers while its database refuses every connection, in process: the test closes its own database to
 /// connections and ends the sessions on it (as a restart does), leaving the shared test server alone. The real outage,
-/// a PostgreSQL stopped and started under load, is in DatabaseFaultTests.
+/// a PostgreSQL stopped and started under load, is <see cref="DatabaseFaultTests"/>.
 /// </summary>
 public sealed class UnavailableDatabaseTests(SampleCityServer server) : IClassFixture<SampleCityServer>
 {
