@@ -24,6 +24,7 @@ builder.AddTwinHardening();
 
 var app = builder.Build();
 
+await app.CheckConnectionBudgetAsync(); // the pools fit the database's max_connections, or the server does not start
 await app.MigrateTwinDatabaseAsync();
 app.UseTwinHardening(); // security headers, error bodies without internals
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/

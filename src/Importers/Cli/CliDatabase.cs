@@ -16,7 +16,16 @@ internal static class CliDatabase
         {
             throw new CliException($"{TwinDatabase.UrlVariable} is not set. Run through ./twin (it starts the database), or set it to a PostGIS database.");
         }
-        var dataSource = TwinDatabase.CreateDataSource(url, "twin-import", sessionOptions);
+        ConnectionBudget budget;
+        try
+        {
+            budget = ConnectionBudget.FromEnvironment();
+        }
+        catch (System.ComponentModel.DataAnnotations.ValidationException e)
+        {
+            throw new CliException($"the connection budget is not valid: {e.Message}");
+        }
+        var dataSource = TwinDatabase.CreateDataSource(url, "twin-import", sessionOptions, pool: budget.Importer);
         try
         {
             await Migrator.MigrateAsync(dataSource, cancellationToken);

@@ -29,10 +29,19 @@ public static class TwinDatabase
     /// <param name="applicationName">How the sessions show in pg_stat_activity.</param>
     /// <param name="sessionOptions">Server settings for every session (libpq's options), unless the connection string sets its own.</param>
     /// <param name="noResetOnClose">Skip the session reset when a connection goes back to the pool (only for statements that leave no state).</param>
+    /// <param name="pool">The pool's size and waits from the <see cref="ConnectionBudget"/>; they override the connection string's. Null keeps Npgsql's.</param>
     public static NpgsqlDataSource CreateDataSource(string connectionStringOrUrl, string applicationName = "twin", string? sessionOptions = null,
-        bool noResetOnClose = false)
+        bool noResetOnClose = false, PoolSettings? pool = null)
     {
         var builder = new NpgsqlDataSourceBuilder(ToConnectionString(connectionStringOrUrl));
+        if (pool is not null)
+        {
+            // The budget wins over a URL's own pool settings: the start-up check counts these numbers, not the URL's.
+            builder.ConnectionStringBuilder.MaxPoolSize = pool.MaxSize;
+            builder.ConnectionStringBuilder.Timeout = pool.AcquireTimeoutSeconds;
+            if (pool.CommandTimeoutSeconds is { } commandTimeout) builder.ConnectionStringBuilder.CommandTimeout = commandTimeout;
+            builder.ConnectionStringBuilder.KeepAlive = pool.KeepAliveSeconds;
+        }
         if (noResetOnClose) builder.ConnectionStringBuilder.NoResetOnClose = true;
         if (sessionOptions is not null && string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options)) builder.ConnectionStringBuilder.Options = sessionOptions;
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName;

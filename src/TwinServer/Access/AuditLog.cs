@@ -84,8 +84,10 @@ public sealed class AuditRetention(AuditTrail trail, IConfiguration configuratio
             {
                 return;
             }
-            catch (Exception e)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever went wrong (the database away, most likely), the retention stays: an exception out of a
+                // hosted service would stop the server.
                 logger.LogWarning(e, "The audit log's retention could not run; it tries again in an hour.");
                 await Task.Delay(TimeSpan.FromHours(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }

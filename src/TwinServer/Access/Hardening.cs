@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using DigitalTwin.Server.Database;
 using DigitalTwin.Ui;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -56,11 +57,19 @@ internal static class Hardening
             ExceptionHandler = async http =>
             {
                 var feature = http.Features.Get<IExceptionHandlerFeature>();
+                if (feature?.Error is { } error && DatabaseFaults.IsUnavailable(error))
+                {
+                    DatabaseFaults.Report(app.Logger, error);
+                    await WriteDatabaseUnavailableAsync(http);
+                    return;
+                }
                 app.Logger.LogError(feature?.Error, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
                 http.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 await Results.Problem(title: "Something went wrong on the server; the error is logged.", statusCode: 500,
                     extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier }).ExecuteAsync(http);
             },
+            // An outage is not a fault of the server: reported once in a while (DatabaseFaults.Report), not once per request.
+            SuppressDiagnosticsCallback = context => DatabaseFaults.IsUnavailable(context.Exception),
         });
         var policy = ContentSecurityPolicy(app.Services.GetRequiredService<MapSettings>());
         app.Use((http, next) =>
@@ -78,6 +87,23 @@ internal static class Hardening
             });
             return next(http);
         });
+    }
+
+    /// <summary>
+    /// The database is away or out of connections: 503 with Retry-After, in the caller's own terms: Open311's error
+    /// body (JSON or XML, as the path says), a GraphQL error, or a problem+json; each with the code DATABASE_UNAVAILABLE
+    /// where the format has codes.
+    /// </summary>
+    private static Task WriteDatabaseUnavailableAsync(HttpContext http)
+    {
+        var message = DatabaseFaults.Answer(http);
+        var path = http.Request.Path;
+        if (path.StartsWithSegments("/open311"))
+            return Open311.Open311Document.Error(StatusCodes.Status503ServiceUnavailable, message)
+                .ToResult(path.Value!.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ? "xml" : "json").ExecuteAsync(http);
+        if (path.StartsWithSegments("/graphql")) return GraphQL.GraphQLEndpoint.WriteDatabaseUnavailableAsync(http, message);
+        return Results.Problem(title: message, statusCode: StatusCodes.Status503ServiceUnavailable,
+            extensions: new Dictionary<string, object?> { ["code"] = DatabaseFaults.Code, ["traceId"] = http.TraceIdentifier }).ExecuteAsync(http);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
         var hash = ApiKeyHash.Of(key);
         var name = Convert.ToHexString(hash);
         if (found.TryGetValue(name, out ApiKey? known)) return known;
-        var apiKey = await LookUpAsync(hash, cancellationToken);
+        var apiKey = await Server.Database.DatabaseFaults.OnceMoreIfBrokenAsync(() => LookUpAsync(hash, cancellationToken));
         if (apiKey is not null) found.Set(name, apiKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Remembered });
         return apiKey;
     }

@@ -39,45 +39,53 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         // city wants that: forwarded in the same statement that takes it in.
         var forwardTo = options.Value.AutoForward && answer is { Recipient: { } to, IsFallback: false, HasConflict: false } ? to : null;
 
-        await using var insert = dataSource.CreateCommand(SqlResources.Get("Cases/intake.sql"));
-        insert.Parameters.AddWithValue(intake.Category);
-        insert.Parameters.Add(Text(intake.Description));
-        insert.Parameters.AddWithValue(intake.Lon);
-        insert.Parameters.AddWithValue(intake.Lat);
-        insert.Parameters.Add(Text(intake.Address));
-        insert.Parameters.Add(Text(intake.MediaUrl));
-        insert.Parameters.Add(Text(intake.Email));
-        insert.Parameters.Add(Text(intake.FirstName));
-        insert.Parameters.Add(Text(intake.LastName));
-        insert.Parameters.Add(Text(intake.Phone));
-        insert.Parameters.AddWithValue(intake.Language);
-        insert.Parameters.AddWithValue(intake.Channel);
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)actor.ApiKeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        insert.Parameters.Add(Text(intake.IdempotencyKey));
-        insert.Parameters.Add(Text(answer?.Recipient));
-        insert.Parameters.Add(Text(answer?.RecipientRole.ToString()));
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)suggestion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        insert.Parameters.Add(Text(intake.ObjectId ?? answer?.Target?.Id));
-        insert.Parameters.AddWithValue(actor.Name);
-        insert.Parameters.Add(Text(forwardTo));
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)intake.ContactConsent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
-        long caseId;
-        string number;
-        await using (var reader = await ExecuteIntakeAsync(insert, intake.Category, cancellationToken))
+        async Task<(long Id, string? Number)> InsertAsync()
         {
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                // The same post came before (or a concurrent retry won the race): answer with its case.
-                await reader.DisposeAsync();
-                var earlier = (await FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken))!;
-                return new CaseCreated(earlier.Id, earlier.ServiceRequestId, false);
-            }
-            (caseId, number) = (reader.GetInt64(0), reader.GetString(1));
+            await using var insert = dataSource.CreateCommand(SqlResources.Get("Cases/intake.sql"));
+            insert.Parameters.AddWithValue(intake.Category);
+            insert.Parameters.Add(Text(intake.Description));
+            insert.Parameters.AddWithValue(intake.Lon);
+            insert.Parameters.AddWithValue(intake.Lat);
+            insert.Parameters.Add(Text(intake.Address));
+            insert.Parameters.Add(Text(intake.MediaUrl));
+            insert.Parameters.Add(Text(intake.Email));
+            insert.Parameters.Add(Text(intake.FirstName));
+            insert.Parameters.Add(Text(intake.LastName));
+            insert.Parameters.Add(Text(intake.Phone));
+            insert.Parameters.AddWithValue(intake.Language);
+            insert.Parameters.AddWithValue(intake.Channel);
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)actor.ApiKeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            insert.Parameters.Add(Text(intake.IdempotencyKey));
+            insert.Parameters.Add(Text(answer?.Recipient));
+            insert.Parameters.Add(Text(answer?.RecipientRole.ToString()));
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)suggestion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(Text(intake.ObjectId ?? answer?.Target?.Id));
+            insert.Parameters.AddWithValue(actor.Name);
+            insert.Parameters.Add(Text(forwardTo));
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)intake.ContactConsent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+            // The reader is disposed exactly once, before anything else is asked: a data source's reader goes back to
+            // the pool with its connection, and disposing it again would close another request's reader on that
+            // connection (under a burst of retried posts that corrupted the protocol and left requests waiting for ever).
+            await using var reader = await ExecuteIntakeAsync(insert, intake.Category, cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken)) return (0, null);
+            var (id, number) = (reader.GetInt64(0), reader.GetString(1));
             if (forwardTo is not null && reader.IsDBNull(2))
                 logger.LogWarning("Case {Number} was not forwarded automatically: {Recipient} has no channel to receive it.", number, forwardTo);
+            return (id, number);
+        }
+
+        // A post with its client's key runs once more when its connection broke under it (the database restarted
+        // since the pool opened it): if the first run went through after all, the key finds that case. Without a key
+        // a second run could make a second case, so such a post is answered 503 and the client decides.
+        var (caseId, created) = intake.IdempotencyKey is null ? await InsertAsync() : await DatabaseFaults.OnceMoreIfBrokenAsync(InsertAsync);
+        if (created is null)
+        {
+            // The same post came before (or a concurrent retry won the race): answer with its case.
+            var earlier = (await DatabaseFaults.OnceMoreIfBrokenAsync(() => FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken)))!;
+            return new CaseCreated(earlier.Id, earlier.ServiceRequestId, false);
         }
         changes.Raise();
-        return new CaseCreated(caseId, number, true);
+        return new CaseCreated(caseId, created, true);
     }
 
     /// <summary>An unknown category is found by the insert (a foreign key), not by reading every task type before each intake.</summary>

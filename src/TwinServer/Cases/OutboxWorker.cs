@@ -58,6 +58,9 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
 {
     public const string HttpClientName = "outbox";
 
+    /// <summary>The longest a failing worker waits before it tries again (or the poll interval, when that is longer).</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return Task.CompletedTask;
@@ -66,11 +69,15 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await DeliverBatchAsync(stoppingToken)) continue;
+                var delivered = await DeliverBatchAsync(stoppingToken);
+                if (failures > 0) LogWorkerResumed(logger, failures);
+                failures = 0;
+                if (delivered) continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -78,13 +85,19 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
             }
             catch (Exception e)
             {
-                // Whatever went wrong (the database away, a row nobody foresaw), the worker waits and goes on: one bad
-                // item or outage must never stop forwarding for every other case, let alone the host.
-                LogWorkerError(logger, e);
+                // Whatever went wrong, the worker stays: an exception out of a hosted service would stop the server.
+                // A batch cut off before its outcomes were recorded is rolled back and sent again with its keys.
+                // While the database is away, that is said once, not at every attempt.
+                if (!Database.DatabaseFaults.IsUnavailable(e)) LogWorkerError(logger, e);
+                else if (failures == 0) LogDatabaseAway(logger, e.Message);
+                failures++;
             }
+            // Idle: the poll interval. Failing: twice as long after each failure, up to MaxWait.
+            var wait = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
+            if (failures > 0) wait = TimeSpan.FromTicks(Math.Min(wait.Ticks << Math.Min(failures, 16), Math.Max(MaxWait.Ticks, wait.Ticks)));
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), time, stoppingToken);
+                await Task.Delay(wait, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -322,4 +335,10 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox worker could not take or record a batch; it tries again.")]
     private static partial void LogWorkerError(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox worker cannot reach the database ({Reason}); it keeps trying, and nothing due is lost.")]
+    private static partial void LogDatabaseAway(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox worker reached the database again after {Failures} failed attempt(s).")]
+    private static partial void LogWorkerResumed(ILogger logger, int failures);
 }

@@ -13,6 +13,10 @@ internal sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations at start-up (on by default; turn off where a deployment migrates separately).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>What a 503 tells the caller when the database is away or out of connections: try again after this many seconds.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 2;
 }
 
 internal static class DatabaseExtensions
@@ -32,14 +36,39 @@ internal static class DatabaseExtensions
             .PostConfigure(o => o.Url ??= builder.Configuration[TwinDatabase.UrlVariable])
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ConnectionBudget>()
+            .Bind(builder.Configuration.GetSection(ConnectionBudget.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
             TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server", TwinDatabase.ServerSessionOptions,
                 // The server's code leaves no session state behind (locks are released, settings are SET LOCAL): a
                 // connection needs no reset between uses, which cost as much as a small query each time.
-                noResetOnClose: true));
+                noResetOnClose: true, pool: sp.GetRequiredService<IOptions<ConnectionBudget>>().Value.Server));
         builder.Services.AddKeyedSingleton(GenericPlans, (sp, _) =>
             TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server-lookup",
-                TwinDatabase.GenericPlanSessionOptions, noResetOnClose: true));
+                TwinDatabase.GenericPlanSessionOptions, noResetOnClose: true, pool: sp.GetRequiredService<IOptions<ConnectionBudget>>().Value.Lookup));
+    }
+
+    /// <summary>
+    /// Compares the connection budget with the database (max_connections, superuser_reserved_connections) and refuses
+    /// to start when it does not fit: a pool larger than the database allows fails only under load.
+    /// </summary>
+    public static async Task CheckConnectionBudgetAsync(this WebApplication app)
+    {
+        var budget = app.Services.GetRequiredService<IOptions<ConnectionBudget>>().Value;
+        await using var command = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int");
+        await using var reader = await command.ExecuteReaderAsync(app.Lifetime.ApplicationStopping);
+        await reader.ReadAsync(app.Lifetime.ApplicationStopping);
+        var (maxConnections, superuserReserved) = (reader.GetInt32(0), reader.GetInt32(1));
+        if (budget.Misfit(maxConnections, superuserReserved) is { } misfit)
+        {
+            Log.BudgetDoesNotFit(app.Logger, misfit);
+            throw new InvalidOperationException(misfit);
+        }
+        Log.BudgetFits(app.Logger, budget.Servers, budget.ServerPool, budget.LookupPool, budget.ImporterPool, superuserReserved, budget.AdminReserve,
+            budget.Needed(superuserReserved), maxConnections);
     }
 
     public static async Task MigrateTwinDatabaseAsync(this WebApplication app)

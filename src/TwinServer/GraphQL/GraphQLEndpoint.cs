@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DigitalTwin.Server.Access;
+using DigitalTwin.Server.Database;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQLParser.AST;
@@ -53,7 +54,20 @@ internal static class GraphQLEndpoint
                     return Task.CompletedTask;
                 };
             })
-            .ConfigureExecutionOptions(o => o.MaxParallelExecutionCount = 4)
+            .ConfigureExecutionOptions(o =>
+            {
+                o.MaxParallelExecutionCount = 4;
+                // The database away or out of connections: the caller's cue to try again (503), not a server error.
+                o.UnhandledExceptionDelegate = context =>
+                {
+                    if (DatabaseFaults.IsUnavailable(context.OriginalException) && o.RequestServices is { } services)
+                    {
+                        DatabaseFaults.Report(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraphQLEndpoint)), context.OriginalException);
+                        context.Exception = new ExecutionError(DatabaseFaults.Message(DatabaseFaults.RetryAfterSeconds(services))) { Code = DatabaseFaults.Code };
+                    }
+                    return Task.CompletedTask;
+                };
+            })
             .ConfigureExecution<ValidatedDocumentCache>());
         return services;
     }
@@ -209,6 +223,12 @@ internal static class GraphQLEndpoint
             status = StatusCodes.Status405MethodNotAllowed;
             http.Response.Headers.Allow = "POST";
         }
+        else if (result.Errors?.Any(e => e.Code == DatabaseFaults.Code) == true)
+        {
+            // Whatever else the answer holds, the caller should ask again once the database is back.
+            status = StatusCodes.Status503ServiceUnavailable;
+            DatabaseFaults.Answer(http);
+        }
         else if (!result.Executed && mediaType == ResponseMediaType)
         {
             status = StatusCodes.Status400BadRequest;
@@ -272,6 +292,11 @@ internal static class GraphQLEndpoint
         }
         return null;
     }
+
+    /// <summary>A request that met an unavailable database before it ran (its key could not be looked up): a GraphQL error, 503.</summary>
+    internal static Task WriteDatabaseUnavailableAsync(HttpContext http, string message) =>
+        WriteRequestErrorAsync(http, http.RequestServices.GetRequiredService<IGraphQLTextSerializer>(), StatusCodes.Status503ServiceUnavailable,
+            ChooseMediaType(http.Request) ?? ResponseMediaType, DatabaseFaults.Code, message);
 
     private static async Task WriteRequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string code, string message)
     {

@@ -102,7 +102,7 @@ internal static partial class ImportEndpoints
         {
             return Problem(e.StatusCode, e.Message);
         }
-        catch (Exception e) when (e is IOException or NpgsqlException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or NpgsqlException && !ct.IsCancellationRequested && !Database.DatabaseFaults.IsUnavailable(e))
         {
             // As the command line says it: the file could not be read, or the database refused; nothing was changed.
             return Problem(400, $"The import could not be done, and nothing was changed: {(e is PostgresException p ? p.MessageText : e.Message)}");

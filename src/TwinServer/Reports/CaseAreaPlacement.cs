@@ -11,7 +11,11 @@ namespace DigitalTwin.Server.Reports;
 /// </summary>
 public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<ReportOptions> options, ILogger<CaseAreaPlacement> logger) : BackgroundService
 {
+    /// <summary>A placement over a large history after an import takes what it takes, but not for ever.</summary>
+    private static readonly TimeSpan PlacementTimeout = TimeSpan.FromHours(1);
+
     private readonly Lock gate = new();
+    private readonly CancellationTokenSource stopping = new();
     private Task? running;
 
     /// <summary>Returns once every serving area layer version is placed (a placement under way is joined, not repeated).</summary>
@@ -42,8 +46,10 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var command = dataSource.CreateCommand("SELECT case_areas_refresh()");
-        command.CommandTimeout = 0; // a large history after an import takes what it takes; nothing waits on it but reports
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        // Longer than a request's statement may run (nothing waits on it but reports), and no request's cancellation
+        // cuts it short: only the server's stopping does.
+        command.CommandTimeout = (int)PlacementTimeout.TotalSeconds;
+        await command.ExecuteNonQueryAsync(stopping.Token);
         if (clock.Elapsed > TimeSpan.FromSeconds(1)) logger.LogInformation("Placed the cases in the area layers in {Seconds:F1} s", clock.Elapsed.TotalSeconds);
     }
 
@@ -62,10 +68,23 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
             }
             catch (Exception e)
             {
-                // Any failure (the database away, a bad area) waits for the next sweep: it never stops the host.
+                // Whatever went wrong (the database away, most likely), the sweep stays: an exception out of a hosted
+                // service would stop the server.
                 logger.LogWarning(e, "Placing cases in the area layers failed; trying again in {Seconds} s", every.TotalSeconds);
             }
             await Task.Delay(every, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        stopping.Dispose();
+        base.Dispose();
     }
 }

@@ -30,7 +30,11 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     private const int StorageSrid = 3035;
     private const double MaxTolerance = 1000;
 
-    public async Task<ResponsibilityAnswer> ResolveAsync(ResponsibilityQuery query, CancellationToken cancellationToken)
+    /// <summary>Answers the question; it only reads, so a connection that broke under it is tried once more.</summary>
+    public Task<ResponsibilityAnswer> ResolveAsync(ResponsibilityQuery query, CancellationToken cancellationToken) =>
+        DatabaseFaults.OnceMoreIfBrokenAsync(() => ResolveOnceAsync(query, cancellationToken));
+
+    private async Task<ResponsibilityAnswer> ResolveOnceAsync(ResponsibilityQuery query, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(time.GetLocalNow().Date);
         var on = query.On ?? today;

@@ -347,6 +347,42 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
     }
 
     [Fact]
+    public async Task Retried_posts_that_arrive_together_make_one_case_per_key_and_every_answer_names_it()
+    {
+        // The shape that broke intake: many retries of the same posts at once, so that the retries' look-ups of the
+        // earlier case share pooled connections with other posts' inserts. A post answered 503 (every connection busy
+        // for longer than the budget's wait) is tried again after its Retry-After, as a client does.
+        var app = await KeyAsync("citizen-app");
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var posts = Enumerable.Range(0, 20).SelectMany(k => Enumerable.Repeat($"together-{run}-{k}", 10)).ToList();
+        using var client = server.CreateClient();
+        var answers = await Task.WhenAll(posts.Select(async key =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/open311/v2/requests.json")
+                {
+                    Content = Form(("api_key", app), ("service_code", "graffiti"), ("lat", PillarLat), ("long", PillarLon), ("description", key)),
+                };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(30));
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is { } wait && attempt < 10)
+                {
+                    await Task.Delay(wait);
+                    continue;
+                }
+                return (Key: key, Status: (int)response.StatusCode, Id: response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement[0].GetProperty("service_request_id").GetString() : body);
+            }
+        }));
+
+        answers.Where(a => a.Status != 200).ShouldBeEmpty();
+        foreach (var perKey in answers.GroupBy(a => a.Key)) perKey.Select(a => a.Id).Distinct().Count().ShouldBe(1, $"every answer for {perKey.Key} names the same case");
+        (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases WHERE idempotency_key LIKE $1", $"together-{run}-%")).ShouldBe(20);
+        (await server.Database.ScalarAsync<long>("SELECT count(DISTINCT idempotency_key) FROM cases WHERE idempotency_key LIKE $1", $"together-{run}-%")).ShouldBe(20);
+    }
+
+    [Fact]
     public async Task The_request_list_keeps_to_its_window_and_filters()
     {
         var id = await PostGraffitiAsync(await KeyAsync("citizen-app"), "report-list");

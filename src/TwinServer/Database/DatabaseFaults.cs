@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DigitalTwin.Server.Database;
+
+/// <summary>
+/// What a failure of the database means for a request. The database away (stopped, restarting, failing over, read-only
+/// while a standby takes over), out of connections, or too slow for the command timeout is not the server's error:
+/// every transport answers 503 with Retry-After and the code <see cref="Code"/>, never 500, and the caller tries again.
+/// Each transport maps it in one place: the exception handler (<c>Access/Hardening</c>) for Open311 and the REST
+/// routes, the GraphQL endpoint for errors in its execution. A statement whose pooled connection turns out to be
+/// broken (the database restarted since the pool opened it) is run once more where running it twice cannot change
+/// anything twice (<see cref="OnceMoreIfBrokenAsync{T}"/>).
+/// </summary>
+internal static class DatabaseFaults
+{
+    /// <summary>The code a client acts on: in GraphQL's extensions and in problem+json.</summary>
+    public const string Code = "DATABASE_UNAVAILABLE";
+
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+    private static long nextReport;
+
+    /// <summary>Whether trying again later can succeed where this failed: Npgsql's transient failures, and writes refused by a read-only database.</summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } or PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the connection broke under the statement: the database ended the session (a restart or a failover) or
+    /// the socket failed. Npgsql then empties the pool, so a second try gets a new connection; a database that is
+    /// still away refuses that at once. Not a pool or command timeout: trying again would only add to the load.
+    /// </summary>
+    public static bool IsBrokenConnection(Exception exception) => exception switch
+    {
+        PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown,
+        NpgsqlException n => n.InnerException is IOException,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Runs a statement, and once more if its connection broke under it. Only for statements that change nothing, or
+    /// that a second run cannot repeat (an intake with its client's idempotency key finds the case the first made):
+    /// a connection that breaks after the statement was sent leaves unknown whether it was done.
+    /// </summary>
+    public static async Task<T> OnceMoreIfBrokenAsync<T>(Func<Task<T>> statement)
+    {
+        try
+        {
+            return await statement();
+        }
+        catch (NpgsqlException e) when (IsBrokenConnection(e))
+        {
+            return await statement();
+        }
+    }
+
+    /// <summary>The seconds a 503 asks the caller to wait (Database:RetryAfterSeconds).</summary>
+    public static int RetryAfterSeconds(IServiceProvider services) => services.GetRequiredService<IOptions<DatabaseOptions>>().Value.RetryAfterSeconds;
+
+    /// <summary>What the answer says.</summary>
+    public static string Message(int retryAfterSeconds) => $"The database is unavailable or busy; try again in {retryAfterSeconds} s.";
+
+    /// <summary>Sets the answer's Retry-After and returns the sentence that says it.</summary>
+    public static string Answer(HttpContext http)
+    {
+        var seconds = RetryAfterSeconds(http.RequestServices);
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Message(seconds);
+    }
+
+    /// <summary>
+    /// Logs that requests meet an unavailable database: once, then at most every 10 s while it lasts, so that an
+    /// outage under load is a few lines in the log rather than one per request.
+    /// </summary>
+    public static void Report(ILogger logger, Exception exception)
+    {
+        var now = Environment.TickCount64;
+        var next = Interlocked.Read(ref nextReport);
+        if (now < next || Interlocked.CompareExchange(ref nextReport, now + (long)ReportEvery.TotalMilliseconds, next) != next) return;
+        Log.DatabaseUnavailable(logger, exception.GetType().Name, exception.Message);
+    }
+}
