@@ -97,13 +97,13 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             }
         }
 
-        var (recipient, role) = Recipient(subcontract, contract, conflicts, manager, owner, landOwner, explanation);
+        var (recipient, role) = Recipient(subcontract, contract, conflicts, manager, owner, landOwner, options.Value.DefaultContact, explanation);
         return new ResponsibilityAnswer(query.TaskType, on, tolerance, stack, target, landOwner, owner, manager, managerSource,
             area, contract, subcontract, recipient, role, conflicts, explanation);
     }
 
     /// <summary>SPEC 3.2: the clicked object; else the first asset or building; else the parcel at the point.</summary>
-    private static StackObject? Target(StackObject? clicked, IReadOnlyList<StackObject> stack, List<string> explanation)
+    internal static StackObject? Target(StackObject? clicked, IReadOnlyList<StackObject> stack, List<string> explanation)
     {
         if (clicked is not null)
         {
@@ -127,7 +127,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     /// SPEC 3.4: the target's own manager; a building's owner; the smallest management area at the point that covers
     /// the task (no task types listed: all); the land owner.
     /// </summary>
-    private static (string? Manager, ManagerSource Source, StackObject? Area) Manager(
+    internal static (string? Manager, ManagerSource Source, StackObject? Area) Manager(
         StackObject? target, string? owner, string? landOwner, IReadOnlyList<StackObject> stack, string taskType, List<string> explanation)
     {
         if (target?.Manager is { } own)
@@ -163,7 +163,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     /// first, else those whose area covers the point. Two or more at the same level are a conflict. Contracts that
     /// would apply on another date are mentioned, so the handler knows why.
     /// </summary>
-    private static (ContractMatch? Contract, IReadOnlyList<ContractMatch> Conflicts) ChooseContract(
+    internal static (ContractMatch? Contract, IReadOnlyList<ContractMatch> Conflicts) ChooseContract(
         IReadOnlyList<ContractMatch> matches, string manager, string taskType, DateOnly on, List<string> explanation)
     {
         foreach (var other in matches.Where(m => !m.IsValidOn(on)))
@@ -198,7 +198,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     }
 
     /// <summary>SPEC 3.6: under the chosen contract, the first subcontract for the task that covers the point.</summary>
-    private static SubcontractMatch? ChooseSubcontract(ContractMatch contract, string taskType, List<string> explanation)
+    internal static SubcontractMatch? ChooseSubcontract(ContractMatch contract, string taskType, List<string> explanation)
     {
         SubcontractMatch? chosen = null;
         foreach (var match in contract.Subcontracts)
@@ -217,8 +217,8 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     }
 
     /// <summary>SPEC 3.7: subcontractor, contractor, manager, owner, land owner, default contact; on a conflict the manager.</summary>
-    private (string? Recipient, RecipientRole Role) Recipient(SubcontractMatch? subcontract, ContractMatch? contract, IReadOnlyList<ContractMatch> conflicts,
-        string? manager, string? owner, string? landOwner, List<string> explanation)
+    internal static (string? Recipient, RecipientRole Role) Recipient(SubcontractMatch? subcontract, ContractMatch? contract, IReadOnlyList<ContractMatch> conflicts,
+        string? manager, string? owner, string? landOwner, string? defaultContact, List<string> explanation)
     {
         (string?, RecipientRole, string) choice =
             conflicts.Count > 0 && manager is not null ? (manager, RecipientRole.Manager, "the manager, who commissioned the competing contracts")
@@ -227,7 +227,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             : manager is not null ? (manager, RecipientRole.Manager, "the manager (fallback: no contract for the task)")
             : owner is not null ? (owner, RecipientRole.Owner, "the owner (fallback: no manager)")
             : landOwner is not null ? (landOwner, RecipientRole.LandOwner, "the land owner (fallback)")
-            : options.Value.DefaultContact is { } fallback ? (fallback, RecipientRole.DefaultContact, "the default contact (fallback: nobody is responsible here)")
+            : defaultContact is { } fallback ? (fallback, RecipientRole.DefaultContact, "the default contact (fallback: nobody is responsible here)")
             : (null, RecipientRole.Nobody, "nobody: no one is responsible here and no default contact is configured");
         explanation.Add($"Recipient: {(choice.Item1 is null ? "" : choice.Item1 + ", ")}{choice.Item3}.");
         return (choice.Item1, choice.Item2);
