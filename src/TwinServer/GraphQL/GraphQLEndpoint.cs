@@ -21,6 +21,9 @@ internal static class GraphQLEndpoint
     public const int MaxDepth = 15;
     public const int MaxComplexity = 20_000;
 
+    /// <summary>Who may ask anything at all: the readers of map data (cases and the audit log narrow it further, field by field).</summary>
+    public static readonly string[] Callers = RoleRule.Readers;
+
     /// <summary>A request body above this is refused with 413 (a 1 MB GeoJSON filter fits).</summary>
     public const long MaxBodyBytes = 2 * 1024 * 1024;
 
@@ -107,6 +110,14 @@ internal static class GraphQLEndpoint
             http.Response.Headers.WWWAuthenticate = "Bearer";
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED",
                 "GraphQL needs a key (Authorization: Bearer KEY, or X-Api-Key: KEY; ./twin key add) or a signed-in session (/signin).");
+            return;
+        }
+        if (!Callers.Any(http.User.IsInRole))
+        {
+            // Decided by the caller alone, before the body is read: a caller with no business here costs no parsing,
+            // and every document it sends gets the same answer.
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status403Forbidden, mediaType, "FORBIDDEN",
+                "GraphQL is for handlers, GIS staff, admins, contractors and city systems; a citizen app posts its reports through Open311 (/open311/v2/requests.json).");
             return;
         }
 
