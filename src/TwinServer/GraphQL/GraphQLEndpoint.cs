@@ -4,6 +4,7 @@ using DigitalTwin.Server.Database;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQLParser.AST;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -18,8 +19,6 @@ namespace DigitalTwin.Server.GraphQL;
 internal static class GraphQLEndpoint
 {
     public const string ResponseMediaType = "application/graphql-response+json";
-    public const int MaxDepth = 15;
-    public const int MaxComplexity = 20_000;
 
     /// <summary>Who may ask anything at all: the readers of map data (cases and the audit log narrow it further, field by field).</summary>
     public static readonly string[] Callers = RoleRule.Readers;
@@ -29,6 +28,7 @@ internal static class GraphQLEndpoint
 
     public static IServiceCollection AddTwinGraphQL(this IServiceCollection services)
     {
+        services.AddOptions<GraphQLLimits>().BindConfiguration("Access").ValidateDataAnnotations().ValidateOnStart();
         services.AddGraphQL(b => b
             .AddSchema<TwinSchema>()
             .AddGraphTypes(typeof(TwinSchema).Assembly)
@@ -39,19 +39,20 @@ internal static class GraphQLEndpoint
                 o.ExposeExtensions = true;
                 o.ExposeData = true; // a refusal's details a client acts on (e.g. the case as it is now, for STALE_CASE)
             })
-            // Limits on what one request may ask: nesting depth, and total fields (aliases count) weighted by lists.
-            .AddComplexityAnalyzer(o =>
+            // Total fields (aliases count) weighted by lists; the depth is limited before, with the document (DocumentLimits).
+            .AddComplexityAnalyzer((o, provider) =>
             {
-                o.MaxDepth = MaxDepth;
-                // Introspection (GraphiQL, code generators) is deep and wide by nature and reads no data: it is exempt.
+                var limit = provider.GetRequiredService<IOptions<GraphQLLimits>>().Value.GraphQLMaxComplexity;
+                // Introspection (GraphiQL, code generators) reads no data and its lists are the schema's, which the
+                // estimate cannot know (it takes 20 items a list): it is held by the depth and the answer's limits instead.
                 o.ValidateComplexityDelegate = context =>
                 {
                     var introspection = context.ValidationContext.Operation.SelectionSet.Selections
                         .All(s => s is GraphQLField f && f.Name.Value.Span.StartsWith("__"));
-                    if (!introspection && context.TotalImpact > MaxComplexity)
+                    if (!introspection && context.TotalImpact > limit)
                     {
                         context.Error = new global::GraphQL.Validation.ValidationError(
-                            $"Query is too complex to execute: complexity {context.TotalImpact:N0}, at most {MaxComplexity:N0}. Ask for fewer fields or smaller pages.")
+                            $"Query is too complex to execute: complexity {context.TotalImpact:N0}, at most {limit:N0}. Ask for fewer fields or smaller pages.")
                         { Code = "COMPLEXITY" };
                     }
                     return Task.CompletedTask;
@@ -81,8 +82,9 @@ internal static class GraphQLEndpoint
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
     }
 
-    private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer)
+    private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer, IOptions<GraphQLLimits> limitOptions)
     {
+        var limits = limitOptions.Value;
         if (IsBrowserOpeningThePage(http.Request))
         {
             http.Response.ContentType = "text/html; charset=utf-8";
@@ -187,7 +189,7 @@ internal static class GraphQLEndpoint
 
         var isGet = HttpMethods.IsGet(http.Request.Method);
         // No request runs for ever: after Access:GraphQLTimeoutSeconds (30) it is stopped, its SQL cancelled.
-        var timeout = TimeSpan.FromSeconds(http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Access:GraphQLTimeoutSeconds", 30.0));
+        var timeout = limits.Timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(timeout);
         var options = new ExecutionOptions

@@ -55,4 +55,116 @@ public sealed class HostileDocumentTests(SampleCityServer server) : IClassFixtur
         (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases")).ShouldBe(cases);
         await StillAnswersAsync();
     }
+
+    /// <summary>One refusal, the limit's, and no data entry: the document never reached validation, which would have said more.</summary>
+    private async Task RefusedAsync(string query, string code, object? variables = null)
+    {
+        var (status, body) = await SendAsync(await server.IntegrationKeyAsync(), query, variables);
+        status.ShouldBe(HttpStatusCode.BadRequest, body.ToString().Length > 2000 ? body.ToString()[..2000] : body.ToString());
+        Codes(body).ShouldBe([code]);
+        body.TryGetProperty("data", out _).ShouldBeFalse();
+        await StillAnswersAsync();
+    }
+
+    private async Task AnsweredAsync(string query, object? variables = null)
+    {
+        var (status, body) = await SendAsync(await server.IntegrationKeyAsync(), query, variables);
+        status.ShouldBe(HttpStatusCode.OK, body.ToString().Length > 2000 ? body.ToString()[..2000] : body.ToString());
+        Codes(body).ShouldBeEmpty();
+    }
+
+    private static string Repeat(int count, Func<int, string> item) => string.Concat(Enumerable.Range(0, count).Select(item));
+
+    [Fact]
+    public async Task A_field_with_75000_repeated_directives_is_refused_before_validation()
+    {
+        // 1.2 MB: GraphQL.NET's rule for unique directives compares each with every other (75,000² steps), and each
+        // of the 75,000 errors it would report walks the text to find its line: 148 s, and any key could send it.
+        var query = "{ taskTypes " + Repeat(75_000, _ => "@skip(if: false) ") + "{ code } }";
+        query.Length.ShouldBeGreaterThan(1_200_000);
+        await RefusedAsync(query, "TOO_MANY_DIRECTIVES");
+    }
+
+    [Fact]
+    public async Task Directives_are_taken_up_to_their_limit()
+    {
+        await AnsweredAsync("{ taskTypes { " + Repeat(100, i => $"c{i}: code @include(if: true) ") + "} }");
+        await RefusedAsync("{ taskTypes { " + Repeat(101, i => $"c{i}: code @include(if: true) ") + "} }", "TOO_MANY_DIRECTIVES");
+    }
+
+    [Fact]
+    public async Task Tokens_are_taken_up_to_their_limit_and_counted_before_parsing()
+    {
+        // Nineteen tokens around the list: { mapObjects ( filter : { type : [ ... ] } first : 1 ) { totalCount } }
+        static string Types(int count) => "{ mapObjects(filter: { type: [" + Repeat(count, i => $"\"t{i}\" ") + "] }, first: 1) { totalCount } }";
+        await AnsweredAsync(Types(15_000 - 19));
+        await RefusedAsync(Types(15_000 - 18), "TOO_MANY_TOKENS");
+        // A syntax error after the limit is never reached: the count stops first.
+        await RefusedAsync(Types(20_000) + " }}}", "TOO_MANY_TOKENS");
+    }
+
+    [Fact]
+    public async Task Aliases_are_taken_up_to_their_limit()
+    {
+        await AnsweredAsync("{ " + Repeat(1_000, i => $"a{i}: __typename ") + "}");
+        await RefusedAsync("{ " + Repeat(1_001, i => $"a{i}: __typename ") + "}", "TOO_MANY_ALIASES");
+    }
+
+    [Fact]
+    public async Task Fields_asked_for_again_in_the_same_place_are_taken_up_to_their_limit()
+    {
+        // The rule for mergeable fields compares every two of them: 15,000 tokens of "code" took a minute.
+        await AnsweredAsync("{ taskTypes { " + Repeat(101, _ => "code ") + "} }");
+        await RefusedAsync("{ taskTypes { " + Repeat(102, _ => "code ") + "} }", "REPEATED_FIELDS");
+        await RefusedAsync("{ taskTypes { " + Repeat(14_000, _ => "code ") + "} }", "REPEATED_FIELDS");
+        // Through fragments, and merged level by level: two taskTypes selections are one object in the answer.
+        await RefusedAsync("{ ...A ...B } fragment A on Query { taskTypes { " + Repeat(60, _ => "code ") + "} } fragment B on Query { taskTypes { " + Repeat(60, _ => "code ") + "} }",
+            "REPEATED_FIELDS");
+    }
+
+    [Fact]
+    public async Task Fragments_are_taken_up_to_their_limit()
+    {
+        static string Chain(int count) => "{ ...F0 } " + Repeat(count, i => $"fragment F{i} on Query {{ a{i}: __typename {(i + 1 < count ? $"...F{i + 1}" : "")} }} ");
+        await AnsweredAsync(Chain(100));
+        await RefusedAsync(Chain(101), "TOO_MANY_FRAGMENTS");
+    }
+
+    [Fact]
+    public async Task Nesting_is_taken_up_to_its_depth_limit()
+    {
+        // GraphiQL's own introspection query nests 14 deep; __schema, types, fields, type and then ofType.
+        static string Deep(int depth) => "{ __schema { types { fields { type " + Repeat(depth - 4, _ => "{ ofType ") + "{ name }" + new string('}', depth - 4) + " } } } }";
+        await AnsweredAsync(Deep(15));
+        await RefusedAsync(Deep(16), "TOO_DEEP");
+        // Deeper than any query of ours, in selections or in an argument's lists: the parser stops, the stack is safe.
+        await RefusedAsync("{ " + Repeat(3_000, _ => "a { ") + "b" + new string('}', 3_000) + " }", "TOO_DEEP");
+        await RefusedAsync("{ mapObjects(filter: { type: " + new string('[', 3_000) + new string(']', 3_000) + " }) { totalCount } }", "TOO_DEEP");
+    }
+
+    [Fact]
+    public async Task A_huge_introspection_document_is_refused_before_validation()
+    {
+        // 460 kB of introspection once answered 93 MB and grew the server by 860 MiB: it was exempt from every limit.
+        var query = "{ " + Repeat(6_000, i => $"s{i}: __schema {{ types {{ name fields {{ name args {{ name type {{ name }} }} }} }} }} ") + "}";
+        query.Length.ShouldBeGreaterThan(460_000);
+        await RefusedAsync(query, "TOO_MANY_TOKENS");
+    }
+
+    [Fact]
+    public async Task A_document_longer_than_its_limit_is_refused_unread()
+    {
+        // One string token, so no other limit applies first.
+        await RefusedAsync("{ mapObjects(filter: { text: \"" + new string('x', 1_500_000) + "\" }) { totalCount } }", "DOCUMENT_TOO_LARGE");
+    }
+
+    [Fact]
+    public async Task GraphiQLs_own_introspection_query_passes_every_limit()
+    {
+        var query = File.ReadAllText(Path.Combine(SampleCityServer.RepositoryRoot, "tests", "TwinServer.Tests", "GraphQL", "graphiql-introspection.graphql"));
+        var (status, body) = await SendAsync(await server.IntegrationKeyAsync(), query);
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        Codes(body).ShouldBeEmpty();
+        body.GetProperty("data").GetProperty("__schema").GetProperty("types").GetArrayLength().ShouldBeGreaterThan(20);
+    }
 }
