@@ -62,5 +62,13 @@ internal sealed class GraphQLLimits
     [Range(1, int.MaxValue)]
     public int GraphQLMaxComplexity { get; set; } = 20_000;
 
+    /// <summary>
+    /// New documents (not yet validated, so not in the cache) validated at once; others wait, within their deadline.
+    /// Validation cannot be interrupted inside one of GraphQL.NET's rules, so this bounds the cores that hostile
+    /// documents can hold. Half the cores by default, at least one.
+    /// </summary>
+    [Range(1, 1024)]
+    public int GraphQLParallelValidations { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(GraphQLTimeoutSeconds);
 }
