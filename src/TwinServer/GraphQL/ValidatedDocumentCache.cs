@@ -14,7 +14,8 @@ namespace DigitalTwin.Server.GraphQL;
 /// <see cref="ExecutionOptions.CachedDocumentValidationRules"/> (GET's queries-only rule) and the callers' roles for
 /// its root fields (RoleRule.Refusal) run on a document from here, as GraphQL.NET's own document cache does. Variables
 /// are still coerced for every request, and what depends on them is checked by the resolvers themselves (page sizes,
-/// CRS, GeoJSON). A text not seen before is parsed and measured within the limits (<see cref="DocumentLimits"/>) and
+/// CRS, GeoJSON); their text is checked here, for every request (<see cref="ArgumentText"/>). A text not seen before is
+/// parsed and measured within the limits (<see cref="DocumentLimits"/>), its string literals checked, and it is
 /// validated under the request's deadline (<see cref="ValidateWithinDeadlineAsync"/>). Bounded: it starts over when
 /// full.
 /// </summary>
@@ -31,6 +32,7 @@ internal sealed class ValidatedDocumentCache(IOptions<GraphQLLimits> limits) : I
     public async Task<ExecutionResult> ExecuteAsync(ExecutionOptions options, ExecutionDelegate next)
     {
         var query = options.Query;
+        if (ArgumentText.InVariables(options.Variables) is { } badVariable) return new ExecutionResult { Errors = [badVariable], Executed = false };
         if (options.Document is not null || query is null) return await next(options);
         var fresh = false;
         if (options.Schema is { } schema && documents.TryGetValue(query, out var cached)
@@ -47,6 +49,7 @@ internal sealed class ValidatedDocumentCache(IOptions<GraphQLLimits> limits) : I
             // feeds validation (DocumentLimits), and validated in full.
             var (parsed, limit) = DocumentLimits.Parse(query, limits);
             if (limit is not null) return new ExecutionResult { Errors = [limit], Executed = false };
+            if (ArgumentText.InDocument(parsed!) is { } badLiteral) return new ExecutionResult { Errors = [badLiteral], Executed = false };
             options.Document = parsed;
             options.ValidationRules = [DeadlineRule.Instance, .. options.ValidationRules ?? DocumentValidator.CoreRules];
             fresh = true;

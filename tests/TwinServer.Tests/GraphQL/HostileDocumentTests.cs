@@ -167,4 +167,50 @@ public sealed class HostileDocumentTests(SampleCityServer server) : IClassFixtur
         Codes(body).ShouldBeEmpty();
         body.GetProperty("data").GetProperty("__schema").GetProperty("types").GetArrayLength().ShouldBeGreaterThan(20);
     }
+
+    /// <summary>Refused as BAD_TEXT, with a message that names where the text was.</summary>
+    private async Task BadTextAsync(string key, string query, object? variables, string where)
+    {
+        var (status, body) = await SendAsync(key, query, variables);
+        status.ShouldBe(HttpStatusCode.BadRequest, body.ToString());
+        Codes(body).ShouldBe(["BAD_TEXT"]);
+        body.GetProperty("errors")[0].GetProperty("message").GetString()!.ShouldStartWith(where + " has ");
+        body.TryGetProperty("data", out _).ShouldBeFalse();
+        await StillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task Text_in_an_argument_that_cannot_be_stored_is_BAD_TEXT_naming_the_argument()
+    {
+        // A NUL reached PostgreSQL, which cannot hold it in text, and came back as an unhandled error.
+        var key = await server.IntegrationKeyAsync();
+        await BadTextAsync(key, """{ mapObjects(filter: { text: "bro\u0000" }) { totalCount } }""", null, "mapObjects(filter.text)");
+        await BadTextAsync(key, """{ objects: mapObjects(filter: { type: ["bridge", "x\u0001"] }) { totalCount } }""", null, "objects(filter.type[1])");
+        await BadTextAsync(key, """{ ...Spot } fragment Spot on Query { responsibility(objectId: "sthlm-assets:TK-BRO-0417-S1", taskType: "graffiti\u0000") { recipientRole } }""",
+            null, "...Spot.responsibility(taskType)");
+        await BadTextAsync(key, """query ($on: Boolean = true) { taskTypes { code @include(if: $on) } layers(name: "\u007F") { name } }""", null, "layers(name)");
+    }
+
+    [Fact]
+    public async Task Text_in_a_variable_that_cannot_be_stored_is_BAD_TEXT_naming_the_variable_also_for_a_document_seen_before()
+    {
+        var key = await server.IntegrationKeyAsync();
+        const string query = "query ($filter: MapObjectFilter) { mapObjects(filter: $filter) { totalCount } }";
+        await AnsweredAsync(query, new { filter = new { text = "bro" } }); // now from the cache, not validated again
+        await BadTextAsync(key, query, new { filter = new { text = "bro\0" } }, "$filter.text");
+        await BadTextAsync(key, query, new { filter = new { type = new[] { "bridge", "x\u0007" } } }, "$filter.type[1]");
+        await AnsweredAsync(query, new { filter = new { text = "tab\tand\nline breaks are text" } });
+    }
+
+    [Fact]
+    public async Task A_case_whose_text_cannot_be_stored_is_refused_before_anything_is_written()
+    {
+        var handler = await server.KeyAsync("handler");
+        var cases = await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases");
+        await BadTextAsync(handler, """mutation { createCase(input: { category: "graffiti", at: { x: 18.076363, y: 59.305782 }, description: "Tags\u0000" }) { created } }""",
+            null, "createCase(input.description)");
+        await BadTextAsync(handler, "mutation ($input: CreateCaseInput!) { createCase(input: $input) { created } }",
+            new { input = new { category = "graffiti", at = new { x = 18.076363, y = 59.305782 }, description = "Tags\0 on the pillar" } }, "$input.description");
+        (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases")).ShouldBe(cases);
+    }
 }
