@@ -72,6 +72,9 @@ internal static class GraphQLEndpoint
                     return Task.CompletedTask;
                 };
             })
+            // GraphQL.NET's strategies, counting each value of the answer as it is built (ResponseBudget).
+            .AddExecutionStrategy<BudgetedParallelExecutionStrategy>(OperationType.Query)
+            .AddExecutionStrategy<BudgetedSerialExecutionStrategy>(OperationType.Mutation)
             .ConfigureExecution<ValidatedDocumentCache>());
         return services;
     }
@@ -192,8 +195,11 @@ internal static class GraphQLEndpoint
         var timeout = limits.Timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(timeout);
-        var options = new ExecutionOptions
+        // An answer that grows past its limit stops the request as the deadline does (ResponseBudget).
+        var budget = new ResponseBudget(limits.GraphQLMaxResponseValues, deadline);
+        var options = new BudgetedExecutionOptions
         {
+            Budget = budget,
             Query = request.Query,
             OperationName = request.OperationName,
             Variables = request.Variables,
@@ -202,11 +208,10 @@ internal static class GraphQLEndpoint
             User = http.User,
             CancellationToken = deadline.Token,
             // GET must never change anything: only queries are allowed there. Who may ask what is checked always.
-            ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance, new QueriesOnlyRule()]
-                : [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance],
+            ValidationRules = isGet ? GetRules : PostRules,
             // A cached document was validated already, but perhaps under POST (and for another caller: the cache
             // checks the roles of its root fields itself, cheaply).
-            CachedDocumentValidationRules = isGet ? [new QueriesOnlyRule()] : [],
+            CachedDocumentValidationRules = isGet ? CachedGetRules : [],
         };
         ExecutionResult? result = null;
         try
@@ -216,9 +221,14 @@ internal static class GraphQLEndpoint
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
         }
-        // Out of time, wherever it was (parsing, validation, a resolver's SQL, or GraphQL.NET's own handling of the
-        // cancellation): an execution error (200), not a request error: the request was good, the server gave up on it.
-        if (result is null || (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 }))
+        // Too large, or out of time wherever it was (parsing, validation, a resolver's SQL, or GraphQL.NET's own
+        // handling of the cancellation): an execution error (200), not a request error: the request was good, the
+        // server gave up on it.
+        if (budget.Exceeded)
+        {
+            result = TooLarge($"The answer would have more than {budget.MaxValues:N0} values (fields and list items) and was stopped; ask for less (fewer fields, smaller pages).");
+        }
+        else if (result is null || (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 }))
         {
             result = new ExecutionResult
             {
@@ -248,8 +258,32 @@ internal static class GraphQLEndpoint
         }
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+        // Written in full before it is sent, so that an answer that turns out too large is replaced by the error
+        // rather than cut off in the middle; the buffer stops growing at the limit.
+        using var answer = new CappedBufferStream(limits.GraphQLMaxResponseBytes);
+        try
+        {
+            await serializer.WriteAsync(answer, result, http.RequestAborted);
+        }
+        catch (ResponseTooLargeException)
+        {
+            answer.Clear();
+            await serializer.WriteAsync(answer, TooLarge($"The answer is larger than {limits.GraphQLMaxResponseBytes:N0} bytes; ask for less (fewer fields, smaller pages, simpler geometry)."), http.RequestAborted);
+        }
+        http.Response.ContentLength = answer.Length;
+        await answer.SendAsync(http.Response.Body, http.RequestAborted);
     }
+
+    private static ExecutionResult TooLarge(string message) => new()
+    {
+        Executed = true,
+        Errors = [new ExecutionError(message) { Code = "RESPONSE_TOO_LARGE" }],
+    };
+
+    // The rules of a request, made once: the core rules, who may ask what (always), and for GET only queries.
+    private static readonly global::GraphQL.Validation.IValidationRule[] PostRules = [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance];
+    private static readonly global::GraphQL.Validation.IValidationRule[] GetRules = [.. PostRules, new QueriesOnlyRule()];
+    private static readonly global::GraphQL.Validation.IValidationRule[] CachedGetRules = [new QueriesOnlyRule()];
 
     /// <summary>
     /// A GET without a query from a client that prefers HTML to every GraphQL media type: a browser's address bar.

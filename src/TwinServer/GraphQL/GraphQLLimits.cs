@@ -63,6 +63,17 @@ internal sealed class GraphQLLimits
     public int GraphQLMaxComplexity { get; set; } = 20_000;
 
     /// <summary>
+    /// Values in an answer (every field and every list item), counted while it is built: an answer that would have
+    /// more is stopped at once and answered RESPONSE_TOO_LARGE. GraphiQL's introspection is about 5,000 (100 kB).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int GraphQLMaxResponseValues { get; set; } = 500_000;
+
+    /// <summary>Bytes of an answer's JSON, counted while it is written: more is answered RESPONSE_TOO_LARGE instead.</summary>
+    [Range(1, int.MaxValue)]
+    public int GraphQLMaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
     /// New documents (not yet validated, so not in the cache) validated at once; others wait, within their deadline.
     /// Validation cannot be interrupted inside one of GraphQL.NET's rules, so this bounds the cores that hostile
     /// documents can hold. Half the cores by default, at least one.

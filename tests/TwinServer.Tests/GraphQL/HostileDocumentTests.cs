@@ -213,4 +213,21 @@ public sealed class HostileDocumentTests(SampleCityServer server) : IClassFixtur
             new { input = new { category = "graffiti", at = new { x = 18.076363, y = 59.305782 }, description = "Tags\0 on the pillar" } }, "$input.description");
         (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases")).ShouldBe(cases);
     }
+
+    [Fact]
+    public async Task Many_copies_of_GraphiQLs_introspection_are_stopped_as_RESPONSE_TOO_LARGE_while_the_answer_is_built()
+    {
+        // Within every limit on the text (2,400 tokens, 250 aliases, 14 deep, 43,000 fields with fragments spread),
+        // and exempt from the complexity estimate, whose lists are not the schema's: the answer would have 250 times
+        // GraphiQL's 5,000 values and 100 kB.
+        var graphiql = File.ReadAllText(Path.Combine(SampleCityServer.RepositoryRoot, "tests", "TwinServer.Tests", "GraphQL", "graphiql-introspection.graphql"));
+        var fragments = graphiql[graphiql.IndexOf("fragment FullType", StringComparison.Ordinal)..];
+        var query = "query Copies { " + Repeat(250, i => $"s{i}: __schema {{ types {{ ...FullType }} }} ") + "} " + fragments;
+        var (status, body) = await SendAsync(await server.IntegrationKeyAsync(), query);
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        Codes(body).ShouldBe(["RESPONSE_TOO_LARGE"]);
+        body.GetProperty("errors")[0].GetProperty("message").GetString()!.ShouldContain("500,000 values");
+        body.GetProperty("data").ValueKind.ShouldBe(JsonValueKind.Null);
+        await StillAnswersAsync();
+    }
 }
