@@ -71,8 +71,9 @@ internal static class DocumentLimits
         var repeats = CountRepeats(document, limits);
         if (repeats > limits.GraphQLMaxRepeatedFields)
         {
+            // Counting stops past the limit, so the message gives the limit, not a count.
             return Refuse("REPEATED_FIELDS",
-                $"The query asks {(repeats == long.MaxValue ? "too often" : $"{N(repeats)} times")} for fields it already asks for in the same place (the same name, directly or through fragments); at most {N(limits.GraphQLMaxRepeatedFields)}. Ask for each field once.");
+                $"The query asks more than {N(limits.GraphQLMaxRepeatedFields)} times for fields it already asks for in the same place (the same name, directly, through fragments or in fields of one name, which merge). Ask for each field once.");
         }
         return (document, null);
     }
@@ -142,7 +143,7 @@ internal static class DocumentLimits
     /// selections nest through fragments: a field with a selection set is one level, as GraphQL.NET's complexity
     /// analyzer counts.
     /// </summary>
-    internal static (long Fields, int Depth) Expand(GraphQLDocument document)
+    private static (long Fields, int Depth) Expand(GraphQLDocument document)
     {
         var fragments = new Dictionary<string, GraphQLFragmentDefinition>(StringComparer.Ordinal);
         foreach (var fragment in document.Definitions.OfType<GraphQLFragmentDefinition>()) fragments.TryAdd(fragment.FragmentName.Name.StringValue, fragment);
