@@ -4,6 +4,7 @@ using DigitalTwin.Server.Database;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQLParser.AST;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -18,14 +19,16 @@ namespace DigitalTwin.Server.GraphQL;
 internal static class GraphQLEndpoint
 {
     public const string ResponseMediaType = "application/graphql-response+json";
-    public const int MaxDepth = 15;
-    public const int MaxComplexity = 20_000;
+
+    /// <summary>Who may ask anything at all: the readers of map data (cases and the audit log narrow it further, field by field).</summary>
+    public static readonly string[] Callers = RoleRule.Readers;
 
     /// <summary>A request body above this is refused with 413 (a 1 MB GeoJSON filter fits).</summary>
     public const long MaxBodyBytes = 2 * 1024 * 1024;
 
     public static IServiceCollection AddTwinGraphQL(this IServiceCollection services)
     {
+        services.AddOptions<GraphQLLimits>().BindConfiguration("Access").ValidateDataAnnotations().ValidateOnStart();
         services.AddGraphQL(b => b
             .AddSchema<TwinSchema>()
             .AddGraphTypes(typeof(TwinSchema).Assembly)
@@ -36,19 +39,20 @@ internal static class GraphQLEndpoint
                 o.ExposeExtensions = true;
                 o.ExposeData = true; // a refusal's details a client acts on (e.g. the case as it is now, for STALE_CASE)
             })
-            // Limits on what one request may ask: nesting depth, and total fields (aliases count) weighted by lists.
-            .AddComplexityAnalyzer(o =>
+            // Total fields (aliases count) weighted by lists; the depth is limited before, with the document (DocumentLimits).
+            .AddComplexityAnalyzer((o, provider) =>
             {
-                o.MaxDepth = MaxDepth;
-                // Introspection (GraphiQL, code generators) is deep and wide by nature and reads no data: it is exempt.
+                var limit = provider.GetRequiredService<IOptions<GraphQLLimits>>().Value.GraphQLMaxComplexity;
+                // Introspection (GraphiQL, code generators) reads no data and its lists are the schema's, which the
+                // estimate cannot know (it takes 20 items a list): it is held by the depth and the answer's limits instead.
                 o.ValidateComplexityDelegate = context =>
                 {
                     var introspection = context.ValidationContext.Operation.SelectionSet.Selections
                         .All(s => s is GraphQLField f && f.Name.Value.Span.StartsWith("__"));
-                    if (!introspection && context.TotalImpact > MaxComplexity)
+                    if (!introspection && context.TotalImpact > limit)
                     {
                         context.Error = new global::GraphQL.Validation.ValidationError(
-                            $"Query is too complex to execute: complexity {context.TotalImpact:N0}, at most {MaxComplexity:N0}. Ask for fewer fields or smaller pages.")
+                            $"Query is too complex to execute: complexity {context.TotalImpact:N0}, at most {limit:N0}. Ask for fewer fields or smaller pages.")
                         { Code = "COMPLEXITY" };
                     }
                     return Task.CompletedTask;
@@ -68,6 +72,9 @@ internal static class GraphQLEndpoint
                     return Task.CompletedTask;
                 };
             })
+            // GraphQL.NET's strategies, counting each value of the answer as it is built (ResponseBudget).
+            .AddExecutionStrategy<BudgetedParallelExecutionStrategy>(OperationType.Query)
+            .AddExecutionStrategy<BudgetedSerialExecutionStrategy>(OperationType.Mutation)
             .ConfigureExecution<ValidatedDocumentCache>());
         return services;
     }
@@ -78,8 +85,9 @@ internal static class GraphQLEndpoint
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
     }
 
-    private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer)
+    private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer, IOptions<GraphQLLimits> limitOptions)
     {
+        var limits = limitOptions.Value;
         if (IsBrowserOpeningThePage(http.Request))
         {
             http.Response.ContentType = "text/html; charset=utf-8";
@@ -107,6 +115,14 @@ internal static class GraphQLEndpoint
             http.Response.Headers.WWWAuthenticate = "Bearer";
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED",
                 "GraphQL needs a key (Authorization: Bearer KEY, or X-Api-Key: KEY; ./twin key add) or a signed-in session (/signin).");
+            return;
+        }
+        if (!Callers.Any(http.User.IsInRole))
+        {
+            // Decided by the caller alone, before the body is read: a caller with no business here costs no parsing,
+            // and every document it sends gets the same answer.
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status403Forbidden, mediaType, "FORBIDDEN",
+                "GraphQL is for handlers, GIS staff, admins, contractors and city systems; a citizen app posts its reports through Open311 (/open311/v2/requests.json).");
             return;
         }
 
@@ -176,11 +192,14 @@ internal static class GraphQLEndpoint
 
         var isGet = HttpMethods.IsGet(http.Request.Method);
         // No request runs for ever: after Access:GraphQLTimeoutSeconds (30) it is stopped, its SQL cancelled.
-        var timeout = TimeSpan.FromSeconds(http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Access:GraphQLTimeoutSeconds", 30.0));
+        var timeout = limits.Timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(timeout);
-        var options = new ExecutionOptions
+        // An answer that grows past its limit stops the request as the deadline does (ResponseBudget).
+        var budget = new ResponseBudget(limits.GraphQLMaxResponseValues, deadline);
+        var options = new BudgetedExecutionOptions
         {
+            Budget = budget,
             Query = request.Query,
             OperationName = request.OperationName,
             Variables = request.Variables,
@@ -189,11 +208,10 @@ internal static class GraphQLEndpoint
             User = http.User,
             CancellationToken = deadline.Token,
             // GET must never change anything: only queries are allowed there. Who may ask what is checked always.
-            ValidationRules = isGet ? [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance, new QueriesOnlyRule()]
-                : [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance],
+            ValidationRules = isGet ? GetRules : PostRules,
             // A cached document was validated already, but perhaps under POST (and for another caller: the cache
             // checks the roles of its root fields itself, cheaply).
-            CachedDocumentValidationRules = isGet ? [new QueriesOnlyRule()] : [],
+            CachedDocumentValidationRules = isGet ? CachedGetRules : [],
         };
         ExecutionResult? result = null;
         try
@@ -203,9 +221,14 @@ internal static class GraphQLEndpoint
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
         {
         }
-        // Out of time, wherever it was (parsing, validation, a resolver's SQL, or GraphQL.NET's own handling of the
-        // cancellation): an execution error (200), not a request error: the request was good, the server gave up on it.
-        if (result is null || (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 }))
+        // Too large, or out of time wherever it was (parsing, validation, a resolver's SQL, or GraphQL.NET's own
+        // handling of the cancellation): an execution error (200), not a request error: the request was good, the
+        // server gave up on it.
+        if (budget.Exceeded)
+        {
+            result = TooLarge($"The answer would have more than {budget.MaxValues:N0} values (fields and list items) and was stopped; ask for less (fewer fields, smaller pages).");
+        }
+        else if (result is null || (deadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested && result.Errors is { Count: > 0 }))
         {
             result = new ExecutionResult
             {
@@ -235,8 +258,32 @@ internal static class GraphQLEndpoint
         }
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+        // Written in full before it is sent, so that an answer that turns out too large is replaced by the error
+        // rather than cut off in the middle; the buffer stops growing at the limit.
+        using var answer = new CappedBufferStream(limits.GraphQLMaxResponseBytes);
+        try
+        {
+            await serializer.WriteAsync(answer, result, http.RequestAborted);
+        }
+        catch (ResponseTooLargeException)
+        {
+            answer.Clear();
+            await serializer.WriteAsync(answer, TooLarge($"The answer is larger than {limits.GraphQLMaxResponseBytes:N0} bytes; ask for less (fewer fields, smaller pages, simpler geometry)."), http.RequestAborted);
+        }
+        http.Response.ContentLength = answer.Length;
+        await answer.SendAsync(http.Response.Body, http.RequestAborted);
     }
+
+    private static ExecutionResult TooLarge(string message) => new()
+    {
+        Executed = true,
+        Errors = [new ExecutionError(message) { Code = "RESPONSE_TOO_LARGE" }],
+    };
+
+    // The rules of a request, made once: the core rules, who may ask what (always), and for GET only queries.
+    private static readonly global::GraphQL.Validation.IValidationRule[] PostRules = [.. global::GraphQL.Validation.DocumentValidator.CoreRules, RoleRule.Instance];
+    private static readonly global::GraphQL.Validation.IValidationRule[] GetRules = [.. PostRules, new QueriesOnlyRule()];
+    private static readonly global::GraphQL.Validation.IValidationRule[] CachedGetRules = [new QueriesOnlyRule()];
 
     /// <summary>
     /// A GET without a query from a client that prefers HTML to every GraphQL media type: a browser's address bar.
