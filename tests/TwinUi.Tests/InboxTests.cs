@@ -56,6 +56,7 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
 
             // A model answer to the citizen, in their language (English here: the report named none).
             await map.Page.ClickAsync("[data-testid=way-reply]");
+            await map.Page.Locator("[data-testid=model-answer]").WaitForAsync(); // the form comes with the server's next render
             var options = await map.Page.Locator("[data-testid=model-answer] option").AllInnerTextsAsync();
             await map.Page.SelectOptionAsync("[data-testid=model-answer]", new Microsoft.Playwright.SelectOptionValue { Index = 1 });
             await map.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=reply-text]').value.startsWith('Thank you for your report. The graffiti')");
