@@ -33,10 +33,13 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page (own cookies and storage) the size of a handler's screen.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A fresh page (own cookies and storage) the size of a handler's screen; or, given a storage state (JSON, as
+    /// <c>IBrowserContext.StorageStateAsync</c> wrote it), with those cookies, e.g. a session signed in before.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string? storageState = null, int width = 1440)
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 }, StorageState = storageState });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
     }

@@ -55,12 +55,14 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
             server.Simulator.All.Count(r => r.Body.Contains(number, StringComparison.Ordinal)).ShouldBe(1);
 
             // A model answer to the citizen, in their language (English here: the report named none).
-            await map.Page.ClickAsync("[data-testid=reply] summary");
+            await map.Page.ClickAsync("[data-testid=way-reply]");
+            await map.Page.Locator("[data-testid=model-answer]").WaitForAsync(); // the form comes with the server's next render
             var options = await map.Page.Locator("[data-testid=model-answer] option").AllInnerTextsAsync();
             await map.Page.SelectOptionAsync("[data-testid=model-answer]", new Microsoft.Playwright.SelectOptionValue { Index = 1 });
             await map.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=reply-text]').value.startsWith('Thank you for your report. The graffiti')");
             await map.Page.ClickAsync("[data-testid=send-reply]");
-            await map.Page.WaitForSelectorAsync("[data-testid=replied]");
+            // Said to be sent by e-mail once it was: the SMTP server on loopback has taken it.
+            await map.Page.WaitForSelectorAsync("[data-testid=case] [data-testid=citizen-message][data-state=delivered]");
             var note = JsonDocument.Parse(await http.GetStringAsync($"/open311/v2/requests/{number}.json")).RootElement[0].GetProperty("status_notes").GetString();
             note!.ShouldStartWith("Thank you for your report. The graffiti");
             options.Count.ShouldBe(4); // none, then graffiti's own and the two for any task

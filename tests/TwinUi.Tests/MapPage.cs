@@ -30,7 +30,6 @@ public sealed class MapPage
         }
     }
 
-    /// <summary>Opens the map and waits until Blazor is interactive and the map has drawn once.</summary>
     /// <summary>Signs in as a person of the role (through the sign-in form), then waits for the map.</summary>
     public async Task OpenAsync(TwinServerFactory server, string query = "", string role = "handler")
     {
@@ -41,6 +40,14 @@ public sealed class MapPage
         await Page.FillAsync("input[name=username]", username);
         await Page.FillAsync("input[name=password]", password);
         await Page.ClickAsync("button[type=submit]");
+        await Page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
+        await Page.WaitForSelectorAsync(".map[data-map-ready=true]");
+    }
+
+    /// <summary>Opens the map in a page that is signed in already, and waits for the map.</summary>
+    public async Task OpenSignedInAsync(TwinServerFactory server)
+    {
+        await Page.GotoAsync(new Uri(server.BaseAddress, "/").ToString());
         await Page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
         await Page.WaitForSelectorAsync(".map[data-map-ready=true]");
     }
@@ -69,6 +76,20 @@ public sealed class MapPage
         Page.WaitForSelectorAsync($"[data-testid=recipient][data-recipient='{key}']");
 
     public ILocator Panel => Page.Locator("[data-testid=panel]");
+
+    /// <summary>The case box, whatever case it shows.</summary>
+    public ILocator CaseBox => Page.Locator("[data-testid=case]");
+
+    /// <summary>Selects a case in the inbox and waits until the case box shows that case's own data, ready to act on.</summary>
+    public async Task SelectCaseAsync(string number)
+    {
+        await Page.Locator($"[data-testid=inbox] [data-case='{number}'] button").ClickAsync();
+        await WaitForCaseAsync(number);
+    }
+
+    /// <summary>Waits until the case box shows this case's own data and no action is running.</summary>
+    public Task WaitForCaseAsync(string number) =>
+        Page.WaitForSelectorAsync($"[data-testid=case][data-case='{number}'][data-ready=true]");
 
     /// <summary>Saves a screenshot under the test output (screenshots/NAME.png), so that a failure can be seen.</summary>
     public async Task ScreenshotAsync(string name)

@@ -189,21 +189,31 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         command.Parameters.AddWithValue(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var inbox = new List<InboxCase>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            inbox.Add(new InboxCase(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
-                reader.GetDouble(5), reader.GetDouble(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9), NullableText(reader, 10),
-                NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15),
-                NullableText(reader, 16), reader.GetString(17))
-            {
-                Version = reader.GetInt32(18), Channel = reader.GetString(19), DeliveryAttempts = reader.IsDBNull(20) ? 0 : reader.GetInt32(20),
-                NextAttemptAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), Suggestion = NullableText(reader, 22),
-                AwaitingCitizen = reader.GetBoolean(23), RejectedByAll = reader.IsDBNull(24) ? [] : reader.GetFieldValue<string[]>(24),
-                CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26),
-            });
-        }
+        while (await reader.ReadAsync(cancellationToken)) inbox.Add(InboxCaseOf(reader));
         return inbox;
     }
+
+    /// <summary>One case as the inbox shows it, whatever its status (desk_case.sql); null when there is none.</summary>
+    public async Task<InboxCase?> DeskCaseAsync(long caseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/desk_case.sql"));
+        command.Parameters.AddWithValue(caseId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? InboxCaseOf(reader) : null;
+    }
+
+    /// <summary>A row of inbox.sql or desk_case.sql, which share their columns.</summary>
+    private static InboxCase InboxCaseOf(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
+            reader.GetDouble(5), reader.GetDouble(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9), NullableText(reader, 10),
+            NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15),
+            NullableText(reader, 16), reader.GetString(17))
+        {
+            Version = reader.GetInt32(18), Channel = reader.GetString(19), DeliveryAttempts = reader.IsDBNull(20) ? 0 : reader.GetInt32(20),
+            NextAttemptAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), Suggestion = NullableText(reader, 22),
+            AwaitingCitizen = reader.GetBoolean(23), RejectedByAll = reader.IsDBNull(24) ? [] : reader.GetFieldValue<string[]>(24),
+            CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26),
+        };
 
     /// <summary>
     /// Cases by the filter, newest first. The places (<see cref="CaseFilter.Bbox"/>, <see cref="CaseFilter.Near"/>,

@@ -2,6 +2,7 @@
 -- forward's delivery (attempts, last error, next try), the latest message to the citizen, for a rejected case who
 -- rejected it and why, and the likely duplicate (SPEC 6): an earlier open case of the same category on the same
 -- object, else the nearest within 50 m. No reporter's contact details.
+-- desk_case.sql reads one case with the same columns: a column added here goes there too.
 SELECT c.id, c.service_request_id, c.category, c.status, c.created_at, c.lon, c.lat, c.address, c.description,
        c.suggested_to, c.assignee, c.object_id, d.state, d.last_error, r.data ->> 'by', r.data ->> 'reason',
        (SELECT e.service_request_id FROM cases e

@@ -41,7 +41,10 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         [.. (await catalog.TaskTypesAsync(cancellationToken)).Select(t => new UiTaskType(t.Code, Name(t.Name)))];
 
     public async Task<IReadOnlyList<UiOrganisation>> OrganisationsAsync(CancellationToken cancellationToken) =>
-        [.. (await catalog.OrganisationsAsync(null, null, cancellationToken)).Select(o => new UiOrganisation(o.Key, o.Kind, Name(o.Name)))];
+        [.. (await catalog.OrganisationsAsync(null, null, cancellationToken)).Select(o => new UiOrganisation(o.Key, o.Kind, Name(o.Name))
+        {
+            Channels = [.. new[] { ("webhook", o.WebhookUrl), ("open311", o.Open311Endpoint), ("email", o.Email) }.Where(c => c.Item2 is not null).Select(c => c.Item1)],
+        })];
 
     public async Task<IReadOnlyList<string>> TypesAsync(CancellationToken cancellationToken)
     {
@@ -131,15 +134,23 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     public async Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken)
     {
         await HandlerAsync();
-        return [.. (await cases.InboxAsync(500, cancellationToken)).Select(c => new UiCase(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat,
-            c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId, c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf,
-            c.Language)
+        return [.. (await cases.InboxAsync(500, cancellationToken)).Select(DeskCase)];
+    }
+
+    public async Task<UiCase?> CaseForDeskAsync(long caseId, CancellationToken cancellationToken)
+    {
+        await HandlerAsync();
+        return await cases.DeskCaseAsync(caseId, cancellationToken) is { } found ? DeskCase(found) : null;
+    }
+
+    private static UiCase DeskCase(InboxCase c) =>
+        new(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat, c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId,
+            c.DeliveryState, c.DeliveryError, c.RejectedBy, c.RejectReason, c.DuplicateOf, c.Language)
         {
             Version = c.Version, Channel = c.Channel, Suggestion = Suggestion(c.Suggestion), DeliveryAttempts = c.DeliveryAttempts, NextAttemptAt = c.NextAttemptAt,
             AwaitingCitizen = c.AwaitingCitizen, RejectedByAll = c.RejectedByAll, CitizenMessageState = c.CitizenMessageState,
             CitizenMessageError = c.CitizenMessageError,
-        })];
-    }
+        };
 
     /// <summary>The stored suggestion (JSON, as CaseStore writes it) as the page shows it.</summary>
     private static UiSuggestion? Suggestion(string? json)

@@ -37,6 +37,12 @@ public interface IMapBackend
     Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// One case as the inbox shows it, whatever its status (just closed, found by a search): what the case box shows
+    /// and acts on. Null when there is none.
+    /// </summary>
+    Task<UiCase?> CaseForDeskAsync(long caseId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Forwards a case to the recipient the handler saw, as the version of the case they saw: refused (code STALE_CASE)
     /// when the case changed since, and a recipient other than the suggested one needs a reason.
     /// </summary>
@@ -87,8 +93,7 @@ public interface IMapBackend
     /// </summary>
     Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken);
 
-    /// <summary>The audit trail, newest first, for admins (anyone else is refused on the server).</summary>
-/// <summary>Cases counted for the reports page (handlers, GIS staff and admins): the same as GraphQL's caseStatistics.</summary>
+    /// <summary>Cases counted for the reports page (handlers, GIS staff and admins): the same as GraphQL's caseStatistics.</summary>
     Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken);
 
     /// <summary>Where the reports' days begin (an IANA time zone).</summary>
@@ -100,7 +105,8 @@ public interface IMapBackend
     /// <summary>The districts and other areas of the serving area layers, to choose a report's area from.</summary>
     Task<IReadOnlyList<UiArea>> AreasAsync(CancellationToken cancellationToken);
 
-        Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken);
+    /// <summary>The audit trail, newest first, for admins (anyone else is refused on the server).</summary>
+    Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>How to reach a case's reporter.</summary>
@@ -204,7 +210,11 @@ public sealed record UiLayer(string Name, string Kind, int Version, int FeatureC
 
 public sealed record UiTaskType(string Code, UiName Name);
 
-public sealed record UiOrganisation(string Key, string Kind, UiName Name);
+public sealed record UiOrganisation(string Key, string Kind, UiName Name)
+{
+    /// <summary>How cases reach it, of webhook, open311 and email (the first is used unless the handler picks another).</summary>
+    public IReadOnlyList<string> Channels { get; init; } = [];
+}
 
 /// <summary>An area a report can be limited to: its id (layer:id), name and type (district, management, ...).</summary>
 public sealed record UiArea(string Id, string? Name, string? Type);
