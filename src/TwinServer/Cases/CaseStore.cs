@@ -258,7 +258,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
               AND ($4::text IS NULL OR c.assignee = $4)
               AND ($5::timestamptz IS NULL OR c.created_at >= $5)
               AND ($6::timestamptz IS NULL OR c.created_at <= $6)
-              AND ($7::text IS NULL OR c.description ILIKE '%' || $7 || '%' OR c.address ILIKE '%' || $7 || '%')
+              AND ($7::text IS NULL OR c.description ILIKE $7 ESCAPE '\' OR c.address ILIKE $7 ESCAPE '\')
               AND ($9::text IS NULL OR c.object_id = $9)
               -- The box ($10 west, $11 south, $12 east, $13 north) decides on the case's own longitude and latitude, edges
               -- included. Its outline in EPSG:3035, densified (a parallel is a curve there) and widened by 50 m, is what
@@ -288,7 +288,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         // Npgsql writes timestamptz from UTC only: a moment given with its local offset is the same moment in UTC.
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(Text(filter.Text?.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)));
+        command.Parameters.Add(Text(filter.Text is { } text ? LikePattern.Containing(text) : null));
         command.Parameters.AddWithValue(filter.Limit);
         command.Parameters.Add(Text(filter.ObjectId));
         command.Parameters.Add(Number(filter.Bbox?.West));

@@ -40,7 +40,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
     {
         await using var command = dataSource.CreateCommand(SqlResources.Get("Catalog/organisations.sql"));
         command.Parameters.Add(Text(kind));
-        command.Parameters.Add(Text(text));
+        command.Parameters.Add(Text(text is null ? null : LikePattern.Containing(text)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var organisations = new List<Organisation>();
         while (await reader.ReadAsync(cancellationToken))

@@ -86,8 +86,8 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
         if (filter.Types is { Count: > 0 }) And($"o.type = ANY ({P(filter.Types.ToArray())})");
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            var like = P("%" + EscapeLike(filter.Text.Trim()) + "%");
-            And($"(o.name ILIKE {like} OR o.address ILIKE {like} OR o.layer || ':' || o.source_id ILIKE {like})");
+            var like = P(LikePattern.Containing(filter.Text.Trim()));
+            And($"(o.name ILIKE {like} ESCAPE '\\' OR o.address ILIKE {like} ESCAPE '\\' OR o.layer || ':' || o.source_id ILIKE {like} ESCAPE '\\')");
         }
         if (filter.Owner is not null) And($"o.owner = {P(filter.Owner)}");
         if (filter.Manager is not null) And($"o.manager = {P(filter.Manager)}");
@@ -186,9 +186,6 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
         reader.IsDBNull(9) ? null : reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11), Text(reader, 12));
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static string EncodeCursor(string key, string id) =>
         Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new[] { key, id }));
