@@ -2,24 +2,57 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
+using DigitalTwin.Data.Text;
 
 namespace DigitalTwin.Server.Open311;
 
 /// <summary>
-/// An Open311 answer: a list of items (each an ordered list of fields) that GeoReport v2 writes as a JSON array or as
-/// XML (<c>&lt;service_requests&gt;&lt;request&gt;...</c>), the format the path's extension names. A field's value
-/// may nest: an <see cref="Open311Object"/> (a JSON object; an element with children), a list of objects or a list
-/// of strings (a JSON array; an element with one child per entry, named by the field's singular, e.g.
-/// <c>&lt;media_urls&gt;&lt;media_url&gt;</c>).
+/// An Open311 answer in the format the path's extension names. Most are a list of items (each an ordered list of
+/// fields) that GeoReport v2 writes as a JSON array or as XML with a root and one element per item
+/// (<c>&lt;service_requests&gt;&lt;request&gt;...</c>); discovery and a service definition are one object, a JSON
+/// object or a root element with the fields inside (<see cref="Single"/>). A field's value may nest: an
+/// <see cref="Open311Object"/> (a JSON object; an element with children), a list of objects or a list of strings (a
+/// JSON array; an element with one child per entry, named by the field's singular, e.g.
+/// <c>&lt;media_urls&gt;&lt;media_url&gt;</c>). Every text is written through <see cref="TextRules.Clean"/>: what the
+/// service takes in today is clean, but a value stored by an older version may not be, and one control character
+/// must not make a whole feed unreadable (XML 1.0 cannot carry it at all).
 /// </summary>
-internal sealed class Open311Document(string root, string item, IReadOnlyList<IReadOnlyList<(string Name, object? Value)>> items, int status = 200)
+internal sealed class Open311Document
 {
-    public int Status { get; } = status;
+    private readonly string root;
+    private readonly string? item;
+    private readonly IReadOnlyList<IReadOnlyList<(string Name, object? Value)>> items;
 
-    /// <summary>The specification's error body: [{"code": 400, "description": "..."}].</summary>
-    public static Open311Document Error(int status, string description) =>
-        new("errors", "error", [[("code", status), ("description", description)]], status);
+    /// <summary>A list: a JSON array of objects; in XML the root element with an <paramref name="item"/> element per entry.</summary>
+    public Open311Document(string root, string item, IReadOnlyList<IReadOnlyList<(string Name, object? Value)>> items, int status = 200)
+    {
+        this.root = root;
+        this.item = item;
+        this.items = items;
+        Status = status;
+    }
 
+    private Open311Document(string root, IReadOnlyList<(string Name, object? Value)> fields)
+    {
+        this.root = root;
+        items = [fields];
+        Status = 200;
+    }
+
+    public int Status { get; }
+
+    /// <summary>One object (discovery, a service definition): a JSON object; in XML the root element with the fields inside.</summary>
+    public static Open311Document Single(string root, IReadOnlyList<(string Name, object? Value)> fields) => new(root, fields);
+
+    /// <summary>
+    /// The specification's error body: [{"code": 400, "description": "..."}], the code being the HTTP status unless a
+    /// more specific one is given (the specification allows that, "so that more specific and unique error code
+    /// identifiers can be used"): e.g. BAD_TEXT, which a client can act on.
+    /// </summary>
+    public static Open311Document Error(int status, string description, string? code = null) =>
+        new("errors", "error", [[("code", (object?)code ?? status), ("description", description)]], status);
+
+    /// <summary>JSON as application/json, XML as text/xml, both UTF-8, as the specification's examples have them.</summary>
     public IResult ToResult(string format) => format == "xml"
         ? Results.Text(Xml(), "text/xml; charset=utf-8", Encoding.UTF8, Status)
         : Results.Text(Json(), "application/json; charset=utf-8", Encoding.UTF8, Status);
@@ -29,14 +62,14 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            json.WriteStartArray();
+            if (item is not null) json.WriteStartArray();
             foreach (var fields in items)
             {
                 json.WriteStartObject();
                 foreach (var (name, value) in fields) WriteJson(json, name, value);
                 json.WriteEndObject();
             }
-            json.WriteEndArray();
+            if (item is not null) json.WriteEndArray();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
     }
@@ -46,7 +79,7 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
         switch (value)
         {
             case null: json.WriteNull(name); break;
-            case string s: json.WriteString(name, s); break;
+            case string s: json.WriteString(name, TextRules.Clean(s)); break;
             case bool b: json.WriteBoolean(name, b); break;
             case int i: json.WriteNumber(name, i); break;
             case long l: json.WriteNumber(name, l); break;
@@ -59,7 +92,7 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
                 break;
             case IEnumerable<string> list:
                 json.WriteStartArray(name);
-                foreach (var s in list) json.WriteStringValue(s);
+                foreach (var s in list) json.WriteStringValue(TextRules.Clean(s));
                 json.WriteEndArray();
                 break;
             case IEnumerable<IReadOnlyList<(string, object?)>> objects:
@@ -72,7 +105,7 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
                 }
                 json.WriteEndArray();
                 break;
-            default: json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            default: json.WriteString(name, TextRules.Clean(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")); break;
         }
     }
 
@@ -85,9 +118,9 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
             xml.WriteStartElement(root);
             foreach (var fields in items)
             {
-                xml.WriteStartElement(item);
+                if (item is not null) xml.WriteStartElement(item);
                 foreach (var (name, value) in fields) WriteXml(xml, name, value);
-                xml.WriteEndElement();
+                if (item is not null) xml.WriteEndElement();
             }
             xml.WriteEndElement();
         }
@@ -116,18 +149,18 @@ internal sealed class Open311Document(string root, string item, IReadOnlyList<IR
                 break;
             case IEnumerable<string> list when value is not string:
                 xml.WriteStartElement(name);
-                foreach (var s in list) xml.WriteElementString(name.TrimEnd('s'), s);
+                foreach (var s in list) xml.WriteElementString(name.TrimEnd('s'), TextRules.Clean(s));
                 xml.WriteEndElement();
                 break;
             default:
-                xml.WriteElementString(name, value switch
+                xml.WriteElementString(name, TextRules.Clean(value switch
                 {
                     null => "",
                     bool b => b ? "true" : "false",
                     DateTimeOffset t => Format(t),
                     IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                    _ => value.ToString(),
-                });
+                    _ => value.ToString() ?? "",
+                }));
                 break;
         }
     }

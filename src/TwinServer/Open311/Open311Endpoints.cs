@@ -90,11 +90,10 @@ internal static class Open311Endpoints
         var url = $"{http.Request.Scheme}://{http.Request.Host}{Base}";
         IReadOnlyList<(string, object?)> endpoint = [("specification", "http://wiki.open311.org/GeoReport_v2"), ("url", url),
             ("changeset", "2026-11-24T00:00:00+00:00"), ("type", "production"), ("formats", new[] { "application/json", "text/xml" })];
-        return new Open311Document("discovery", "discovery",
-        [
+        // One object, as the Service Discovery specification has it: <discovery> with its fields, never a list of them.
+        return Open311Document.Single("discovery",
             [("changeset", "2026-11-24T00:00:00+00:00"), ("contact", "The city's contact centre"), ("key_service", "Keys are issued by the city's GIS and IT staff (./twin key add)."),
-             ("endpoints", new[] { endpoint })],
-        ]);
+             ("endpoints", new[] { endpoint })]);
     }
 
     private static Open311Document Services(IReadOnlyList<TaskType> taskTypes, string? locale) => new("services", "service",
@@ -104,7 +103,7 @@ internal static class Open311Endpoints
 
     private static Open311Document ServiceDefinition(IReadOnlyList<TaskType> taskTypes, string code) =>
         taskTypes.Any(t => t.Code == code)
-            ? new Open311Document("service_definition", "service_definition", [[("service_code", code), ("attributes", Array.Empty<IReadOnlyList<(string, object?)>>())]])
+            ? Open311Document.Single("service_definition", [("service_code", code), ("attributes", Array.Empty<IReadOnlyList<(string, object?)>>())])
             : Open311Document.Error(404, $"There is no service '{code}'; services.json lists them.");
 
     private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseStore cases, ApiKeys keys, CancellationToken ct)

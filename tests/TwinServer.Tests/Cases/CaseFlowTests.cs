@@ -340,7 +340,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         xml.Root!.Name.LocalName.ShouldBe("services");
         xml.Root.Elements("service").Single(s => s.Element("service_code")!.Value == "graffiti").Element("service_name")!.Value.ShouldBe("Töhryjen poisto");
 
-        var discovery = JsonDocument.Parse(await client.GetStringAsync("/open311/v2/discovery.json")).RootElement[0];
+        var discovery = JsonDocument.Parse(await client.GetStringAsync("/open311/v2/discovery.json")).RootElement;
         discovery.GetProperty("endpoints")[0].GetProperty("url").GetString()!.ShouldEndWith("/open311/v2");
         (await client.GetAsync("/open311/v2/services/graffiti.json")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync("/open311/v2/services/nope.json")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
