@@ -66,8 +66,10 @@ public sealed partial class CaseStore
     /// organisation, a recipient that sent the case back), and so does a new recipient or channel for a forward whose
     /// delivery has not arrived: that delivery is cancelled under its lock, so it cannot also be sent.
     /// </summary>
-    public Task ForwardAsync(long caseId, ForwardRequest request, Actor actor, CancellationToken cancellationToken) =>
-        ChangeAsync(caseId, request.ExpectedVersion, async (tx, current) =>
+    public Task ForwardAsync(long caseId, ForwardRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        RequireWritable(("recipient", request.Recipient), ("channel", request.Channel));
+        return ChangeAsync(caseId, request.ExpectedVersion, async (tx, current) =>
         {
             var reforward = current.Status == CaseStatus.Forwarded;
             if (!Routable(current.Status) && !reforward)
@@ -115,6 +117,7 @@ public sealed partial class CaseStore
                 recipient = to, channel = kind, note, reason, suggested = current.SuggestedTo, replaces = reforward ? current.Assignee : null,
             }, cancellationToken);
         }, cancellationToken);
+    }
 
     /// <summary>
     /// Cancels the case's forward deliveries that have not arrived. The rows are locked first: a worker sending one
@@ -203,6 +206,7 @@ public sealed partial class CaseStore
     public async Task<bool> ApplyRecipientUpdateAsync(long caseId, string organisation, string updateId, string status, string? note, Actor actor,
         CancellationToken cancellationToken)
     {
+        RequireWritable(("update_id", updateId), ("status", status));
         var text = Note("note", note);
         try
         {
@@ -362,6 +366,7 @@ public sealed partial class CaseStore
     /// </summary>
     public Task RerouteAsync(long caseId, RerouteRequest request, Actor actor, CancellationToken cancellationToken)
     {
+        RequireWritable(("category", request.Category), ("objectId", request.ObjectId));
         var moveOnly = request is { Category: null, ObjectId: null } && request.Reason.Length == 0;
         var reason = moveOnly ? null : Note("reason", request.Reason, required: true);
         if (request.Lon is { } lon && request.Lat is { } lat && (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90))

@@ -30,6 +30,9 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     /// <returns>The case's id and number, and whether this call created it.</returns>
     public async Task<CaseCreated> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
     {
+        RequireWritable(("category", intake.Category), ("description", intake.Description), ("address", intake.Address), ("mediaUrl", intake.MediaUrl),
+            ("email", intake.Email), ("firstName", intake.FirstName), ("lastName", intake.LastName), ("phone", intake.Phone), ("language", intake.Language),
+            ("objectId", intake.ObjectId), ("the idempotency key", intake.IdempotencyKey));
         // A retry is found by the insert itself (a unique index on the client's key): no read before every intake.
         // The reporter's address is read now by the parser that will send to it, so that no delivery meets one it cannot.
         if (EmailAddresses.Problem("email", intake.Email) is { } badEmail) throw new CaseException("BAD_EMAIL", badEmail);
@@ -167,6 +170,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
 
     public async Task<Case?> FindAsync(string serviceRequestId, CancellationToken cancellationToken)
     {
+        // No case number holds such text (and PostgreSQL could not even compare a NUL): there is no such case.
+        if (!TextRules.IsClean(serviceRequestId)) return null;
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM cases c WHERE c.service_request_id = $1");
         command.Parameters.AddWithValue(serviceRequestId);
         return await SingleAsync(command, cancellationToken);
@@ -226,6 +231,9 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         static bool Longitude(double x) => double.IsFinite(x) && x is >= -180 and <= 180;
         static bool Latitude(double y) => double.IsFinite(y) && y is >= -90 and <= 90;
         const double MaxBboxDegrees = 10;
+        RequireWritable(("text", filter.Text), ("category", filter.Category), ("assignee", filter.Assignee), ("objectId", filter.ObjectId), ("within", filter.Within));
+        foreach (var id in filter.ServiceRequestIds ?? []) RequireWritable(("service_request_id", id));
+        foreach (var status in filter.Statuses ?? []) RequireWritable(("status", status));
         if (filter.Bbox is (var west, var south, var east, var north))
         {
             if (!Longitude(west) || !Longitude(east) || !Latitude(south) || !Latitude(north))
@@ -372,6 +380,19 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     };
 
     private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>
+    /// Refuses text that could not be stored or written out again (TextRules: NUL, other control characters, broken
+    /// surrogates) with BAD_TEXT, naming the field. Every change to a case comes through the store, so every channel
+    /// (Open311, GraphQL, the map) meets the same rule, and nothing stored can later break a feed, an e-mail or an export.
+    /// </summary>
+    private static void RequireWritable(params ReadOnlySpan<(string Field, string? Text)> texts)
+    {
+        foreach (var (field, text) in texts)
+        {
+            if (TextRules.Problem(field, text) is { } problem) throw new CaseException(TextRules.BadTextCode, problem);
+        }
+    }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using DigitalTwin.Data.Text;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -249,7 +250,10 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
     public static string Signature(string secret, string timestamp, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
 
-    /// <summary>An Open311 POST to the recipient's own GeoReport endpoint (requests.json).</summary>
+    /// <summary>
+    /// An Open311 POST to the recipient's own GeoReport endpoint (requests.json), its texts cleaned (TextRules) as our
+    /// own feeds write them: the receiver may store them in XML.
+    /// </summary>
     private async Task<string?> Open311Async(string endpoint, string payload, Guid key, CancellationToken cancellationToken)
     {
         using var json = JsonDocument.Parse(payload);
@@ -258,7 +262,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
                      ("address_string", "address_string"), ("media_url", "media_url"), ("service_request_id", "attribute[twin_service_request_id]") })
         {
             if (json.RootElement.TryGetProperty(from, out var value) && value.ValueKind != JsonValueKind.Null)
-                fields[to] = value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(CultureInfo.InvariantCulture) : value.ToString();
+                fields[to] = value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(CultureInfo.InvariantCulture) : TextRules.Clean(value.ToString());
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, HttpUrl(endpoint.TrimEnd('/') + "/requests.json")) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Add("Idempotency-Key", key.ToString());
@@ -310,11 +314,15 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         return MailAsync(address, subject, body, key, cancellationToken);
     }
 
-    /// <summary>A plain-text e-mail through SMTP (MailKit), with the idempotency key as the Message-Id.</summary>
+    /// <summary>
+    /// A plain-text e-mail through SMTP (MailKit), with the idempotency key as the Message-Id. Subject and text go
+    /// through TextRules.Clean: a case stored before the text rule may carry control characters that mail readers
+    /// (and a header) cannot take.
+    /// </summary>
     private async Task<string?> MailAsync(string address, string subject, string body, Guid key, CancellationToken cancellationToken)
     {
         if (options.Value.SmtpHost is not { Length: > 0 } host) throw new DeliveryException("no SMTP server is configured (Outbox:SmtpHost)");
-        var message = new MimeMessage { MessageId = $"{key}@digitaltwin", Subject = subject, Body = new TextPart("plain") { Text = body } };
+        var message = new MimeMessage { MessageId = $"{key}@digitaltwin", Subject = TextRules.Clean(subject), Body = new TextPart("plain") { Text = TextRules.Clean(body) } };
         message.From.Add(MailboxAddress.Parse(options.Value.SmtpFrom));
         // Checked at intake with the same parser (EmailAddresses); a value stored before that check is undeliverable.
         message.To.Add(MailboxAddress.TryParse(address, out var to) ? to : throw new UndeliverableException($"'{address}' is not an e-mail address"));

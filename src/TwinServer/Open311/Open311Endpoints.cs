@@ -1,6 +1,8 @@
 using System.Globalization;
+using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
+using Microsoft.Extensions.Primitives;
 
 namespace DigitalTwin.Server.Open311;
 
@@ -42,34 +44,40 @@ internal static class Open311Endpoints
 
     public static void MapTwinOpen311(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Base + "/discovery.{format}", (HttpContext http, string format) => Answer(format, () => Task.FromResult(Discovery(http))));
-        app.MapGet(Base + "/services.{format}", (string format, string? locale, CatalogStore catalog, CancellationToken ct) =>
-            Answer(format, async () => Services(await catalog.TaskTypesAsync(ct), locale)));
-        app.MapGet(Base + "/services/{code}.{format}", (string code, string format, CatalogStore catalog, CancellationToken ct) =>
-            Answer(format, async () => ServiceDefinition(await catalog.TaskTypesAsync(ct), code)));
+        app.MapGet(Base + "/discovery.{format}", (HttpContext http, string format) => Answer(http, format, () => Task.FromResult(Discovery(http))));
+        app.MapGet(Base + "/services.{format}", (HttpContext http, string format, string? locale, CatalogStore catalog, CancellationToken ct) =>
+            Answer(http, format, async () => Services(await catalog.TaskTypesAsync(ct), locale)));
+        app.MapGet(Base + "/services/{code}.{format}", (HttpContext http, string code, string format, CatalogStore catalog, CancellationToken ct) =>
+            Answer(http, format, async () => ServiceDefinition(await catalog.TaskTypesAsync(ct), code)));
         app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
-            Answer(format, () => PostRequestAsync(http, cases, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
+            Answer(http, format, () => PostRequestAsync(http, cases, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
         app.MapGet(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
-            Answer(format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
+            Answer(http, format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
         app.MapGet(Base + "/requests/{id}.{format}", (HttpContext http, string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
-            Answer(format, async () => await cases.FindAsync(id, ct) is { } found
+            Answer(http, format, async () => await cases.FindAsync(id, ct) is { } found
                 ? new Open311Document("service_requests", "request", [Request(found, await catalog.TaskTypesAsync(ct), Extensions(http.Request.Query["extensions"]))])
                 : Open311Document.Error(404, $"There is no service request '{id}'.")));
         app.MapPost(Base + "/servicerequestupdates.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
-            Answer(format, () => PostUpdateAsync(http, cases, keys, ct)));
+            Answer(http, format, () => PostUpdateAsync(http, cases, keys, ct)));
     }
 
-    /// <summary>Runs an Open311 operation; a bad format is 404 (no such document), a refused operation the specification's error.</summary>
-    private static async Task<IResult> Answer(string format, Func<Task<Open311Document>> operation)
+    /// <summary>
+    /// Runs an Open311 operation; a bad format is 404 (no such document), text that could not be stored or written
+    /// is 400 BAD_TEXT before the operation sees it, a refused operation the specification's error.
+    /// </summary>
+    private static async Task<IResult> Answer(HttpContext http, string format, Func<Task<Open311Document>> operation)
     {
         if (format is not ("json" or "xml")) return Open311Document.Error(404, $"Open311 answers in .json or .xml, not .{format}.").ToResult("json");
         try
         {
+            if (await UnwritableTextAsync(http) is { } problem) return Open311Document.Error(400, problem, TextRules.BadTextCode).ToResult(format);
             return (await operation()).ToResult(format);
         }
         catch (CaseException e)
         {
-            return Open311Document.Error(e.Status, e.Message).ToResult(format);
+            // Refusals the specification has no number for name themselves, as it allows ("more specific and unique
+            // error code identifiers"); the others keep the HTTP status that clients of the specification expect.
+            return Open311Document.Error(e.Status, e.Message, e.Code is TextRules.BadTextCode ? e.Code : null).ToResult(format);
         }
         catch (BadHttpRequestException e)
         {
@@ -83,6 +91,38 @@ internal static class Open311Endpoints
         {
             return Open311Document.Error(400, e.Message).ToResult(format);
         }
+    }
+
+    /// <summary>
+    /// Why the request carries text that could not be stored or written out again (TextRules: NUL, other control
+    /// characters, broken surrogates), or null: every query parameter, value of the path, form field and the
+    /// Idempotency-Key header, names and values, checked before any of it is read. Each route then meets only text
+    /// PostgreSQL can hold (a NUL in service_code was a 500) and stores only text every feed can write (one control
+    /// character in a description made requests.xml fail for everyone).
+    /// </summary>
+    private static async Task<string?> UnwritableTextAsync(HttpContext http)
+    {
+        static string? In(IEnumerable<KeyValuePair<string, StringValues>> fields, string where) => fields
+            .Select(f => TextRules.Problem($"The name of a {where}", f.Key) ?? f.Value.Select(v => TextRules.Problem($"{f.Key} ({where})", v)).FirstOrDefault(p => p is not null))
+            .FirstOrDefault(p => p is not null);
+        var request = http.Request;
+        var problem = In(request.Query, "query parameter")
+            ?? In(request.RouteValues.Select(r => KeyValuePair.Create(r.Key, new StringValues(r.Value as string))), "path")
+            ?? In(request.Headers.Where(h => h.Key.Equals("Idempotency-Key", StringComparison.OrdinalIgnoreCase)), "header");
+        if (problem is null && HttpMethods.IsPost(request.Method) && request.HasFormContentType)
+        {
+            try
+            {
+                problem = In(await request.ReadFormAsync(http.RequestAborted), "form field");
+            }
+            catch (InvalidDataException e) when (e.InnerException is InvalidOperationException)
+            {
+                // ASP.NET's URL decoder will not decode %00 in a form-encoded body (nor Kestrel in a path): the one
+                // character it refuses is the one PostgreSQL cannot store either.
+                problem = "A form field holds a NUL character (%00); text may hold tab and line breaks but no other control characters.";
+            }
+        }
+        return problem;
     }
 
     private static Open311Document Discovery(HttpContext http)
@@ -223,7 +263,7 @@ internal static class Open311Endpoints
     }
 
     /// <summary>Helsinki's <c>extensions</c>: true (or all, or citysdk, the extension we have) adds each request's extended attributes.</summary>
-    private static bool Extensions(Microsoft.Extensions.Primitives.StringValues value) => value.ToString().Trim().ToLowerInvariant() switch
+    private static bool Extensions(StringValues value) => value.ToString().Trim().ToLowerInvariant() switch
     {
         "" or "false" or "0" => false,
         "true" or "1" or "all" or "citysdk" => true,
