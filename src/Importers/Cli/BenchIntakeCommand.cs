@@ -163,7 +163,10 @@ internal static class BenchIntakeCommand
         }
     }
 
-    /// <summary>Posts 200 of the run's idempotency keys again, as an app retrying after a lost answer would.</summary>
+    /// <summary>
+    /// Posts 200 of the run's idempotency keys again, as an app retrying after a lost answer would: the same request
+    /// (wrk's fields), since the same key with another request is refused.
+    /// </summary>
     private static async Task<int> ReplayAsync(string key, NpgsqlDataSource dataSource, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
@@ -182,6 +185,7 @@ internal static class BenchIntakeCommand
                 Content = new FormUrlEncodedContent(new Dictionary<string, string>
                 {
                     ["api_key"] = key, ["service_code"] = "graffiti", ["lat"] = lat.ToString(CultureInfo.InvariantCulture), ["long"] = lon.ToString(CultureInfo.InvariantCulture),
+                    ["description"] = "bench report", ["locale"] = "fi",
                 }),
             };
             request.Headers.Add("Idempotency-Key", idempotency);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Database;
@@ -25,7 +27,9 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
 
     /// <summary>
     /// Takes a case in, with its routing suggestion (the responsibility at its point for its category, today). A
-    /// retried intake with the same idempotency key, from the same client, gives the case it created the first time.
+    /// retried intake with the same idempotency key, from the same client, gives the case it created the first time;
+    /// the same key with a different case (another fingerprint) is refused, IDEMPOTENCY_KEY_REUSED (422), and
+    /// nothing is written.
     /// </summary>
     /// <returns>The case's id and number, and whether this call created it.</returns>
     public async Task<CaseCreated> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
@@ -42,6 +46,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         // city wants that: forwarded in the same statement that takes it in.
         var forwardTo = options.Value.AutoForward && answer is { Recipient: { } to, IsFallback: false, HasConflict: false } ? to : null;
 
+        var fingerprint = Fingerprint(intake);
         async Task<(long Id, string? Number)> InsertAsync()
         {
             await using var insert = dataSource.CreateCommand(SqlResources.Get("Cases/intake.sql"));
@@ -66,6 +71,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             insert.Parameters.AddWithValue(actor.Name);
             insert.Parameters.Add(Text(forwardTo));
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)intake.ContactConsent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+            insert.Parameters.Add(new NpgsqlParameter { Value = fingerprint, NpgsqlDbType = NpgsqlDbType.Bytea });
             // The reader is disposed exactly once, before anything else is asked: a data source's reader goes back to
             // the pool with its connection, and disposing it again would close another request's reader on that
             // connection (under a burst of retried posts that corrupted the protocol and left requests waiting for ever).
@@ -83,9 +89,15 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         var (caseId, created) = intake.IdempotencyKey is null ? await InsertAsync() : await DatabaseFaults.OnceMoreIfBrokenAsync(InsertAsync);
         if (created is null)
         {
-            // The same post came before (or a concurrent retry won the race): answer with its case.
-            var earlier = (await DatabaseFaults.OnceMoreIfBrokenAsync(() => FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken)))!;
-            return new CaseCreated(earlier.Id, earlier.ServiceRequestId, false);
+            // The key was used before (or by a concurrent request that won the race): the same request is a retry,
+            // answered with its case; another request under the same key is refused, not merged into that case.
+            var earlier = await DatabaseFaults.OnceMoreIfBrokenAsync(() => FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken));
+            if (earlier.Fingerprint is not null && !earlier.Fingerprint.AsSpan().SequenceEqual(fingerprint))
+            {
+                throw new CaseException(IdempotencyKeyReused,
+                    $"The idempotency key '{intake.IdempotencyKey}' was used for case {earlier.Number} with other content; a retry repeats the request as it was, a new case takes a new key.", 422);
+            }
+            return new CaseCreated(earlier.Id, earlier.Number, false);
         }
         changes.Raise();
         return new CaseCreated(caseId, created, true);
@@ -177,15 +189,33 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         return await SingleAsync(command, cancellationToken);
     }
 
-    private async Task<Case?> FindByIdempotencyKeyAsync(string channel, int? apiKeyId, string key, CancellationToken cancellationToken)
+    private async Task<(long Id, string Number, byte[]? Fingerprint)> FindByIdempotencyKeyAsync(string channel, int? apiKeyId, string key,
+        CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM cases c WHERE c.channel = $1 AND coalesce(c.api_key_id, 0) = $2 AND c.idempotency_key = $3");
+            "SELECT id, service_request_id, request_fingerprint FROM cases WHERE channel = $1 AND coalesce(api_key_id, 0) = $2 AND idempotency_key = $3");
         command.Parameters.AddWithValue(channel);
         command.Parameters.AddWithValue(apiKeyId ?? 0);
         command.Parameters.AddWithValue(key);
-        return await SingleAsync(command, cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) throw new InvalidOperationException($"The intake met the idempotency key '{key}', but no case has it.");
+        return (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2));
     }
+
+    /// <summary>The code of a refused reuse of an idempotency key for another request.</summary>
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+
+    /// <summary>
+    /// What a case is taken in with, as SHA-256 over its fields in a fixed order (JSON, numbers round-tripped): two
+    /// intakes with the same fingerprint ask for the same case. Whitespace around fields is trimmed by the channels
+    /// before, so only what is stored counts.
+    /// </summary>
+    internal static byte[] Fingerprint(NewCase intake) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new object?[]
+    {
+        intake.Category, intake.Lon.ToString("R", CultureInfo.InvariantCulture), intake.Lat.ToString("R", CultureInfo.InvariantCulture),
+        intake.Description, intake.Address, intake.MediaUrl, intake.Email, intake.FirstName, intake.LastName, intake.Phone, intake.Language, intake.ObjectId,
+        intake.ContactConsent,
+    }));
 
     /// <summary>The handler's inbox (inbox.sql): open and sent-back cases, oldest first.</summary>
     public async Task<IReadOnlyList<InboxCase>> InboxAsync(int limit, CancellationToken cancellationToken)

@@ -77,7 +77,7 @@ internal static class Open311Endpoints
         {
             // Refusals the specification has no number for name themselves, as it allows ("more specific and unique
             // error code identifiers"); the others keep the HTTP status that clients of the specification expect.
-            return Open311Document.Error(e.Status, e.Message, e.Code is TextRules.BadTextCode ? e.Code : null).ToResult(format);
+            return Open311Document.Error(e.Status, e.Message, e.Code is TextRules.BadTextCode or CaseStore.IdempotencyKeyReused ? e.Code : null).ToResult(format);
         }
         catch (BadHttpRequestException e)
         {
@@ -175,10 +175,13 @@ internal static class Open311Endpoints
         if (email is not null && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal))) return Open311Document.Error(400, "email is not an e-mail address.");
 
         // One case for a retried post: the Idempotency-Key header, else the device or account id with the client's
-        // own request key (client_request_id), as apps that cannot set headers send it.
-        var idempotency = http.Request.Headers["Idempotency-Key"] is { Count: 1 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim()
-            : Field("client_request_id") is { } clientKey ? $"{Field("device_id") ?? Field("account_id") ?? ""}/{clientKey}" : null;
-        if (idempotency?.Length > 200) return Open311Document.Error(400, "The idempotency key is longer than 200 characters.");
+        // own request key (client_request_id), as apps that cannot set headers send it. The same key with another
+        // request is refused by the case store (422), which compares what each was taken in with.
+        var (headerKey, keyProblem) = IdempotencyKeyHeader.Read(http.Request.Headers[IdempotencyKeyHeader.Name]);
+        if (keyProblem is not null) return Open311Document.Error(400, keyProblem, IdempotencyKeyHeader.BadKeyCode);
+        var idempotency = headerKey ?? (Field("client_request_id") is { } clientKey ? $"{Field("device_id") ?? Field("account_id") ?? ""}/{clientKey}" : null);
+        if (idempotency?.Length > IdempotencyKeyHeader.MaxLength)
+            return Open311Document.Error(400, $"The idempotency key is longer than {IdempotencyKeyHeader.MaxLength} characters.", IdempotencyKeyHeader.BadKeyCode);
 
         // Helsinki's service_object_id: the object the report is about (ours are layer:id), which routing then targets.
         var objectId = Field("service_object_id");
