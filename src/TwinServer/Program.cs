@@ -27,6 +27,7 @@ var app = builder.Build();
 await app.CheckConnectionBudgetAsync(); // the pools fit the database's max_connections, or the server does not start
 await app.MigrateTwinDatabaseAsync();
 app.UseTwinHardening(); // security headers, error bodies without internals
+app.UseTwinCrossSiteRefusal(); // a session changes nothing at another site's request
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/
 app.UseAuthentication(); // keys of systems, sessions of people (Access/)
 app.UseAuthorization();

@@ -61,7 +61,14 @@ public static class AccessExtensions
     /// <summary>Map data (tiles): the map's people, and contractors' and integrations' keys.</summary>
     public const string ReaderPolicy = "reader";
 
+    /// <summary>The session cookie of people who signed in.</summary>
+    public const string SessionCookie = "twin.session";
+
     private static readonly string[] ApiPaths = ["/tiles", "/graphql", "/open311", "/health", "/layers"];
+
+    /// <summary>The request authenticates with a key (X-Api-Key, or Authorization: Bearer), not with the session.</summary>
+    public static bool HasKey(HttpRequest request) =>
+        request.Headers.ContainsKey("X-Api-Key") || request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
     public static IServiceCollection AddTwinAccess(this IServiceCollection services, IConfiguration configuration)
     {
@@ -69,18 +76,16 @@ public static class AccessExtensions
         services.AddHostedService<AuditRetention>();
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "A key (systems) or the session (people)", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.ContainsKey("X-Api-Key") || http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? ApiKeyAuthenticationHandler.SchemeName
-                    : CookieAuthenticationDefaults.AuthenticationScheme)
+                HasKey(http.Request) ? ApiKeyAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
             {
                 o.LoginPath = "/signin";
                 o.AccessDeniedPath = "/signin";
                 o.ReturnUrlParameter = "returnUrl";
-                o.Cookie.Name = "twin.session";
+                o.Cookie.Name = SessionCookie;
                 o.Cookie.HttpOnly = true;
                 // Lax, not Strict: coming back from the city's identity provider is a navigation from another site, and
-                // must carry the session; cross-site posts still go without it.
+                // must carry the session; cross-site posts mostly go without it, and CrossSiteRequests refuses the rest.
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 10.0));

@@ -24,7 +24,9 @@ internal static partial class ImportEndpoints
         var maxBytes = app.Configuration.GetValue("Access:MaxImportBytes", 2L * 1024 * 1024 * 1024);
         app.MapPost("/layers/{name}/import", ImportAsync)
             .RequireAuthorization(GisPolicy)
-            .DisableAntiforgery() // callers are GIS tools with a key, or GIS staff's scripts with a session; no browser form posts here
+            // Callers are GIS tools with a key, or GIS staff's scripts with a session: no form of ours posts here, so there is
+            // no antiforgery token to send; a session's request from another site's page is refused by CrossSiteRequests.
+            .DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(maxBytes))
             .WithFormOptions(multipartBodyLengthLimit: maxBytes)
             .DisableRequestTimeout();
