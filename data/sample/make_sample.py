@@ -1051,6 +1051,11 @@ def check():
     for o in orgs:
         if sum(1 for k in ("webhook_url", "open311_endpoint", "email") if o[k]) > 1:
             err("organisation %s has more than one channel" % o["key"])
+        # The contractor simulator (src/ContractorSimulator) serves exactly these: anything else would never arrive.
+        if o["webhook_url"] and o["webhook_url"] != WH + o["key"]:
+            err("organisation %s has the webhook %s; the simulator serves %s" % (o["key"], o["webhook_url"], WH + o["key"]))
+        if o["open311_endpoint"] and o["open311_endpoint"] != O311 + o["key"] + "/v2":
+            err("organisation %s has the Open311 endpoint %s; the simulator serves %s" % (o["key"], o["open311_endpoint"], O311 + o["key"] + "/v2"))
         if o["kind"] not in ("administration", "company", "contractor", "private", "state", "other"):
             err("organisation %s has kind %s" % (o["key"], o["kind"]))
     if DEFAULT_CONTACT not in keys:

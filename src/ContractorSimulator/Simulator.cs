@@ -10,8 +10,9 @@ public sealed record Received(string Organisation, string IdempotencyKey, string
 
 /// <summary>
 /// The contractors' systems: <c>POST /webhooks/{organisation}</c> (JSON, signed: X-Twin-Timestamp and X-Twin-Signature
-/// = sha256=HMAC-SHA256(secret, "{timestamp}.{body}")) and <c>POST /open311/{organisation}/requests.json</c>
-/// (form-encoded). Each answers with its own id for the case, the same for a repeat of the same idempotency key.
+/// = sha256=HMAC-SHA256(secret, "{timestamp}.{body}")) and a GeoReport v2 endpoint per organisation,
+/// <c>/open311/{organisation}/v2</c>, as the sample organisations name it (<c>POST requests.json</c>, form-encoded).
+/// Each answers with its own id for the case, the same for a repeat of the same idempotency key.
 /// <c>GET /received</c> lists what came; <c>POST /down</c> and <c>POST /up</c> make every receiving endpoint answer 503
 /// or work again.
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class Simulator
             var record = simulator.Record(organisation, http.Request.Headers["Idempotency-Key"].ToString(), "webhook", body);
             return Results.Json(new { id = record.ExternalId });
         });
-        app.MapPost("/open311/{organisation}/requests.json", async (HttpContext http, string organisation) =>
+        app.MapPost("/open311/{organisation}/v2/requests.json", async (HttpContext http, string organisation) =>
         {
             if (simulator.Down) return Results.StatusCode(503);
             var form = await http.Request.ReadFormAsync();

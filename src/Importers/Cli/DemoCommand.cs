@@ -28,10 +28,13 @@ internal static class DemoCommand
             var path = parse.GetValue(keysFile)!;
             var keys = File.Exists(path) ? JsonNode.Parse(await File.ReadAllTextAsync(path, ct))!.AsObject() : new JsonObject();
 
-            // The sample's contractors receive at the simulator (organisations.csv points their webhooks there).
-            await using var update = dataSource.CreateCommand(
-                "UPDATE organisations SET webhook_secret = $2 WHERE webhook_url LIKE $1 || '%' RETURNING key");
-            update.Parameters.AddWithValue(parse.GetValue(simulator)!.TrimEnd('/') + "/webhooks/");
+            // The sample's contractors receive at the simulator (organisations.csv points their webhooks and Open311
+            // endpoints there): the webhooks are signed with its secret, and each of them gets a key to report back with.
+            await using var update = dataSource.CreateCommand("""
+                UPDATE organisations SET webhook_secret = CASE WHEN starts_with(webhook_url, $1 || '/webhooks/') THEN $2 ELSE webhook_secret END
+                WHERE starts_with(webhook_url, $1 || '/webhooks/') OR starts_with(open311_endpoint, $1 || '/open311/') RETURNING key
+                """);
+            update.Parameters.AddWithValue(parse.GetValue(simulator)!.TrimEnd('/'));
             update.Parameters.AddWithValue(parse.GetValue(secret)!);
             var contractors = new List<string>();
             await using (var reader = await update.ExecuteReaderAsync(ct))
@@ -63,7 +66,7 @@ internal static class DemoCommand
             keys["handlerPassword"] = password;
             await File.WriteAllTextAsync(path, keys.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            AnsiConsole.MarkupLineInterpolated($"Demo keys in {path}: a citizen app, a handler, {contractors.Count} contractors (webhooks signed for the simulator).");
+            AnsiConsole.MarkupLineInterpolated($"Demo keys in {path}: a citizen app, a handler, {contractors.Count} contractors at the simulator (webhooks signed for it).");
             return 0;
         }, cancellationToken));
         return command;

@@ -75,10 +75,12 @@ public class CaseCityServer : SampleCityServer
         simulatorApp.Urls.Add("http://127.0.0.1:0");
         await simulatorApp.StartAsync();
         SimulatorAddress = new Uri(simulatorApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        // Every contractor of the sample receives through the simulator's webhook, signed with the test's secret.
-        await Database.ScalarAsync<int>(
-            $"UPDATE organisations SET webhook_url = '{SimulatorAddress}webhooks/' || key, webhook_secret = 'test-secret', open311_endpoint = NULL, email = NULL WHERE kind = 'contractor'");
+        await RouteContractorsAsync();
     }
+
+    /// <summary>Every contractor of the sample receives through the simulator's webhook, signed with the test's secret.</summary>
+    protected virtual Task RouteContractorsAsync() => Database.ScalarAsync<int>(
+        $"UPDATE organisations SET webhook_url = '{SimulatorAddress}webhooks/' || key, webhook_secret = 'test-secret', open311_endpoint = NULL, email = NULL WHERE kind = 'contractor'");
 
     /// <summary>Waits up to 10 s for a condition the outbox or the simulator makes true; says what did not happen, and the outbox's state.</summary>
     public async Task EventuallyAsync(Func<Task<bool>> condition, string what)
