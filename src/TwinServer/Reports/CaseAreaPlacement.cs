@@ -78,12 +78,17 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
+        // A host may stop its services again after disposing them (WebApplicationFactory's Dispose after its
+        // DisposeAsync): there is nothing left to cancel then, and throwing would fail the host's shutdown.
+        if (!disposed) await stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
     }
 
+    private bool disposed;
+
     public override void Dispose()
     {
+        disposed = true;
         stopping.Dispose();
         base.Dispose();
     }
