@@ -226,3 +226,9 @@ public sealed record InboxCase(
 
     public string? CitizenMessageError { get; init; }
 }
+
+/// <summary>
+/// A status change of a case as anyone may read it (Open311's servicerequestupdates): its event's id, the case's
+/// number, FixMyStreet's status word, when, the note for the citizen, and our own status as the external code.
+/// </summary>
+public sealed record PublicUpdate(long UpdateId, string ServiceRequestId, string Status, DateTimeOffset At, string? Description, string ExternalStatusCode);

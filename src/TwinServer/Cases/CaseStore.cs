@@ -358,6 +358,47 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         return cases;
     }
 
+    /// <summary>
+    /// Status changes anyone may read, in a window of time (from inclusive, to exclusive), oldest first: for Open311's
+    /// GET servicerequestupdates, in the words FixMyStreet's integration uses.
+    /// </summary>
+    public async Task<IReadOnlyList<PublicUpdate>> PublicUpdatesAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string>? numbers, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/public_updates.sql"));
+        command.Parameters.Add(new NpgsqlParameter { Value = from.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = to.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)numbers?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var updates = new List<PublicUpdate>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (kind, statusTo, note, resolution, answer) = (reader.GetString(2), NullableText(reader, 4), NullableText(reader, 5), NullableText(reader, 6), NullableText(reader, 7));
+            var (status, external, description) = kind switch
+            {
+                "closed" => (resolution switch
+                {
+                    CaseResolution.NotTheCitys => "NOT_COUNCILS_RESPONSIBILITY",
+                    CaseResolution.Duplicate => "DUPLICATE",
+                    CaseResolution.AlreadyFixed => "FIXED",
+                    CaseResolution.PassedToState => "INTERNAL_REFERRAL",
+                    _ => "CLOSED",
+                }, $"closed:{resolution}", answer),
+                "reopened" => ("OPEN", "reopened", (string?)null),
+                _ => (statusTo switch
+                {
+                    CaseStatus.InProgress => "IN_PROGRESS",
+                    CaseStatus.Done => "FIXED",
+                    CaseStatus.Closed => "CLOSED",
+                    _ => "OPEN",
+                }, statusTo ?? "unknown", note),
+            };
+            updates.Add(new PublicUpdate(reader.GetInt64(0), reader.GetString(1), status, reader.GetFieldValue<DateTimeOffset>(3), description, external));
+        }
+        return updates;
+    }
+
     public async Task<IReadOnlyList<CaseEvent>> TimelineAsync(long caseId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT id, at, actor, kind, data::text FROM case_events WHERE case_id = $1 ORDER BY id");

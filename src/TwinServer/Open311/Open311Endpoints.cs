@@ -57,6 +57,8 @@ internal static class Open311Endpoints
             Answer(http, format, async () => await cases.FindAsync(id, ct) is { } found
                 ? new Open311Document("service_requests", "request", [Request(found, await catalog.TaskTypesAsync(ct), Extensions(http.Request.Query["extensions"]))])
                 : Open311Document.Error(404, $"There is no service request '{id}'.")));
+        app.MapGet(Base + "/servicerequestupdates.{format}", (HttpContext http, string format, CaseStore cases, CancellationToken ct) =>
+            Answer(http, format, () => ListUpdatesAsync(http.Request.Query, cases, ct)));
         app.MapPost(Base + "/servicerequestupdates.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
             Answer(http, format, () => PostUpdateAsync(http, cases, keys, ct)));
     }
@@ -334,6 +336,35 @@ internal static class Open311Endpoints
             return new Open311Document("service_request_updates", "request_update", [[("update_id", updateId), ("service_notice", "Already received.")]]);
         }
         return new Open311Document("service_request_updates", "request_update", [[("update_id", updateId)]]);
+    }
+
+    /// <summary>
+    /// The status changes of cases in a window (start_date, end_date: at most 90 days apart; without them, the last
+    /// 24 hours), oldest first, at most 1,000, in FixMyStreet's shape: update_id, service_request_id, status
+    /// (OPEN, IN_PROGRESS, FIXED, CLOSED, NOT_COUNCILS_RESPONSIBILITY, DUPLICATE, INTERNAL_REFERRAL), updated_datetime,
+    /// description (the note for the citizen), media_url, external_status_code (our own status). Public, as the
+    /// requests are: nothing personal is in them. The root element is FixMyStreet's (service_requests_updates), whose
+    /// Open311 client polls this list.
+    /// </summary>
+    private static async Task<Open311Document> ListUpdatesAsync(IQueryCollection query, CaseStore cases, CancellationToken ct)
+    {
+        string? Param(string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
+        DateTimeOffset? Date(string name) => Param(name) is { } text
+            ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
+                : throw new CaseException("BAD_DATE", $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
+            : null;
+        var (start, end) = (Date("start_date"), Date("end_date"));
+        if (start > end) return Open311Document.Error(400, "start_date is after end_date.");
+        if (end - start > Window) return Open311Document.Error(400, "start_date and end_date may be at most 90 days apart.");
+        var until = end ?? (start is { } s && s + TimeSpan.FromDays(1) < cases.Now ? s + TimeSpan.FromDays(1) : cases.Now.AddSeconds(1));
+        var from = start ?? until - TimeSpan.FromDays(1);
+        var ids = Param("service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var updates = await cases.PublicUpdatesAsync(from, until, ids, 1000, ct);
+        return new Open311Document("service_requests_updates", "request_update", [.. updates.Select(u => (IReadOnlyList<(string, object?)>)
+        [
+            ("update_id", u.UpdateId.ToString(CultureInfo.InvariantCulture)), ("service_request_id", u.ServiceRequestId), ("status", u.Status),
+            ("updated_datetime", u.At), ("description", u.Description), ("media_url", null), ("external_status_code", u.ExternalStatusCode),
+        ])]);
     }
 
     /// <summary>fi, sv or en from a locale or an Accept-Language header (en when it names neither).</summary>
