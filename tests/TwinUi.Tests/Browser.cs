@@ -1,4 +1,3 @@
-using DigitalTwin.Server.Tests;
 using Microsoft.Playwright;
 
 namespace DigitalTwin.Ui.Tests;

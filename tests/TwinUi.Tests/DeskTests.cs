@@ -1,5 +1,4 @@
 using DigitalTwin.Server.Cases;
-using DigitalTwin.Server.Tests.Cases;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DigitalTwin.Server.Cases;
-using DigitalTwin.Server.Tests.Cases;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DigitalTwin.Ui.Tests;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DigitalTwin.Server.Tests;
 using Microsoft.Playwright;
 
 namespace DigitalTwin.Ui.Tests;

@@ -48,12 +48,12 @@ public sealed class ReimportTests(LoopbackSampleCity server, Browser browser) : 
         });
     }
 
-    /// <summary>./twin import, as GIS staff run it: the importer's own process, on the server's database.</summary>
+    /// <summary>./twin import, as GIS staff run it: the command line's own process, on the server's database.</summary>
     private async Task ImportAsync(string file, string layer, string kind)
     {
-        var importer = Path.Combine(AppContext.BaseDirectory, "Importers.dll");
+        var cli = Path.Combine(AppContext.BaseDirectory, "TwinCli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { importer, "import", file, "--layer", layer, "--kind", kind }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { cli, "import", file, "--layer", layer, "--kind", kind }) start.ArgumentList.Add(a);
         start.Environment["TWIN_DATABASE_URL"] = server.Database.ConnectionString;
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();

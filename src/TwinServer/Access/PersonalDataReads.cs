@@ -25,14 +25,7 @@ public sealed class PersonalDataReads(NpgsqlDataSource dataSource)
             read = [.. cases.Order(StringComparer.Ordinal)];
             cases.Clear();
         }
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO audit_log (actor, role, action, subject, detail, remote_address)
-            SELECT $1, $2, 'read-personal-data', 'case:' || number, '{"field": "reporter"}', $4 FROM unnest($3::text[]) AS number
-            """);
-        command.Parameters.AddWithValue(who.Identity?.Name ?? "anonymous");
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)who.FindFirstValue(ClaimTypes.Role) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.AddWithValue(read);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)remoteAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await AuditWriter.WriteManyAsync(dataSource, who.Identity?.Name ?? "anonymous", who.FindFirstValue(ClaimTypes.Role), "read-personal-data",
+            [.. read.Select(number => $"case:{number}")], new { field = "reporter" }, remoteAddress, cancellationToken);
     }
 }

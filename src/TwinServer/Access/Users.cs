@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using DigitalTwin.Data.Database;
 using Npgsql;
 
 namespace DigitalTwin.Server.Access;

@@ -1,4 +1,3 @@
-using DigitalTwin.Data.Database;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
@@ -47,19 +46,8 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
     }
 
     /// <summary>Makes a key and returns it: the only time it is seen.</summary>
-    public async Task<string> CreateAsync(string name, string role, string? organisation, DateTimeOffset? expires, CancellationToken cancellationToken)
-    {
-        var key = ApiKeyHash.NewKey();
-        await using var command = dataSource.CreateCommand(
-            "INSERT INTO api_keys (name, role, organisation, key_hash, expires_at) VALUES ($1, $2, $3, $4, $5)");
-        command.Parameters.AddWithValue(name);
-        command.Parameters.AddWithValue(role);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)organisation ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.AddWithValue(ApiKeyHash.Of(key));
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)expires?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return key;
-    }
+    public async Task<string> CreateAsync(string name, string role, string? organisation, DateTimeOffset? expires, CancellationToken cancellationToken) =>
+        (await ApiKeyWriter.CreateAsync(dataSource, name, role, organisation, expires, cancellationToken)).Key;
 
     public void Dispose() => found.Dispose();
 }

@@ -134,7 +134,7 @@ public sealed class Query : ObjectGraphType
             .Argument<StringGraphType>("action", "Only this action, e.g. read-personal-data.")
             .Argument<StringGraphType>("subject", "Only about this, e.g. case:2026-000123.")
             .Argument<IntGraphType>("first", "How many (default 100, at most 1000).")
-            .WithMetadata(RoleRule.RolesKey, new[] { Access.TwinRoles.Admin })
+            .WithMetadata(RoleRule.RolesKey, new[] { TwinRoles.Admin })
             .ResolveAsync(async c =>
             {
                 var first = c.GetArgument<int?>("first") ?? 100;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using DigitalTwin.Server.Access;
 using GraphQL;
 using GraphQL.Types;
 using GraphQL.Validation;

@@ -16,7 +16,7 @@ namespace DigitalTwin.Server.Layers;
 /// </summary>
 internal static partial class ImportEndpoints
 {
-    public const string GisPolicy = "gis";
+    public const string GisPolicy = "gis-staff";
     private static readonly string[] DataExtensions = [".shp", ".gpkg", ".geojson", ".json", ".csv"];
 
     public static void MapTwinLayerImport(this WebApplication app)

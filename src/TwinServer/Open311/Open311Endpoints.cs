@@ -153,7 +153,7 @@ internal static class Open311Endpoints
         if (!http.Request.HasFormContentType) return Open311Document.Error(400, "Post the request form-encoded (application/x-www-form-urlencoded or multipart/form-data).");
         var form = await http.Request.ReadFormAsync(ct);
         var key = await keys.FindAsync(form["api_key"], ct);
-        if (key is null || key.Role != "citizen-app") return Open311Document.Error(403, "A valid api_key of a citizen app is required to post requests.");
+        if (key is null || key.Role != TwinRoles.CitizenApp) return Open311Document.Error(403, "A valid api_key of a citizen app is required to post requests.");
 
         string? Field(string name) => form[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
         var code = Field("service_code");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using DigitalTwin.Importers.Cli;
 using DigitalTwin.Importers.Pipeline;
 
 namespace DigitalTwin.Importers.Tests.Pipeline;
@@ -15,9 +14,9 @@ public sealed class KilledImportTests(ImportFixture fixture) : IClassFixture<Imp
         (await fixture.ImportAsync(new ImportOptions(small, "parcels-killed", LayerKind.Parcel))).Committed.ShouldBeTrue();
 
         var big = fixture.FilePath("big.geojson");
-        BenchImportCommand.GenerateParcels(big, 400_000);
+        Sources.GeoJsonSourceTests.WriteParcels(big, 400_000);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Importers.dll"), "import", big, "--layer", "parcels-killed", "--kind", "parcel" })
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "TwinCli.dll"), "import", big, "--layer", "parcels-killed", "--kind", "parcel" })
         {
             start.ArgumentList.Add(argument);
         }

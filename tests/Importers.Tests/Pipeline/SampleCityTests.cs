@@ -1,4 +1,4 @@
-using DigitalTwin.Importers.Cli;
+using DigitalTwin.Importers.Catalog;
 using DigitalTwin.Importers.Tests.Sources;
 using DigitalTwin.Testing;
 
@@ -13,7 +13,7 @@ public sealed class SampleCityTests(DatabaseFixture fixture) : IClassFixture<Dat
     {
         if (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM layers") == 0)
         {
-            (await SampleCommand.LoadAsync(fixture.Database.DataSource, Manifest, CancellationToken.None)).ShouldBe(0);
+            await CityManifest.LoadAsync(fixture.Database.DataSource, Manifest, null, CancellationToken.None);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using DigitalTwin.ContractorSimulator;
-using DigitalTwin.Importers.Cli;
+using DigitalTwin.Importers.Catalog;
 using DigitalTwin.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,7 +25,7 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await PostgisServer.CreateDatabaseAsync("killed");
-        (await SampleCommand.LoadAsync(database.DataSource, Path.Combine(SampleCityServer.RepositoryRoot, "data", "sample", "sample.json"), CancellationToken.None)).ShouldBe(0);
+        await CityManifest.LoadAsync(database.DataSource, Path.Combine(SampleCityServer.RepositoryRoot, "data", "sample", "sample.json"), null, CancellationToken.None);
         simulatorApp = Simulator.Build([], simulator);
         simulatorApp.Urls.Add("http://127.0.0.1:0");
         await simulatorApp.StartAsync();

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json;
 using DigitalTwin.ContractorSimulator;
 using DigitalTwin.Data.Database;
-using DigitalTwin.Importers.Cli;
+using DigitalTwin.Importers.Catalog;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,7 +43,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
         databaseUrl = await cluster.CreateDatabaseAsync("twin");
         await using var database = TwinDatabase.CreateDataSource(databaseUrl, "twin-fault-tests");
         await Migrator.MigrateAsync(database);
-        (await SampleCommand.LoadAsync(database, Path.Combine(SampleCityServer.RepositoryRoot, "data", "sample", "sample.json"), CancellationToken.None)).ShouldBe(0);
+        await CityManifest.LoadAsync(database, Path.Combine(SampleCityServer.RepositoryRoot, "data", "sample", "sample.json"), null, CancellationToken.None);
         using var keys = new ApiKeys(database);
         appKey = await keys.CreateAsync("fault-app", "citizen-app", null, null, CancellationToken.None);
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using DigitalTwin.Server.Cases;
-using DigitalTwin.Server.Tests.Cases;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DigitalTwin.Server.Tests.Open311;

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace DigitalTwin.Bench.Benches;
+
+/// <summary>
+/// The map page in headless Chromium, as a handler meets it: from the start of the page load to the first complete
+/// map (MapView.js stamps data-ready-at on the first 'rendercomplete'), and from a click on the map to the answer in
+/// the panel (timed inside the page, from the pointer going down to the panel's recipient appearing). One JSON line
+/// per round on standard output; ./twin bench tiles prints the table.
+/// </summary>
+internal static class MapPageCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Description = "The server, e.g. http://127.0.0.1:5097.", Required = true };
+        var rounds = new Option<int>("--rounds") { Description = "Page loads, each with one click.", DefaultValueFactory = _ => 5 };
+        var lon = new Option<double>("--lon") { Description = "Where to click: longitude.", Required = true };
+        var lat = new Option<double>("--lat") { Description = "Where to click: latitude.", Required = true };
+        var chromium = new Option<string>("--chromium") { Description = "Chromium to drive.", DefaultValueFactory = _ => "/usr/bin/chromium" };
+        var command = new Command("map-page", "Times the map page in headless Chromium (bench-tiles runs it in a process of its own).") { url, rounds, lon, lat, chromium };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = parse.GetValue(chromium),
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            });
+            for (var round = 0; round < parse.GetValue(rounds); round++)
+            {
+                // A new context each round: an empty browser cache, as a handler's first visit of the day.
+                await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+                context.SetDefaultTimeout(30_000);
+                // Signed in as a handler first, through the sign-in form's own requests (sharing the context's cookies but
+                // not its cache), so that the timed load is the map's alone. TWIN_BENCH_USER and TWIN_BENCH_PASSWORD say who.
+                await SignInAsync(context.APIRequest, parse.GetValue(url)!);
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(parse.GetValue(url)!);
+                await page.WaitForSelectorAsync(".map[data-map-ready=true]");
+                var loadToMap = double.Parse((await page.Locator(".map").GetAttributeAsync("data-ready-at"))!, CultureInfo.InvariantCulture);
+                await page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
+
+                await page.EvaluateAsync("""
+                    () => {
+                      window.twinTimes = {};
+                      document.querySelector('.map').addEventListener('pointerdown', () => window.twinTimes.down = performance.now(), true);
+                      new MutationObserver(() => {
+                        if (window.twinTimes.down && !window.twinTimes.answer && document.querySelector('[data-testid=recipient]')) window.twinTimes.answer = performance.now();
+                      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+                    }
+                    """);
+                var pixel = await page.EvaluateAsync<double[]>("([x, y]) => document.querySelector('.map').twinMap.pixelOf(x, y)", new[] { parse.GetValue(lon), parse.GetValue(lat) });
+                var box = (await page.Locator(".map").BoundingBoxAsync())!;
+                await page.Mouse.ClickAsync((float)(box.X + pixel[0]), (float)(box.Y + pixel[1]));
+                await page.WaitForFunctionAsync("() => window.twinTimes.answer !== undefined");
+                var clickToPanel = await page.EvaluateAsync<double>("() => window.twinTimes.answer - window.twinTimes.down");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $$"""{"round":{{round + 1}},"loadToMapMs":{{loadToMap:F1}},"clickToPanelMs":{{clickToPanel:F1}}}"""));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task SignInAsync(IAPIRequestContext request, string url)
+    {
+        var (user, password) = (Environment.GetEnvironmentVariable("TWIN_BENCH_USER"), Environment.GetEnvironmentVariable("TWIN_BENCH_PASSWORD"));
+        if (user is null || password is null) throw new InvalidOperationException("Set TWIN_BENCH_USER and TWIN_BENCH_PASSWORD: the map is for people signed in.");
+        var form = await (await request.GetAsync(url.TrimEnd('/') + "/signin")).TextAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"(__RequestVerificationToken[^\"]*)\" value=\"([^\"]+)\"");
+        var data = request.CreateFormData();
+        data.Set(token.Groups[1].Value, System.Net.WebUtility.HtmlDecode(token.Groups[2].Value));
+        data.Set("username", user);
+        data.Set("password", password);
+        var response = await request.PostAsync(url.TrimEnd('/') + "/signin", new APIRequestContextOptions { Form = data, MaxRedirects = 0 });
+        if (response.Status != 302 || response.Headers.GetValueOrDefault("location") != "/")
+            throw new InvalidOperationException($"Signing in as {user} failed: {response.Status} {response.Headers.GetValueOrDefault("location")}");
+    }
+}

@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Globalization;
+using DigitalTwin.Importers.Catalog;
+using DigitalTwin.Importers.Mapping;
+using DigitalTwin.Importers.Pipeline;
+using Npgsql;
+using Spectre.Console;
+
+namespace DigitalTwin.Cli.Commands;
+
+/// <summary><c>import FILE --layer NAME --kind KIND [--crs EPSG:N] [--map MAPPING] [--dry-run] ...</c></summary>
+internal static class ImportCommand
+{
+    private static readonly string[] Kinds = ["parcel", "building", "asset", "area", "contract", "subcontract", "organisation", "task-type"];
+
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "GeoJSON, Shapefile (.shp), GeoPackage (.gpkg) or CSV; organisations and task types also as JSON." };
+        var layer = new Option<string>("--layer") { Description = "The layer to load into (created on first import, replaced atomically after)." };
+        var kind = new Option<string>("--kind") { Description = $"What the file holds: {string.Join(", ", Kinds)}.", Required = true };
+        kind.AcceptOnlyFromAmong(Kinds);
+        var crs = new Option<string?>("--crs") { Description = "The file's CRS when it does not say, or says wrong: EPSG:3879, EPSG:3011, ..." };
+        var map = new Option<FileInfo?>("--map") { Description = "A mapping file (JSON or YAML) from source fields to domain fields; see the README." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read, validate and report; write nothing." };
+        var makeValid = new Option<bool>("--make-valid") { Description = "Repair invalid geometries (each repair is reported) instead of rejecting them." };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Load the valid features and skip the invalid ones (each reported) instead of rejecting the file." };
+        var encoding = new Option<string?>("--encoding") { Description = "Text encoding of a Shapefile's .dbf or a CSV, overriding .cpg: windows-1252, iso-8859-1, utf-8, ..." };
+        var reportFile = new Option<FileInfo?>("--report") { Description = "Write every problem, one per line, to this file." };
+
+        var command = new Command("import", "Load a layer, organisations or task types.")
+        {
+            file, layer, kind, crs, map, dryRun, makeValid, skipInvalid, encoding, reportFile,
+        };
+        command.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
+        {
+            var kindText = parse.GetValue(kind)!;
+            var path = parse.GetValue(file)!.FullName;
+            await using var dataSource = await CliDatabase.OpenAsync(ct);
+            if (kindText is "organisation" or "task-type")
+            {
+                var catalogKind = kindText == "organisation" ? CatalogKind.Organisation : CatalogKind.TaskType;
+                var catalogReport = await new CatalogImporter(dataSource).ImportAsync(path, catalogKind, parse.GetValue(dryRun), ct);
+                return PrintCatalogReport(path, catalogKind, catalogReport, parse.GetValue(dryRun));
+            }
+
+            var layerName = parse.GetValue(layer) ?? throw new CliException("--layer NAME is required for a layer import.");
+            if (!System.Text.RegularExpressions.Regex.IsMatch(layerName, "^[a-z0-9][a-z0-9_-]*$"))
+            {
+                throw new CliException($"--layer {layerName}: a layer name is lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
+            }
+            var options = new ImportOptions(path, layerName, Enum.Parse<LayerKind>(kindText, ignoreCase: true))
+            {
+                Crs = parse.GetValue(crs),
+                Mapping = parse.GetValue(map) is { } mapFile ? LayerMapping.Load(mapFile.FullName) : LayerMapping.Conventional,
+                DryRun = parse.GetValue(dryRun),
+                MakeValid = parse.GetValue(makeValid),
+                SkipInvalid = parse.GetValue(skipInvalid),
+                Encoding = parse.GetValue(encoding),
+                ReportFile = parse.GetValue(reportFile)?.FullName,
+            };
+            var result = await RunWithProgressAsync(dataSource, options, ct);
+            return PrintLayerReport(options, result);
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Imports one layer, showing progress: a live bar on a terminal, a line every few seconds otherwise.</summary>
+    public static async Task<ImportResult> RunWithProgressAsync(NpgsqlDataSource dataSource, ImportOptions options, CancellationToken cancellationToken)
+    {
+        var importer = new LayerImporter(dataSource);
+        var label = $"{Path.GetFileName(options.File)} → {options.Layer}";
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        {
+            ImportResult? result = null;
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask(Markup.Escape(label), maxValue: 1.0);
+                    var started = DateTime.UtcNow;
+                    var progress = new SynchronousProgress(p =>
+                    {
+                        if (p.Fraction is { } f) task.Value = f;
+                        else task.IsIndeterminate = true;
+                        var rate = p.Features / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                        task.Description = Markup.Escape($"{label}  {p.Features:N0} features, {rate:N0}/s");
+                    });
+                    result = await importer.ImportAsync(options, progress, cancellationToken);
+                    task.Value = 1.0;
+                });
+            return result!;
+        }
+
+        var lastLine = DateTime.UtcNow;
+        var begun = DateTime.UtcNow;
+        var plain = new SynchronousProgress(p =>
+        {
+            if ((DateTime.UtcNow - lastLine).TotalSeconds < 2) return;
+            lastLine = DateTime.UtcNow;
+            var rate = p.Features / Math.Max(0.001, (DateTime.UtcNow - begun).TotalSeconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {p.Features:N0} features{(p.Fraction is { } f ? $" ({f:P0})" : "")}, {rate:N0}/s"));
+        });
+        return await importer.ImportAsync(options, plain, cancellationToken);
+    }
+
+    public static int PrintLayerReport(ImportOptions options, ImportResult result)
+    {
+        var report = result.Report;
+        var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
+        table.AddRow("file", Markup.Escape(options.File));
+        table.AddRow("layer", Markup.Escape($"{options.Layer} ({ImportOptions.KindName(options.Kind)})"));
+        table.AddRow("format, CRS", Markup.Escape($"{result.SourceFormat}, {result.SourceCrs} → EPSG:{LayerImporter.StorageSrid}"));
+        table.AddRow("features read", report.FeaturesRead.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow(options.DryRun ? "would load" : "loaded", (result.Accepted ? report.Loaded : 0).ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("errors", report.Errors.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("repaired", report.Repaired.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("warnings", report.Warnings.ToString(CultureInfo.InvariantCulture));
+        if (report.Skipped > 0) table.AddRow("skipped", report.Skipped.ToString(CultureInfo.InvariantCulture));
+        var seconds = result.Elapsed.TotalSeconds;
+        table.AddRow("time", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s ({report.FeaturesRead / Math.Max(seconds, 0.001):N0} features/s; {string.Join(", ", result.Phases.Select(p => $"{p.Phase} {p.Time.TotalSeconds:F1} s"))})"));
+        AnsiConsole.Write(table);
+        PrintProblems(report, options.ReportFile);
+
+        if (result.Committed)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[green]Loaded[/] {options.Layer} version {result.Version}: {report.Loaded:N0} objects now serve.");
+            return 0;
+        }
+        if (options.DryRun && result.Accepted)
+        {
+            AnsiConsole.MarkupLine("[green]Dry run:[/] the file would load; nothing was written.");
+            return 0;
+        }
+        AnsiConsole.MarkupLineInterpolated(
+            $"[red]Rejected:[/] {report.Errors} error(s); nothing was changed (any previous version of {options.Layer} still serves).{(options.SkipInvalid ? "" : " (--skip-invalid loads the valid features; --make-valid repairs geometries.)")}");
+        return 1;
+    }
+
+    private static int PrintCatalogReport(string file, CatalogKind kind, ImportReport report, bool dryRun)
+    {
+        PrintProblems(report, null);
+        var what = kind == CatalogKind.Organisation ? "organisations" : "task types";
+        if (report.Errors > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]Rejected:[/] {report.Errors} error(s) in {file}; no {what} were changed.");
+            return 1;
+        }
+        if (dryRun) AnsiConsole.MarkupLineInterpolated($"[green]Dry run:[/] {report.FeaturesRead} {what} would load; nothing was written.");
+        else AnsiConsole.MarkupLineInterpolated($"[green]Loaded[/] {report.Loaded} {what} from {Path.GetFileName(file)}.");
+        return 0;
+    }
+
+    private static void PrintProblems(ImportReport report, string? reportFile)
+    {
+        if (report.FirstProblems.Count == 0) return;
+        foreach (var (reason, count) in report.ReasonCounts.OrderByDescending(r => r.Value))
+        {
+            AnsiConsole.MarkupLineInterpolated($"  {count,7:N0} × {reason}");
+        }
+        AnsiConsole.MarkupLine(report.FirstProblems.Count < report.Errors + report.Repaired + report.Warnings ? "First problems:" : "Problems:");
+        foreach (var problem in report.FirstProblems)
+        {
+            var colour = problem.Severity switch { Severity.Error => "red", Severity.Repaired => "yellow", _ => "grey" };
+            AnsiConsole.MarkupLine($"  [{colour}]{Markup.Escape(problem.ToString())}[/]");
+        }
+        if (reportFile is not null) AnsiConsole.MarkupLineInterpolated($"Every problem is in {reportFile}.");
+    }
+
+    /// <summary>IProgress that reports on the calling thread, so the console is written in order.</summary>
+    private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+}
