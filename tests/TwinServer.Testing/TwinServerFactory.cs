@@ -16,9 +16,12 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        database = await PostgisServer.CreateDatabaseAsync("server");
+        database = await CreateDatabaseAsync();
         await SeedAsync();
     }
+
+    /// <summary>The fixture's own database: migrated and empty, unless a fixture starts from more.</summary>
+    protected virtual Task<TestDatabase> CreateDatabaseAsync() => PostgisServer.CreateDatabaseAsync("server");
 
     /// <summary>
     /// Where a fixture that listens on loopback (it calls <c>UseKestrel(0)</c> in its constructor) is, e.g.

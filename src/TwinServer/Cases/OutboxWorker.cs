@@ -52,7 +52,9 @@ public sealed class OutboxOptions
 /// server instances can run side by side), sends them, and records the outcomes in the same transaction. The rows stay
 /// locked while they are sent: if the server dies mid-send, the transaction is rolled back and the deliveries are sent
 /// again, with the same idempotency keys, so the receiver can tell it has them already. Failures wait longer each time;
-/// after <see cref="OutboxOptions.MaxAttempts"/> the delivery is dead and the case's timeline says so.
+/// after <see cref="OutboxOptions.MaxAttempts"/> the delivery is dead and the case's timeline says so. What is due and
+/// when the next attempt is are read from the <see cref="TimeProvider"/> (the system clock, kept in step by NTP on
+/// every node), so that a test can move the clock rather than wait.
 /// </summary>
 public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClientFactory http, IOptions<OutboxOptions> options, CaseChanges changes, TimeProvider time,
     ILogger<OutboxWorker> logger) : BackgroundService
@@ -121,12 +123,13 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         await using var select = new NpgsqlCommand("""
             SELECT o.id, o.case_id, coalesce(o.recipient, 'citizen'), o.channel, o.target, o.idempotency_key, o.payload::text, o.attempts, org.webhook_secret
             FROM outbox o LEFT JOIN organisations org ON org.key = o.recipient
-            WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+            WHERE o.state = 'pending' AND o.next_attempt_at <= $2
             ORDER BY o.next_attempt_at, o.id
             FOR UPDATE OF o SKIP LOCKED
             LIMIT $1
             """, connection, transaction);
         select.Parameters.AddWithValue(Math.Max(1, options.Value.BatchSize));
+        select.Parameters.AddWithValue(time.GetUtcNow());
         var due = new List<Due>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -213,8 +216,8 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
                     AS o (id, attempts, state, error, external_id, wait_seconds, case_id, kind, data)
             ), updated AS (
                 UPDATE outbox SET attempts = o.attempts, state = o.state, last_error = o.error, external_id = coalesce(o.external_id, outbox.external_id),
-                                  next_attempt_at = now() + make_interval(secs => o.wait_seconds),
-                                  delivered_at = CASE WHEN o.state = 'delivered' THEN now() END
+                                  next_attempt_at = $10 + make_interval(secs => o.wait_seconds),
+                                  delivered_at = CASE WHEN o.state = 'delivered' THEN $10 END
                 FROM outcome o WHERE outbox.id = o.id
             )
             INSERT INTO case_events (case_id, actor, kind, data)
@@ -229,6 +232,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IHttpClien
         record.Parameters.AddWithValue(rows.Select(r => r.d.CaseId).ToArray());
         record.Parameters.AddWithValue(rows.Select(r => r.kind).ToArray());
         record.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Data).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb });
+        record.Parameters.AddWithValue(time.GetUtcNow());
         await record.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using DigitalTwin.ContractorSimulator;
-using DigitalTwin.Importers.Catalog;
 using DigitalTwin.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,8 +23,7 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        database = await PostgisServer.CreateDatabaseAsync("killed");
-        await CityManifest.LoadAsync(database.DataSource, Path.Combine(SampleCityServer.RepositoryRoot, "data", "sample", "sample.json"), null, CancellationToken.None);
+        database = await PostgisServer.CreateDatabaseAsync("killed", seed: SampleCityServer.SampleCity);
         simulatorApp = Simulator.Build([], simulator);
         simulatorApp.Urls.Add("http://127.0.0.1:0");
         await simulatorApp.StartAsync();

@@ -1,10 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using DigitalTwin.Testing;
-using Npgsql;
 
 namespace DigitalTwin.Server.Tests.Database;
 
@@ -23,7 +20,7 @@ public sealed class UnavailableDatabaseTests(SampleCityServer server) : IClassFi
         using var client = server.CreateClient();
         (await PostAsync(client, app, "json")).Status.ShouldBe(HttpStatusCode.OK);
 
-        await SetOpenAsync(false);
+        await server.Database.SetOpenAsync(false);
         try
         {
             var (status, headers, body) = await PostAsync(client, app, "json");
@@ -67,21 +64,18 @@ public sealed class UnavailableDatabaseTests(SampleCityServer server) : IClassFi
         }
         finally
         {
-            await SetOpenAsync(true);
+            await server.Database.SetOpenAsync(true);
         }
 
         (await PostAsync(client, app, "json")).Status.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    /// <summary>No answer waits: an outage is answered within a few seconds, never by a request that hangs.</summary>
-    private static async Task<T> Timed<T>(Task<T> request)
-    {
-        var clock = Stopwatch.StartNew();
-        var answer = await request.WaitAsync(TimeSpan.FromSeconds(30));
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
-        return answer;
-    }
+    /// <summary>
+    /// No answer waits for the database to come back: a request that hangs fails here (a guard, not a measure of
+    /// speed: the server's own connection timeout is far shorter).
+    /// </summary>
+    private static Task<T> Timed<T>(Task<T> request) => request.WaitAsync(TimeSpan.FromSeconds(30));
 
     private static async Task<(HttpStatusCode Status, System.Net.Http.Headers.HttpResponseHeaders Headers, string Body)> PostAsync(HttpClient client, string app, string format)
     {
@@ -90,18 +84,5 @@ public sealed class UnavailableDatabaseTests(SampleCityServer server) : IClassFi
             ["api_key"] = app, ["service_code"] = "graffiti", ["lat"] = "59.305782", ["long"] = "18.076363",
         })));
         return (response.StatusCode, response.Headers, await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>Closes the test's database to new connections and ends its sessions (as a restart ends them), or opens it again.</summary>
-    private async Task SetOpenAsync(bool open)
-    {
-        await using var admin = new NpgsqlConnection(PostgisServer.AdminConnectionString);
-        await admin.OpenAsync();
-        await using (var alter = new NpgsqlCommand($"ALTER DATABASE \"{server.Database.Name}\" ALLOW_CONNECTIONS {(open ? "true" : "false")}", admin))
-            await alter.ExecuteNonQueryAsync();
-        if (open) return;
-        await using var end = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", admin);
-        end.Parameters.AddWithValue(server.Database.Name);
-        await end.ExecuteScalarAsync();
     }
 }
