@@ -406,7 +406,7 @@ STHLM_CONTRACTS = [
      "2024-04-01", "2028-03-31", multi(rect(-200, 40, -100, 200), rect(12, 40, 200, 200))),
 ]
 
-# svarstid (response times, issue 7): per task type, "*" for the contract's other tasks.
+# svarstid (response times, docs/import.md#response-times): per task type, "*" for the contract's other tasks.
 STHLM_RESPONSE_TIMES = {
     "TK-BRO-2025": "graffiti=24h;damage=48h;litter=72h",
     "TK-DO-SN-2025": "pothole=48h;street-lighting=5d;*=72h",
@@ -484,7 +484,7 @@ HKI_CONTRACTS = [
      "2024-10-01", "2029-09-30", H_PUBLIC),
 ]
 
-# vasteaika (response times, issue 7): per task type, "*" for the contract's other tasks.
+# vasteaika (response times, docs/import.md#response-times): per task type, "*" for the contract's other tasks.
 HKI_RESPONSE_TIMES = {
     "KYMP-AU-2019-KK": "5d",
     "KYMP-AU-2024-KK": "pothole=24h;winter-maintenance=12h;*=72h",
