@@ -1,4 +1,5 @@
 using DigitalTwin.Server.Access;
+using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
@@ -6,6 +7,7 @@ using DigitalTwin.Server.Health;
 using DigitalTwin.Server.Layers;
 using DigitalTwin.Server.MapUi;
 using DigitalTwin.Server.Open311;
+using DigitalTwin.Server.Reports;
 using DigitalTwin.Server.Responsibility;
 using DigitalTwin.Server.Tiles;
 
@@ -19,6 +21,7 @@ builder.Services.AddTwinGraphQL();
 builder.Services.AddTwinTiles(builder.Configuration);
 builder.AddTwinMapUi();
 builder.Services.AddTwinCases(builder.Configuration);
+builder.Services.AddTwinReports(builder.Configuration);
 builder.Services.AddTwinAccess(builder.Configuration);
 builder.AddTwinHardening();
 

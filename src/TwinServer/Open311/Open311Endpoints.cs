@@ -28,20 +28,6 @@ internal static class Open311Endpoints
     private const string ObjectType = "digitaltwin:map-object";
     private static readonly TimeSpan Window = TimeSpan.FromDays(90);
 
-    public static IServiceCollection AddTwinCases(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"))
-            .Validate(o => Data.Text.EmailAddresses.IsValid(o.SmtpFrom), "Outbox:SmtpFrom is not one e-mail address (such as digitaltwin@city.example)")
-            .ValidateOnStart();
-        services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"));
-        services.AddOptions<Reports.ReportOptions>().Bind(configuration.GetSection("Reports"));
-        services.AddSingleton<Reports.CaseStatistics>().AddSingleton<Reports.CaseAreaPlacement>();
-        services.AddHostedService(provider => provider.GetRequiredService<Reports.CaseAreaPlacement>());
-        services.AddHttpClient(OutboxWorker.HttpClientName);
-        services.AddHostedService<OutboxWorker>();
-        return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
-    }
-
     public static void MapTwinOpen311(this IEndpointRouteBuilder app)
     {
         app.MapGet(Base + "/discovery.{format}", (HttpContext http, string format) => Answer(http, format, () => Task.FromResult(Discovery(http))));

@@ -1,0 +1,31 @@
+using DigitalTwin.Data.Text;
+
+namespace DigitalTwin.Server.Cases;
+
+/// <summary>Cases: intake and the desk's workflow (CaseStore), keys of systems, live changes, and the outbox with its channels.</summary>
+public static class CaseServices
+{
+    public static IServiceCollection AddTwinCases(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Outbox"))
+            .ValidateDataAnnotations()
+            .Validate(o => EmailAddresses.IsValid(o.SmtpFrom), "Outbox:SmtpFrom is not one e-mail address (such as digitaltwin@city.example)")
+            .Validate(o => o.MaxRetrySeconds >= o.FirstRetrySeconds, "Outbox:MaxRetrySeconds is less than Outbox:FirstRetrySeconds")
+            .ValidateOnStart();
+        services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"))
+            .Validate(o => o.Answers.Values.All(answers => answers.All(a => a.En is not null || a.Fi is not null || a.Sv is not null)),
+                "Cases:Answers has a model answer with no text in any language (fi, sv, en)")
+            .ValidateOnStart();
+
+        // The outbox: one worker service, and a channel per way out (outbox.channel); a new way out is a new IOutboxChannel.
+        services.AddHttpClient(OutboxHttp.ClientName);
+        services.AddSingleton<OutboxHttp>().AddSingleton<OutboxMailer>();
+        services.AddSingleton<IOutboxChannel, WebhookChannel>()
+            .AddSingleton<IOutboxChannel, Open311Channel>()
+            .AddSingleton<IOutboxChannel, EmailChannel>()
+            .AddSingleton<IOutboxChannel, CitizenEmailChannel>();
+        services.AddHostedService<OutboxWorker>();
+
+        return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
+    }
+}
