@@ -13,7 +13,7 @@ namespace DigitalTwin.ContractorSimulator;
 /// <param name="progressAfter">How long after arrival "in progress" is reported.</param>
 /// <param name="doneAfter">How long after arrival "fixed" is reported.</param>
 /// <param name="logger">Where what was reported is logged.</param>
-public sealed class Responder(HttpClient http, IReadOnlyDictionary<string, string> keys, TimeSpan progressAfter, TimeSpan doneAfter, ILogger logger)
+public sealed partial class Responder(HttpClient http, IReadOnlyDictionary<string, string> keys, TimeSpan progressAfter, TimeSpan doneAfter, ILogger logger)
 {
 
     /// <summary>
@@ -54,11 +54,11 @@ public sealed class Responder(HttpClient http, IReadOnlyDictionary<string, strin
                 ["api_key"] = key, ["service_request_id"] = id, ["update_id"] = updateId, ["status"] = status, ["description"] = description,
                 ["updated_datetime"] = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["external_status_code"] = status.ToLowerInvariant(),
             }));
-            logger.LogInformation("{Id}: {Status} -> {Code}", id, status, (int)response.StatusCode);
+            LogReported(logger, id, status, (int)response.StatusCode);
         }
         catch (HttpRequestException e)
         {
-            logger.LogWarning("{Id}: {Status} not reported: {Message}", id, status, e.Message);
+            LogNotReported(logger, id, status, e.Message);
         }
     }
 
@@ -73,4 +73,10 @@ public sealed class Responder(HttpClient http, IReadOnlyDictionary<string, strin
         const string field = "attribute[twin_service_request_id]=";
         return arrived.Body.Split('&').FirstOrDefault(f => f.StartsWith(field, StringComparison.Ordinal))?[field.Length..];
     }
+
+    [LoggerMessage(9101, LogLevel.Information, "{Id}: {Status} -> {Code}")]
+    private static partial void LogReported(ILogger logger, string id, string status, int code);
+
+    [LoggerMessage(9102, LogLevel.Warning, "{Id}: {Status} not reported: {Message}")]
+    private static partial void LogNotReported(ILogger logger, string id, string status, string message);
 }

@@ -67,7 +67,7 @@ public sealed class AuditRetention(AuditTrail trail, IConfiguration configuratio
             try
             {
                 var forgotten = await trail.ForgetOlderThanAsync(retention, stoppingToken);
-                if (forgotten > 0) logger.LogInformation("Forgot {Count} audit log entries older than {Days} days.", forgotten, retention.TotalDays);
+                if (forgotten > 0) Log.AuditForgotten(logger, forgotten, retention.TotalDays);
                 await Task.Delay(TimeSpan.FromDays(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -78,7 +78,7 @@ public sealed class AuditRetention(AuditTrail trail, IConfiguration configuratio
             {
                 // Whatever went wrong (the database away, most likely), the retention stays: an exception out of a
                 // hosted service would stop the server.
-                logger.LogWarning(e, "The audit log's retention could not run; it tries again in an hour.");
+                Log.AuditRetentionFailed(logger, e);
                 await Task.Delay(TimeSpan.FromHours(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }

@@ -50,7 +50,7 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
         // cuts it short: only the server's stopping does.
         command.CommandTimeout = (int)PlacementTimeout.TotalSeconds;
         await command.ExecuteNonQueryAsync(stopping.Token);
-        if (clock.Elapsed > TimeSpan.FromSeconds(1)) logger.LogInformation("Placed the cases in the area layers in {Seconds:F1} s", clock.Elapsed.TotalSeconds);
+        if (clock.Elapsed > TimeSpan.FromSeconds(1)) Log.CasesPlaced(logger, clock.Elapsed.TotalSeconds);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,7 +70,7 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
             {
                 // Whatever went wrong (the database away, most likely), the sweep stays: an exception out of a hosted
                 // service would stop the server.
-                logger.LogWarning(e, "Placing cases in the area layers failed; trying again in {Seconds} s", every.TotalSeconds);
+                Log.PlacementFailed(logger, e, every.TotalSeconds);
             }
             await Task.Delay(every, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }

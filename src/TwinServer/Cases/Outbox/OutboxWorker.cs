@@ -182,15 +182,15 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
         await record.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Id} to {Recipient} failed (attempt {Attempts}): {Error}")]
+    [LoggerMessage(2101, LogLevel.Warning, "Delivery {Id} to {Recipient} failed (attempt {Attempts}): {Error}")]
     private static partial void LogDeliveryFailed(ILogger logger, long id, string recipient, int attempts, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox worker could not take or record a batch; it tries again.")]
+    [LoggerMessage(2102, LogLevel.Error, "The outbox worker could not take or record a batch; it tries again.")]
     private static partial void LogWorkerError(ILogger logger, Exception e);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox worker cannot reach the database ({Reason}); it keeps trying, and nothing due is lost.")]
+    [LoggerMessage(2103, LogLevel.Warning, "The outbox worker cannot reach the database ({Reason}); it keeps trying, and nothing due is lost.")]
     private static partial void LogDatabaseAway(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox worker reached the database again after {Failures} failed attempt(s).")]
+    [LoggerMessage(2104, LogLevel.Information, "The outbox worker reached the database again after {Failures} failed attempt(s).")]
     private static partial void LogWorkerResumed(ILogger logger, int failures);
 }
