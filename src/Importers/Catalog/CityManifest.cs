@@ -15,13 +15,15 @@ internal sealed record CityManifest(string? Organisations, string? TaskTypes, IR
     /// <summary>One layer of the manifest: the file (relative to the manifest), the layer's name and kind, a mapping file, a CRS.</summary>
     public sealed record Layer(string File, [property: System.Text.Json.Serialization.JsonPropertyName("layer")] string Name, string Kind, string? Map, string? Crs);
 
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>Reads a manifest; a missing or unreadable one is a <see cref="ManifestException"/> naming the file.</summary>
     public static CityManifest Read(string path)
     {
         if (!File.Exists(path)) throw new ManifestException($"{path}: no such manifest.");
         try
         {
-            return JsonSerializer.Deserialize<CityManifest>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            return JsonSerializer.Deserialize<CityManifest>(File.ReadAllText(path), WebJson)
                 ?? throw new ManifestException($"{path}: empty manifest.");
         }
         catch (JsonException e)

@@ -111,6 +111,7 @@ internal sealed class WktNode(string keyword, IReadOnlyList<object> arguments)
                 : throw new FormatException("a number is expected");
         }
 
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "A word (a string) or a node, as WKT has them.")]
         private object WordOrNode()
         {
             var start = position;

@@ -22,7 +22,7 @@ internal static class LayersCommand
                 """);
             await using var reader = await query.ExecuteReaderAsync(ct);
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in new[] { "layer", "kind", "version", "objects", "CRS", "format", "loaded", "by", "source file", "kept" }) table.AddColumn(column);
+            table.AddColumns("layer", "kind", "version", "objects", "CRS", "format", "loaded", "by", "source file", "kept");
             var rows = 0;
             while (await reader.ReadAsync(ct))
             {

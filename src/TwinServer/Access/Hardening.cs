@@ -63,7 +63,7 @@ internal static class Hardening
                     await WriteDatabaseUnavailableAsync(http);
                     return;
                 }
-                app.Logger.LogError(feature?.Error, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
+                Log.UnhandledError(app.Logger, feature?.Error, http.Request.Method, http.Request.Path);
                 http.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 await Results.Problem(title: "Something went wrong on the server; the error is logged.", statusCode: 500,
                     extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier }).ExecuteAsync(http);

@@ -60,7 +60,9 @@ internal static class OidcSignIn
             o.MapInboundClaims = false;
             o.RequireHttpsMetadata = !settings.AllowHttp;
             o.Scope.Clear();
-            foreach (var scope in new[] { "openid", "profile", "email" }) o.Scope.Add(scope);
+            o.Scope.Add("openid");
+            o.Scope.Add("profile");
+            o.Scope.Add("email");
             // The round trip's cookies work on the plain-HTTP loopback address the server listens on by default.
             o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.CorrelationCookie.SameSite = SameSiteMode.Lax;

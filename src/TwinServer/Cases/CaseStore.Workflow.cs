@@ -40,7 +40,7 @@ public sealed partial class CaseStore
         return result;
     }
 
-    private Task ChangeAsync(long caseId, int? expectedVersion, Func<Tx, Case, Task> change, CancellationToken cancellationToken) =>
+    private Task<bool> ChangeAsync(long caseId, int? expectedVersion, Func<Tx, Case, Task> change, CancellationToken cancellationToken) =>
         ChangeAsync(caseId, expectedVersion, async (tx, current) =>
         {
             await change(tx, current);
@@ -180,7 +180,7 @@ public sealed partial class CaseStore
         return ChangeAsync(caseId, expectedVersion, (tx, current) => SetStatusAsync(tx, current, status, text, actor, cancellationToken), cancellationToken);
     }
 
-    private async Task SetStatusAsync(Tx tx, Case current, string status, string? note, Actor actor, CancellationToken cancellationToken)
+    private static async Task SetStatusAsync(Tx tx, Case current, string status, string? note, Actor actor, CancellationToken cancellationToken)
     {
         if (actor.Organisation is { } organisation)
         {

@@ -79,7 +79,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             if (!await reader.ReadAsync(cancellationToken)) return (0, null);
             var (id, number) = (reader.GetInt64(0), reader.GetString(1));
             if (forwardTo is not null && reader.IsDBNull(2))
-                logger.LogWarning("Case {Number} was not forwarded automatically: {Recipient} has no channel to receive it.", number, forwardTo);
+                Log.NotAutoForwarded(logger, number, forwardTo);
             return (id, number);
         }
 
@@ -142,7 +142,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         }
         catch (QueryException e)
         {
-            logger.LogWarning("No routing suggestion for a {Category} case at {Lon} {Lat}: {Message}", category, lon, lat, e.Message);
+            Log.NoSuggestion(logger, category, lon, lat, e.Message);
             return (null, null);
         }
     }

@@ -8,6 +8,7 @@ namespace DigitalTwin.Server.Catalog;
 /// <see cref="IDataLoaderResult"/>s of a level before it asks any of them for its value; the first one asked reads
 /// every key requested so far. One instance per request (scoped).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim holds nothing to release unless its AvailableWaitHandle is asked for, and it is not.")]
 public abstract class BatchLoader<TValue>
 {
     private readonly Dictionary<string, TValue?> loaded = new(StringComparer.Ordinal);

@@ -167,5 +167,5 @@ public sealed class Query : ObjectGraphType
 
     internal static double Number(object? value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static IReadOnlyList<string>? Strings(object? value) => (value as IEnumerable<object?>)?.OfType<string>().ToList();
+    private static List<string>? Strings(object? value) => (value as IEnumerable<object?>)?.OfType<string>().ToList();
 }

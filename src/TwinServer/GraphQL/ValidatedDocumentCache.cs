@@ -19,6 +19,7 @@ namespace DigitalTwin.Server.GraphQL;
 /// validated under the request's deadline (<see cref="ValidateWithinDeadlineAsync"/>). Bounded: it starts over when
 /// full.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim holds nothing to release unless its AvailableWaitHandle is asked for, and it is not; the cache lives as long as the server.")]
 internal sealed class ValidatedDocumentCache(IOptions<GraphQLLimits> limits) : IConfigureExecution
 {
     private const int Capacity = 2000;

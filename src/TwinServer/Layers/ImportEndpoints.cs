@@ -81,7 +81,7 @@ internal static partial class ImportEndpoints
                 LoadedBy = loadedBy,
             };
             var result = await new LayerImporter(dataSource).ImportAsync(options, null, ct);
-            logs.CreateLogger("DigitalTwin.Server.Layers").LogInformation("{Who} imported {File} into {Layer}: {Outcome}", loadedBy, Path.GetFileName(dataFile), name,
+            Log.Imported(logs.CreateLogger("DigitalTwin.Server.Layers"), loadedBy, Path.GetFileName(dataFile), name,
                 result.Committed ? $"version {result.Version}" : dryRun ? "dry run" : "rejected");
             return Results.Json(new
             {

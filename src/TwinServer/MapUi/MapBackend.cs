@@ -343,7 +343,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         }
     }
 
-    private static Task AsUi(Func<Task> operation) => AsUi(async () =>
+    private static Task<bool> AsUi(Func<Task> operation) => AsUi(async () =>
     {
         await operation();
         return true;

@@ -271,7 +271,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
 
                 """);
         }
-        if (grouped.Count > 0) sql.Append($"GROUP BY {string.Join(", ", grouped)}\n");
+        if (grouped.Count > 0) sql.Append(CultureInfo.InvariantCulture, $"GROUP BY {string.Join(", ", grouped)}\n");
         sql.Append(")\n");
 
         // Names of the areas and objects of the groups kept; $11 is the area layer's version.
@@ -285,7 +285,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         // In time order when grouped by a period, else the biggest first; the cases in no area or about no object last.
         var order = (period is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month && dimensions.Contains(period)
             ? "g.k_period, " : "") + "g.k_district IS NULL, g.k_area IS NULL, g.k_object IS NULL, g.cases DESC, g.rejections DESC";
-        sql.Append($"""
+        sql.Append(CultureInfo.InvariantCulture, $"""
             SELECT g.k_category, g.k_recipient, g.k_status, {areaId}, {areaName}, g.k_object, ob.name, ob.type, g.k_period,
                    g.cases, g.open, g.resolved, g.forwarded, g.first_contact, g.with_deadline, g.overdue, g.late, g.rejections,
                    g.forward_times, g.done_times, g.answered

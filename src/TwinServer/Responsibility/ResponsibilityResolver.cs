@@ -352,8 +352,6 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             s[0].GetString()!, s[1].GetString()!, s[2].GetString(), s[3].GetString()) { CoversPoint = s[4].GetBoolean() })];
     }
 
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
     private static string Describe(StackObject o) =>
         $"{o.Id} ({o.Kind}{(o.Type is null ? "" : $", {o.Type}")}{(o.Name is null ? "" : $", {o.Name}")})";
 

@@ -16,8 +16,6 @@ public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<S
     /// <summary>The callers: no credentials, a key nobody made, and a key of each role.</summary>
     public static readonly TheoryData<string> Callers = ["none", "bad-key", "citizen-app", "integration", "contractor", "gis", "handler", "admin"];
 
-    private readonly Dictionary<string, string> keys = [];
-
     private async Task<HttpClient> ClientAsync(string caller)
     {
         var client = server.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

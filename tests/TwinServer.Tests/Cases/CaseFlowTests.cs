@@ -137,7 +137,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         await Cases.ForwardAsync(received.Id, new ForwardRequest("brounderhall-norden", Reason: "The test names another recipient"), new Actor("handler:test"), CancellationToken.None);
         await EventuallyAsync(async () => (await Cases.DeliveriesAsync(received.Id, CancellationToken.None)).Single().State == "dead", "the delivery is dead");
         (await Cases.DeliveriesAsync(received.Id, CancellationToken.None)).Single().Attempts.ShouldBe(4);
-        (await Cases.TimelineAsync(received.Id, CancellationToken.None)).Last().Kind.ShouldBe("dead-letter");
+        (await Cases.TimelineAsync(received.Id, CancellationToken.None))[^1].Kind.ShouldBe("dead-letter");
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         var moved = (await Cases.FindAsync(id, CancellationToken.None))!;
         moved.SuggestedTo.ShouldBe("gatudrift-soder"); // the street's area contract covers graffiti
         moved.ObjectId.ShouldBe("sthlm-assets:TK-GATA-1001");
-        (await Cases.TimelineAsync(received.Id, CancellationToken.None)).Last().Kind.ShouldBe("moved");
+        (await Cases.TimelineAsync(received.Id, CancellationToken.None))[^1].Kind.ShouldBe("moved");
 
         await Cases.ForwardAsync(received.Id, new ForwardRequest(null), new Actor("handler:test"), CancellationToken.None);
         (await Should.ThrowAsync<CaseException>(() => Cases.MoveAsync(received.Id, 18.076363, 59.305782, new Actor("handler:test"), CancellationToken.None)))
