@@ -14,9 +14,6 @@ internal static class IdempotencyKeyHeader
 {
     public const string Name = "Idempotency-Key";
 
-    /// <summary>The code of a refused header.</summary>
-    public const string BadKeyCode = "BAD_IDEMPOTENCY_KEY";
-
     /// <summary>The longest key kept.</summary>
     public const int MaxLength = 200;
 
