@@ -27,10 +27,11 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         """;
 
     /// <summary>
-    /// Takes a case in, with its routing suggestion (the responsibility at its point for its category, today). A
-    /// retried intake with the same idempotency key, from the same client, gives the case it created the first time;
-    /// the same key with a different case (another fingerprint) is refused, IDEMPOTENCY_KEY_REUSED (422), and
-    /// nothing is written.
+    /// Stores a case checked by <see cref="CaseIntake"/> (every channel takes cases in through it), with its routing
+    /// suggestion (the responsibility at its point for its category, today). A retried intake with the same
+    /// idempotency key, from the same client, gives the case it created the first time; the same key with a different
+    /// case (another fingerprint) is refused, IDEMPOTENCY_KEY_REUSED (422), and nothing is written. A category that is
+    /// no task type is found by the insert (UNKNOWN_SERVICE), as is a point the storage CRS cannot hold (BAD_PLACE).
     /// </summary>
     /// <returns>The case's id and number, and whether this call created it.</returns>
     public async Task<CaseCreated> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
@@ -39,8 +40,6 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             ("email", intake.Email), ("firstName", intake.FirstName), ("lastName", intake.LastName), ("phone", intake.Phone), ("language", intake.Language),
             ("objectId", intake.ObjectId), ("the idempotency key", intake.IdempotencyKey));
         // A retry is found by the insert itself (a unique index on the client's key): no read before every intake.
-        // The reporter's address is read now by the parser that will send to it, so that no delivery meets one it cannot.
-        if (EmailAddresses.Problem("email", intake.Email) is { } badEmail) throw new TwinException(ErrorCodes.BadEmail, badEmail);
 
         var (answer, suggestion) = await SuggestAsync(intake.Lon, intake.Lat, intake.ObjectId, intake.Category, cancellationToken);
         // A clear case (a contractor or subcontractor holds the task here, no conflict) goes straight on where the
@@ -76,7 +75,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             // The reader is disposed exactly once, before anything else is asked: a data source's reader goes back to
             // the pool with its connection, and disposing it again would close another request's reader on that
             // connection (under a burst of retried posts that corrupted the protocol and left requests waiting for ever).
-            await using var reader = await ExecuteIntakeAsync(insert, intake.Category, cancellationToken);
+            await using var reader = await ExecuteIntakeAsync(insert, intake, cancellationToken);
             if (!await reader.ReadAsync(cancellationToken)) return (0, null);
             var (id, number) = (reader.GetInt64(0), reader.GetString(1));
             if (forwardTo is not null && reader.IsDBNull(2))
@@ -104,8 +103,11 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         return new CaseCreated(caseId, created, true);
     }
 
-    /// <summary>An unknown category is found by the insert (a foreign key), not by reading every task type before each intake.</summary>
-    private static async Task<NpgsqlDataReader> ExecuteIntakeAsync(NpgsqlCommand insert, string category, CancellationToken cancellationToken)
+    /// <summary>
+    /// An unknown category is found by the insert (a foreign key), not by reading every task type before each intake;
+    /// a point the storage CRS (EPSG:3035) cannot hold, such as the antipode of its centre, by its transform.
+    /// </summary>
+    private static async Task<NpgsqlDataReader> ExecuteIntakeAsync(NpgsqlCommand insert, NewCase intake, CancellationToken cancellationToken)
     {
         try
         {
@@ -113,7 +115,12 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "cases_category_fkey")
         {
-            throw new TwinException(ErrorCodes.UnknownService, $"There is no service '{category}'; services.json lists them.");
+            throw new TwinException(ErrorCodes.UnknownService, $"There is no service '{intake.Category}'; services.json lists them.");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InternalError)
+        {
+            throw new TwinException(ErrorCodes.BadPlace, string.Create(CultureInfo.InvariantCulture,
+                $"The place (longitude {intake.Lon}, latitude {intake.Lat}) is outside what the server's map projection (EPSG:3035) can hold: {e.MessageText}"));
         }
     }
 

@@ -18,7 +18,6 @@ namespace DigitalTwin.Server.GraphQL;
 internal static class CaseFields
 {
     public const int DefaultPageSize = 100, MaxPageSize = 1000;
-    private const int MaxDescription = 10_000;
 
     public static void AddQueries(ObjectGraphType query)
     {
@@ -86,25 +85,16 @@ internal static class CaseFields
                 var input = c.GetArgument<Dictionary<string, object?>>("input");
                 var at = (Dictionary<string, object?>)input["at"]!;
                 var reporter = input.GetValueOrDefault("reporter") as Dictionary<string, object?> ?? [];
-                string? Text(Dictionary<string, object?> d, string name, int max)
-                {
-                    var value = (d.GetValueOrDefault(name) as string)?.Trim();
-                    if (value?.Length > max) throw new TwinException(ErrorCodes.BadInput, $"input.{name} is {value.Length:N0} characters; at most {max:N0}.");
-                    return string.IsNullOrEmpty(value) ? null : value;
-                }
-                var mediaUrl = Text(input, "mediaUrl", 2000);
-                if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
-                    throw new TwinException(ErrorCodes.BadInput, "input.mediaUrl must be an http or https URL.");
-                var email = Text(reporter, "email", 254); // read as the sender will read it, at intake (BAD_EMAIL)
+                static string? Text(Dictionary<string, object?> d, string name) => d.GetValueOrDefault(name) as string;
                 var store = Store(c);
                 var (lon, lat) = await store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "input.at.crs"), c.CancellationToken);
                 var language = input.GetValueOrDefault("language") is Catalog.Language l ? l.ToString().ToLowerInvariant() : "en";
                 var channel = input.GetValueOrDefault("channel") as string ?? CaseChannel.Other;
-                var created = await store.CreateAsync(new NewCase(
-                    (string)input["category"]!, lon, lat, Text(input, "description", MaxDescription), Text(input, "address", 500), mediaUrl, email,
-                    Text(reporter, "firstName", 200), Text(reporter, "lastName", 200), Text(reporter, "phone", 50), language, channel,
-                    ClientKey(caller, Text(input, "clientKey", 200)), Text(input, "objectId", 500), reporter.GetValueOrDefault("consent") as bool?),
-                    caller.AsActor(), c.CancellationToken);
+                // What the handler's tools sent, as they sent it; what it may hold is CaseIntake's to say, as for every channel.
+                var created = await c.RequestServices!.GetRequiredService<CaseIntake>().TakeInAsync(new NewCase(
+                    (string)input["category"]!, lon, lat, Text(input, "description"), Text(input, "address"), Text(input, "mediaUrl"), Text(reporter, "email"),
+                    Text(reporter, "firstName"), Text(reporter, "lastName"), Text(reporter, "phone"), language, channel, Text(input, "clientKey"),
+                    Text(input, "objectId"), reporter.GetValueOrDefault("consent") as bool?), IntakeFields.GraphQL, caller.AsActor(), c.CancellationToken);
                 return ((await store.GetAsync(created.Id, c.CancellationToken))!, created.Created);
             });
 
@@ -226,13 +216,6 @@ internal static class CaseFields
             .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
                 store.RetryDeliveriesAsync(found.Id, c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
     }
-
-    /// <summary>
-    /// A client's key is its own: a key's cases are told apart by the key (the index has its id), a person's by their
-    /// name, so that two handlers who both say "1" do not get each other's case.
-    /// </summary>
-    private static string? ClientKey(ClaimsPrincipal caller, string? key) =>
-        key is null || caller.AsActor().ApiKeyId is not null ? key : $"{caller.Identity?.Name}/{key}";
 
     /// <summary>Runs a change on a case the caller may see, and answers with the case as it is after it.</summary>
     private static async Task<object?> Change<T>(IResolveFieldContext c, ClaimsPrincipal caller, Func<CaseStore, Case, Actor, Task<T>> change)

@@ -16,7 +16,7 @@ namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
+    CaseStore cases, CaseIntake caseIntake, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
     Reports.CaseStatistics statistics) : IMapBackend
 {
     /// <summary>
@@ -202,15 +202,15 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         var handler = await HandlerAsync();
         if (intake.Channel is not (CaseChannel.Phone or CaseChannel.WalkIn or CaseChannel.Email or CaseChannel.Web))
             throw new TwinException(ErrorCodes.BadChannel, $"A handler takes a case in by phone, walk-in, email or web; not '{intake.Channel}'.");
-        static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
         // A name as the caller gives it: the first word as the first name, the rest as the last name.
-        var name = Trim(intake.Name);
-        var (first, last) = name is null ? (null, null) : name.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
-            ? (name[..space], name[(space + 1)..].Trim()) : (name, (string?)null);
-        // The person's own key, so that a double click or a retry after a dropped connection is one case.
-        var created = await cases.CreateAsync(new NewCase(intake.Category, intake.Lon, intake.Lat, Trim(intake.Description), Trim(intake.Address), null,
-            Trim(intake.Email), first, last, Trim(intake.Phone), intake.Language, intake.Channel, $"{handler.Name}/{intake.ClientKey}",
-            Trim(intake.ObjectId), intake.Consent), handler, cancellationToken);
+        var name = intake.Name?.Trim();
+        var (first, last) = string.IsNullOrEmpty(name) ? (null, null) : name.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
+            ? (name[..space], name[(space + 1)..]) : (name, (string?)null);
+        // The form's own key, so that a double click or a retry after a dropped connection is one case; what the
+        // form may hold is CaseIntake's to say, as for every channel.
+        var created = await caseIntake.TakeInAsync(new NewCase(intake.Category, intake.Lon, intake.Lat, intake.Description, intake.Address, null,
+            intake.Email, first, last, intake.Phone, intake.Language, intake.Channel, intake.ClientKey, intake.ObjectId, intake.Consent),
+            IntakeFields.Map, handler, cancellationToken);
         return new UiCaseRef(created.Id, created.ServiceRequestId);
     });
 

@@ -14,8 +14,8 @@ internal static class IdempotencyKeyHeader
 {
     public const string Name = "Idempotency-Key";
 
-    /// <summary>The longest key kept.</summary>
-    public const int MaxLength = 200;
+    /// <summary>The longest key kept: the intake's rule for every channel's key.</summary>
+    public const int MaxLength = Cases.CaseIntake.MaxIdempotencyKey;
 
     /// <summary>Reads the header: its key (null when the header is absent), or why it is refused.</summary>
     public static (string? Key, string? Problem) Read(StringValues lines)

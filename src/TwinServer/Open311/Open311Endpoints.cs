@@ -20,7 +20,6 @@ namespace DigitalTwin.Server.Open311;
 internal static class Open311Endpoints
 {
     private const string Base = "/open311/v2";
-    private const int MaxDescription = 10_000;
 
     /// <summary>
     /// What service_object_type says of our objects' ids (layer:source_id): the namespace of the id, as Helsinki's
@@ -36,8 +35,8 @@ internal static class Open311Endpoints
             Answer(http, format, async () => Services(await catalog.TaskTypesAsync(ct), locale)));
         app.MapGet(Base + "/services/{code}.{format}", (HttpContext http, string code, string format, CatalogStore catalog, CancellationToken ct) =>
             Answer(http, format, async () => ServiceDefinition(await catalog.TaskTypesAsync(ct), code)));
-        app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
-            Answer(http, format, () => PostRequestAsync(http, cases, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
+        app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseIntake intake, ApiKeys keys, CancellationToken ct) =>
+            Answer(http, format, () => PostRequestAsync(http, intake, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
         app.MapGet(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
             Answer(http, format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
         app.MapGet(Base + "/requests/{id}.{format}", (HttpContext http, string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
@@ -131,7 +130,7 @@ internal static class Open311Endpoints
             ? Open311Document.Single("service_definition", [("service_code", code), ("attributes", Array.Empty<IReadOnlyList<(string, object?)>>())])
             : throw new TwinException(ErrorCodes.UnknownService, $"There is no service '{code}'; services.json lists them.", StatusCodes.Status404NotFound);
 
-    private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseStore cases, ApiKeys keys, CancellationToken ct)
+    private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseIntake intake, ApiKeys keys, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType)
             throw new TwinException(ErrorCodes.UnsupportedMediaType, "Post the request form-encoded (application/x-www-form-urlencoded or multipart/form-data).", StatusCodes.Status400BadRequest);
@@ -139,9 +138,8 @@ internal static class Open311Endpoints
         var key = await keys.FindAsync(form["api_key"], ct);
         if (key is null || key.Role != TwinRoles.CitizenApp) throw new TwinException(ErrorCodes.Forbidden, "A valid api_key of a citizen app is required to post requests.");
 
+        // The form as the citizen app wrote it; what it may hold is CaseIntake's to say, as for every channel.
         string? Field(string name) => form[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
-        var code = Field("service_code");
-        if (code is null) throw new TwinException(ErrorCodes.BadInput, "service_code is required (services.json lists them).");
         if (Field("lat") is not { } latText || Field("long") is not { } lonText)
         {
             throw new TwinException(ErrorCodes.BadPoint, Field("address_string") is not null || Field("address_id") is not null
@@ -152,13 +150,6 @@ internal static class Open311Endpoints
             throw new TwinException(ErrorCodes.BadPoint, $"lat must be a latitude in degrees (-90 to 90); it was '{latText}'.");
         if (!double.TryParse(lonText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lon) || lon is < -180 or > 180 || double.IsNaN(lon))
             throw new TwinException(ErrorCodes.BadPoint, $"long must be a longitude in degrees (-180 to 180); it was '{lonText}'.");
-        var description = Field("description");
-        if (description?.Length > MaxDescription) throw new TwinException(ErrorCodes.BadInput, $"The description is {description.Length:N0} characters; at most {MaxDescription:N0}.");
-        var mediaUrl = Field("media_url");
-        if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
-            throw new TwinException(ErrorCodes.BadInput, "media_url must be an http or https URL.");
-        var email = Field("email");
-        if (email is not null && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal))) throw new TwinException(ErrorCodes.BadEmail, "email is not an e-mail address.");
 
         // One case for a retried post: the Idempotency-Key header, else the device or account id with the client's
         // own request key (client_request_id), as apps that cannot set headers send it. The same key with another
@@ -166,21 +157,14 @@ internal static class Open311Endpoints
         var (headerKey, keyProblem) = IdempotencyKeyHeader.Read(http.Request.Headers[IdempotencyKeyHeader.Name]);
         if (keyProblem is not null) throw new TwinException(ErrorCodes.BadIdempotencyKey, keyProblem);
         var idempotency = headerKey ?? (Field("client_request_id") is { } clientKey ? $"{Field("device_id") ?? Field("account_id") ?? ""}/{clientKey}" : null);
-        if (idempotency?.Length > IdempotencyKeyHeader.MaxLength)
-            throw new TwinException(ErrorCodes.BadIdempotencyKey, $"The idempotency key is longer than {IdempotencyKeyHeader.MaxLength} characters.");
 
         // Helsinki's service_object_id: the object the report is about (ours are layer:id), which routing then targets.
         var objectId = Field("service_object_id");
-        if (objectId is not null)
-        {
-            if (Field("service_object_type") is { } type && type != ObjectType)
-                throw new TwinException(ErrorCodes.BadInput, $"service_object_type '{type}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
-            if (objectId.Length > 300 || await http.RequestServices.GetRequiredService<MapObjects.MapObjectSearch>().FindAsync(objectId, null, ct) is null)
-                throw new TwinException(ErrorCodes.UnknownObject, $"service_object_id '{objectId[..Math.Min(objectId.Length, 300)]}' is not an object of the map (layer:id, e.g. sthlm-assets:TK-BRO-0417).");
-        }
-        var created = await cases.CreateAsync(new NewCase(code, lon, lat, description, Field("address_string"), mediaUrl, email,
-            Field("first_name"), Field("last_name"), Field("phone"), LanguageOf(Field("locale") ?? http.Request.Headers.AcceptLanguage.ToString()), "open311",
-            idempotency, objectId), key.Actor, ct);
+        if (objectId is not null && Field("service_object_type") is { } type && type != ObjectType)
+            throw new TwinException(ErrorCodes.BadInput, $"service_object_type '{type}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
+        var created = await intake.TakeInAsync(new NewCase(Field("service_code") ?? "", lon, lat, Field("description"), Field("address_string"), Field("media_url"),
+            Field("email"), Field("first_name"), Field("last_name"), Field("phone"), LanguageOf(Field("locale") ?? http.Request.Headers.AcceptLanguage.ToString()),
+            CaseChannel.Open311, idempotency, objectId), IntakeFields.Open311, key.Actor, ct);
         return new Open311Document("service_requests", "request",
             [[("service_request_id", created.ServiceRequestId), ("service_notice", "Thank you; the case has been received."), ("account_id", null)]]);
     }
