@@ -8,7 +8,8 @@ namespace DigitalTwin.Server.Errors;
 /// Open311's error <c>code</c> where the specification has no number for it, and the map's <c>UiException</c>. A client
 /// acts on the code, never on the wording, so a code once published keeps its meaning. One constant per code, and in
 /// <see cref="All"/> its line of description and the HTTP status it is answered with unless the refusal names
-/// another; the README's table of error codes is this list, and a test keeps every code the server uses in it.
+/// another. docs/errors.md is this list as a table, with the transports each code comes through; a test keeps the two
+/// the same.
 /// </summary>
 public static class ErrorCodes
 {
