@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -35,12 +36,17 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    /// <summary>A key that failed: 401, with why (unknown, revoked or expired) and the code UNAUTHENTICATED.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        await Hardening.AnswerAsync(Context, new TwinException(ErrorCodes.Unauthenticated, failure ?? "Send a key: Authorization: Bearer KEY, or X-Api-Key: KEY."));
     }
+
+    /// <summary>A key whose role may not do this: 403 FORBIDDEN, naming the role.</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Hardening.AnswerAsync(Context, new TwinException(ErrorCodes.Forbidden, $"This is not for the role of this key ({Context.User.FindFirstValue(ClaimTypes.Role) ?? "none"})."));
 
     private static string? KeyOf(HttpRequest request)
     {
@@ -91,17 +97,27 @@ public static class AccessExtensions
                 o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 10.0));
                 o.SlidingExpiration = true;
                 o.Events.OnValidatePrincipal = StillActiveAsync;
-                // A browser is sent to the sign-in form; an API caller gets a status it can act on.
+                // A browser is sent to the sign-in form; an API caller gets a status and a code it can act on.
                 o.Events.OnRedirectToLogin = c =>
                 {
-                    if (ApiPaths.Any(p => c.Request.Path.StartsWithSegments(p))) c.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    else c.Response.Redirect(c.RedirectUri);
-                    return Task.CompletedTask;
+                    if (!ApiPaths.Any(p => c.Request.Path.StartsWithSegments(p)))
+                    {
+                        c.Response.Redirect(c.RedirectUri);
+                        return Task.CompletedTask;
+                    }
+                    c.Response.Headers.WWWAuthenticate = "Bearer";
+                    return Hardening.AnswerAsync(c.HttpContext, new TwinException(ErrorCodes.Unauthenticated,
+                        "Send a key (Authorization: Bearer KEY, or X-Api-Key: KEY) or sign in (/signin)."));
                 };
                 o.Events.OnRedirectToAccessDenied = async c =>
                 {
+                    if (ApiPaths.Any(p => c.Request.Path.StartsWithSegments(p)))
+                    {
+                        await Hardening.AnswerAsync(c.HttpContext, new TwinException(ErrorCodes.Forbidden,
+                            $"This is not for your role ({c.HttpContext.User.FindFirstValue(ClaimTypes.Role) ?? "none"})."));
+                        return;
+                    }
                     c.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    if (ApiPaths.Any(p => c.Request.Path.StartsWithSegments(p))) return;
                     // A person who may not see the page is told so (and how to change who they are), not given an empty error.
                     c.Response.ContentType = "text/html; charset=utf-8";
                     await c.Response.WriteAsync($"""

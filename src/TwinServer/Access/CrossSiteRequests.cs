@@ -1,3 +1,5 @@
+using DigitalTwin.Server.Errors;
+
 namespace DigitalTwin.Server.Access;
 
 /// <summary>
@@ -12,9 +14,6 @@ namespace DigitalTwin.Server.Access;
 /// </summary>
 internal static class CrossSiteRequests
 {
-    /// <summary>The code of the refusal, in its problem+json.</summary>
-    public const string Code = "CROSS_SITE_REQUEST";
-
     /// <summary>Paths whose requests a session never authenticates.</summary>
     private static readonly string[] SessionFree = ["/open311"];
 
@@ -29,8 +28,7 @@ internal static class CrossSiteRequests
         {
             if (Refusal(http.Request, trusted) is { } why)
             {
-                await Results.Problem(title: "Refused: a request from another site may not act with your session.", detail: why, statusCode: StatusCodes.Status403Forbidden,
-                    extensions: new Dictionary<string, object?> { ["code"] = Code }).ExecuteAsync(http);
+                await ProblemResults.WriteAsync(http, new TwinException(ErrorCodes.CrossSiteRequest, why));
                 return;
             }
             await next(http);

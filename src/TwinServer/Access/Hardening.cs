@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Ui;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -24,17 +25,12 @@ internal static class Hardening
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o =>
         {
-            // Refused for now, said in the caller's terms: Open311's error body there, with when to try again.
+            // Refused for now, said in the caller's terms (Open311's error body there, problem+json elsewhere), with when to try again.
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = "1";
-                if (http.Request.Path.StartsWithSegments("/open311"))
-                {
-                    http.Response.ContentType = "application/json; charset=utf-8";
-                    await http.Response.WriteAsync("""[{"code":429,"description":"Too many requests from this address; try again in a second."}]""", cancellationToken);
-                }
+                await AnswerAsync(http, new TwinException(ErrorCodes.TooManyRequests, "Too many requests from this address; try again in a second."));
             };
             o.AddPolicy(Open311PostLimit, http => RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ =>
             {
@@ -51,25 +47,31 @@ internal static class Hardening
 
     public static void UseTwinHardening(this WebApplication app)
     {
-        // An error is a problem+json with a trace id to quote, never the exception: no stack trace, no SQL.
+        // An error is answered in the caller's terms with a code, never with the exception: no stack trace, no SQL.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = async http =>
             {
-                var feature = http.Features.Get<IExceptionHandlerFeature>();
-                if (feature?.Error is { } error && DatabaseFaults.IsUnavailable(error))
+                var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+                if (error is TwinException refusal)
                 {
-                    DatabaseFaults.Report(app.Logger, error);
-                    await WriteDatabaseUnavailableAsync(http);
+                    await AnswerAsync(http, refusal);
                     return;
                 }
-                Log.UnhandledError(app.Logger, feature?.Error, http.Request.Method, http.Request.Path);
+                if (error is not null && DatabaseFaults.IsUnavailable(error))
+                {
+                    DatabaseFaults.Report(app.Logger, error);
+                    await AnswerAsync(http, new TwinException(ErrorCodes.DatabaseUnavailable, DatabaseFaults.Answer(http)));
+                    return;
+                }
+                Log.UnhandledError(app.Logger, error, http.Request.Method, http.Request.Path);
                 http.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 await Results.Problem(title: "Something went wrong on the server; the error is logged.", statusCode: 500,
                     extensions: new Dictionary<string, object?> { ["traceId"] = http.TraceIdentifier }).ExecuteAsync(http);
             },
-            // An outage is not a fault of the server: reported once in a while (DatabaseFaults.Report), not once per request.
-            SuppressDiagnosticsCallback = context => DatabaseFaults.IsUnavailable(context.Exception),
+            // A refusal is not a fault of the server, nor is an outage: the latter is reported once in a while
+            // (DatabaseFaults.Report), not once per request.
+            SuppressDiagnosticsCallback = context => context.Exception is TwinException || DatabaseFaults.IsUnavailable(context.Exception),
         });
         var policy = ContentSecurityPolicy(app.Services.GetRequiredService<MapSettings>());
         app.Use((http, next) =>
@@ -90,20 +92,16 @@ internal static class Hardening
     }
 
     /// <summary>
-    /// The database is away or out of connections: 503 with Retry-After, in the caller's own terms: Open311's error
-    /// body (JSON or XML, as the path says), a GraphQL error, or a problem+json; each with the code DATABASE_UNAVAILABLE
-    /// where the format has codes.
+    /// A refusal that no route answered itself (the database away or out of connections, a rate limit, a caller the
+    /// authorization policies turned away, a refusal thrown through a route) in the caller's own terms: Open311's error body (JSON or XML, as the path says), a
+    /// GraphQL error, or problem+json; each with its status and its code where the format has codes.
     /// </summary>
-    private static Task WriteDatabaseUnavailableAsync(HttpContext http)
+    internal static Task AnswerAsync(HttpContext http, TwinException refusal)
     {
-        var message = DatabaseFaults.Answer(http);
         var path = http.Request.Path;
-        if (path.StartsWithSegments("/open311"))
-            return Open311.Open311Document.Error(StatusCodes.Status503ServiceUnavailable, message)
-                .ToResult(path.Value!.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ? "xml" : "json").ExecuteAsync(http);
-        if (path.StartsWithSegments("/graphql")) return GraphQL.GraphQLEndpoint.WriteDatabaseUnavailableAsync(http, message);
-        return Results.Problem(title: message, statusCode: StatusCodes.Status503ServiceUnavailable,
-            extensions: new Dictionary<string, object?> { ["code"] = DatabaseFaults.Code, ["traceId"] = http.TraceIdentifier }).ExecuteAsync(http);
+        if (path.StartsWithSegments("/open311")) return Open311.Open311Errors.Of(refusal, path).ExecuteAsync(http);
+        if (path.StartsWithSegments("/graphql")) return GraphQL.GraphQLEndpoint.WriteRefusalAsync(http, refusal);
+        return ProblemResults.WriteAsync(http, refusal);
     }
 
     /// <summary>

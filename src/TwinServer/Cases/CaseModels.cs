@@ -155,7 +155,7 @@ public sealed record CaseFilter
 
     /// <summary>
     /// Cases inside this area: a GeoJSON geometry (RFC 7946: WGS84 longitude, latitude; not a Feature), at most
-    /// <see cref="MaxAreaLength"/> characters. One PostGIS cannot read is a <see cref="CaseException"/> BAD_AREA (400).
+    /// <see cref="MaxAreaLength"/> characters. One PostGIS cannot read is refused, BAD_AREA.
     /// </summary>
     public string? Within { get; init; }
 
@@ -166,33 +166,6 @@ public sealed record CaseFilter
     public string? Reporter { get; init; }
 
     public int Limit { get; init; } = 100;
-}
-
-/// <summary>A case operation that cannot be done as asked, with a code a client can act on.</summary>
-public sealed class CaseException(string code, string message, int status = 400) : Exception(message)
-{
-    public string Code { get; } = code;
-
-    /// <summary>The HTTP status Open311 answers with.</summary>
-    public int Status { get; } = status;
-
-    /// <summary>What a client needs to act on the refusal, e.g. the case's state now when it changed since it was shown.</summary>
-    public IReadOnlyDictionary<string, object?>? Details { get; init; }
-
-    /// <summary>The case changed since the caller saw it: the refusal carries its state now, so the caller can show it and ask again.</summary>
-    public static CaseException Stale(Case now, int seen) => new("STALE_CASE",
-        $"Case {now.ServiceRequestId} changed since it was shown (version {seen}, now {now.Version}: {now.Status}" +
-        $"{(now.Assignee is null ? "" : $", with {now.Assignee}")}{(now.SuggestedTo is null ? "" : $", suggested for {now.SuggestedTo}")}). Look again and choose.", 409)
-    {
-        Details = new Dictionary<string, object?>
-        {
-            ["version"] = now.Version, ["status"] = now.Status, ["assignee"] = now.Assignee, ["suggestedTo"] = now.SuggestedTo,
-        },
-    };
-
-    /// <summary>An area (GeoJSON) that PostGIS could not read, with what PostGIS said.</summary>
-    public static CaseException UnreadableArea(string detail) => new("BAD_AREA",
-        $"The area is not a GeoJSON geometry in WGS84 longitude and latitude (e.g. {{\"type\":\"Polygon\",\"coordinates\":[[[18.07,59.30],[18.08,59.30],[18.08,59.31],[18.07,59.30]]]}}): {detail}");
 }
 
 /// <summary>

@@ -2,7 +2,7 @@ using DigitalTwin.Data.Text;
 
 namespace DigitalTwin.Server.Cases;
 
-/// <summary>Cases: intake and the desk's workflow (CaseStore), keys of systems, live changes, and the outbox with its channels.</summary>
+/// <summary>Cases: intake (CaseIntake) and the desk's workflow (CaseStore), keys of systems, live changes, and the outbox with its channels.</summary>
 public static class CaseServices
 {
     public static IServiceCollection AddTwinCases(this IServiceCollection services, IConfiguration configuration)
@@ -26,6 +26,6 @@ public static class CaseServices
             .AddSingleton<IOutboxChannel, CitizenEmailChannel>();
         services.AddHostedService<OutboxWorker>();
 
-        return services.AddSingleton<CaseStore>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
+        return services.AddSingleton<CaseStore>().AddSingleton<CaseIntake>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -25,7 +26,7 @@ public sealed partial class CaseStore
     private sealed class NothingToDo : Exception;
 
     /// <summary>
-    /// Runs one change: the case locked, the version the caller saw checked (<see cref="CaseException.Stale"/>), the
+    /// Runs one change: the case locked, the version the caller saw checked (<see cref="TwinException.Stale"/>), the
     /// change, one commit, and word to the open inboxes.
     /// </summary>
     private async Task<T> ChangeAsync<T>(long caseId, int? expectedVersion, Func<Tx, Case, Task<T>> change, CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ public sealed partial class CaseStore
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await LockAsync(connection, transaction, caseId, cancellationToken);
-        if (expectedVersion is { } seen && seen != current.Version) throw CaseException.Stale(current, seen);
+        if (expectedVersion is { } seen && seen != current.Version) throw TwinException.Stale(current, seen);
         var result = await change(new Tx(connection, transaction), current);
         await transaction.CommitAsync(cancellationToken);
         changes.Raise();
@@ -53,10 +54,10 @@ public sealed partial class CaseStore
         var value = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
         if (value is null)
         {
-            return required ? throw new CaseException(field == "reason" ? "REASON_REQUIRED" : "BAD_INPUT", $"Give a {field}.") : null;
+            return required ? throw new TwinException(field == "reason" ? ErrorCodes.ReasonRequired : ErrorCodes.BadInput, $"Give a {field}.") : null;
         }
-        if (value.Length > MaxNoteLength) throw new CaseException("BAD_INPUT", $"The {field} has {value.Length:N0} characters; at most {MaxNoteLength:N0}.");
-        if (TextRules.Problem(field, value) is { } problem) throw new CaseException(TextRules.BadTextCode, problem);
+        if (value.Length > MaxNoteLength) throw new TwinException(ErrorCodes.BadInput, $"The {field} has {value.Length:N0} characters; at most {MaxNoteLength:N0}.");
+        if (TextRules.Problem(field, value) is { } problem) throw new TwinException(ErrorCodes.BadText, problem);
         return value;
     }
 
@@ -74,27 +75,27 @@ public sealed partial class CaseStore
             var reforward = current.Status == CaseStatus.Forwarded;
             if (!Routable(current.Status) && !reforward)
             {
-                throw new CaseException("BAD_STATUS",
+                throw new TwinException(ErrorCodes.BadStatus,
                     $"Case {current.ServiceRequestId} is {current.Status}; only a case not yet forwarded, sent back, or whose delivery has not arrived can be forwarded.");
             }
             var to = request.Recipient ?? current.SuggestedTo
-                ?? throw new CaseException("NO_RECIPIENT", $"Case {current.ServiceRequestId} has no suggested recipient; choose one.");
+                ?? throw new TwinException(ErrorCodes.NoRecipient, $"Case {current.ServiceRequestId} has no suggested recipient; choose one.");
             var note = Note("note", request.Note);
             var reason = Note("reason", request.Reason);
             if (reason is null)
             {
-                if (reforward) throw new CaseException("REASON_REQUIRED", $"Case {current.ServiceRequestId} is with {current.Assignee}; say why it goes elsewhere.");
+                if (reforward) throw new TwinException(ErrorCodes.ReasonRequired, $"Case {current.ServiceRequestId} is with {current.Assignee}; say why it goes elsewhere.");
                 if (current.RejectedBy.Contains(to))
-                    throw new CaseException("REASON_REQUIRED", $"{to} sent case {current.ServiceRequestId} back as not theirs; say why it goes to them again.");
+                    throw new TwinException(ErrorCodes.ReasonRequired, $"{to} sent case {current.ServiceRequestId} back as not theirs; say why it goes to them again.");
                 if (to != current.SuggestedTo)
                 {
-                    throw new CaseException("REASON_REQUIRED",
+                    throw new TwinException(ErrorCodes.ReasonRequired,
                         $"The suggested recipient of case {current.ServiceRequestId} is {current.SuggestedTo ?? "nobody"}; say why it goes to {to} instead.");
                 }
             }
             if (reforward && await CancelUndeliveredAsync(tx, current, cancellationToken) is { } delivered)
             {
-                throw new CaseException("ALREADY_DELIVERED", $"Case {current.ServiceRequestId} reached {delivered} meanwhile; it stays with them.", 409);
+                throw new TwinException(ErrorCodes.AlreadyDelivered, $"Case {current.ServiceRequestId} reached {delivered} meanwhile; it stays with them.", 409);
             }
             var (kind, target) = await ChannelAsync(tx, to, request.Channel, cancellationToken);
 
@@ -150,7 +151,7 @@ public sealed partial class CaseStore
         await using var channel = new NpgsqlCommand("SELECT webhook_url, open311_endpoint, email FROM organisations WHERE key = $1", tx.Connection, tx.Transaction);
         channel.Parameters.AddWithValue(to);
         await using var reader = await channel.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) throw new CaseException("UNKNOWN_ORGANISATION", $"There is no organisation '{to}'.");
+        if (!await reader.ReadAsync(cancellationToken)) throw new TwinException(ErrorCodes.UnknownOrganisation, $"There is no organisation '{to}'.");
         (string Kind, string? Target)[] channels =
             [("webhook", reader.IsDBNull(0) ? null : reader.GetString(0)), ("open311", reader.IsDBNull(1) ? null : reader.GetString(1)),
              ("email", reader.IsDBNull(2) ? null : reader.GetString(2))];
@@ -158,11 +159,11 @@ public sealed partial class CaseStore
         {
             var chosen = channels.FirstOrDefault(c => c.Kind == wanted);
             return chosen.Target is { } target ? (chosen.Kind, target)
-                : throw new CaseException("NO_CHANNEL", $"'{to}' has no {wanted} channel; it has {string.Join(", ", channels.Where(c => c.Target is not null).Select(c => c.Kind).DefaultIfEmpty("none"))}.");
+                : throw new TwinException(ErrorCodes.NoChannel, $"'{to}' has no {wanted} channel; it has {string.Join(", ", channels.Where(c => c.Target is not null).Select(c => c.Kind).DefaultIfEmpty("none"))}.");
         }
         var first = channels.FirstOrDefault(c => c.Target is not null);
         return first.Target is { } found ? (first.Kind, found)
-            : throw new CaseException("NO_CHANNEL", $"'{to}' has no webhook, Open311 endpoint or e-mail address to forward to.");
+            : throw new TwinException(ErrorCodes.NoChannel, $"'{to}' has no webhook, Open311 endpoint or e-mail address to forward to.");
     }
 
     /// <summary>
@@ -175,7 +176,7 @@ public sealed partial class CaseStore
     /// <inheritdoc cref="SetStatusAsync(long, string, string?, Actor, CancellationToken)"/>
     public Task SetStatusAsync(long caseId, string status, string? note, int? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
-        if (!CaseStatus.All.Contains(status)) throw new CaseException("BAD_STATUS", $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
+        if (!CaseStatus.All.Contains(status)) throw new TwinException(ErrorCodes.BadStatus, $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
         var text = Note("note", note);
         return ChangeAsync(caseId, expectedVersion, (tx, current) => SetStatusAsync(tx, current, status, text, actor, cancellationToken), cancellationToken);
     }
@@ -184,9 +185,9 @@ public sealed partial class CaseStore
     {
         if (actor.Organisation is { } organisation)
         {
-            if (current.Assignee != organisation) throw new CaseException("NOT_RECIPIENT", $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
+            if (current.Assignee != organisation) throw new TwinException(ErrorCodes.NotRecipient, $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
             if (status is not (CaseStatus.InProgress or CaseStatus.Done))
-                throw new CaseException("BAD_STATUS", $"A recipient reports in_progress or done; '{status}' is the handler's to set.");
+                throw new TwinException(ErrorCodes.BadStatus, $"A recipient reports in_progress or done; '{status}' is the handler's to set.");
         }
         await SetAsync(tx, current.Id, status, current.Assignee, note ?? current.StatusNotes, cancellationToken);
         await AddEventAsync(tx, current.Id, actor, "status", new { from = current.Status, to = status, note }, cancellationToken);
@@ -242,7 +243,7 @@ public sealed partial class CaseStore
     /// <inheritdoc cref="ReplyAsync(long, string, Actor, CancellationToken)"/>
     public Task<long?> ReplyAsync(long caseId, string text, int? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
-        var reply = Note("reply", text) ?? throw new CaseException("BAD_REPLY", $"A reply has 1 to {MaxNoteLength:N0} characters.");
+        var reply = Note("reply", text) ?? throw new TwinException(ErrorCodes.BadReply, $"A reply has 1 to {MaxNoteLength:N0} characters.");
         return ChangeAsync(caseId, expectedVersion, async (tx, current) =>
         {
             await SetAsync(tx, current.Id, current.Status, current.Assignee, reply, cancellationToken);
@@ -262,7 +263,7 @@ public sealed partial class CaseStore
         return ChangeAsync(caseId, expectedVersion, async (tx, current) =>
         {
             if (!CaseStatus.IsOpen(current.Status) && current.Status != CaseStatus.Rejected)
-                throw new CaseException("BAD_STATUS", $"Case {current.ServiceRequestId} is {current.Status}; reopen it first.");
+                throw new TwinException(ErrorCodes.BadStatus, $"Case {current.ServiceRequestId} is {current.Status}; reopen it first.");
             await using (var wait = new NpgsqlCommand("UPDATE cases SET awaiting_citizen = true, status_notes = $2 WHERE id = $1", tx.Connection, tx.Transaction))
             {
                 wait.Parameters.AddWithValue(current.Id);
@@ -283,20 +284,20 @@ public sealed partial class CaseStore
         CancellationToken cancellationToken)
     {
         if (!CaseResolution.All.Contains(resolution))
-            throw new CaseException("BAD_RESOLUTION", $"'{resolution}' is not a resolution; one of {string.Join(", ", CaseResolution.All)}.");
+            throw new TwinException(ErrorCodes.BadResolution, $"'{resolution}' is not a resolution; one of {string.Join(", ", CaseResolution.All)}.");
         var text = Note("answer", answer);
         return ChangeAsync(caseId, expectedVersion, async (tx, current) =>
         {
             if (!Routable(current.Status))
             {
-                throw new CaseException("BAD_STATUS",
+                throw new TwinException(ErrorCodes.BadStatus,
                     $"Case {current.ServiceRequestId} is {current.Status}; only a case not yet forwarded (or sent back) is closed at first contact.");
             }
             if (resolution == CaseResolution.Duplicate)
             {
-                if (duplicateOf is null) throw new CaseException("BAD_INPUT", "Name the case it duplicates.");
+                if (duplicateOf is null) throw new TwinException(ErrorCodes.BadInput, "Name the case it duplicates.");
                 var original = await FindAsync(duplicateOf, cancellationToken);
-                if (original is null || original.Id == current.Id) throw new CaseException("UNKNOWN_CASE", $"There is no other case '{duplicateOf}'.");
+                if (original is null || original.Id == current.Id) throw new TwinException(ErrorCodes.UnknownCase, $"There is no other case '{duplicateOf}'.");
             }
             await using (var close = new NpgsqlCommand("""
                 UPDATE cases SET status = 'closed', resolution = $2, status_notes = coalesce($3, status_notes), awaiting_citizen = false, assignee = NULL
@@ -321,7 +322,7 @@ public sealed partial class CaseStore
         return ChangeAsync(caseId, expectedVersion, async (tx, current) =>
         {
             if (current.Status is not (CaseStatus.Done or CaseStatus.Closed))
-                throw new CaseException("BAD_STATUS", $"Case {current.ServiceRequestId} is {current.Status}; only a done or closed case is reopened.");
+                throw new TwinException(ErrorCodes.BadStatus, $"Case {current.ServiceRequestId} is {current.Status}; only a done or closed case is reopened.");
             await using (var reopen = new NpgsqlCommand(
                 "UPDATE cases SET status = 'received', assignee = NULL, resolution = NULL, awaiting_citizen = false WHERE id = $1", tx.Connection, tx.Transaction))
             {
@@ -339,7 +340,7 @@ public sealed partial class CaseStore
     /// <inheritdoc cref="RejectAsync(long, string, Actor, CancellationToken)"/>
     public Task RejectAsync(long caseId, string reason, int? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
-        var why = string.IsNullOrWhiteSpace(reason) ? throw new CaseException("NO_REASON", "Say why the case is not yours.") : Note("reason", reason)!;
+        var why = string.IsNullOrWhiteSpace(reason) ? throw new TwinException(ErrorCodes.NoReason, "Say why the case is not yours.") : Note("reason", reason)!;
         return ChangeAsync(caseId, expectedVersion, (tx, current) => RejectAsync(tx, current, why, actor, cancellationToken), cancellationToken);
     }
 
@@ -347,7 +348,7 @@ public sealed partial class CaseStore
     {
         var by = actor.Organisation ?? current.Assignee;
         if (actor.Organisation is { } organisation && current.Assignee != organisation)
-            throw new CaseException("NOT_RECIPIENT", $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
+            throw new TwinException(ErrorCodes.NotRecipient, $"Case {current.ServiceRequestId} was not sent to {organisation}.", 403);
         await SetAsync(tx, current.Id, CaseStatus.Rejected, null, current.StatusNotes, cancellationToken);
         await AddEventAsync(tx, current.Id, actor, "rejected", new { by, reason }, cancellationToken);
     }
@@ -370,14 +371,14 @@ public sealed partial class CaseStore
         var moveOnly = request is { Category: null, ObjectId: null } && request.Reason.Length == 0;
         var reason = moveOnly ? null : Note("reason", request.Reason, required: true);
         if (request.Lon is { } lon && request.Lat is { } lat && (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90))
-            throw new CaseException("BAD_POINT", "A case's place is a longitude and latitude.");
-        if (request.Lon is null != request.Lat is null) throw new CaseException("BAD_POINT", "A case's place is a longitude and a latitude, both.");
-        if (request is { Category: null, ObjectId: null, Lon: null }) throw new CaseException("BAD_INPUT", "Give a new category, place or object.");
+            throw new TwinException(ErrorCodes.BadPoint, "A case's place is a longitude and latitude.");
+        if (request.Lon is null != request.Lat is null) throw new TwinException(ErrorCodes.BadPoint, "A case's place is a longitude and a latitude, both.");
+        if (request is { Category: null, ObjectId: null, Lon: null }) throw new TwinException(ErrorCodes.BadInput, "Give a new category, place or object.");
         return ChangeAsync(caseId, request.ExpectedVersion, async (tx, current) =>
         {
             if (!Routable(current.Status))
             {
-                throw new CaseException("BAD_STATUS",
+                throw new TwinException(ErrorCodes.BadStatus,
                     $"Case {current.ServiceRequestId} is {current.Status}; only a case not yet forwarded (or sent back) can be routed again.");
             }
             var category = request.Category ?? current.Category;
@@ -385,7 +386,7 @@ public sealed partial class CaseStore
             // A new place without a new object asks what is at the place; a new object is the target wherever the pin is.
             var objectId = request.ObjectId ?? (request.Lon is null ? current.ObjectId : null);
             if (request.ObjectId is not null && !await ObjectExistsAsync(tx, request.ObjectId, cancellationToken))
-                throw new CaseException("UNKNOWN_OBJECT", $"There is no map object '{request.ObjectId}' (layer:id).");
+                throw new TwinException(ErrorCodes.UnknownObject, $"There is no map object '{request.ObjectId}' (layer:id).");
             var (answer, suggestion) = await SuggestAsync(lon, lat, objectId, category, cancellationToken);
             await using (var reroute = new NpgsqlCommand(SqlResources.Get("Cases/reroute_case.sql"), tx.Connection, tx.Transaction))
             {
@@ -403,7 +404,7 @@ public sealed partial class CaseStore
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "cases_category_fkey")
                 {
-                    throw new CaseException("UNKNOWN_SERVICE", $"There is no category '{category}'; taskTypes lists them.");
+                    throw new TwinException(ErrorCodes.UnknownService, $"There is no category '{category}'; taskTypes lists them.");
                 }
             }
             var recipient = new { from = current.SuggestedTo, to = answer?.Recipient };
@@ -453,7 +454,7 @@ public sealed partial class CaseStore
                 while (await reader.ReadAsync(cancellationToken))
                     retried.Add(new { delivery = reader.GetInt64(0), recipient = reader.GetString(1), last_error = reader.IsDBNull(2) ? null : reader.GetString(2) });
             }
-            if (retried.Count == 0) throw new CaseException("NOTHING_TO_RETRY", $"Case {current.ServiceRequestId} has no failing delivery.");
+            if (retried.Count == 0) throw new TwinException(ErrorCodes.NothingToRetry, $"Case {current.ServiceRequestId} has no failing delivery.");
             await AddEventAsync(tx, current.Id, actor, "delivery-retried", new { deliveries = retried }, cancellationToken);
             return retried.Count;
         }, cancellationToken);
@@ -476,7 +477,7 @@ public sealed partial class CaseStore
     {
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM cases c WHERE c.id = $1 FOR UPDATE", connection, transaction);
         command.Parameters.AddWithValue(caseId);
-        return await SingleAsync(command, cancellationToken) ?? throw new CaseException("UNKNOWN_CASE", $"There is no case {caseId}.", 404);
+        return await SingleAsync(command, cancellationToken) ?? throw new TwinException(ErrorCodes.UnknownCase, $"There is no case {caseId}.", 404);
     }
 
     /// <summary>Sets the status, who has it and the note; any handler action ends a wait for the citizen.</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.Responsibility;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,10 +27,11 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         """;
 
     /// <summary>
-    /// Takes a case in, with its routing suggestion (the responsibility at its point for its category, today). A
-    /// retried intake with the same idempotency key, from the same client, gives the case it created the first time;
-    /// the same key with a different case (another fingerprint) is refused, IDEMPOTENCY_KEY_REUSED (422), and
-    /// nothing is written.
+    /// Stores a case checked by <see cref="CaseIntake"/> (every channel takes cases in through it), with its routing
+    /// suggestion (the responsibility at its point for its category, today). A retried intake with the same
+    /// idempotency key, from the same client, gives the case it created the first time; the same key with a different
+    /// case (another fingerprint) is refused, IDEMPOTENCY_KEY_REUSED (422), and nothing is written. A category that is
+    /// no task type is found by the insert (UNKNOWN_SERVICE), as is a point the storage CRS cannot hold (BAD_PLACE).
     /// </summary>
     /// <returns>The case's id and number, and whether this call created it.</returns>
     public async Task<CaseCreated> CreateAsync(NewCase intake, Actor actor, CancellationToken cancellationToken)
@@ -38,8 +40,6 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             ("email", intake.Email), ("firstName", intake.FirstName), ("lastName", intake.LastName), ("phone", intake.Phone), ("language", intake.Language),
             ("objectId", intake.ObjectId), ("the idempotency key", intake.IdempotencyKey));
         // A retry is found by the insert itself (a unique index on the client's key): no read before every intake.
-        // The reporter's address is read now by the parser that will send to it, so that no delivery meets one it cannot.
-        if (EmailAddresses.Problem("email", intake.Email) is { } badEmail) throw new CaseException("BAD_EMAIL", badEmail);
 
         var (answer, suggestion) = await SuggestAsync(intake.Lon, intake.Lat, intake.ObjectId, intake.Category, cancellationToken);
         // A clear case (a contractor or subcontractor holds the task here, no conflict) goes straight on where the
@@ -75,7 +75,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             // The reader is disposed exactly once, before anything else is asked: a data source's reader goes back to
             // the pool with its connection, and disposing it again would close another request's reader on that
             // connection (under a burst of retried posts that corrupted the protocol and left requests waiting for ever).
-            await using var reader = await ExecuteIntakeAsync(insert, intake.Category, cancellationToken);
+            await using var reader = await ExecuteIntakeAsync(insert, intake, cancellationToken);
             if (!await reader.ReadAsync(cancellationToken)) return (0, null);
             var (id, number) = (reader.GetInt64(0), reader.GetString(1));
             if (forwardTo is not null && reader.IsDBNull(2))
@@ -94,7 +94,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             var earlier = await DatabaseFaults.OnceMoreIfBrokenAsync(() => FindByIdempotencyKeyAsync(intake.Channel, actor.ApiKeyId, intake.IdempotencyKey!, cancellationToken));
             if (earlier.Fingerprint is not null && !earlier.Fingerprint.AsSpan().SequenceEqual(fingerprint))
             {
-                throw new CaseException(IdempotencyKeyReused,
+                throw new TwinException(ErrorCodes.IdempotencyKeyReused,
                     $"The idempotency key '{intake.IdempotencyKey}' was used for case {earlier.Number} with other content; a retry repeats the request as it was, a new case takes a new key.", 422);
             }
             return new CaseCreated(earlier.Id, earlier.Number, false);
@@ -103,8 +103,11 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         return new CaseCreated(caseId, created, true);
     }
 
-    /// <summary>An unknown category is found by the insert (a foreign key), not by reading every task type before each intake.</summary>
-    private static async Task<NpgsqlDataReader> ExecuteIntakeAsync(NpgsqlCommand insert, string category, CancellationToken cancellationToken)
+    /// <summary>
+    /// An unknown category is found by the insert (a foreign key), not by reading every task type before each intake;
+    /// a point the storage CRS (EPSG:3035) cannot hold, such as the antipode of its centre, by its transform.
+    /// </summary>
+    private static async Task<NpgsqlDataReader> ExecuteIntakeAsync(NpgsqlCommand insert, NewCase intake, CancellationToken cancellationToken)
     {
         try
         {
@@ -112,7 +115,12 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "cases_category_fkey")
         {
-            throw new CaseException("UNKNOWN_SERVICE", $"There is no service '{category}'; services.json lists them.");
+            throw new TwinException(ErrorCodes.UnknownService, $"There is no service '{intake.Category}'; services.json lists them.");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InternalError)
+        {
+            throw new TwinException(ErrorCodes.BadPlace, string.Create(CultureInfo.InvariantCulture,
+                $"The place (longitude {intake.Lon}, latitude {intake.Lat}) is outside what the server's map projection (EPSG:3035) can hold: {e.MessageText}"));
         }
     }
 
@@ -140,7 +148,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
                 explanation = answer.Explanation,
             }));
         }
-        catch (QueryException e)
+        catch (TwinException e)
         {
             Log.NoSuggestion(logger, category, lon, lat, e.Message);
             return (null, null);
@@ -150,7 +158,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     /// <summary>A point in any CRS PostGIS knows as WGS84 longitude and latitude, where cases are kept.</summary>
     public async Task<(double Lon, double Lat)> ToLonLatAsync(double x, double y, int srid, CancellationToken cancellationToken)
     {
-        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new CaseException("BAD_POINT", "A point's x and y are numbers.");
+        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new TwinException(ErrorCodes.BadPoint, "A point's x and y are numbers.");
         if (srid != 4326)
         {
             await using var command = dataSource.CreateCommand("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), $3), 4326) AS p");
@@ -165,11 +173,11 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.DataException)
             {
-                throw new CaseException("BAD_POINT", $"The point does not transform from EPSG:{srid} to WGS84: {e.MessageText}");
+                throw new TwinException(ErrorCodes.BadPoint, $"The point does not transform from EPSG:{srid} to WGS84: {e.MessageText}");
             }
         }
         if (!double.IsFinite(x) || !double.IsFinite(y) || x is < -180 or > 180 || y is < -90 or > 90)
-            throw new CaseException("BAD_POINT", $"The point is not on the Earth: longitude {x}, latitude {y}.");
+            throw new TwinException(ErrorCodes.BadPoint, $"The point is not on the Earth: longitude {x}, latitude {y}.");
         return (x, y);
     }
 
@@ -201,9 +209,6 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         if (!await reader.ReadAsync(cancellationToken)) throw new InvalidOperationException($"The intake met the idempotency key '{key}', but no case has it.");
         return (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2));
     }
-
-    /// <summary>The code of a refused reuse of an idempotency key for another request.</summary>
-    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
 
     /// <summary>
     /// What a case is taken in with, as SHA-256 over its fields in a fixed order (JSON, numbers round-tripped): two
@@ -253,7 +258,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     /// <summary>
     /// Cases by the filter, newest first. The places (<see cref="CaseFilter.Bbox"/>, <see cref="CaseFilter.Near"/>,
     /// <see cref="CaseFilter.Within"/>) are checked here, so that every caller gets the same clear refusal
-    /// (<see cref="CaseException"/>, 400) rather than an error from the database.
+    /// (<see cref="TwinException"/>, 400) rather than an error from the database.
     /// </summary>
     public async Task<IReadOnlyList<Case>> ListAsync(CaseFilter filter, CancellationToken cancellationToken)
     {
@@ -267,18 +272,18 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         if (filter.Bbox is (var west, var south, var east, var north))
         {
             if (!Longitude(west) || !Longitude(east) || !Latitude(south) || !Latitude(north))
-                throw new CaseException("BAD_BBOX", Invariant($"A bbox is WGS84 degrees: longitudes from -180 to 180, latitudes from -90 to 90; it was {west}, {south}, {east}, {north}."));
+                throw new TwinException(ErrorCodes.BadBbox, Invariant($"A bbox is WGS84 degrees: longitudes from -180 to 180, latitudes from -90 to 90; it was {west}, {south}, {east}, {north}."));
             if (west > east || south > north)
-                throw new CaseException("BAD_BBOX", Invariant($"A bbox goes west, south, east, north: west {west} is east of east {east}, or south {south} north of north {north}."));
+                throw new TwinException(ErrorCodes.BadBbox, Invariant($"A bbox goes west, south, east, north: west {west} is east of east {east}, or south {south} north of north {north}."));
             if (east - west > MaxBboxDegrees || north - south > MaxBboxDegrees)
-                throw new CaseException("BAD_BBOX", Invariant($"A bbox may span at most {MaxBboxDegrees} degrees of longitude and of latitude; this one spans {east - west} by {north - south}."));
+                throw new TwinException(ErrorCodes.BadBbox, Invariant($"A bbox may span at most {MaxBboxDegrees} degrees of longitude and of latitude; this one spans {east - west} by {north - south}."));
         }
         double? prefilterMetres = null;
         if (filter.Near is (var lon, var lat, var metres))
         {
-            if (!Longitude(lon) || !Latitude(lat)) throw new CaseException("BAD_NEAR", Invariant($"The centre is a WGS84 longitude (-180 to 180) and latitude (-90 to 90); it was {lon}, {lat}."));
+            if (!Longitude(lon) || !Latitude(lat)) throw new TwinException(ErrorCodes.BadNear, Invariant($"The centre is a WGS84 longitude (-180 to 180) and latitude (-90 to 90); it was {lon}, {lat}."));
             if (!double.IsFinite(metres) || metres is < 0 or > CaseFilter.MaxRadiusMetres)
-                throw new CaseException("BAD_NEAR", Invariant($"The radius is in metres, from 0 to {CaseFilter.MaxRadiusMetres:N0}; it was {metres}."));
+                throw new TwinException(ErrorCodes.BadNear, Invariant($"The radius is in metres, from 0 to {CaseFilter.MaxRadiusMetres:N0}; it was {metres}."));
             // EPSG:3035 (Lambert azimuthal equal-area, centred on 52°N 10°E) stretches distances across the radius by up
             // to 1 / cos(c / 2), c the angle from its centre: this bound lets the GiST index on geom find every candidate.
             var (latRad, lonRad, centreLat, centreLon) = (lat * Math.PI / 180, lon * Math.PI / 180, 52 * Math.PI / 180, 10 * Math.PI / 180);
@@ -286,7 +291,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             prefilterMetres = metres * 1.01 / Math.Max(Math.Cos(c / 2), 1e-6) + 1;
         }
         if (filter.Within is { } area && (string.IsNullOrWhiteSpace(area) || area.Length > CaseFilter.MaxAreaLength))
-            throw new CaseException("BAD_AREA", Invariant($"The area is a GeoJSON geometry of 1 to {CaseFilter.MaxAreaLength:N0} characters; it was {area.Length:N0}."));
+            throw new TwinException(ErrorCodes.BadArea, Invariant($"The area is a GeoJSON geometry of 1 to {CaseFilter.MaxAreaLength:N0} characters; it was {area.Length:N0}."));
 
         await using var command = dataSource.CreateCommand($"""
             SELECT {Columns} FROM cases c
@@ -349,11 +354,11 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         }
         catch (PostgresException e) when (filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
         {
-            throw CaseException.UnreadableArea(e.MessageText);
+            throw TwinException.UnreadableArea(e.MessageText);
         }
         catch (PostgresException e) when ((filter.Bbox is not null || filter.Near is not null) && e.SqlState is PostgresErrorCodes.InternalError)
         {
-            throw new CaseException("BAD_PLACE", $"The place asked about is outside what the server's map projection (EPSG:3035) can hold: {e.MessageText}");
+            throw new TwinException(ErrorCodes.BadPlace, $"The place asked about is outside what the server's map projection (EPSG:3035) can hold: {e.MessageText}");
         }
         return cases;
     }
@@ -461,7 +466,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     {
         foreach (var (field, text) in texts)
         {
-            if (TextRules.Problem(field, text) is { } problem) throw new CaseException(TextRules.BadTextCode, problem);
+            if (TextRules.Problem(field, text) is { } problem) throw new TwinException(ErrorCodes.BadText, problem);
         }
     }
 

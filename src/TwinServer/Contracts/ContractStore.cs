@@ -1,5 +1,6 @@
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.Responsibility;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -150,7 +151,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
     {
         if (geoJson is null) return null;
         if (geoJson.Length > MapObjects.MapObjectSearch.MaxGeoJsonLength)
-            throw new QueryException("GEOJSON_TOO_LARGE", $"The GeoJSON is {geoJson.Length:N0} characters; the limit is {MapObjects.MapObjectSearch.MaxGeoJsonLength:N0}.");
+            throw new TwinException(ErrorCodes.GeoJsonTooLarge, $"The GeoJSON is {geoJson.Length:N0} characters; the limit is {MapObjects.MapObjectSearch.MaxGeoJsonLength:N0}.");
         await using var command = new NpgsqlCommand("SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), $2), 3035)", connection);
         command.Parameters.AddWithValue(geoJson);
         command.Parameters.AddWithValue(srid);
@@ -160,7 +161,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         }
         catch (PostgresException e) when (e.SqlState is "XX000" or "22023" or "22P02")
         {
-            throw new QueryException("BAD_GEOJSON", $"within is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
+            throw new TwinException(ErrorCodes.BadGeoJson, $"within is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
         }
     }
 

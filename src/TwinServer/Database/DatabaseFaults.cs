@@ -7,17 +7,15 @@ namespace DigitalTwin.Server.Database;
 /// <summary>
 /// What a failure of the database means for a request. The database away (stopped, restarting, failing over, read-only
 /// while a standby takes over), out of connections, or too slow for the command timeout is not the server's error:
-/// every transport answers 503 with Retry-After and the code <see cref="Code"/>, never 500, and the caller tries again.
-/// Each transport maps it in one place: the exception handler (<c>Access/Hardening</c>) for Open311 and the REST
-/// routes, the GraphQL endpoint for errors in its execution. A statement whose pooled connection turns out to be
-/// broken (the database restarted since the pool opened it) is run once more where running it twice cannot change
-/// anything twice (<see cref="OnceMoreIfBrokenAsync{T}"/>).
+/// every transport answers 503 with Retry-After and the code DATABASE_UNAVAILABLE, never 500, and the caller tries
+/// again. Each transport maps it in one place: the exception handler (<c>Access/Hardening</c>) for Open311 and the
+/// REST routes, GraphQL's mapper (<c>GraphQL/GraphQLErrors</c>) for errors in its execution, the map's
+/// (<c>MapUi/UiErrors</c>) for the page. A statement whose pooled connection turns out to be broken (the database
+/// restarted since the pool opened it) is run once more where running it twice cannot change anything twice
+/// (<see cref="OnceMoreIfBrokenAsync{T}"/>).
 /// </summary>
 internal static class DatabaseFaults
 {
-    /// <summary>The code a client acts on: in GraphQL's extensions and in problem+json.</summary>
-    public const string Code = "DATABASE_UNAVAILABLE";
-
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
     private static long nextReport;
 

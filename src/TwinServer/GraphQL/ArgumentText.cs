@@ -1,5 +1,6 @@
 using System.Collections;
 using DigitalTwin.Data.Text;
+using DigitalTwin.Server.Errors;
 using GraphQL;
 using GraphQLParser.AST;
 
@@ -45,7 +46,7 @@ internal static class ArgumentText
         return null;
     }
 
-    private static ExecutionError Refusal(string problem) => new(problem) { Code = TextRules.BadTextCode };
+    private static ExecutionError Refusal(string problem) => GraphQLErrors.Of(ErrorCodes.BadText, problem);
 
     private static string? InVariableDefaults(GraphQLOperationDefinition operation)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.GraphQL.Types;
 using GraphQL;
 using GraphQL.Types;
@@ -17,7 +18,6 @@ namespace DigitalTwin.Server.GraphQL;
 internal static class CaseFields
 {
     public const int DefaultPageSize = 100, MaxPageSize = 1000;
-    private const int MaxDescription = 10_000;
 
     public static void AddQueries(ObjectGraphType query)
     {
@@ -30,7 +30,7 @@ internal static class CaseFields
                 var caller = CaseReader(c);
                 var f = c.GetArgument<Dictionary<string, object?>?>("filter") ?? [];
                 var first = c.GetArgument<int?>("first") ?? DefaultPageSize;
-                if (first is < 1 or > MaxPageSize) throw new ExecutionError($"first must be 1 to {MaxPageSize}; it was {first}.") { Code = "BAD_PAGE_SIZE" };
+                if (first is < 1 or > MaxPageSize) throw new TwinException(ErrorCodes.BadPageSize, $"first must be 1 to {MaxPageSize}; it was {first}.");
                 var assignee = f.GetValueOrDefault("assignee") as string;
                 // A contractor sees its own cases, whatever assignee it asks for.
                 if (caller.ContractorOrganisation() is { } own)
@@ -55,11 +55,11 @@ internal static class CaseFields
                 if (filter.Reporter is { } reporter)
                 {
                     // A search by a person's contact details is a use of personal data: handlers only, and in the audit log first.
-                    if (!caller.HandlesCases()) throw new ExecutionError("Searching by the reporter is for handlers and admins only.") { Code = "FORBIDDEN" };
+                    if (!caller.HandlesCases()) throw new TwinException(ErrorCodes.Forbidden, "Searching by the reporter is for handlers and admins only.");
                     await c.RequestServices!.GetRequiredService<AuditLog>().WriteAsync(caller, "searched-personal-data", null, new { reporter, via = "graphql" },
                         null, c.CancellationToken);
                 }
-                return await Run(() => Store(c).ListAsync(filter, c.CancellationToken));
+                return await Store(c).ListAsync(filter, c.CancellationToken);
             });
 
         query.Field<CaseType>("case")
@@ -85,25 +85,16 @@ internal static class CaseFields
                 var input = c.GetArgument<Dictionary<string, object?>>("input");
                 var at = (Dictionary<string, object?>)input["at"]!;
                 var reporter = input.GetValueOrDefault("reporter") as Dictionary<string, object?> ?? [];
-                string? Text(Dictionary<string, object?> d, string name, int max)
-                {
-                    var value = (d.GetValueOrDefault(name) as string)?.Trim();
-                    if (value?.Length > max) throw new ExecutionError($"input.{name} is {value.Length:N0} characters; at most {max:N0}.") { Code = "BAD_INPUT" };
-                    return string.IsNullOrEmpty(value) ? null : value;
-                }
-                var mediaUrl = Text(input, "mediaUrl", 2000);
-                if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
-                    throw new ExecutionError("input.mediaUrl must be an http or https URL.") { Code = "BAD_INPUT" };
-                var email = Text(reporter, "email", 254); // read as the sender will read it, at intake (BAD_EMAIL)
+                static string? Text(Dictionary<string, object?> d, string name) => d.GetValueOrDefault(name) as string;
                 var store = Store(c);
-                var (lon, lat) = await Run(() => store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "input.at.crs"), c.CancellationToken));
+                var (lon, lat) = await store.ToLonLatAsync(Query.Number(at["x"]), Query.Number(at["y"]), Query.Srid(at.GetValueOrDefault("crs"), "input.at.crs"), c.CancellationToken);
                 var language = input.GetValueOrDefault("language") is Catalog.Language l ? l.ToString().ToLowerInvariant() : "en";
                 var channel = input.GetValueOrDefault("channel") as string ?? CaseChannel.Other;
-                var created = await Run(() => store.CreateAsync(new NewCase(
-                    (string)input["category"]!, lon, lat, Text(input, "description", MaxDescription), Text(input, "address", 500), mediaUrl, email,
-                    Text(reporter, "firstName", 200), Text(reporter, "lastName", 200), Text(reporter, "phone", 50), language, channel,
-                    ClientKey(caller, Text(input, "clientKey", 200)), Text(input, "objectId", 500), reporter.GetValueOrDefault("consent") as bool?),
-                    caller.AsActor(), c.CancellationToken));
+                // What the handler's tools sent, as they sent it; what it may hold is CaseIntake's to say, as for every channel.
+                var created = await c.RequestServices!.GetRequiredService<CaseIntake>().TakeInAsync(new NewCase(
+                    (string)input["category"]!, lon, lat, Text(input, "description"), Text(input, "address"), Text(input, "mediaUrl"), Text(reporter, "email"),
+                    Text(reporter, "firstName"), Text(reporter, "lastName"), Text(reporter, "phone"), language, channel, Text(input, "clientKey"),
+                    Text(input, "objectId"), reporter.GetValueOrDefault("consent") as bool?), IntakeFields.GraphQL, caller.AsActor(), c.CancellationToken);
                 return ((await store.GetAsync(created.Id, c.CancellationToken))!, created.Created);
             });
 
@@ -226,20 +217,13 @@ internal static class CaseFields
                 store.RetryDeliveriesAsync(found.Id, c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
     }
 
-    /// <summary>
-    /// A client's key is its own: a key's cases are told apart by the key (the index has its id), a person's by their
-    /// name, so that two handlers who both say "1" do not get each other's case.
-    /// </summary>
-    private static string? ClientKey(ClaimsPrincipal caller, string? key) =>
-        key is null || caller.AsActor().ApiKeyId is not null ? key : $"{caller.Identity?.Name}/{key}";
-
     /// <summary>Runs a change on a case the caller may see, and answers with the case as it is after it.</summary>
     private static async Task<object?> Change<T>(IResolveFieldContext c, ClaimsPrincipal caller, Func<CaseStore, Case, Actor, Task<T>> change)
     {
         var found = await FindAsync(c, c.GetArgument<string>("id"));
-        if (found is null || !Sees(caller, found)) throw new ExecutionError($"There is no case '{c.GetArgument<string>("id")}'.") { Code = "UNKNOWN_CASE" };
+        if (found is null || !Sees(caller, found)) throw new TwinException(ErrorCodes.UnknownCase, $"There is no case '{c.GetArgument<string>("id")}'.");
         var store = Store(c);
-        await Run(() => change(store, found, caller.AsActor()));
+        await change(store, found, caller.AsActor());
         return await store.GetAsync(found.Id, c.CancellationToken);
     }
 
@@ -262,36 +246,20 @@ internal static class CaseFields
     {
         var caller = SignedIn(c);
         if (!caller.HandlesCases() && caller.ContractorOrganisation() is null)
-            throw new ExecutionError("Cases are for handlers, admins and the contractors they are sent to.") { Code = "FORBIDDEN" };
+            throw new TwinException(ErrorCodes.Forbidden, "Cases are for handlers, admins and the contractors they are sent to.");
         return caller;
     }
 
     private static ClaimsPrincipal Handler(IResolveFieldContext c)
     {
         var caller = SignedIn(c);
-        if (!caller.HandlesCases()) throw new ExecutionError("Only handlers and admins may do this.") { Code = "FORBIDDEN" };
+        if (!caller.HandlesCases()) throw new TwinException(ErrorCodes.Forbidden, "Only handlers and admins may do this.");
         return caller;
     }
 
     private static ClaimsPrincipal SignedIn(IResolveFieldContext c) =>
         c.User is { } user && user.IsSignedIn() ? user
-            : throw new ExecutionError("Cases need a key: Authorization: Bearer KEY (or X-Api-Key: KEY).") { Code = "UNAUTHENTICATED" };
+            : throw new TwinException(ErrorCodes.Unauthenticated, "Cases need a key: Authorization: Bearer KEY (or X-Api-Key: KEY).");
 
     private static CaseStore Store(IResolveFieldContext c) => c.RequestServices!.GetRequiredService<CaseStore>();
-
-    /// <summary>A case operation refused as asked becomes a GraphQL error with its code.</summary>
-    internal static async Task<T> Run<T>(Func<Task<T>> operation)
-    {
-        try
-        {
-            return await operation();
-        }
-        catch (CaseException e)
-        {
-            var error = new ExecutionError(e.Message) { Code = e.Code };
-            // What the client needs to act on it (the case's state now, for STALE_CASE) under extensions.data.
-            foreach (var (name, value) in e.Details ?? new Dictionary<string, object?>()) error.Data[name] = value;
-            throw error;
-        }
-    }
 }

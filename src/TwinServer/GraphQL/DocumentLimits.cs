@@ -1,4 +1,5 @@
 using System.Globalization;
+using DigitalTwin.Server.Errors;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQLParser;
@@ -30,7 +31,7 @@ internal static class DocumentLimits
     {
         if (text.Length > limits.GraphQLMaxDocumentCharacters)
         {
-            return Refuse("DOCUMENT_TOO_LARGE",
+            return Refuse(ErrorCodes.DocumentTooLarge,
                 $"The query is {N(text.Length)} characters long; at most {N(limits.GraphQLMaxDocumentCharacters)}. Send large values (GeoJSON) as variables.");
         }
         GraphQLDocument document;
@@ -45,34 +46,34 @@ internal static class DocumentLimits
         }
         catch (GraphQLMaxDepthExceededException)
         {
-            return Refuse("TOO_DEEP", $"The query nests more than {ParserDepth} levels (selections, lists and objects); the depth limit for fields is {limits.GraphQLMaxDepth}.");
+            return Refuse(ErrorCodes.TooDeep, $"The query nests more than {ParserDepth} levels (selections, lists and objects); the depth limit for fields is {limits.GraphQLMaxDepth}.");
         }
 
         var fragments = document.Definitions.Count(d => d is GraphQLFragmentDefinition);
         if (fragments > limits.GraphQLMaxFragments)
         {
-            return Refuse("TOO_MANY_FRAGMENTS", $"The query defines {N(fragments)} fragments; at most {N(limits.GraphQLMaxFragments)}.");
+            return Refuse(ErrorCodes.TooManyFragments, $"The query defines {N(fragments)} fragments; at most {N(limits.GraphQLMaxFragments)}.");
         }
         var aliases = CountAliases(document);
         if (aliases > limits.GraphQLMaxAliases)
         {
-            return Refuse("TOO_MANY_ALIASES", $"The query has {N(aliases)} aliased fields; at most {N(limits.GraphQLMaxAliases)}. Ask for less in one request.");
+            return Refuse(ErrorCodes.TooManyAliases, $"The query has {N(aliases)} aliased fields; at most {N(limits.GraphQLMaxAliases)}. Ask for less in one request.");
         }
         var (fields, depth) = Expand(document);
         if (depth > limits.GraphQLMaxDepth)
         {
-            return Refuse("TOO_DEEP", $"The query nests fields {depth} deep; the depth limit is {limits.GraphQLMaxDepth}.");
+            return Refuse(ErrorCodes.TooDeep, $"The query nests fields {depth} deep; the depth limit is {limits.GraphQLMaxDepth}.");
         }
         if (fields > limits.GraphQLMaxExpandedFields)
         {
-            return Refuse("COMPLEXITY",
+            return Refuse(ErrorCodes.Complexity,
                 $"The query asks for {(fields == long.MaxValue ? "too many" : N(fields))} fields once its fragments are spread; at most {N(limits.GraphQLMaxExpandedFields)}.");
         }
         var repeats = CountRepeats(document, limits);
         if (repeats > limits.GraphQLMaxRepeatedFields)
         {
             // Counting stops past the limit, so the message gives the limit, not a count.
-            return Refuse("REPEATED_FIELDS",
+            return Refuse(ErrorCodes.RepeatedFields,
                 $"The query asks more than {N(limits.GraphQLMaxRepeatedFields)} times for fields it already asks for in the same place (the same name, directly, through fragments or in fields of one name, which merge). Ask for each field once.");
         }
         return (document, null);
@@ -94,12 +95,12 @@ internal static class DocumentLimits
             if (token.Kind == TokenKind.COMMENT) continue;
             if (++tokens > limits.GraphQLMaxTokens)
             {
-                return new ExecutionError($"The query has more than {N(limits.GraphQLMaxTokens)} tokens (names, values and punctuation). Ask for less in one request.")
-                { Code = "TOO_MANY_TOKENS" };
+                return GraphQLErrors.Of(ErrorCodes.TooManyTokens,
+                    $"The query has more than {N(limits.GraphQLMaxTokens)} tokens (names, values and punctuation). Ask for less in one request.");
             }
             if (token.Kind == TokenKind.AT && ++directives > limits.GraphQLMaxDirectives)
             {
-                return new ExecutionError($"The query has more than {N(limits.GraphQLMaxDirectives)} directives.") { Code = "TOO_MANY_DIRECTIVES" };
+                return GraphQLErrors.Of(ErrorCodes.TooManyDirectives, $"The query has more than {N(limits.GraphQLMaxDirectives)} directives.");
             }
         }
     }
@@ -252,7 +253,7 @@ internal static class DocumentLimits
 
     private static long Add(long a, long b) => b > long.MaxValue - a ? long.MaxValue : a + b;
 
-    private static (GraphQLDocument?, ExecutionError?) Refuse(string code, string message) => (null, new ExecutionError(message) { Code = code });
+    private static (GraphQLDocument?, ExecutionError?) Refuse(string code, string message) => (null, GraphQLErrors.Of(code, message));
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQLParser.AST;
@@ -53,7 +54,7 @@ internal static class GraphQLEndpoint
                     {
                         context.Error = new global::GraphQL.Validation.ValidationError(
                             $"Query is too complex to execute: complexity {context.TotalImpact:N0}, at most {limit:N0}. Ask for fewer fields or smaller pages.")
-                        { Code = "COMPLEXITY" };
+                        { Code = ErrorCodes.Complexity };
                     }
                     return Task.CompletedTask;
                 };
@@ -61,16 +62,8 @@ internal static class GraphQLEndpoint
             .ConfigureExecutionOptions(o =>
             {
                 o.MaxParallelExecutionCount = 4;
-                // The database away or out of connections: the caller's cue to try again (503), not a server error.
-                o.UnhandledExceptionDelegate = context =>
-                {
-                    if (DatabaseFaults.IsUnavailable(context.OriginalException) && o.RequestServices is { } services)
-                    {
-                        DatabaseFaults.Report(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraphQLEndpoint)), context.OriginalException);
-                        context.Exception = new ExecutionError(DatabaseFaults.Message(DatabaseFaults.RetryAfterSeconds(services))) { Code = DatabaseFaults.Code };
-                    }
-                    return Task.CompletedTask;
-                };
+                // Resolvers throw their refusals; they are answered with their codes here, in one place.
+                o.UnhandledExceptionDelegate = GraphQLErrors.MapUnhandledAsync;
             })
             // GraphQL.NET's strategies, counting each value of the answer as it is built (ResponseBudget).
             .AddExecutionStrategy<BudgetedParallelExecutionStrategy>(OperationType.Query)
@@ -99,7 +92,7 @@ internal static class GraphQLEndpoint
         if (mediaType is null)
         {
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status406NotAcceptable, "application/json",
-                "NOT_ACCEPTABLE", $"This endpoint answers with {ResponseMediaType} or application/json; the Accept header allows neither.");
+                ErrorCodes.NotAcceptable, $"This endpoint answers with {ResponseMediaType} or application/json; the Accept header allows neither.");
             return;
         }
 
@@ -107,13 +100,13 @@ internal static class GraphQLEndpoint
         {
             // A bad key is not the same as no key: the caller would get less than it expects, and not know why.
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED", refused);
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, ErrorCodes.Unauthenticated, refused);
             return;
         }
         if (!http.User.IsSignedIn())
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, "UNAUTHENTICATED",
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType, ErrorCodes.Unauthenticated,
                 "GraphQL needs a key (Authorization: Bearer KEY, or X-Api-Key: KEY; ./twin key add) or a signed-in session (/signin).");
             return;
         }
@@ -121,7 +114,7 @@ internal static class GraphQLEndpoint
         {
             // Decided by the caller alone, before the body is read: a caller with no business here costs no parsing,
             // and every document it sends gets the same answer.
-            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status403Forbidden, mediaType, "FORBIDDEN",
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status403Forbidden, mediaType, ErrorCodes.Forbidden,
                 "GraphQL is for handlers, GIS staff, admins, contractors and city systems; a citizen app posts its reports through Open311 (/open311/v2/requests.json).");
             return;
         }
@@ -130,7 +123,7 @@ internal static class GraphQLEndpoint
         if (http.Request.ContentLength > MaxBodyBytes)
         {
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status413PayloadTooLarge, mediaType,
-                "REQUEST_TOO_LARGE", $"The request body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
+                ErrorCodes.RequestTooLarge, $"The request body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
             return;
         }
         if (HttpMethods.IsPost(http.Request.Method))
@@ -138,7 +131,7 @@ internal static class GraphQLEndpoint
             if (!IsJson(http.Request.ContentType))
             {
                 await WriteRequestErrorAsync(http, serializer, StatusCodes.Status415UnsupportedMediaType, mediaType,
-                    "UNSUPPORTED_MEDIA_TYPE", "POST a JSON body with Content-Type: application/json.");
+                    ErrorCodes.UnsupportedMediaType, "POST a JSON body with Content-Type: application/json.");
                 return;
             }
             try
@@ -148,13 +141,13 @@ internal static class GraphQLEndpoint
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 await WriteRequestErrorAsync(http, serializer, e.StatusCode, mediaType,
-                    "REQUEST_TOO_LARGE", $"The request body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
+                    ErrorCodes.RequestTooLarge, $"The request body is larger than {MaxBodyBytes / 1024 / 1024} MB.");
                 return;
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or FormatException)
             {
                 await WriteRequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType,
-                    "MALFORMED_REQUEST", $"The request body is not a GraphQL request in JSON: {e.Message}");
+                    ErrorCodes.MalformedRequest, $"The request body is not a GraphQL request in JSON: {e.Message}");
                 return;
             }
         }
@@ -171,7 +164,7 @@ internal static class GraphQLEndpoint
                 catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or FormatException)
                 {
                     await WriteRequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType,
-                        "MALFORMED_REQUEST", $"The variables parameter is not a JSON object: {e.Message}");
+                        ErrorCodes.MalformedRequest, $"The variables parameter is not a JSON object: {e.Message}");
                     return;
                 }
             }
@@ -186,7 +179,7 @@ internal static class GraphQLEndpoint
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
         {
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status400BadRequest, mediaType,
-                "MISSING_QUERY", "The request has no query. Send {\"query\": \"{ layers { name } }\"}.");
+                ErrorCodes.MissingQuery, "The request has no query. Send {\"query\": \"{ layers { name } }\"}.");
             return;
         }
 
@@ -233,7 +226,7 @@ internal static class GraphQLEndpoint
             result = new ExecutionResult
             {
                 Executed = true,
-                Errors = [new ExecutionError($"The request ran longer than {timeout.TotalSeconds:0.###} s and was stopped; ask for less (a smaller area, a smaller page).") { Code = "TIMEOUT" }],
+                Errors = [GraphQLErrors.Of(ErrorCodes.Timeout, $"The request ran longer than {timeout.TotalSeconds:0.###} s and was stopped; ask for less (a smaller area, a smaller page).")],
             };
         }
 
@@ -246,7 +239,7 @@ internal static class GraphQLEndpoint
             status = StatusCodes.Status405MethodNotAllowed;
             http.Response.Headers.Allow = "POST";
         }
-        else if (result.Errors?.Any(e => e.Code == DatabaseFaults.Code) == true)
+        else if (result.Errors?.Any(e => e.Code == ErrorCodes.DatabaseUnavailable) == true)
         {
             // Whatever else the answer holds, the caller should ask again once the database is back.
             status = StatusCodes.Status503ServiceUnavailable;
@@ -277,7 +270,7 @@ internal static class GraphQLEndpoint
     private static ExecutionResult TooLarge(string message) => new()
     {
         Executed = true,
-        Errors = [new ExecutionError(message) { Code = "RESPONSE_TOO_LARGE" }],
+        Errors = [GraphQLErrors.Of(ErrorCodes.ResponseTooLarge, message)],
     };
 
     // The rules of a request, made once: the core rules, who may ask what (always), and for GET only queries.
@@ -340,17 +333,19 @@ internal static class GraphQLEndpoint
         return null;
     }
 
-    /// <summary>A request that met an unavailable database before it ran (its key could not be looked up): a GraphQL error, 503.</summary>
-    internal static Task WriteDatabaseUnavailableAsync(HttpContext http, string message) =>
-        WriteRequestErrorAsync(http, http.RequestServices.GetRequiredService<IGraphQLTextSerializer>(), StatusCodes.Status503ServiceUnavailable,
-            ChooseMediaType(http.Request) ?? ResponseMediaType, DatabaseFaults.Code, message);
+    /// <summary>
+    /// A refusal met before the request ran, answered outside the endpoint (an unavailable database when its key was
+    /// looked up: 503; a rate limit): a GraphQL request error with the refusal's status.
+    /// </summary>
+    internal static Task WriteRefusalAsync(HttpContext http, TwinException refusal) =>
+        WriteRequestErrorAsync(http, http.RequestServices.GetRequiredService<IGraphQLTextSerializer>(), refusal.Status,
+            ChooseMediaType(http.Request) ?? ResponseMediaType, refusal.Code, refusal.Message);
 
     private static async Task WriteRequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string code, string message)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        var error = new ExecutionError(message) { Code = code };
-        await serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [error] }, http.RequestAborted);
+        await serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [GraphQLErrors.Of(code, message)] }, http.RequestAborted);
     }
 
     /// <summary>Refuses mutations and subscriptions in a GET request.</summary>
@@ -368,6 +363,6 @@ internal static class GraphQLEndpoint
     }
 
     private sealed class QueriesOnlyError(global::GraphQL.Validation.ValidationContext context, GraphQLOperationDefinition operation)
-        : global::GraphQL.Validation.ValidationError(context.Document.Source, "METHOD_NOT_ALLOWED",
+        : global::GraphQL.Validation.ValidationError(context.Document.Source, ErrorCodes.MethodNotAllowed,
             $"A {operation.Operation.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.", operation);
 }

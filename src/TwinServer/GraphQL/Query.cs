@@ -1,5 +1,6 @@
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Contracts;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.GraphQL.Types;
 using DigitalTwin.Server.MapObjects;
 using DigitalTwin.Server.Responsibility;
@@ -41,15 +42,15 @@ public sealed class Query : ObjectGraphType
                     at is null ? null : Number(at["x"]), at is null ? null : Number(at["y"]),
                     Srid(at?.GetValueOrDefault("crs"), "at.crs"), c.GetArgument<string?>("objectId"), c.GetArgument<string>("taskType"),
                     c.GetArgument<DateOnly?>("on"), c.GetArgument<double?>("tolerance"));
-                return await Answer(() => c.RequestServices!.GetRequiredService<ResponsibilityResolver>().ResolveAsync(query, c.CancellationToken));
+                return await c.RequestServices!.GetRequiredService<ResponsibilityResolver>().ResolveAsync(query, c.CancellationToken);
             });
 
         Field<MapObjectType>("mapObject")
             .Description("One object by its id (layer:id), as its layer is today or on the given date; null if there is none.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The object's id, e.g. sthlm-assets:TK-BRO-0417.")
             .Argument<DateOnlyGraphType>("on", "As the layer was on this date (default today).")
-            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<MapObjectSearch>()
-                .FindAsync(c.GetArgument<string>("id"), c.GetArgument<DateOnly?>("on"), c.CancellationToken)));
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<MapObjectSearch>()
+                .FindAsync(c.GetArgument<string>("id"), c.GetArgument<DateOnly?>("on"), c.CancellationToken));
 
         Field<NonNullGraphType<MapObjectConnectionType>>("mapObjects")
             .Description("Objects by layer, kind, type, text, responsibility and place, a page at a time.")
@@ -81,8 +82,8 @@ public sealed class Query : ObjectGraphType
                         Srid(nearPoint.GetValueOrDefault("crs"), "filter.near.point.crs"), near!.GetValueOrDefault("within") is { } w ? Number(w) : null),
                     On = f.GetValueOrDefault("on") as DateOnly?,
                 };
-                return await Answer(() => c.RequestServices!.GetRequiredService<MapObjectSearch>().SearchAsync(
-                    filter, c.GetArgument("orderBy", MapObjectOrder.Name), c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), c.CancellationToken));
+                return await c.RequestServices!.GetRequiredService<MapObjectSearch>().SearchAsync(
+                    filter, c.GetArgument("orderBy", MapObjectOrder.Name), c.GetArgument<int?>("first"), c.GetArgument<string?>("after"), c.CancellationToken);
             });
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContractType>>>>("contracts")
@@ -93,9 +94,9 @@ public sealed class Query : ObjectGraphType
             .Argument<DateOnlyGraphType>("activeOn", "Only those valid on this date (and as the layers were then).")
             .Argument<GeoJsonGraphType>("within", "Only those whose area intersects this GeoJSON geometry.")
             .Argument<StringGraphType>("withinCrs", "The CRS of within (default EPSG:4326).")
-            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<ContractStore>().ListAsync(new ContractFilter(
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<ContractStore>().ListAsync(new ContractFilter(
                 c.GetArgument<string?>("contractor"), c.GetArgument<string?>("commissioner"), c.GetArgument<string?>("taskType"),
-                c.GetArgument<DateOnly?>("activeOn"), c.GetArgument<string?>("within"), Srid(c.GetArgument<string?>("withinCrs"), "withinCrs")), c.CancellationToken)));
+                c.GetArgument<DateOnly?>("activeOn"), c.GetArgument<string?>("within"), Srid(c.GetArgument<string?>("withinCrs"), "withinCrs")), c.CancellationToken));
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContractOverlapType>>>>("contractOverlaps")
             .Description("Where contracts of one commissioner overlap for a task type on a date: conflicts to fix (SPEC 3.5).")
@@ -103,9 +104,9 @@ public sealed class Query : ObjectGraphType
             .Argument<DateOnlyGraphType>("on", "The date (default today).")
             .Argument<GeoJsonGraphType>("within", "Only inside this GeoJSON geometry.")
             .Argument<StringGraphType>("withinCrs", "The CRS of within (default EPSG:4326).")
-            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<ContractStore>().OverlapsAsync(
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<ContractStore>().OverlapsAsync(
                 c.GetArgument<string?>("taskType"), c.GetArgument<DateOnly?>("on"), c.GetArgument<string?>("within"),
-                Srid(c.GetArgument<string?>("withinCrs"), "withinCrs"), c.CancellationToken)));
+                Srid(c.GetArgument<string?>("withinCrs"), "withinCrs"), c.CancellationToken));
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CoverageGapType>>>>("coverageGaps")
             .Description("Where nobody is under contract for a task type on a date: a manager's assets, buildings or areas no contract of theirs covers.")
@@ -113,9 +114,9 @@ public sealed class Query : ObjectGraphType
             .Argument<DateOnlyGraphType>("on", "The date (default today).")
             .Argument<GeoJsonGraphType>("within", "Only inside this GeoJSON geometry.")
             .Argument<StringGraphType>("withinCrs", "The CRS of within (default EPSG:4326).")
-            .ResolveAsync(async c => await Answer(() => c.RequestServices!.GetRequiredService<ContractStore>().GapsAsync(
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<ContractStore>().GapsAsync(
                 c.GetArgument<string>("taskType"), c.GetArgument<DateOnly?>("on"), c.GetArgument<string?>("within"),
-                Srid(c.GetArgument<string?>("withinCrs"), "withinCrs"), c.CancellationToken)));
+                Srid(c.GetArgument<string?>("withinCrs"), "withinCrs"), c.CancellationToken));
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaskTypeType>>>>("taskTypes")
             .Description("The task types (case categories), by code.")
@@ -138,7 +139,7 @@ public sealed class Query : ObjectGraphType
             .ResolveAsync(async c =>
             {
                 var first = c.GetArgument<int?>("first") ?? 100;
-                if (first is < 1 or > 1000) throw new ExecutionError($"first must be 1 to 1000; it was {first}.") { Code = "BAD_PAGE_SIZE" };
+                if (first is < 1 or > 1000) throw new TwinException(ErrorCodes.BadPageSize, $"first must be 1 to 1000; it was {first}.");
                 return await c.RequestServices!.GetRequiredService<Access.AuditTrail>().ReadAsync(new Access.AuditFilter(
                     c.GetArgument<DateTimeOffset?>("from"), c.GetArgument<DateTimeOffset?>("to"), c.GetArgument<string?>("actor"),
                     c.GetArgument<string?>("action"), c.GetArgument<string?>("subject"), first), c.CancellationToken);
@@ -147,23 +148,10 @@ public sealed class Query : ObjectGraphType
 
     private static CatalogStore Store(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<CatalogStore>();
 
-    /// <summary>Runs a question; what cannot be answered as asked becomes a GraphQL error with its code.</summary>
-    private static async Task<T> Answer<T>(Func<Task<T>> ask)
-    {
-        try
-        {
-            return await ask();
-        }
-        catch (QueryException e)
-        {
-            throw new ExecutionError(e.Message) { Code = e.Code };
-        }
-    }
-
     internal static int Srid(object? crs, string path) =>
         crs is null ? 4326
         : crs is string text && DigitalTwin.Importers.Reprojection.CrsNames.TryParseEpsg(text, out var srid) ? srid
-        : throw new ExecutionError($"{path}: '{crs}' is not a CRS name; use EPSG:4326, EPSG:3879, EPSG:3011, ...") { Code = "BAD_CRS" };
+        : throw new TwinException(ErrorCodes.BadCrs, $"{path}: '{crs}' is not a CRS name; use EPSG:4326, EPSG:3879, EPSG:3011, ...");
 
     internal static double Number(object? value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
 

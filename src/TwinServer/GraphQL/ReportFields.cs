@@ -38,7 +38,7 @@ internal static class ReportFields
                     WithTotal = Selects(c.FieldAst.SelectionSet, "total", deep: false),
                     WithTimes = Selects(c.FieldAst.SelectionSet, "toForward", deep: true) || Selects(c.FieldAst.SelectionSet, "toDone", deep: true),
                 };
-                return await CaseFields.Run(() => Reports(c).QueryAsync(query, c.CancellationToken));
+                return await Reports(c).QueryAsync(query, c.CancellationToken);
             });
 
         query.Field<NonNullGraphType<CaseDensityType>>("caseDensity")
@@ -46,8 +46,8 @@ internal static class ReportFields
             .Argument<CaseStatisticsFilterInputType>("filter", "Which cases.")
             .Argument<NonNullGraphType<FloatGraphType>>("cellMetres", "The cells' side in metres (10 to 100,000).")
             .WithMetadata(RoleRule.RolesKey, RoleRule.Readers)
-            .ResolveAsync(async c => await CaseFields.Run(() =>
-                Reports(c).DensityAsync(Filter(c), c.GetArgument<double>("cellMetres"), c.User?.ContractorOrganisation(), c.CancellationToken)));
+            .ResolveAsync(async c =>
+                await Reports(c).DensityAsync(Filter(c), c.GetArgument<double>("cellMetres"), c.User?.ContractorOrganisation(), c.CancellationToken));
     }
 
     private static CaseStatisticsFilter Filter(IResolveFieldContext c)

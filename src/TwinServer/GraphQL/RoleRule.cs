@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DigitalTwin.Server.Errors;
 using GraphQL;
 using GraphQL.Types;
 using GraphQL.Validation;
@@ -28,7 +29,7 @@ internal sealed class RoleRule : ValidationRuleBase
         if (roles.Any(caller.IsInRole)) return;
         context.ReportError(new ValidationError(context.Document.Source, "roles",
             $"{field.Name} is for {string.Join(", ", roles)}; this caller is {caller.FindFirst(ClaimTypes.Role)?.Value ?? "not signed in"}.", node)
-        { Code = "FORBIDDEN" });
+        { Code = ErrorCodes.Forbidden });
     });
 
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) => new(Visitor);
@@ -51,8 +52,11 @@ internal sealed class RoleRule : ValidationRuleBase
         return Check(operation.SelectionSet, root, fragments, caller ?? new ClaimsPrincipal(), new HashSet<string>(StringComparer.Ordinal), 0);
     }
 
-    /// <summary>What <see cref="Refusal"/> answers when it cannot tell: the caller's request is validated afresh, not served from the cache.</summary>
-    public static readonly ExecutionError Undecided = new("undecided") { Code = "UNDECIDED" };
+    /// <summary>
+    /// What <see cref="Refusal"/> answers when it cannot tell: the caller's request is validated afresh, not served from
+    /// the cache. Known by reference and never sent, so it has no code.
+    /// </summary>
+    public static readonly ExecutionError Undecided = new("undecided");
 
     private static ExecutionError? Check(GraphQLSelectionSet selections, IObjectGraphType root, Dictionary<string, GraphQLFragmentDefinition> fragments,
         ClaimsPrincipal caller, HashSet<string> seen, int depth)
@@ -64,8 +68,8 @@ internal sealed class RoleRule : ValidationRuleBase
             var refusal = selection switch
             {
                 GraphQLField field when root.GetField(field.Name.StringValue)?.GetMetadata<string[]?>(RolesKey) is { } roles && !roles.Any(caller.IsInRole) =>
-                    new ExecutionError($"{field.Name.StringValue} is for {string.Join(", ", roles)}; this caller is {caller.FindFirst(ClaimTypes.Role)?.Value ?? "not signed in"}.")
-                    { Code = "FORBIDDEN" },
+                    GraphQLErrors.Of(ErrorCodes.Forbidden,
+                        $"{field.Name.StringValue} is for {string.Join(", ", roles)}; this caller is {caller.FindFirst(ClaimTypes.Role)?.Value ?? "not signed in"}."),
                 GraphQLFragmentSpread spread when seen.Add(spread.FragmentName.Name.StringValue) =>
                     fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) ? Check(fragment.SelectionSet, root, fragments, caller, seen, depth + 1) : Undecided,
                 GraphQLInlineFragment inline => Check(inline.SelectionSet, root, fragments, caller, seen, depth + 1),

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Importers.Catalog;
 using DigitalTwin.Importers.Mapping;
 using DigitalTwin.Importers.Pipeline;
@@ -37,12 +38,12 @@ internal static partial class ImportEndpoints
         var query = http.Request.Query;
         string? Param(string key) => query[key] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
         bool Flag(string key) => Param(key) is "true" or "1" or "yes";
-        if (!LayerName().IsMatch(name)) return Problem(400, $"'{name}' is not a layer name: lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
+        if (!LayerName().IsMatch(name)) return ProblemResults.Of(ErrorCodes.BadLayerName, $"'{name}' is not a layer name: lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
         var kindText = Param("kind");
         if (kindText is null || !((Enum.TryParse<LayerKind>(kindText, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !char.IsDigit(kindText[0]))
                                   || kindText is "organisation" or "task-type"))
-            return Problem(400, "kind is required: parcel, building, asset, area, contract, subcontract, organisation or task-type.");
-        if (!http.Request.HasFormContentType) return Problem(415, "Send the file as multipart/form-data (a part named file; a Shapefile's sidecars as more parts; a mapping file as a part named mapping).");
+            return ProblemResults.Of(ErrorCodes.BadLayerKind, "kind is required: parcel, building, asset, area, contract, subcontract, organisation or task-type.");
+        if (!http.Request.HasFormContentType) return ProblemResults.Of(ErrorCodes.UnsupportedMediaType, "Send the file as multipart/form-data (a part named file; a Shapefile's sidecars as more parts; a mapping file as a part named mapping).");
 
         var folder = Directory.CreateTempSubdirectory("twin-upload-").FullName;
         try
@@ -53,13 +54,13 @@ internal static partial class ImportEndpoints
             {
                 // Only the file's own name, never a path the caller chose.
                 var fileName = Path.GetFileName(part.FileName.Replace('\\', '/'));
-                if (fileName.Length == 0 || fileName.StartsWith('.')) return Problem(400, $"'{part.FileName}' is not a file name.");
+                if (fileName.Length == 0 || fileName.StartsWith('.')) return ProblemResults.Of(ErrorCodes.BadUpload, $"'{part.FileName}' is not a file name.");
                 var target = Path.Combine(folder, part.Name == "mapping" ? "mapping-" + fileName : fileName);
                 await using (var stream = File.Create(target)) await part.CopyToAsync(stream, ct);
                 if (part.Name == "mapping") mappingFile = target;
                 else if (DataExtensions.Contains(Path.GetExtension(fileName).ToLowerInvariant())) dataFile ??= target;
             }
-            if (dataFile is null) return Problem(400, $"No data file among the parts: send a {string.Join(", ", DataExtensions)} file as the part named file.");
+            if (dataFile is null) return ProblemResults.Of(ErrorCodes.BadUpload, $"No data file among the parts: send a {string.Join(", ", DataExtensions)} file as the part named file.");
 
             var loadedBy = http.User.Identity?.Name ?? "unknown";
             var dryRun = Flag("dryRun");
@@ -98,16 +99,16 @@ internal static partial class ImportEndpoints
         }
         catch (Exception e) when (e is ImportException or MappingException or SourceFormatException or InvalidDataException)
         {
-            return Problem(400, e.Message.Replace(folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal));
+            return ProblemResults.Of(ErrorCodes.ImportRefused, e.Message.Replace(folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal));
         }
         catch (BadHttpRequestException e)
         {
-            return Problem(e.StatusCode, e.Message);
+            return ProblemResults.Of(TwinException.Unreadable(e));
         }
         catch (Exception e) when (e is IOException or NpgsqlException && !ct.IsCancellationRequested && !Database.DatabaseFaults.IsUnavailable(e))
         {
             // As the command line says it: the file could not be read, or the database refused; nothing was changed.
-            return Problem(400, $"The import could not be done, and nothing was changed: {(e is PostgresException p ? p.MessageText : e.Message)}");
+            return ProblemResults.Of(ErrorCodes.ImportFailed, $"The import could not be done, and nothing was changed: {(e is PostgresException p ? p.MessageText : e.Message)}");
         }
         finally
         {
@@ -126,8 +127,6 @@ internal static partial class ImportEndpoints
         skipped = report.Skipped,
         problems = report.FirstProblems.Select(p => new { feature = p.FeatureNo, sourceId = p.SourceId, severity = p.Severity.ToString().ToLowerInvariant(), reason = p.Reason }),
     };
-
-    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
     private static partial Regex LayerName();

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.Responsibility;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -61,15 +62,15 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
     public async Task<MapObjectPage> SearchAsync(MapObjectFilter filter, MapObjectOrder order, int? first, string? after, CancellationToken cancellationToken, string? id = null)
     {
         var size = first ?? DefaultPageSize;
-        if (size is < 0 or > MaxPageSize) throw new QueryException("PAGE_TOO_LARGE", $"first must be between 0 and {MaxPageSize}; it was {size}.");
+        if (size is < 0 or > MaxPageSize) throw new TwinException(ErrorCodes.PageTooLarge, $"first must be between 0 and {MaxPageSize}; it was {size}.");
         if (filter.Intersects is { Length: > MaxGeoJsonLength })
-            throw new QueryException("GEOJSON_TOO_LARGE", $"filter.intersects is {filter.Intersects.Length:N0} characters; the limit is {MaxGeoJsonLength:N0}.");
+            throw new TwinException(ErrorCodes.GeoJsonTooLarge, $"filter.intersects is {filter.Intersects.Length:N0} characters; the limit is {MaxGeoJsonLength:N0}.");
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var served = await ServedVersions.ResolveAsync(connection, filter.On ?? DateOnly.FromDateTime(time.GetLocalNow().Date), time, cancellationToken);
         Point? from = filter.Near is { } near ? await ResponsibilityResolver.PointAsync(connection, near.X, near.Y, near.Srid, cancellationToken) : null;
         if (order == MapObjectOrder.Distance && from is null)
-            throw new QueryException("BAD_REQUEST", "orderBy DISTANCE needs filter.near, the point to measure from.");
+            throw new TwinException(ErrorCodes.BadRequest, "orderBy DISTANCE needs filter.near, the point to measure from.");
 
         var parameters = new List<object?> { served.Ids, (object?)from ?? DBNull.Value };
         string P(object? value)
@@ -120,7 +121,7 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
         }
         if (filter.Near?.Within is { } within)
         {
-            if (within is < 0 or > 100_000) throw new QueryException("BAD_DISTANCE", "filter.near.within must be between 0 and 100000 metres.");
+            if (within is < 0 or > 100_000) throw new TwinException(ErrorCodes.BadDistance, "filter.near.within must be between 0 and 100000 metres.");
             And($"ST_DWithin(o.geom, $2, {P(within)})");
         }
         var countWhere = where.ToString();
@@ -163,7 +164,7 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
             }
             catch (PostgresException e) when (filter.Intersects is not null && e.SqlState is "XX000" or "22023" or "22P02")
             {
-                throw new QueryException("BAD_GEOJSON", $"filter.intersects is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
+                throw new TwinException(ErrorCodes.BadGeoJson, $"filter.intersects is not a GeoJSON geometry PostGIS can read: {e.MessageText}");
             }
         }
 
@@ -203,6 +204,6 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
         catch (Exception e) when (e is FormatException or JsonException)
         {
         }
-        throw new QueryException("BAD_CURSOR", "after is not a cursor of this query's order; use an endCursor or edge cursor from a previous page.");
+        throw new TwinException(ErrorCodes.BadCursor, "after is not a cursor of this query's order; use an endCursor or edge cursor from a previous page.");
     }
 }

@@ -4,17 +4,19 @@ using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Contracts;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.MapObjects;
 using DigitalTwin.Server.Responsibility;
 using DigitalTwin.Ui.Backend;
 using Microsoft.AspNetCore.Components.Authorization;
 using Npgsql;
+using static DigitalTwin.Server.MapUi.UiErrors;
 
 namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    CaseStore cases, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
+    CaseStore cases, CaseIntake caseIntake, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
     Reports.CaseStatistics statistics) : IMapBackend
 {
     /// <summary>
@@ -24,7 +26,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     private async Task<Actor> HandlerAsync()
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (!user.HandlesCases()) throw new UiException("FORBIDDEN", "Only handlers and admins work cases.");
+        if (!user.HandlesCases()) throw new TwinException(ErrorCodes.Forbidden, "Only handlers and admins work cases.");
         return user.AsActor();
     }
 
@@ -62,7 +64,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
 
     public async Task<UiAnswer> ResolveAsync(double? lon, double? lat, string? objectId, string taskType, DateOnly on, CancellationToken cancellationToken)
     {
-        var answer = await Ask(() => resolver.ResolveAsync(new ResponsibilityQuery(lon, lat, 4326, objectId, taskType, on, null), cancellationToken));
+        var answer = await AsUi(() => resolver.ResolveAsync(new ResponsibilityQuery(lon, lat, 4326, objectId, taskType, on, null), cancellationToken));
         // Where the recipient's responsibility reaches: its subcontract or contract area, or the management area.
         var coverage = answer.RecipientRole switch
         {
@@ -82,14 +84,14 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
 
     public async Task<string?> GeometryAsync(string objectId, DateOnly on, CancellationToken cancellationToken)
     {
-        var found = await Ask(() => search.FindAsync(objectId, on, cancellationToken));
+        var found = await AsUi(() => search.FindAsync(objectId, on, cancellationToken));
         return found is null || found.GeoJson == "null" ? null : found.GeoJson;
     }
 
     public async Task<UiSearchResult> SearchAsync(UiSearch query, CancellationToken cancellationToken)
     {
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
-        if (text is not null && text.Contains(':', StringComparison.Ordinal) && await Ask(() => search.FindAsync(text, query.On, cancellationToken)) is { } exact)
+        if (text is not null && text.Contains(':', StringComparison.Ordinal) && await AsUi(() => search.FindAsync(text, query.On, cancellationToken)) is { } exact)
         {
             return new UiSearchResult([Object(exact)], 1);
         }
@@ -108,7 +110,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
                 UiRole.Contractor => filter with { Contractor = query.Organisation, Kinds = ["contract", "subcontract"] },
                 _ => filter,
             };
-            var page = await Ask(() => search.SearchAsync(narrowed, MapObjectOrder.Name, query.First, null, cancellationToken));
+            var page = await AsUi(() => search.SearchAsync(narrowed, MapObjectOrder.Name, query.First, null, cancellationToken));
             total += await page.CountAsync(cancellationToken);
             items.AddRange(page.Edges.Select(e => Object(e.Node)).Where(o => !items.Any(i => i.Id == o.Id)));
         }
@@ -124,24 +126,24 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
 
     public async Task<UiCoverage> CoverageAsync(string taskType, DateOnly on, CancellationToken cancellationToken)
     {
-        var gaps = await Ask(() => contracts.GapsAsync(taskType, on, null, 4326, cancellationToken));
-        var overlaps = await Ask(() => contracts.OverlapsAsync(taskType, on, null, 4326, cancellationToken));
+        var gaps = await AsUi(() => contracts.GapsAsync(taskType, on, null, 4326, cancellationToken));
+        var overlaps = await AsUi(() => contracts.OverlapsAsync(taskType, on, null, 4326, cancellationToken));
         return new UiCoverage(
             [.. gaps.Select(g => new UiCoverageArea(g.Manager, g.GeoJson, g.Area))],
             [.. overlaps.Select(o => new UiCoverageArea($"{o.A.SourceId} ({o.A.Contractor}) × {o.B.SourceId} ({o.B.Contractor})", o.GeoJson, o.Area))]);
     }
 
-    public async Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken) => AsUi(async () =>
     {
         await HandlerAsync();
-        return [.. (await cases.InboxAsync(500, cancellationToken)).Select(DeskCase)];
-    }
+        return (IReadOnlyList<UiCase>)[.. (await cases.InboxAsync(500, cancellationToken)).Select(DeskCase)];
+    });
 
-    public async Task<UiCase?> CaseForDeskAsync(long caseId, CancellationToken cancellationToken)
+    public Task<UiCase?> CaseForDeskAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
     {
         await HandlerAsync();
         return await cases.DeskCaseAsync(caseId, cancellationToken) is { } found ? DeskCase(found) : null;
-    }
+    });
 
     private static UiCase DeskCase(InboxCase c) =>
         new(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Lon, c.Lat, c.Address, c.Description, c.SuggestedTo, c.Assignee, c.ObjectId,
@@ -199,16 +201,16 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     {
         var handler = await HandlerAsync();
         if (intake.Channel is not (CaseChannel.Phone or CaseChannel.WalkIn or CaseChannel.Email or CaseChannel.Web))
-            throw new CaseException("BAD_CHANNEL", $"A handler takes a case in by phone, walk-in, email or web; not '{intake.Channel}'.");
-        static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+            throw new TwinException(ErrorCodes.BadChannel, $"A handler takes a case in by phone, walk-in, email or web; not '{intake.Channel}'.");
         // A name as the caller gives it: the first word as the first name, the rest as the last name.
-        var name = Trim(intake.Name);
-        var (first, last) = name is null ? (null, null) : name.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
-            ? (name[..space], name[(space + 1)..].Trim()) : (name, (string?)null);
-        // The person's own key, so that a double click or a retry after a dropped connection is one case.
-        var created = await cases.CreateAsync(new NewCase(intake.Category, intake.Lon, intake.Lat, Trim(intake.Description), Trim(intake.Address), null,
-            Trim(intake.Email), first, last, Trim(intake.Phone), intake.Language, intake.Channel, $"{handler.Name}/{intake.ClientKey}",
-            Trim(intake.ObjectId), intake.Consent), handler, cancellationToken);
+        var name = intake.Name?.Trim();
+        var (first, last) = string.IsNullOrEmpty(name) ? (null, null) : name.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
+            ? (name[..space], name[(space + 1)..]) : (name, (string?)null);
+        // The form's own key, so that a double click or a retry after a dropped connection is one case; what the
+        // form may hold is CaseIntake's to say, as for every channel.
+        var created = await caseIntake.TakeInAsync(new NewCase(intake.Category, intake.Lon, intake.Lat, intake.Description, intake.Address, null,
+            intake.Email, first, last, intake.Phone, intake.Language, intake.Channel, intake.ClientKey, intake.ObjectId, intake.Consent),
+            IntakeFields.Map, handler, cancellationToken);
         return new UiCaseRef(created.Id, created.ServiceRequestId);
     });
 
@@ -253,25 +255,25 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
             [.. deliveries.Select(d => new UiDelivery(d.Id, d.Recipient, d.Channel, d.State, d.Attempts, d.NextAttemptAt, d.LastError, d.DeliveredAt))]);
     });
 
-    public async Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken)
+    public Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
     {
         await HandlerAsync();
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        var found = await cases.GetAsync(caseId, cancellationToken) ?? throw new UiException("UNKNOWN_CASE", $"There is no case {caseId}.");
+        var found = await cases.GetAsync(caseId, cancellationToken) ?? throw new TwinException(ErrorCodes.UnknownCase, $"There is no case {caseId}.");
         if (found.Email is null && found.Phone is null && found.FirstName is null && found.LastName is null) return null;
         // Who read which case's personal data, before it is shown.
         await auditLog.WriteAsync(user, "read-personal-data", $"case:{found.ServiceRequestId}", new { field = "reporter", via = "map" }, null, cancellationToken);
         var name = string.Join(' ', new[] { found.FirstName, found.LastName }.OfType<string>());
-        return new UiContact(name.Length == 0 ? null : name, found.Email, found.Phone);
-    }
+        return (UiContact?)new UiContact(name.Length == 0 ? null : name, found.Email, found.Phone);
+    });
 
-    public async Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken) => AsUi(async () =>
     {
         if (!(await authentication.GetAuthenticationStateAsync()).User.IsInRole(TwinRoles.Admin))
-            throw new UiException("FORBIDDEN", "The audit trail is for admins.");
-        return [.. (await audit.ReadAsync(new AuditFilter(null, null, actor, null, subject, Math.Clamp(limit, 1, 1000)), cancellationToken))
+            throw new TwinException(ErrorCodes.Forbidden, "The audit trail is for admins.");
+        return (IReadOnlyList<UiAuditEntry>)[.. (await audit.ReadAsync(new AuditFilter(null, null, actor, null, subject, Math.Clamp(limit, 1, 1000)), cancellationToken))
             .Select(e => new UiAuditEntry(e.At, e.Actor, e.Role, e.Action, e.Subject, e.Detail, e.RemoteAddress))];
-    }
+    });
 
     public IDisposable WatchCases(Func<Task> changed)
     {
@@ -297,18 +299,6 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
 
     private static UiContract Contract(ContractMatch c) => new(c.Id, c.SourceId, c.Name, c.Contractor, c.ValidFrom, c.ValidTo);
 
-    private static async Task<T> Ask<T>(Func<Task<T>> question)
-    {
-        try
-        {
-            return await question();
-        }
-        catch (QueryException e)
-        {
-            throw new UiException(e.Code, e.Message);
-        }
-    }
-
     public Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken) =>
         AsUi(() => statistics.QueryAsync(query, cancellationToken));
 
@@ -329,23 +319,4 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         }
         return areas;
     }
-
-    /// <summary>A case refused as asked becomes the page's error, with its code.</summary>
-    private static async Task<T> AsUi<T>(Func<Task<T>> operation)
-    {
-        try
-        {
-            return await operation();
-        }
-        catch (CaseException e)
-        {
-            throw new UiException(e.Code, e.Message);
-        }
-    }
-
-    private static Task<bool> AsUi(Func<Task> operation) => AsUi(async () =>
-    {
-        await operation();
-        return true;
-    });
 }

@@ -14,11 +14,8 @@ internal static class IdempotencyKeyHeader
 {
     public const string Name = "Idempotency-Key";
 
-    /// <summary>The code of a refused header.</summary>
-    public const string BadKeyCode = "BAD_IDEMPOTENCY_KEY";
-
-    /// <summary>The longest key kept.</summary>
-    public const int MaxLength = 200;
+    /// <summary>The longest key kept: the intake's rule for every channel's key.</summary>
+    public const int MaxLength = Cases.CaseIntake.MaxIdempotencyKey;
 
     /// <summary>Reads the header: its key (null when the header is absent), or why it is refused.</summary>
     public static (string? Key, string? Problem) Read(StringValues lines)

@@ -2,6 +2,7 @@ using System.Globalization;
 using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.Primitives;
 
 namespace DigitalTwin.Server.Open311;
@@ -19,7 +20,6 @@ namespace DigitalTwin.Server.Open311;
 internal static class Open311Endpoints
 {
     private const string Base = "/open311/v2";
-    private const int MaxDescription = 10_000;
 
     /// <summary>
     /// What service_object_type says of our objects' ids (layer:source_id): the namespace of the id, as Helsinki's
@@ -35,14 +35,14 @@ internal static class Open311Endpoints
             Answer(http, format, async () => Services(await catalog.TaskTypesAsync(ct), locale)));
         app.MapGet(Base + "/services/{code}.{format}", (HttpContext http, string code, string format, CatalogStore catalog, CancellationToken ct) =>
             Answer(http, format, async () => ServiceDefinition(await catalog.TaskTypesAsync(ct), code)));
-        app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
-            Answer(http, format, () => PostRequestAsync(http, cases, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
+        app.MapPost(Base + "/requests.{format}", (HttpContext http, string format, CaseIntake intake, ApiKeys keys, CancellationToken ct) =>
+            Answer(http, format, () => PostRequestAsync(http, intake, keys, ct))).RequireRateLimiting(Access.Hardening.Open311PostLimit);
         app.MapGet(Base + "/requests.{format}", (HttpContext http, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
             Answer(http, format, () => ListRequestsAsync(http.Request.Query, cases, catalog, ct)));
         app.MapGet(Base + "/requests/{id}.{format}", (HttpContext http, string id, string format, CaseStore cases, CatalogStore catalog, CancellationToken ct) =>
             Answer(http, format, async () => await cases.FindAsync(id, ct) is { } found
                 ? new Open311Document("service_requests", "request", [Request(found, await catalog.TaskTypesAsync(ct), Extensions(http.Request.Query["extensions"]))])
-                : Open311Document.Error(404, $"There is no service request '{id}'.")));
+                : throw new TwinException(ErrorCodes.UnknownCase, $"There is no service request '{id}'.")));
         app.MapGet(Base + "/servicerequestupdates.{format}", (HttpContext http, string format, CaseStore cases, CancellationToken ct) =>
             Answer(http, format, () => ListUpdatesAsync(http.Request.Query, cases, ct)));
         app.MapPost(Base + "/servicerequestupdates.{format}", (HttpContext http, string format, CaseStore cases, ApiKeys keys, CancellationToken ct) =>
@@ -50,34 +50,30 @@ internal static class Open311Endpoints
     }
 
     /// <summary>
-    /// Runs an Open311 operation; a bad format is 404 (no such document), text that could not be stored or written
-    /// is 400 BAD_TEXT before the operation sees it, a refused operation the specification's error.
+    /// Runs an Open311 operation and answers in the specification's terms: a bad format is 404 (no such document),
+    /// text that could not be stored or written is refused with BAD_TEXT before the operation sees it, and every
+    /// refusal, the operation's own or the form's, is the specification's error body (<see cref="Open311Errors"/>).
     /// </summary>
     private static async Task<IResult> Answer(HttpContext http, string format, Func<Task<Open311Document>> operation)
     {
-        if (format is not ("json" or "xml")) return Open311Document.Error(404, $"Open311 answers in .json or .xml, not .{format}.").ToResult("json");
+        if (format is not ("json" or "xml"))
+            return Open311Errors.Of(new TwinException(ErrorCodes.UnknownFormat, $"Open311 answers in .json or .xml, not .{format}."), "json");
         try
         {
-            if (await UnwritableTextAsync(http) is { } problem) return Open311Document.Error(400, problem, TextRules.BadTextCode).ToResult(format);
+            if (await UnwritableTextAsync(http) is { } problem) throw new TwinException(ErrorCodes.BadText, problem);
             return (await operation()).ToResult(format);
         }
-        catch (CaseException e)
+        catch (TwinException e)
         {
-            // Refusals the specification has no number for name themselves, as it allows ("more specific and unique
-            // error code identifiers"); the others keep the HTTP status that clients of the specification expect.
-            return Open311Document.Error(e.Status, e.Message, e.Code is TextRules.BadTextCode or CaseStore.IdempotencyKeyReused ? e.Code : null).ToResult(format);
+            return Open311Errors.Of(e, format);
         }
         catch (BadHttpRequestException e)
         {
-            return Open311Document.Error(e.StatusCode, e.Message).ToResult(format);
+            return Open311Errors.Of(TwinException.Unreadable(e), format);
         }
         catch (InvalidDataException e)
         {
-            return Open311Document.Error(400, $"The form could not be read: {e.Message}").ToResult(format);
-        }
-        catch (QueryException e)
-        {
-            return Open311Document.Error(400, e.Message).ToResult(format);
+            return Open311Errors.Of(new TwinException(ErrorCodes.MalformedRequest, $"The form could not be read: {e.Message}"), format);
         }
     }
 
@@ -132,57 +128,43 @@ internal static class Open311Endpoints
     private static Open311Document ServiceDefinition(IReadOnlyList<TaskType> taskTypes, string code) =>
         taskTypes.Any(t => t.Code == code)
             ? Open311Document.Single("service_definition", [("service_code", code), ("attributes", Array.Empty<IReadOnlyList<(string, object?)>>())])
-            : Open311Document.Error(404, $"There is no service '{code}'; services.json lists them.");
+            : throw new TwinException(ErrorCodes.UnknownService, $"There is no service '{code}'; services.json lists them.", StatusCodes.Status404NotFound);
 
-    private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseStore cases, ApiKeys keys, CancellationToken ct)
+    private static async Task<Open311Document> PostRequestAsync(HttpContext http, CaseIntake intake, ApiKeys keys, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType) return Open311Document.Error(400, "Post the request form-encoded (application/x-www-form-urlencoded or multipart/form-data).");
+        if (!http.Request.HasFormContentType)
+            throw new TwinException(ErrorCodes.UnsupportedMediaType, "Post the request form-encoded (application/x-www-form-urlencoded or multipart/form-data).", StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(ct);
         var key = await keys.FindAsync(form["api_key"], ct);
-        if (key is null || key.Role != TwinRoles.CitizenApp) return Open311Document.Error(403, "A valid api_key of a citizen app is required to post requests.");
+        if (key is null || key.Role != TwinRoles.CitizenApp) throw new TwinException(ErrorCodes.Forbidden, "A valid api_key of a citizen app is required to post requests.");
 
+        // The form as the citizen app wrote it; what it may hold is CaseIntake's to say, as for every channel.
         string? Field(string name) => form[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
-        var code = Field("service_code");
-        if (code is null) return Open311Document.Error(400, "service_code is required (services.json lists them).");
         if (Field("lat") is not { } latText || Field("long") is not { } lonText)
         {
-            return Open311Document.Error(400, Field("address_string") is not null || Field("address_id") is not null
+            throw new TwinException(ErrorCodes.BadPoint, Field("address_string") is not null || Field("address_id") is not null
                 ? "Give the location as lat and long: addresses without coordinates are not geocoded here."
                 : "lat and long are required.");
         }
         if (!double.TryParse(latText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) || lat is < -90 or > 90 || double.IsNaN(lat))
-            return Open311Document.Error(400, $"lat must be a latitude in degrees (-90 to 90); it was '{latText}'.");
+            throw new TwinException(ErrorCodes.BadPoint, $"lat must be a latitude in degrees (-90 to 90); it was '{latText}'.");
         if (!double.TryParse(lonText, NumberStyles.Float, CultureInfo.InvariantCulture, out var lon) || lon is < -180 or > 180 || double.IsNaN(lon))
-            return Open311Document.Error(400, $"long must be a longitude in degrees (-180 to 180); it was '{lonText}'.");
-        var description = Field("description");
-        if (description?.Length > MaxDescription) return Open311Document.Error(400, $"The description is {description.Length:N0} characters; at most {MaxDescription:N0}.");
-        var mediaUrl = Field("media_url");
-        if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
-            return Open311Document.Error(400, "media_url must be an http or https URL.");
-        var email = Field("email");
-        if (email is not null && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal))) return Open311Document.Error(400, "email is not an e-mail address.");
+            throw new TwinException(ErrorCodes.BadPoint, $"long must be a longitude in degrees (-180 to 180); it was '{lonText}'.");
 
         // One case for a retried post: the Idempotency-Key header, else the device or account id with the client's
         // own request key (client_request_id), as apps that cannot set headers send it. The same key with another
         // request is refused by the case store (422), which compares what each was taken in with.
         var (headerKey, keyProblem) = IdempotencyKeyHeader.Read(http.Request.Headers[IdempotencyKeyHeader.Name]);
-        if (keyProblem is not null) return Open311Document.Error(400, keyProblem, IdempotencyKeyHeader.BadKeyCode);
+        if (keyProblem is not null) throw new TwinException(ErrorCodes.BadIdempotencyKey, keyProblem);
         var idempotency = headerKey ?? (Field("client_request_id") is { } clientKey ? $"{Field("device_id") ?? Field("account_id") ?? ""}/{clientKey}" : null);
-        if (idempotency?.Length > IdempotencyKeyHeader.MaxLength)
-            return Open311Document.Error(400, $"The idempotency key is longer than {IdempotencyKeyHeader.MaxLength} characters.", IdempotencyKeyHeader.BadKeyCode);
 
         // Helsinki's service_object_id: the object the report is about (ours are layer:id), which routing then targets.
         var objectId = Field("service_object_id");
-        if (objectId is not null)
-        {
-            if (Field("service_object_type") is { } type && type != ObjectType)
-                return Open311Document.Error(400, $"service_object_type '{type}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
-            if (objectId.Length > 300 || await http.RequestServices.GetRequiredService<MapObjects.MapObjectSearch>().FindAsync(objectId, null, ct) is null)
-                return Open311Document.Error(400, $"service_object_id '{objectId[..Math.Min(objectId.Length, 300)]}' is not an object of the map (layer:id, e.g. sthlm-assets:TK-BRO-0417).");
-        }
-        var created = await cases.CreateAsync(new NewCase(code, lon, lat, description, Field("address_string"), mediaUrl, email,
-            Field("first_name"), Field("last_name"), Field("phone"), LanguageOf(Field("locale") ?? http.Request.Headers.AcceptLanguage.ToString()), "open311",
-            idempotency, objectId), key.Actor, ct);
+        if (objectId is not null && Field("service_object_type") is { } type && type != ObjectType)
+            throw new TwinException(ErrorCodes.BadInput, $"service_object_type '{type}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
+        var created = await intake.TakeInAsync(new NewCase(Field("service_code") ?? "", lon, lat, Field("description"), Field("address_string"), Field("media_url"),
+            Field("email"), Field("first_name"), Field("last_name"), Field("phone"), LanguageOf(Field("locale") ?? http.Request.Headers.AcceptLanguage.ToString()),
+            CaseChannel.Open311, idempotency, objectId), IntakeFields.Open311, key.Actor, ct);
         return new Open311Document("service_requests", "request",
             [[("service_request_id", created.ServiceRequestId), ("service_notice", "Thank you; the case has been received."), ("account_id", null)]]);
     }
@@ -193,11 +175,11 @@ internal static class Open311Endpoints
         var ids = Param("service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         DateTimeOffset? Date(string name) => Param(name) is { } text
             ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
-                : throw new CaseException("BAD_DATE", $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
+                : throw new TwinException(ErrorCodes.BadDate, $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
             : null;
         var (start, end) = (Date("start_date"), Date("end_date"));
-        if (start > end) return Open311Document.Error(400, "start_date is after end_date.");
-        if (end - start > Window) return Open311Document.Error(400, "start_date and end_date may be at most 90 days apart.");
+        if (start > end) throw new TwinException(ErrorCodes.BadPeriod, "start_date is after end_date.");
+        if (end - start > Window) throw new TwinException(ErrorCodes.BadPeriod, "start_date and end_date may be at most 90 days apart.");
         // Without dates, the last 90 days; with one, 90 days from or to it (service_request_id ignores the window).
         if (ids is null)
         {
@@ -211,23 +193,23 @@ internal static class Open311Endpoints
             {
                 "open" => CaseStatus.All.Where(CaseStatus.IsOpen).Append(CaseStatus.Rejected),
                 "closed" => [CaseStatus.Done, CaseStatus.Closed],
-                _ => throw new CaseException("BAD_STATUS", $"status is open or closed; it was '{x}'."),
+                _ => throw new TwinException(ErrorCodes.BadStatus, $"status is open or closed; it was '{x}'."),
             }).Distinct().ToList(),
         };
         // Helsinki's extensions (CitySDK): bbox, lat/long/radius, service_object_id, and extensions=true for more per request.
         double Number(string name, string text, double min, double max, string what) =>
             double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= min && n <= max ? n
-                : throw new CaseException("BAD_FILTER", $"{name} must be {what}; it was '{text}'.");
+                : throw new TwinException(ErrorCodes.BadFilter, $"{name} must be {what}; it was '{text}'.");
         (double, double, double, double)? bbox = null;
         if (Param("bbox") is { } box)
         {
             var parts = box.Split(',', StringSplitOptions.TrimEntries);
             if (parts.Length != 4)
-                return Open311Document.Error(400, $"bbox is four numbers, min_long,min_lat,max_long,max_lat (WGS84 degrees, e.g. 18.07,59.30,18.08,59.31); it was '{box}'.");
+                throw new TwinException(ErrorCodes.BadBbox, $"bbox is four numbers, min_long,min_lat,max_long,max_lat (WGS84 degrees, e.g. 18.07,59.30,18.08,59.31); it was '{box}'.");
             var (west, south, east, north) = (Number("bbox min_long", parts[0], -180, 180, "a longitude from -180 to 180"),
                 Number("bbox min_lat", parts[1], -90, 90, "a latitude from -90 to 90"), Number("bbox max_long", parts[2], -180, 180, "a longitude from -180 to 180"),
                 Number("bbox max_lat", parts[3], -90, 90, "a latitude from -90 to 90"));
-            if (west >= east || south >= north) return Open311Document.Error(400, "bbox's minimums must be below its maximums: min_long,min_lat,max_long,max_lat.");
+            if (west >= east || south >= north) throw new TwinException(ErrorCodes.BadBbox, "bbox's minimums must be below its maximums: min_long,min_lat,max_long,max_lat.");
             bbox = (west, south, east, north);
         }
         (double, double, double)? near = null;
@@ -236,13 +218,13 @@ internal static class Open311Endpoints
         {
             string[] missing = [.. new[] { ("lat", latParam), ("long", longParam), ("radius", radiusParam) }.Where(p => p.Item2 is null).Select(p => p.Item1)];
             if (missing.Length > 0)
-                return Open311Document.Error(400, $"lat, long and radius go together (a WGS84 point and metres from it); {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing.");
+                throw new TwinException(ErrorCodes.BadNear, $"lat, long and radius go together (a WGS84 point and metres from it); {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing.");
             near = (Number("long", longParam!, -180, 180, "a longitude from -180 to 180"), Number("lat", latParam!, -90, 90, "a latitude from -90 to 90"),
                 Number("radius", radiusParam!, 0, CaseFilter.MaxRadiusMetres,
                     $"in metres, at most {CaseFilter.MaxRadiusMetres.ToString("N0", CultureInfo.InvariantCulture)} and not negative"));
         }
         if (Param("service_object_type") is { } objectType && objectType != ObjectType)
-            return Open311Document.Error(400, $"service_object_type '{objectType}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
+            throw new TwinException(ErrorCodes.BadFilter, $"service_object_type '{objectType}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
         var extensions = Extensions(query["extensions"]);
         var found = await cases.ListAsync(new CaseFilter
         {
@@ -258,7 +240,7 @@ internal static class Open311Endpoints
     {
         "" or "false" or "0" => false,
         "true" or "1" or "all" or "citysdk" => true,
-        var other => throw new CaseException("BAD_FILTER", $"extensions is true or false; it was '{other}'."),
+        var other => throw new TwinException(ErrorCodes.BadFilter, $"extensions is true or false; it was '{other}'."),
     };
 
     /// <summary>A case as Open311 shows it to anyone: no contact details of the reporter.</summary>
@@ -297,23 +279,23 @@ internal static class Open311Endpoints
     /// </summary>
     private static async Task<Open311Document> PostUpdateAsync(HttpContext http, CaseStore cases, ApiKeys keys, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType) return Open311Document.Error(400, "Post the update form-encoded.");
+        if (!http.Request.HasFormContentType) throw new TwinException(ErrorCodes.UnsupportedMediaType, "Post the update form-encoded.", StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(ct);
         var key = await keys.FindAsync(form["api_key"], ct);
-        if (key?.Organisation is null) return Open311Document.Error(403, "A valid api_key of the case's recipient is required.");
+        if (key?.Organisation is null) throw new TwinException(ErrorCodes.Forbidden, "A valid api_key of the case's recipient is required.");
         string? Field(string name) => form[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
-        if (Field("service_request_id") is not { } id) return Open311Document.Error(400, "service_request_id is required.");
-        if (Field("update_id") is not { } updateId) return Open311Document.Error(400, "update_id is required.");
-        if (Field("status") is not { } status) return Open311Document.Error(400, "status is required.");
-        var found = await cases.FindAsync(id, ct) ?? throw new CaseException("UNKNOWN_CASE", $"There is no service request '{id}'.", 404);
-        if (found.Assignee != key.Organisation) return Open311Document.Error(403, $"Service request {id} was not sent to {key.Organisation}.");
+        if (Field("service_request_id") is not { } id) throw new TwinException(ErrorCodes.BadInput, "service_request_id is required.");
+        if (Field("update_id") is not { } updateId) throw new TwinException(ErrorCodes.BadInput, "update_id is required.");
+        if (Field("status") is not { } status) throw new TwinException(ErrorCodes.BadInput, "status is required.");
+        var found = await cases.FindAsync(id, ct) ?? throw new TwinException(ErrorCodes.UnknownCase, $"There is no service request '{id}'.");
+        if (found.Assignee != key.Organisation) throw new TwinException(ErrorCodes.NotRecipient, $"Service request {id} was not sent to {key.Organisation}.");
         var description = Field("description");
         var mapped = status.ToUpperInvariant() switch
         {
             "IN_PROGRESS" or "ACTION_SCHEDULED" or "INVESTIGATING" or "OPEN" => CaseStatus.InProgress,
             "FIXED" or "CLOSED" or "NO_FURTHER_ACTION" => CaseStatus.Done,
             "NOT_COUNCILS_RESPONSIBILITY" or "NOT_RESPONSIBLE" or "REJECTED" => CaseStatus.Rejected,
-            _ => throw new CaseException("BAD_STATUS", $"status '{status}' is not one we know (IN_PROGRESS, ACTION_SCHEDULED, FIXED, CLOSED, NOT_COUNCILS_RESPONSIBILITY, ...)."),
+            _ => throw new TwinException(ErrorCodes.BadStatus, $"status '{status}' is not one we know (IN_PROGRESS, ACTION_SCHEDULED, FIXED, CLOSED, NOT_COUNCILS_RESPONSIBILITY, ...)."),
         };
         var actor = key.Actor with { Name = $"{key.Actor.Name} (update {updateId}{(Field("external_status_code") is { } code ? $", {code}" : "")})" };
         // The update and the record of its id are one transaction: a retry after a crash is applied, not taken as received.
@@ -337,11 +319,11 @@ internal static class Open311Endpoints
         string? Param(string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
         DateTimeOffset? Date(string name) => Param(name) is { } text
             ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
-                : throw new CaseException("BAD_DATE", $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
+                : throw new TwinException(ErrorCodes.BadDate, $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
             : null;
         var (start, end) = (Date("start_date"), Date("end_date"));
-        if (start > end) return Open311Document.Error(400, "start_date is after end_date.");
-        if (end - start > Window) return Open311Document.Error(400, "start_date and end_date may be at most 90 days apart.");
+        if (start > end) throw new TwinException(ErrorCodes.BadPeriod, "start_date is after end_date.");
+        if (end - start > Window) throw new TwinException(ErrorCodes.BadPeriod, "start_date and end_date may be at most 90 days apart.");
         var until = end ?? (start is { } s && s + TimeSpan.FromDays(1) < cases.Now ? s + TimeSpan.FromDays(1) : cases.Now.AddSeconds(1));
         var from = start ?? until - TimeSpan.FromDays(1);
         var ids = Param("service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

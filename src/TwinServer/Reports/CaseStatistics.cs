@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Ui.Backend;
 using Npgsql;
 using NpgsqlTypes;
@@ -24,13 +25,13 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
     {
         var dimensions = query.GroupBy.Distinct().ToList();
         if (query.First is < 1 or > MaxGroups)
-            throw new CaseException("BAD_PAGE_SIZE", $"first must be 1 to {MaxGroups:N0}; it was {query.First}.");
+            throw new TwinException(ErrorCodes.BadPageSize, $"first must be 1 to {MaxGroups:N0}; it was {query.First}.");
         if (dimensions.Count(d => d is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month) > 1)
-            throw new CaseException("BAD_GROUPING", "Group by one period at most: DAY, WEEK or MONTH.");
+            throw new TwinException(ErrorCodes.BadGrouping, "Group by one period at most: DAY, WEEK or MONTH.");
         if (dimensions.Contains(CaseDimension.District) && dimensions.Contains(CaseDimension.Area))
-            throw new CaseException("BAD_GROUPING", "Group by DISTRICT or by AREA, not both.");
+            throw new TwinException(ErrorCodes.BadGrouping, "Group by DISTRICT or by AREA, not both.");
         if (dimensions.Contains(CaseDimension.Area) && query.AreaLayer is null)
-            throw new CaseException("BAD_GROUPING", "Grouping by AREA needs areaLayer: the area layer whose areas to count in.");
+            throw new TwinException(ErrorCodes.BadGrouping, "Grouping by AREA needs areaLayer: the area layer whose areas to count in.");
         var timeZone = query.TimeZone ?? TimeZone;
         CheckFilter(query.Filter, timeZone);
         await CheckAreaAsync(query.Filter, cancellationToken);
@@ -42,9 +43,9 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             layer.Parameters.AddWithValue(query.AreaLayer!);
             await using var reader = await layer.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(1))
-                throw new CaseException("UNKNOWN_LAYER", $"There is no layer '{query.AreaLayer}' serving.");
+                throw new TwinException(ErrorCodes.UnknownLayer, $"There is no layer '{query.AreaLayer}' serving.");
             if (reader.GetString(0) != "area")
-                throw new CaseException("BAD_GROUPING", $"'{query.AreaLayer}' is a {reader.GetString(0)} layer; cases are counted by the areas of an area layer.");
+                throw new TwinException(ErrorCodes.BadGrouping, $"'{query.AreaLayer}' is a {reader.GetString(0)} layer; cases are counted by the areas of an area layer.");
             areaVersion = reader.GetInt32(1);
         }
         // A freshly imported area layer is placed for every case first (once; later cases are placed as they come in).
@@ -78,11 +79,11 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue && e.MessageText.Contains("time zone", StringComparison.Ordinal))
             {
-                throw new CaseException("BAD_TIME_ZONE", $"PostgreSQL does not know the time zone '{timeZone}': {e.MessageText}");
+                throw new TwinException(ErrorCodes.BadTimeZone, $"PostgreSQL does not know the time zone '{timeZone}': {e.MessageText}");
             }
             catch (PostgresException e) when (query.Filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
             {
-                throw CaseException.UnreadableArea(e.MessageText);
+                throw TwinException.UnreadableArea(e.MessageText);
             }
             return rows;
         }
@@ -103,7 +104,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<CaseDensity> DensityAsync(CaseStatisticsFilter filter, double cellMetres, string? organisation, CancellationToken cancellationToken)
     {
         if (!double.IsFinite(cellMetres) || cellMetres is < 10 or > 100_000)
-            throw new CaseException("BAD_CELL_SIZE", $"cellMetres is 10 to 100,000; it was {cellMetres.ToString(CultureInfo.InvariantCulture)}.");
+            throw new TwinException(ErrorCodes.BadCellSize, $"cellMetres is 10 to 100,000; it was {cellMetres.ToString(CultureInfo.InvariantCulture)}.");
         CheckFilter(filter, "UTC");
         await CheckAreaAsync(filter, cancellationToken);
         await using var command = dataSource.CreateCommand($"""
@@ -135,10 +136,10 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         }
         catch (PostgresException e) when (filter.Within is not null && e.SqlState is PostgresErrorCodes.InternalError or PostgresErrorCodes.InvalidParameterValue)
         {
-            throw CaseException.UnreadableArea(e.MessageText);
+            throw TwinException.UnreadableArea(e.MessageText);
         }
         if (cells.Count > MaxCells)
-            throw new CaseException("TOO_MANY_CELLS", $"Those cases fill more than {MaxCells:N0} cells of {cellMetres.ToString(CultureInfo.InvariantCulture)} m; ask for larger cells or a smaller area.");
+            throw new TwinException(ErrorCodes.TooManyCells, $"Those cases fill more than {MaxCells:N0} cells of {cellMetres.ToString(CultureInfo.InvariantCulture)} m; ask for larger cells or a smaller area.");
         return new CaseDensity(cellMetres, all, cells);
     }
 
@@ -310,22 +311,22 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             """);
         command.Parameters.AddWithValue(id);
         if (await command.ExecuteScalarAsync(cancellationToken) is not true)
-            throw new CaseException("BAD_AREA", $"There is no map object '{id}' with a geometry serving now (area is layer:id, e.g. sthlm-areas:SDO-SODERMALM).");
+            throw new TwinException(ErrorCodes.BadArea, $"There is no map object '{id}' with a geometry serving now (area is layer:id, e.g. sthlm-areas:SDO-SODERMALM).");
     }
 
     private static void CheckFilter(CaseStatisticsFilter filter, string timeZone)
     {
         if (filter.From is { } from && filter.Until is { } until && until <= from)
-            throw new CaseException("BAD_PERIOD", $"until ({until:O}) must be after from ({from:O}).");
+            throw new TwinException(ErrorCodes.BadPeriod, $"until ({until:O}) must be after from ({from:O}).");
         if (filter.Statuses?.FirstOrDefault(s => !CaseStatus.All.Contains(s)) is { } status)
-            throw new CaseException("BAD_STATUS", $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
+            throw new TwinException(ErrorCodes.BadStatus, $"'{status}' is not a status; one of {string.Join(", ", CaseStatus.All)}.");
         if (filter.Within is { } area && (string.IsNullOrWhiteSpace(area) || area.Length > CaseFilter.MaxAreaLength))
-            throw new CaseException("BAD_AREA", $"The area is a GeoJSON geometry of 1 to {CaseFilter.MaxAreaLength:N0} characters; it was {area.Length:N0}.");
+            throw new TwinException(ErrorCodes.BadArea, $"The area is a GeoJSON geometry of 1 to {CaseFilter.MaxAreaLength:N0} characters; it was {area.Length:N0}.");
         if (filter.AreaId is { } id && (id.IndexOf(':', StringComparison.Ordinal) <= 0 || id.Length > 1000))
-            throw new CaseException("BAD_AREA", $"area is a map object's stable id, layer:id; '{id}' is not.");
+            throw new TwinException(ErrorCodes.BadArea, $"area is a map object's stable id, layer:id; '{id}' is not.");
         // An IANA name, as PostgreSQL knows them (.NET would also take Windows names, which PostgreSQL refuses).
         if (timeZone.Length > 64 || !TimeZoneInfo.TryConvertIanaIdToWindowsId(timeZone, out _))
-            throw new CaseException("BAD_TIME_ZONE", $"'{timeZone}' is not a time zone; use an IANA name such as Europe/Stockholm.");
+            throw new TwinException(ErrorCodes.BadTimeZone, $"'{timeZone}' is not a time zone; use an IANA name such as Europe/Stockholm.");
     }
 
     private static void AddFilterParameters(NpgsqlCommand command, CaseStatisticsFilter filter, string? organisation, string timeZone)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
+using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -40,7 +41,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         var on = query.On ?? today;
         var tolerance = query.Tolerance ?? options.Value.DefaultTolerance;
         if (tolerance is < 0 or > MaxTolerance || double.IsNaN(tolerance))
-            throw new QueryException("BAD_TOLERANCE", $"The tolerance must be between 0 and {MaxTolerance} metres; it was {tolerance}.");
+            throw new TwinException(ErrorCodes.BadTolerance, $"The tolerance must be between 0 and {MaxTolerance} metres; it was {tolerance}.");
         var explanation = new List<string>();
 
         var moment = ServedVersions.Moment(on, time);
@@ -53,19 +54,19 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         {
             // The object, at the asked point where one was given (the spot clicked on it), else at a point on it.
             (clicked, var x, var y) = await ObjectAsync(connection, objectId, moment, cancellationToken)
-                ?? throw new QueryException("UNKNOWN_OBJECT", $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
+                ?? throw new TwinException(ErrorCodes.UnknownObject, $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
             lookup = query is { X: { } atX, Y: { } atY } && double.IsFinite(atX) && double.IsFinite(atY)
                 ? await LookupAsync(connection, atX, atY, query.Srid, tolerance, moment, query.TaskType, cancellationToken)
                 : await LookupAsync(connection, x, y, StorageSrid, tolerance, moment, query.TaskType, cancellationToken);
         }
         else if (query is { X: { } x, Y: { } y })
         {
-            if (!double.IsFinite(x) || !double.IsFinite(y)) throw new QueryException("BAD_POINT", "The point's coordinates must be numbers.");
+            if (!double.IsFinite(x) || !double.IsFinite(y)) throw new TwinException(ErrorCodes.BadPoint, "The point's coordinates must be numbers.");
             lookup = await LookupAsync(connection, x, y, query.Srid, tolerance, moment, query.TaskType, cancellationToken);
         }
         else
         {
-            throw new QueryException("BAD_REQUEST", "Ask about a point (at) or an object (objectId).");
+            throw new TwinException(ErrorCodes.BadRequest, "Ask about a point (at) or an object (objectId).");
         }
         var (stack, point, versions, loadedLater) = lookup;
         if (loadedLater.Count > 0)
@@ -238,12 +239,12 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         await using var command = new NpgsqlCommand("SELECT count(*) FROM task_types WHERE code = $1", connection);
         command.Parameters.AddWithValue(taskType);
         if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
-            throw new QueryException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
+            throw new TwinException(ErrorCodes.UnknownTaskType, $"There is no task type '{taskType}'; taskTypes lists them.");
     }
 
     internal static async Task<Point> PointAsync(NpgsqlConnection connection, double x, double y, int srid, CancellationToken cancellationToken)
     {
-        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new QueryException("BAD_POINT", "The point's coordinates must be numbers.");
+        if (!double.IsFinite(x) || !double.IsFinite(y)) throw new TwinException(ErrorCodes.BadPoint, "The point's coordinates must be numbers.");
         await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/point.sql"), connection);
         command.Parameters.AddWithValue(x);
         command.Parameters.AddWithValue(y);
@@ -252,17 +253,17 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
-                throw new QueryException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
+                throw new TwinException(ErrorCodes.BadCrs, $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
             if (reader.IsDBNull(1))
             {
-                throw new QueryException("BAD_POINT",
+                throw new TwinException(ErrorCodes.BadPoint,
                     string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
             }
             return reader.GetFieldValue<Point>(1);
         }
         catch (PostgresException e) when (e.SqlState is "XX000" or "22023")
         {
-            throw new QueryException("BAD_POINT", $"The point does not transform from EPSG:{srid}: {e.MessageText}");
+            throw new TwinException(ErrorCodes.BadPoint, $"The point does not transform from EPSG:{srid}: {e.MessageText}");
         }
     }
 
@@ -289,12 +290,12 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
                 if (lookup is null)
                 {
                     if (!reader.GetBoolean(13))
-                        throw new QueryException("UNKNOWN_TASK_TYPE", $"There is no task type '{taskType}'; taskTypes lists them.");
+                        throw new TwinException(ErrorCodes.UnknownTaskType, $"There is no task type '{taskType}'; taskTypes lists them.");
                     if (!reader.GetBoolean(14))
-                        throw new QueryException("BAD_CRS", $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
+                        throw new TwinException(ErrorCodes.BadCrs, $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
                     if (reader.IsDBNull(15))
                     {
-                        throw new QueryException("BAD_POINT",
+                        throw new TwinException(ErrorCodes.BadPoint,
                             string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
                     }
                     lookup = new Lookup(stack, reader.GetFieldValue<Point>(15), reader.GetFieldValue<int[]>(16), reader.GetFieldValue<string[]>(17));
@@ -305,7 +306,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         }
         catch (PostgresException e) when (e.SqlState is "XX000" or "22023")
         {
-            throw new QueryException("BAD_POINT", $"The point does not transform from EPSG:{srid}: {e.MessageText}");
+            throw new TwinException(ErrorCodes.BadPoint, $"The point does not transform from EPSG:{srid}: {e.MessageText}");
         }
     }
 
@@ -317,7 +318,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         command.Parameters.AddWithValue(moment);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        if (reader.IsDBNull(13)) throw new QueryException("NO_GEOMETRY", $"{id} has no geometry to resolve at; ask about a point.");
+        if (reader.IsDBNull(13)) throw new TwinException(ErrorCodes.NoGeometry, $"{id} has no geometry to resolve at; ask about a point.");
         return (MapObjects.MapObjectSearch.Read(reader), reader.GetDouble(13), reader.GetDouble(14));
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -45,17 +46,17 @@ internal static partial class TileEndpoints
         IOptions<TileOptions> options, CancellationToken cancellationToken)
     {
         if (!LayerName().IsMatch(layer))
-            return Problem(400, $"'{layer}' is not a layer name (lower-case letters, digits, '-' and '_').");
+            return ProblemResults.Of(ErrorCodes.BadLayerName, $"'{layer}' is not a layer name (lower-case letters, digits, '-' and '_').");
         if (!y.EndsWith(".mvt", StringComparison.Ordinal))
-            return Problem(400, "Tiles are addressed as /tiles/{layer}/{z}/{x}/{y}.mvt.");
+            return ProblemResults.Of(ErrorCodes.BadTile, "Tiles are addressed as /tiles/{layer}/{z}/{x}/{y}.mvt.");
         if (!int.TryParse(z, out var zoom) || zoom is < 0 or > MaxZoom)
-            return Problem(400, $"The zoom must be a whole number from 0 to {MaxZoom}; it was '{z}'.");
+            return ProblemResults.Of(ErrorCodes.BadTile, $"The zoom must be a whole number from 0 to {MaxZoom}; it was '{z}'.");
         var size = 1L << zoom;
         if (!long.TryParse(x, out var column) || column < 0 || column >= size || !long.TryParse(y[..^4], out var row) || row < 0 || row >= size)
-            return Problem(400, $"At zoom {zoom}, x and y must be whole numbers from 0 to {size - 1}; they were '{x}' and '{y[..^4]}'.");
+            return ProblemResults.Of(ErrorCodes.BadTile, $"At zoom {zoom}, x and y must be whole numbers from 0 to {size - 1}; they were '{x}' and '{y[..^4]}'.");
 
         var serving = await store.ServingVersionAsync(layer, cancellationToken);
-        if (serving is null) return Problem(404, $"There is no layer '{layer}'; GraphQL's layers lists them.");
+        if (serving is null) return ProblemResults.Of(ErrorCodes.UnknownLayer, $"There is no layer '{layer}'; GraphQL's layers lists them.");
         var (version, kind) = serving.Value;
         if (version is null) return Results.NoContent(); // created, but no import has committed yet
 
@@ -72,8 +73,6 @@ internal static partial class TileEndpoints
         var tile = await store.TileAsync(version.Value.Id, layer, zoom, (int)column, (int)row, cancellationToken);
         return tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, MediaType);
     }
-
-    private static IResult Problem(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
     private static partial Regex LayerName();

@@ -91,8 +91,9 @@ public sealed class LayerImportEndpointTests(SampleCityServer server) : IClassFi
     public async Task Nobody_else_loads_layers(string? role, HttpStatusCode expected)
     {
         using var client = await ClientAsync(role);
-        var (status, _) = await UploadAsync(client, $"not-{role ?? "anyone"}", Good);
+        var (status, problem) = await UploadAsync(client, $"not-{role ?? "anyone"}", Good);
         status.ShouldBe(expected);
+        problem.GetProperty("code").GetString().ShouldBe(expected == HttpStatusCode.Unauthorized ? "UNAUTHENTICATED" : "FORBIDDEN");
         (await server.Database.ScalarAsync<long>($"SELECT count(*) FROM layers WHERE name = 'not-{role ?? "anyone"}'")).ShouldBe(0);
     }
 
@@ -100,17 +101,27 @@ public sealed class LayerImportEndpointTests(SampleCityServer server) : IClassFi
     public async Task Bad_requests_are_told_what_is_wrong()
     {
         using var gis = await ClientAsync("gis");
-        (await UploadAsync(gis, "Bad Name", Good)).Status.ShouldBe(HttpStatusCode.BadRequest);
+        var (badName, nameBody) = await UploadAsync(gis, "Bad Name", Good);
+        badName.ShouldBe(HttpStatusCode.BadRequest);
+        nameBody.GetProperty("code").GetString().ShouldBe("BAD_LAYER_NAME");
         foreach (var kind in new[] { "castle", "7" })
         {
             var (noKind, body) = await UploadAsync(gis, "http-x", Good, $"kind={kind}");
             noKind.ShouldBe(HttpStatusCode.BadRequest);
+            body.GetProperty("code").GetString().ShouldBe("BAD_LAYER_KIND");
             body.GetProperty("detail").GetString()!.ShouldContain("kind");
         }
         var (badCrs, crsBody) = await UploadAsync(gis, "http-x", Good, "kind=building&crs=EPSG:999999");
         badCrs.ShouldBe(HttpStatusCode.BadRequest, crsBody.ToString());
+        crsBody.GetProperty("code").GetString().ShouldBe("IMPORT_REFUSED");
         using var notMultipart = await gis.PostAsync("/layers/http-x/import?kind=building", new StringContent(Good, Encoding.UTF8, "application/json"));
         notMultipart.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        notMultipart.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        JsonDocument.Parse(await notMultipart.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString().ShouldBe("UNSUPPORTED_MEDIA_TYPE");
+        using var noFile = new MultipartFormDataContent { { new StringContent("id,name"), "notes", "notes.txt" } };
+        using var noData = await gis.PostAsync("/layers/http-x/import?kind=building", noFile);
+        noData.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        JsonDocument.Parse(await noData.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString().ShouldBe("BAD_UPLOAD");
         (await server.Database.ScalarAsync<long>("SELECT count(*) FROM layers WHERE name = 'http-x'")).ShouldBe(0);
     }
 }

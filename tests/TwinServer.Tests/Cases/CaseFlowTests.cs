@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DigitalTwin.Server.Tests.Cases;
@@ -174,7 +175,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         (await Cases.TimelineAsync(received.Id, CancellationToken.None))[^1].Kind.ShouldBe("moved");
 
         await Cases.ForwardAsync(received.Id, new ForwardRequest(null), new Actor("handler:test"), CancellationToken.None);
-        (await Should.ThrowAsync<CaseException>(() => Cases.MoveAsync(received.Id, 18.076363, 59.305782, new Actor("handler:test"), CancellationToken.None)))
+        (await Should.ThrowAsync<TwinException>(() => Cases.MoveAsync(received.Id, 18.076363, 59.305782, new Actor("handler:test"), CancellationToken.None)))
             .Code.ShouldBe("BAD_STATUS");
     }
 

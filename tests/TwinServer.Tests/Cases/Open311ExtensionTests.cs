@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DigitalTwin.Server.Tests.Cases;
@@ -296,13 +297,13 @@ public sealed class Open311ExtensionTests(Open311City server) : IClassFixture<Op
                      """{"type":"Polygon","coordinates":[[[18.07,95],[18.08,59.30],[18.08,59.31],[18.07,95]]]}""", " ",
                  })
         {
-            var refused = await Should.ThrowAsync<CaseException>(() => Cases.ListAsync(new CaseFilter { Within = bad }, CancellationToken.None));
+            var refused = await Should.ThrowAsync<TwinException>(() => Cases.ListAsync(new CaseFilter { Within = bad }, CancellationToken.None));
             refused.Code.ShouldBe("BAD_AREA", bad);
             refused.Status.ShouldBe(400);
             refused.Message.ShouldContain("GeoJSON");
         }
-        (await Should.ThrowAsync<CaseException>(() => Cases.ListAsync(new CaseFilter { Near = (18.07, 59.30, 50_000) }, CancellationToken.None))).Code.ShouldBe("BAD_NEAR");
-        (await Should.ThrowAsync<CaseException>(() => Cases.ListAsync(new CaseFilter { Near = (18.07, double.NaN, 10) }, CancellationToken.None))).Code.ShouldBe("BAD_NEAR");
-        (await Should.ThrowAsync<CaseException>(() => Cases.ListAsync(new CaseFilter { Bbox = (18.08, 59.30, 18.07, 59.31) }, CancellationToken.None))).Code.ShouldBe("BAD_BBOX");
+        (await Should.ThrowAsync<TwinException>(() => Cases.ListAsync(new CaseFilter { Near = (18.07, 59.30, 50_000) }, CancellationToken.None))).Code.ShouldBe("BAD_NEAR");
+        (await Should.ThrowAsync<TwinException>(() => Cases.ListAsync(new CaseFilter { Near = (18.07, double.NaN, 10) }, CancellationToken.None))).Code.ShouldBe("BAD_NEAR");
+        (await Should.ThrowAsync<TwinException>(() => Cases.ListAsync(new CaseFilter { Bbox = (18.08, 59.30, 18.07, 59.31) }, CancellationToken.None))).Code.ShouldBe("BAD_BBOX");
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.Tests.Cases;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,8 +46,8 @@ public sealed class IdempotencyTests(Open311City server) : IClassFixture<Open311
         {
             var other = await PostAsync(Report(key, "Another report entirely"), ("Idempotency-Key", "reuse-1"), format);
             other.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, other.Body);
-            other.Body.ShouldContain(CaseStore.IdempotencyKeyReused);
-            if (format == "json") JsonDocument.Parse(other.Body).RootElement[0].GetProperty("code").GetString().ShouldBe(CaseStore.IdempotencyKeyReused);
+            other.Body.ShouldContain(ErrorCodes.IdempotencyKeyReused);
+            if (format == "json") JsonDocument.Parse(other.Body).RootElement[0].GetProperty("code").GetString().ShouldBe(ErrorCodes.IdempotencyKeyReused);
         }
         (await CountAsync("reuse-1")).ShouldBe(1);
         (await Cases.FindAsync(number!, CancellationToken.None))!.Description.ShouldBe("Tags on the pillar");
@@ -101,7 +102,7 @@ public sealed class IdempotencyTests(Open311City server) : IClassFixture<Open311
         retry.GetProperty("data").GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()
             .ShouldBe(made.GetProperty("case").GetProperty("serviceRequestId").GetString());
         var (_, reuse) = await server.AskAsync(handler, Create, new { d = "Something else" });
-        reuse.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe(CaseStore.IdempotencyKeyReused);
+        reuse.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString().ShouldBe(ErrorCodes.IdempotencyKeyReused);
         (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases WHERE idempotency_key LIKE '%crm-1'")).ShouldBe(1);
     }
 

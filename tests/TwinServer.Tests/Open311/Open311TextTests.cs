@@ -4,6 +4,7 @@ using System.Xml;
 using System.Xml.Linq;
 using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.Tests.Cases;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -176,13 +177,13 @@ public sealed class Open311TextTests(Open311City server) : IClassFixture<Open311
     {
         // GraphQL and Open311 refuse such text at their doors; the store holds the same rule for every other caller (the map).
         var cases = server.Services.GetRequiredService<CaseStore>();
-        (await Should.ThrowAsync<CaseException>(() => cases.CreateAsync(
+        (await Should.ThrowAsync<TwinException>(() => cases.CreateAsync(
                 new NewCase("graffiti", 18.076363, 59.305782, "Tags\u0001", null, null, null, null, null, null, "en", "phone", null), new Actor("test"), CancellationToken.None)))
             .Code.ShouldBe(TextRules.BadTextCode);
-        (await Should.ThrowAsync<CaseException>(() => cases.CreateAsync(
+        (await Should.ThrowAsync<TwinException>(() => cases.CreateAsync(
                 new NewCase("graffiti", 18.076363, 59.305782, "Tags", "Ringvägen\0 1", null, null, null, null, null, "en", "phone", null), new Actor("test"), CancellationToken.None)))
             .Code.ShouldBe(TextRules.BadTextCode);
-        (await Should.ThrowAsync<CaseException>(() => cases.ListAsync(new CaseFilter { Text = "\0" }, CancellationToken.None))).Code.ShouldBe(TextRules.BadTextCode);
+        (await Should.ThrowAsync<TwinException>(() => cases.ListAsync(new CaseFilter { Text = "\0" }, CancellationToken.None))).Code.ShouldBe(TextRules.BadTextCode);
         (await cases.FindAsync("2026-\0", CancellationToken.None)).ShouldBeNull();
     }
 

@@ -69,18 +69,36 @@ public sealed class TileTests(SampleCityServer server) : IClassFixture<SampleCit
     }
 
     [Theory]
-    [InlineData("/tiles/sthlm-buildings/16/36058/19280.png", 400, "/tiles/{layer}/{z}/{x}/{y}.mvt")]
-    [InlineData("/tiles/sthlm-buildings/abc/1/1.mvt", 400, "zoom")]
-    [InlineData("/tiles/sthlm-buildings/25/1/1.mvt", 400, "zoom")]
-    [InlineData("/tiles/sthlm-buildings/2/4/1.mvt", 400, "from 0 to 3")]
-    [InlineData("/tiles/sthlm-buildings/2/1/-1.mvt", 400, "from 0 to 3")]
-    [InlineData("/tiles/Sthlm%20Buildings/2/1/1.mvt", 400, "layer name")]
-    [InlineData("/tiles/no-such-layer/2/1/1.mvt", 404, "no layer 'no-such-layer'")]
-    public async Task A_bad_address_gets_a_clear_error(string path, int status, string message)
+    [InlineData("/tiles/sthlm-buildings/16/36058/19280.png", 400, "BAD_TILE", "/tiles/{layer}/{z}/{x}/{y}.mvt")]
+    [InlineData("/tiles/sthlm-buildings/abc/1/1.mvt", 400, "BAD_TILE", "zoom")]
+    [InlineData("/tiles/sthlm-buildings/25/1/1.mvt", 400, "BAD_TILE", "zoom")]
+    [InlineData("/tiles/sthlm-buildings/2/4/1.mvt", 400, "BAD_TILE", "from 0 to 3")]
+    [InlineData("/tiles/sthlm-buildings/2/1/-1.mvt", 400, "BAD_TILE", "from 0 to 3")]
+    [InlineData("/tiles/Sthlm%20Buildings/2/1/1.mvt", 400, "BAD_LAYER_NAME", "layer name")]
+    [InlineData("/tiles/no-such-layer/2/1/1.mvt", 404, "UNKNOWN_LAYER", "no layer 'no-such-layer'")]
+    public async Task A_bad_address_gets_a_problem_with_a_code_and_a_clear_detail(string path, int status, string code, string message)
     {
         using var client = await server.IntegrationClientAsync();
         using var response = await client.GetAsync(path);
         ((int)response.StatusCode).ShouldBe(status);
-        (await response.Content.ReadAsStringAsync()).ShouldContain(message);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        problem.GetProperty("code").GetString().ShouldBe(code);
+        problem.GetProperty("status").GetInt32().ShouldBe(status);
+        problem.GetProperty("detail").GetString()!.ShouldContain(message);
+    }
+
+    [Theory]
+    [InlineData(null, 401, "UNAUTHENTICATED")]
+    [InlineData("twin_not-a-key-anyone-made", 401, "UNAUTHENTICATED")]
+    [InlineData("citizen-app", 403, "FORBIDDEN")]
+    public async Task A_caller_without_access_gets_a_problem_with_a_code(string? key, int status, string code)
+    {
+        using var client = server.CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Add("X-Api-Key", key == "citizen-app" ? await server.KeyAsync(key) : key);
+        using var response = await client.GetAsync(Path("sthlm-buildings", Z, 0, 0));
+        ((int)response.StatusCode).ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString().ShouldBe(code);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Errors;
 using GraphQL;
 using GraphQL.Types;
 
@@ -54,7 +55,7 @@ public sealed class CaseType : ObjectGraphType<Case>
             .Resolve(c =>
             {
                 if (!(c.User?.HandlesCases() ?? false))
-                    throw new ExecutionError("The reporter's contact details are for handlers and admins only.") { Code = "FORBIDDEN" };
+                    throw new TwinException(ErrorCodes.Forbidden, "The reporter's contact details are for handlers and admins only.");
                 var s = c.Source;
                 if (s.Email is null && s.FirstName is null && s.LastName is null && s.Phone is null) return null;
                 // Who read which case's personal data: in the audit log when the request has run.
@@ -79,7 +80,7 @@ public sealed class CaseType : ObjectGraphType<Case>
 
     private static void RequireHandler(IResolveFieldContext c, string field)
     {
-        if (!(c.User?.HandlesCases() ?? false)) throw new ExecutionError($"A case's {field} is for handlers and admins only.") { Code = "FORBIDDEN" };
+        if (!(c.User?.HandlesCases() ?? false)) throw new TwinException(ErrorCodes.Forbidden, $"A case's {field} is for handlers and admins only.");
     }
 }
 

@@ -1,4 +1,5 @@
 using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.Responsibility;
 using GraphQL;
 using GraphQL.DataLoader;
@@ -43,7 +44,7 @@ public sealed class MapObjectType : ObjectGraphType<StackObject>
                 var crs = c.GetArgument<string?>("crs");
                 if (crs is null || c.Source.GeoJson is "null") return c.Source.GeoJson;
                 if (!DigitalTwin.Importers.Reprojection.CrsNames.TryParseEpsg(crs, out var srid))
-                    throw new ExecutionError($"geometry(crs: '{crs}') is not a CRS name; use EPSG:3879, EPSG:3011, ...") { Code = "BAD_CRS" };
+                    throw new TwinException(ErrorCodes.BadCrs, $"geometry(crs: '{crs}') is not a CRS name; use EPSG:3879, EPSG:3011, ...");
                 if (srid == 4326) return c.Source.GeoJson;
                 var dataSource = c.RequestServices!.GetRequiredService<Npgsql.NpgsqlDataSource>();
                 await using var command = dataSource.CreateCommand(
@@ -53,11 +54,11 @@ public sealed class MapObjectType : ObjectGraphType<StackObject>
                 try
                 {
                     return await command.ExecuteScalarAsync(c.CancellationToken) as string
-                        ?? throw new ExecutionError($"EPSG:{srid} is not a coordinate system we know.") { Code = "BAD_CRS" };
+                        ?? throw new TwinException(ErrorCodes.BadCrs, $"EPSG:{srid} is not a coordinate system we know.");
                 }
                 catch (Npgsql.PostgresException e)
                 {
-                    throw new ExecutionError($"The geometry does not transform to EPSG:{srid}: {e.MessageText}") { Code = "BAD_CRS" };
+                    throw new TwinException(ErrorCodes.BadCrs, $"The geometry does not transform to EPSG:{srid}: {e.MessageText}");
                 }
             });
         Field<JsonGraphType>("attributes").Description("The source attributes, as the file had them.").Resolve(c => c.Source.Attributes);
