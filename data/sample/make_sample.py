@@ -18,7 +18,7 @@ Every coordinate is defined below in metres relative to a district origin
 The check step reads every layer back as the importer would (manifest + mapping
 file), checks CRS, feature counts, geometry validity (SpatiaLite ST_IsValid),
 that parcels tile each district, that buildings lie inside one parcel, then
-resolves every story with a small reference implementation of SPEC section 3
+resolves every story with a small reference implementation of product contract section 3
 and compares it with the expectation written here. README.md (with the story
 table) is written from those resolved results.
 """
@@ -35,7 +35,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TODAY = "2026-11-24"
-TOLERANCE = 10.0  # metres, SPEC section 3 default
+TOLERANCE = 10.0  # metres, product contract section 3 default
 
 DISTRICTS = {
     "sthlm": {"crs": "EPSG:3011", "origin": (154350, 6577000), "name": "Stockholm (Skanstull)"},
@@ -504,7 +504,7 @@ HKI_SUBCONTRACTS = [
 
 STORIES = [
     # id, district, title, local point, task, date, expected {target, contract, subcontract, recipient, conflict}
-    ("S1", "sthlm", "Graffiti on pillar 1 of Skanstullsbron (the SPEC's story)", (0, -265), "graffiti", TODAY,
+    ("S1", "sthlm", "Graffiti on pillar 1 of Skanstullsbron (the product contract's story)", (0, -265), "graffiti", TODAY,
      dict(target="sthlm-assets:TK-BRO-0417-S1", land_owner="exploateringskontoret", manager="trafikkontoret",
           contract="TK-BRO-2025", subcontract="UE-TK-BRO-2025-1", recipient="klotterfritt")),
     ("S2", "sthlm", "Damage on the same pillar: no subcontract for damage", (0, -265), "damage", TODAY,
@@ -907,7 +907,7 @@ def read_layer(entry, tmp):
     return objs
 
 
-# ---------------------------------------------------------------- reference resolver (SPEC section 3)
+# ---------------------------------------------------------------- reference resolver (product contract section 3)
 
 KIND_RANK = {"asset": 0, "building": 1, "area": 2, "parcel": 3}
 
@@ -1214,7 +1214,7 @@ Two small fictitious districts that `./twin up` loads into an empty database, in
 The check reads every layer back through `sample.json` and its mapping file, checks CRS and feature
 counts, geometry validity (SpatiaLite `ST_IsValid`), that the parcels tile each district without gap or
 overlap, that each building lies in one parcel, and resolves every story below with a small reference
-implementation of SPEC section 3 at both the native and the rounded WGS84 point.
+implementation of product contract section 3 at both the native and the rounded WGS84 point.
 
 Names of companies and people are made up; street names and parcel designations only look real.
 
@@ -1262,7 +1262,7 @@ at its first `:`.
 
 ## What the data is meant to show
 
-* **Bridge pillar chain (SPEC section 1)**: Skanstullsbron and its pillars stand on the water parcel
+* **Bridge pillar chain (product contract section 1)**: Skanstullsbron and its pillars stand on the water parcel
   Södermalm 7:1 (land owner Exploateringskontoret), are managed by Trafikkontoret, whose bridge
   contract TK-BRO-2025 (Brounderhåll Norden AB) lists them; graffiti goes on to the subcontractor
   Klotterfritt Stockholm AB.
@@ -1288,7 +1288,7 @@ at its first `:`.
 
 ## Stories: what to click or ask
 
-Each row was resolved by `make_sample.py --check` with the SPEC section 3 rules (tolerance 10 m) at the
+Each row was resolved by `make_sample.py --check` with the product contract section 3 rules (tolerance 10 m) at the
 native point and again at the WGS84 point rounded to 6 decimals; both give the same answer. Ids are
 `layer:id`. "Today" is {today}. Contract "(objects)" means it lists the target object, "(area)" that its
 area covers the point.
@@ -1325,7 +1325,7 @@ def readme(results, info):
             fmt_org(r["manager"]), contract, "`%s`" % r["subcontract"] if r["subcontract"] else "–",
             "`%s`" % r["recipient"], "; ".join(notes) if notes else "–"))
     tail = """
-The explanation (SPEC section 3, step 8) should also mention the contracts listed in the last column
+The explanation (product contract 3.8) should also mention the contracts listed in the last column
 as ended or not yet started. S1 and S2 hit the pillar polygon (16 m x 4 m) at its centre; clicking the
 deck elsewhere gives the bridge `sthlm-assets:TK-BRO-0417`, with the same contract. Every story point
 is more than 10 m from any asset or building other than the target (and, for S1/S2, the bridge deck

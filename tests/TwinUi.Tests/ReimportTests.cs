@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace DigitalTwin.Ui.Tests;
 
-/// <summary>A re-import shows on the map at once: a stale tile after an import is a bug (SPEC section 4).</summary>
+/// <summary>A re-import shows on the map at once: a stale tile after an import is a bug (product contract section 4).</summary>
 public sealed class ReimportTests(LoopbackSampleCity server, Browser browser) : IClassFixture<LoopbackSampleCity>, IClassFixture<Browser>
 {
     [Fact]

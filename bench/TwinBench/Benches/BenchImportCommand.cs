@@ -10,7 +10,7 @@ namespace DigitalTwin.Bench.Benches;
 /// <summary>
 /// <c>bench-import [FILE] [--count N]</c>: loads the same GeoJSON with our importer and with GDAL's ogr2ogr into the
 /// same PostGIS, one after the other in the same run, and prints both wall times, peak memory and the ratio.
-/// Both reproject to EPSG:3035 and build a GiST index; ours also validates every geometry, keeps the source
+/// Both reproject to the storage CRS (StorageCrs) and build a GiST index; ours also validates every geometry, keeps the source
 /// attributes and checks ids for duplicates.
 /// </summary>
 internal static class BenchImportCommand
@@ -52,7 +52,7 @@ internal static class BenchImportCommand
                 ours.Add(await MeasureAsync("dotnet", [parse.GetValue(cli)!, "import", path, "--layer", "bench-parcels", "--kind", "parcel"], ct));
                 await ExecuteAsync(dataSource, "CHECKPOINT", ct);
                 gdal.Add(await MeasureAsync(parse.GetValue(ogr2ogr)!,
-                    ["-f", "PostgreSQL", OgrConnection(url), path, "-nln", "bench_ogr2ogr", "-overwrite", "-t_srs", "EPSG:3035",
+                    ["-f", "PostgreSQL", OgrConnection(url), path, "-nln", "bench_ogr2ogr", "-overwrite", "-t_srs", StorageCrs.Name,
                      "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=GIST", "-nlt", "PROMOTE_TO_MULTI", "--config", "PG_USE_COPY", "YES"], ct));
             }
 

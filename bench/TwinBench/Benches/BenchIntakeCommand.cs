@@ -10,7 +10,7 @@ namespace DigitalTwin.Bench.Benches;
 /// <summary>
 /// <c>bench-intake</c>: Open311 POSTs from wrk against a server that forwards clear cases at once (Cases:AutoForward)
 /// to the contractor simulator, for a minute; then the count (every accepted post one case, none doubled, each
-/// delivered once) and the forwarding lag from intake to the contractor's answer (SPEC section 7: 500 a second).
+/// delivered once) and the forwarding lag from intake to the contractor's answer (product contract section 7: 500 a second).
 /// </summary>
 internal static class BenchIntakeCommand
 {

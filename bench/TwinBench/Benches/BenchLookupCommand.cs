@@ -11,7 +11,7 @@ namespace DigitalTwin.Bench.Benches;
 
 /// <summary>
 /// <c>bench-lookup</c>: the responsibility lookup through /graphql against the same lookup as raw SQL with pgbench,
-/// side by side in one run, on 1,000,000 parcels, 500,000 buildings and 10,000 contract areas (SPEC section 7).
+/// side by side in one run, on 1,000,000 parcels, 500,000 buildings and 10,000 contract areas (product contract section 7).
 /// The data is generated and loaded once (layers bench-lookup-*); later runs reuse it.
 /// </summary>
 internal static class BenchLookupCommand
@@ -108,7 +108,7 @@ internal static class BenchLookupCommand
     {
         var folder = Directory.CreateTempSubdirectory("twin-pgbench").FullName;
         var side = (int)Math.Ceiling(Math.Sqrt(parcels));
-        var point = "ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 4326), 3035)";
+        var point = "ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 4326), twin_storage_srid())";
         var script = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"\\set i random(0, {parcels / 2 - 1}) * 2")
             .AppendLine(CultureInfo.InvariantCulture, $"\\set x 24.5 + (:i % {side}) * {Step} + {Step * 0.45}")

@@ -11,7 +11,7 @@ namespace DigitalTwin.Bench.Benches;
 /// <summary>
 /// <c>bench-tiles</c>: dense z14 parcel tiles through /tiles (cold, then cached) against a hand-written
 /// <c>ST_AsMVT</c> query on the same data in the same run, then the map page in headless Chromium: from load to the
-/// first complete map, and from a click to the answer in the panel (SPEC section 7).
+/// first complete map, and from a click to the answer in the panel (product contract section 7).
 /// </summary>
 internal static class BenchTilesCommand
 {
@@ -24,7 +24,7 @@ internal static class BenchTilesCommand
         FROM (SELECT o.source_id AS id,
                      ST_AsMVTGeom(ST_Transform(o.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
               FROM map_objects o
-              WHERE o.version_id = $4 AND o.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 3035)) t
+              WHERE o.version_id = $4 AND o.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), twin_storage_srid())) t
         """;
 
     public static Command Create()

@@ -222,8 +222,8 @@ internal static class SeedCasesCommand
         var ids = await NextAsync("cases_id_seq");
         var numbers = await NextAsync("case_numbers");
 
-        // Stored in EPSG:3035, reprojected here as the importer does (ProjNet, from PostGIS's own definitions).
-        var toStorage = (await Importers.Reprojection.CrsCatalog.LoadAsync(dataSource, cancellationToken)).CreateReprojector(4326, 3035);
+        // Stored in the storage CRS, reprojected here as the importer does (ProjNet, from PostGIS's own definitions).
+        var toStorage = (await Importers.Reprojection.CrsCatalog.LoadAsync(dataSource, cancellationToken)).CreateReprojector(4326, StorageCrs.Srid);
         long eventCount = 0;
         const int Chunk = 50_000;
         var steps = new List<(long Case, Step Step)>();

@@ -49,7 +49,7 @@ internal sealed record FieldSource(string? Field, string? Constant, IReadOnlyDic
 }
 
 /// <summary>
-/// How a source file's attributes become domain fields. Read from a small JSON or YAML file (see the README);
+/// How a source file's attributes become domain fields. Read from a small JSON or YAML file (see docs/import.md);
 /// without one, conventional field names in English, Swedish and Finnish are recognised.
 /// </summary>
 internal sealed class LayerMapping

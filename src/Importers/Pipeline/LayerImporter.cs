@@ -12,12 +12,11 @@ internal readonly record struct ImportProgress(long Features, double? Fraction);
 
 /// <summary>
 /// Loads one file as a new version of a layer: read (streaming), map, validate, reproject to the storage CRS
-/// (EPSG:3035), COPY, check, switch. Any error rejects the whole import and leaves the
+/// (<see cref="StorageCrs"/>), COPY, check, switch. Any error rejects the whole import and leaves the
 /// previous version serving, unless --skip-invalid drops the bad features (each reported).
 /// </summary>
 internal sealed class LayerImporter(NpgsqlDataSource dataSource)
 {
-    public const int StorageSrid = 3035;
 
     public async Task<ImportResult> ImportAsync(ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -47,7 +46,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             }
             crsName = $"EPSG:{epsg}";
             reprojectors = new Reprojectors(
-                catalog.CreateReprojector(epsg, StorageSrid), await IsGeographicAsync(epsg, cancellationToken));
+                catalog.CreateReprojector(epsg, StorageCrs.Srid), await IsGeographicAsync(epsg, cancellationToken));
         }
         var organisations = await KeysAsync("SELECT key FROM organisations", cancellationToken);
         var taskTypes = await KeysAsync("SELECT code FROM task_types", cancellationToken);

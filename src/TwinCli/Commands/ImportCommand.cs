@@ -11,7 +11,7 @@ namespace DigitalTwin.Cli.Commands;
 /// <summary><c>import FILE --layer NAME --kind KIND [--crs EPSG:N] [--map MAPPING] [--dry-run] ...</c></summary>
 internal static class ImportCommand
 {
-    private static readonly string[] Kinds = ["parcel", "building", "asset", "area", "contract", "subcontract", "organisation", "task-type"];
+    private static readonly string[] Kinds = [.. LayerKinds.All, "organisation", "task-type"];
 
     public static Command Create()
     {
@@ -20,7 +20,7 @@ internal static class ImportCommand
         var kind = new Option<string>("--kind") { Description = $"What the file holds: {string.Join(", ", Kinds)}.", Required = true };
         kind.AcceptOnlyFromAmong(Kinds);
         var crs = new Option<string?>("--crs") { Description = "The file's CRS when it does not say, or says wrong: EPSG:3879, EPSG:3011, ..." };
-        var map = new Option<FileInfo?>("--map") { Description = "A mapping file (JSON or YAML) from source fields to domain fields; see the README." };
+        var map = new Option<FileInfo?>("--map") { Description = "A mapping file (JSON or YAML) from source fields to domain fields; see docs/import.md." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read, validate and report; write nothing." };
         var makeValid = new Option<bool>("--make-valid") { Description = "Repair invalid geometries (each repair is reported) instead of rejecting them." };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Load the valid features and skip the invalid ones (each reported) instead of rejecting the file." };
@@ -44,10 +44,7 @@ internal static class ImportCommand
             }
 
             var layerName = parse.GetValue(layer) ?? throw new CliException("--layer NAME is required for a layer import.");
-            if (!System.Text.RegularExpressions.Regex.IsMatch(layerName, "^[a-z0-9][a-z0-9_-]*$"))
-            {
-                throw new CliException($"--layer {layerName}: a layer name is lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
-            }
+            if (!LayerNames.IsValid(layerName)) throw new CliException($"--layer {layerName}: a layer name is {LayerNames.Rule}.");
             var options = new ImportOptions(path, layerName, Enum.Parse<LayerKind>(kindText, ignoreCase: true))
             {
                 Crs = parse.GetValue(crs),
@@ -110,7 +107,7 @@ internal static class ImportCommand
         var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
         table.AddRow("file", Markup.Escape(options.File));
         table.AddRow("layer", Markup.Escape($"{options.Layer} ({ImportOptions.KindName(options.Kind)})"));
-        table.AddRow("format, CRS", Markup.Escape($"{result.SourceFormat}, {result.SourceCrs} → EPSG:{LayerImporter.StorageSrid}"));
+        table.AddRow("format, CRS", Markup.Escape($"{result.SourceFormat}, {result.SourceCrs} → {StorageCrs.Name}"));
         table.AddRow("features read", report.FeaturesRead.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow(options.DryRun ? "would load" : "loaded", (result.Accepted ? report.Loaded : 0).ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("errors", report.Errors.ToString(CultureInfo.InvariantCulture));

@@ -23,10 +23,10 @@ public sealed class ModelAnswer
     public string? Sv { get; set; }
     public string? En { get; set; }
 
-    public string? In(string language) => language switch { "fi" => Fi ?? En, "sv" => Sv ?? En, _ => En ?? Fi ?? Sv };
+    public string? In(string language) => Languages.Pick(language, Fi, Sv, En);
 }
 
-/// <summary>The statuses of a case (SPEC section 2), as stored and as GraphQL and Open311 show them.</summary>
+/// <summary>The statuses of a case (product contract section 2), as stored and as GraphQL and Open311 show them.</summary>
 public static class CaseStatus
 {
     public const string Received = "received", Assigned = "assigned", Forwarded = "forwarded", InProgress = "in_progress",

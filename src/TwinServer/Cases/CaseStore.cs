@@ -12,13 +12,15 @@ using NpgsqlTypes;
 namespace DigitalTwin.Server.Cases;
 
 /// <summary>
-/// Cases and their timelines (SPEC section 6). Every change is one transaction that also writes its event, and,
+/// Cases and their timelines (product contract section 6). Every change is one transaction that also writes its event, and,
 /// for a forward, its outbox row: a case is never forwarded without a record of it, and never recorded as forwarded
 /// without a delivery to make.
 /// </summary>
 public sealed partial class CaseStore(NpgsqlDataSource dataSource, ResponsibilityResolver resolver, CaseChanges changes, IOptions<CaseOptions> options, TimeProvider time,
-    ILogger<CaseStore> logger)
+    IOptions<Reports.ReportOptions> city, ILogger<CaseStore> logger)
 {
+    private readonly TimeZoneInfo cityZone = TimeZoneInfo.FindSystemTimeZoneById(city.Value.TimeZone);
+
     private const string Columns = """
         c.id, c.service_request_id, c.category, c.description, c.lon, c.lat, c.address, c.media_url, c.email,
         c.first_name, c.last_name, c.phone, c.language, c.channel, c.status, c.suggested_to, c.suggested_role,
@@ -72,6 +74,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             insert.Parameters.Add(Text(forwardTo));
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)intake.ContactConsent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
             insert.Parameters.Add(new NpgsqlParameter { Value = fingerprint, NpgsqlDbType = NpgsqlDbType.Bytea });
+            // The number's year is the year of intake in the city's time zone (Reports:TimeZone), by the server's clock.
+            insert.Parameters.AddWithValue(TimeZoneInfo.ConvertTime(Now, cityZone).Year);
             // The reader is disposed exactly once, before anything else is asked: a data source's reader goes back to
             // the pool with its connection, and disposing it again would close another request's reader on that
             // connection (under a burst of retried posts that corrupted the protocol and left requests waiting for ever).
@@ -120,12 +124,12 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InternalError)
         {
             throw new TwinException(ErrorCodes.BadPlace, string.Create(CultureInfo.InvariantCulture,
-                $"The place (longitude {intake.Lon}, latitude {intake.Lat}) is outside what the server's map projection (EPSG:3035) can hold: {e.MessageText}"));
+                $"The place (longitude {intake.Lon}, latitude {intake.Lat}) is outside what the server's map projection ({StorageCrs.Name}) can hold: {e.MessageText}"));
         }
     }
 
     /// <summary>
-    /// The routing suggestion (SPEC 6): who is responsible here, for this, today, and why. A question the resolver
+    /// The routing suggestion (product contract 6): who is responsible here, for this, today, and why. A question the resolver
     /// cannot answer does not stop the case: it comes in without a suggestion, and the handler routes it.
     /// </summary>
     private async Task<(ResponsibilityAnswer? Answer, string? Json)> SuggestAsync(double lon, double lat, string? objectId, string category,
@@ -307,15 +311,15 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
               -- included. Its outline in EPSG:3035, densified (a parallel is a curve there) and widened by 50 m, is what
               -- the GiST index on geom can use to find the candidates.
               AND ($10::float8 IS NULL OR (
-                    c.geom && (SELECT ST_Expand(ST_Transform(ST_Segmentize(ST_MakeEnvelope($10, $11, $12, $13, 4326), 0.01), 3035), 50))
+                    c.geom && (SELECT ST_Expand(ST_Transform(ST_Segmentize(ST_MakeEnvelope($10, $11, $12, $13, 4326), 0.01), twin_storage_srid()), 50))
                     AND c.lon BETWEEN $10 AND $12 AND c.lat BETWEEN $11 AND $13))
               -- The circle ($14 lon, $15 lat, $16 metres) decides on the ellipsoid; $17 bounds the same distance in
               -- EPSG:3035, for the index.
               AND ($14::float8 IS NULL OR (
-                    ST_DWithin(c.geom, (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($14, $15), 4326), 3035)), $17)
+                    ST_DWithin(c.geom, (SELECT ST_Transform(ST_SetSRID(ST_MakePoint($14, $15), 4326), twin_storage_srid())), $17)
                     AND ST_DWithin(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)::geography, ST_SetSRID(ST_MakePoint($14, $15), 4326)::geography, $16)))
               -- The area ($18): GeoJSON, WGS84 unless a legacy crs member says otherwise.
-              AND ($18::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($18), 3035))))
+              AND ($18::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($18), twin_storage_srid()))))
               -- The reporter ($19): an e-mail address as written (any case), or a phone number by its digits.
               AND ($19::text IS NULL OR lower(c.email) = lower($19)
                    OR (length(regexp_replace($19, '\D', '', 'g')) >= 5
@@ -358,7 +362,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         }
         catch (PostgresException e) when ((filter.Bbox is not null || filter.Near is not null) && e.SqlState is PostgresErrorCodes.InternalError)
         {
-            throw new TwinException(ErrorCodes.BadPlace, $"The place asked about is outside what the server's map projection (EPSG:3035) can hold: {e.MessageText}");
+            throw new TwinException(ErrorCodes.BadPlace, $"The place asked about is outside what the server's map projection ({StorageCrs.Name}) can hold: {e.MessageText}");
         }
         return cases;
     }

@@ -1,6 +1,6 @@
 -- The handler's inbox: open cases (and those a recipient sent back), oldest first, with the state of their latest
 -- forward's delivery (attempts, last error, next try), the latest message to the citizen, for a rejected case who
--- rejected it and why, and the likely duplicate (SPEC 6): an earlier open case of the same category on the same
+-- rejected it and why, and the likely duplicate (product contract 6): an earlier open case of the same category on the same
 -- object, else the nearest within 50 m. No reporter's contact details.
 -- desk_case.sql reads one case with the same columns: a column added here goes there too.
 SELECT c.id, c.service_request_id, c.category, c.status, c.created_at, c.lon, c.lat, c.address, c.description,

@@ -4,7 +4,7 @@
 -- $10 phone, $11 language, $12 channel, $13 API key id, $14 idempotency key, $15 suggested recipient, $16 its role,
 -- $17 the suggestion (jsonb), $18 the object it is about, $19 who takes it in (the timeline's actor),
 -- $20 the recipient to forward to at once, or null, $21 whether the reporter agreed to be contacted (null: not asked),
--- $22 the request's fingerprint (SHA-256 of what it was taken in with).
+-- $22 the request's fingerprint (SHA-256 of what it was taken in with), $23 the year of intake (the case number's).
 -- No row: a case with the same idempotency key from the same client exists (a retried post, or a reuse of the key that
 -- the caller tells apart by the fingerprint), and nothing was written.
 -- A recipient with no channel (no webhook, Open311 endpoint or e-mail) is not forwarded to: the case waits, received.
@@ -19,8 +19,8 @@ WITH forward_to AS (
                        last_name, phone, language, channel, api_key_id, idempotency_key, suggested_to, suggested_role,
                        suggestion, object_id, status, assignee, contact_consent, request_fingerprint)
     -- The number: the year and at least six digits (more after the millionth case; lpad alone would cut them off).
-    SELECT to_char(now(), 'YYYY') || '-' || lpad(num.n, greatest(6, length(num.n)), '0'), $1, $2, $3, $4,
-           ST_Transform(ST_SetSRID(ST_MakePoint($3, $4), 4326), 3035), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+    SELECT $23::int || '-' || lpad(num.n, greatest(6, length(num.n)), '0'), $1, $2, $3, $4,
+           ST_Transform(ST_SetSRID(ST_MakePoint($3, $4), 4326), twin_storage_srid()), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
            (SELECT key FROM organisations WHERE key = $15), $16, $17, $18,
            CASE WHEN f.key IS NULL THEN 'received' ELSE 'forwarded' END, f.key, $21, $22
     FROM (SELECT nextval('case_numbers')::text AS n) AS num LEFT JOIN forward_to f ON true

@@ -4,5 +4,5 @@
 SELECT EXISTS (
     SELECT FROM map_objects o
     WHERE o.version_id = ANY (ARRAY(SELECT id FROM served_versions($2)))
-      AND o.layer = split_part($1, ':', 1)
-      AND o.source_id = substr($1, length(split_part($1, ':', 1)) + 2));
+      AND o.layer = twin_object_layer($1)
+      AND o.source_id = twin_object_source($1));

@@ -3,15 +3,15 @@ namespace DigitalTwin.Server.Catalog;
 /// <summary>The three languages of the product: Finnish, Swedish, English.</summary>
 public enum Language { Fi, Sv, En }
 
-/// <summary>A name in fi/sv/en; a missing translation falls back to the others.</summary>
+/// <summary>A name in fi/sv/en; a missing translation falls back by the one rule (<see cref="Languages.Pick"/>).</summary>
 public sealed record LocalizedName(string? Fi, string? Sv, string? En)
 {
-    public string? In(Language language) => language switch
+    public string? In(Language language) => Languages.Pick(language switch
     {
-        Language.Fi => Fi ?? Sv ?? En,
-        Language.Sv => Sv ?? En ?? Fi,
-        _ => En ?? Sv ?? Fi,
-    };
+        Language.Fi => Languages.Finnish,
+        Language.Sv => Languages.Swedish,
+        _ => Languages.English,
+    }, Fi, Sv, En);
 }
 
 /// <summary>A loaded version of a layer: where it came from, when, by whom, and while it served.</summary>

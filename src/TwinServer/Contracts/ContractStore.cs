@@ -65,8 +65,8 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         await using var command = dataSource.CreateCommand("""
             SELECT ref.id, t.key, t.value::float8 / 3600
             FROM unnest($1::text[]) AS ref (id)
-            JOIN layers l ON l.name = split_part(ref.id, ':', 1)
-            JOIN map_objects o ON o.version_id = l.current_version AND o.source_id = substr(ref.id, length(split_part(ref.id, ':', 1)) + 2)
+            JOIN layers l ON l.name = twin_object_layer(ref.id)
+            JOIN map_objects o ON o.version_id = l.current_version AND o.source_id = twin_object_source(ref.id)
             CROSS JOIN LATERAL jsonb_each_text(o.response_times) AS t
             ORDER BY ref.id, t.key = '*', t.key
             """);
@@ -152,7 +152,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         if (geoJson is null) return null;
         if (geoJson.Length > MapObjects.MapObjectSearch.MaxGeoJsonLength)
             throw new TwinException(ErrorCodes.GeoJsonTooLarge, $"The GeoJSON is {geoJson.Length:N0} characters; the limit is {MapObjects.MapObjectSearch.MaxGeoJsonLength:N0}.");
-        await using var command = new NpgsqlCommand("SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), $2), 3035)", connection);
+        await using var command = new NpgsqlCommand("SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON($1), $2), twin_storage_srid())", connection);
         command.Parameters.AddWithValue(geoJson);
         command.Parameters.AddWithValue(srid);
         try

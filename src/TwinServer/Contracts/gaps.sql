@@ -4,7 +4,7 @@
 -- Contract areas count half a metre wider: areas drawn against the same base map leave slivers a few centimetres
 -- wide between them, and a lamp post on a boundary may sit a hand's width outside; neither is a gap to report.
 WITH managed AS (
-    SELECT o.layer || ':' || o.source_id AS id, o.manager, o.geom
+    SELECT twin_object_id(o.layer, o.source_id) AS id, o.manager, o.geom
     FROM map_objects o
     WHERE o.version_id = ANY ($1) AND o.manager IS NOT NULL AND o.geom IS NOT NULL
       AND (o.kind IN ('asset', 'building') OR (o.kind = 'area' AND (o.task_types IS NULL OR $2 = ANY (o.task_types))))
@@ -18,7 +18,7 @@ WITH managed AS (
     SELECT m.manager, m.id,
            ST_Difference(m.geom, coalesce(
                (SELECT ST_Buffer(ST_Union(c.geom), 0.5) FROM contract c WHERE c.commissioner = m.manager AND ST_DWithin(c.geom, m.geom, 0.5)),
-               ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, 3035))) AS geom
+               ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, twin_storage_srid()))) AS geom
     FROM managed m
     WHERE NOT EXISTS (SELECT 1 FROM contract c WHERE c.commissioner = m.manager AND m.id = ANY (c.covers))
 )

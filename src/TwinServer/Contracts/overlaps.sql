@@ -1,8 +1,8 @@
 -- Pairs of contracts of one commissioner, both valid on the date, for a common task type, whose areas overlap:
--- a conflict the resolver will report (SPEC 3.5). $1 layer version ids, $2 task type (NULL: any common one),
+-- a conflict the resolver will report (product contract 3.5). $1 layer version ids, $2 task type (NULL: any common one),
 -- $3 date, $4 area to look in (EPSG:3035, or NULL).
 WITH c AS (
-    SELECT o.layer || ':' || o.source_id AS id, o.commissioner, o.task_types, o.geom
+    SELECT twin_object_id(o.layer, o.source_id) AS id, o.commissioner, o.task_types, o.geom
     FROM map_objects o
     WHERE o.version_id = ANY ($1) AND o.kind = 'contract' AND o.geom IS NOT NULL AND o.valid @> $3::date
       AND ($2::text IS NULL OR o.task_types IS NULL OR $2 = ANY (o.task_types))

@@ -113,7 +113,7 @@ public static class ErrorCodes
         new(BadNear, 400, "A near filter's centre is not a WGS84 point, or its radius is not 0 to 10,000 metres."),
         new(BadPageSize, 400, "first is outside the page sizes the field allows."),
         new(BadPeriod, 400, "A period ends before it begins, or is longer than the list allows (Open311: 90 days)."),
-        new(BadPlace, 400, "A place lies outside what the server's map projection (EPSG:3035) can hold."),
+        new(BadPlace, 400, $"A place lies outside what the server's map projection ({StorageCrs.Name}) can hold."),
         new(BadPoint, 400, "A point is not two numbers, not on the Earth, or does not transform from its CRS."),
         new(BadReply, 400, "A reply to the citizen is empty or too long."),
         new(BadRequest, 400, "The question is incomplete as asked (neither a point nor an object; DISTANCE order without near)."),

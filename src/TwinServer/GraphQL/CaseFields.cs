@@ -10,7 +10,7 @@ using GraphQL.Types;
 namespace DigitalTwin.Server.GraphQL;
 
 /// <summary>
-/// Cases in GraphQL (SPEC 4): <c>cases</c> and <c>case</c>, and the mutations. Who may: handlers and admins, every
+/// Cases in GraphQL (product contract 4): <c>cases</c> and <c>case</c>, and the mutations. Who may: handlers and admins, every
 /// case with its reporter's contact details; a contractor's key, only the cases forwarded to its organisation, without
 /// contact details, and only to report progress or send a case back; nobody else. A case another contractor has is
 /// answered as if it did not exist.

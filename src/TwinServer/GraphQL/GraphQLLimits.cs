@@ -6,7 +6,7 @@ namespace DigitalTwin.Server.GraphQL;
 /// What one GraphQL request may cost, from the <c>Access</c> section (<c>Access:GraphQLMaxTokens</c>, or
 /// <c>Access__GraphQLMaxTokens</c> in the environment). The defaults let GraphiQL's own introspection query through with
 /// room to spare. Each limit is checked before the work it bounds starts (the answer's, as it is built and written),
-/// and is documented in the README with its default.
+/// and is documented in docs/api-graphql.md with its default.
 /// </summary>
 internal sealed class GraphQLLimits
 {

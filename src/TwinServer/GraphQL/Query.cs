@@ -29,7 +29,7 @@ public sealed class Query : ObjectGraphType
                 c.GetArgument<string?>("kind"), c.GetArgument<string?>("search"), c.CancellationToken));
 
         Field<NonNullGraphType<ResponsibilityType>>("responsibility")
-            .Description("Who is responsible at a point (or for an object), for a task type, on a date (default today), and why (SPEC 3).")
+            .Description("Who is responsible at a point (or for an object), for a task type, on a date (default today), and why (product contract 3).")
             .Argument<PointInputType>("at", "The point; x/y in its CRS (default EPSG:4326 longitude/latitude).")
             .Argument<IdGraphType>("objectId", "An object id (layer:id), the target. Alone, the stack is taken at a point on it; with at, at that point (the spot clicked on the object).")
             .Argument<NonNullGraphType<StringGraphType>>("taskType", "The task type, e.g. graffiti.")
@@ -99,7 +99,7 @@ public sealed class Query : ObjectGraphType
                 c.GetArgument<DateOnly?>("activeOn"), c.GetArgument<string?>("within"), Srid(c.GetArgument<string?>("withinCrs"), "withinCrs")), c.CancellationToken));
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ContractOverlapType>>>>("contractOverlaps")
-            .Description("Where contracts of one commissioner overlap for a task type on a date: conflicts to fix (SPEC 3.5).")
+            .Description("Where contracts of one commissioner overlap for a task type on a date: conflicts to fix (product contract 3.5).")
             .Argument<StringGraphType>("taskType", "The task type; any common one when not given.")
             .Argument<DateOnlyGraphType>("on", "The date (default today).")
             .Argument<GeoJsonGraphType>("within", "Only inside this GeoJSON geometry.")

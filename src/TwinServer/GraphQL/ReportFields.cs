@@ -2,7 +2,6 @@ using System.Globalization;
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.GraphQL.Types;
 using DigitalTwin.Server.Reports;
-using DigitalTwin.Ui.Backend;
 using GraphQL;
 using GraphQL.Types;
 using GraphQLParser.AST;
@@ -10,7 +9,7 @@ using GraphQLParser.AST;
 namespace DigitalTwin.Server.GraphQL;
 
 /// <summary>
-/// Reports in GraphQL (issue 7): <c>caseStatistics</c> and <c>caseDensity</c>. They count cases and carry no personal
+/// Reports in GraphQL: <c>caseStatistics</c> and <c>caseDensity</c>. They count cases and carry no personal
 /// data, so every reader may ask: handlers, GIS staff, admins and integrations over every case; a contractor's key
 /// over the cases forwarded to its organisation and the rejections it made, whatever filter it sends.
 /// </summary>

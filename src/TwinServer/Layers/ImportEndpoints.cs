@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using DigitalTwin.Server.Errors;
 using DigitalTwin.Importers.Catalog;
 using DigitalTwin.Importers.Mapping;
@@ -38,7 +37,7 @@ internal static partial class ImportEndpoints
         var query = http.Request.Query;
         string? Param(string key) => query[key] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
         bool Flag(string key) => Param(key) is "true" or "1" or "yes";
-        if (!LayerName().IsMatch(name)) return ProblemResults.Of(ErrorCodes.BadLayerName, $"'{name}' is not a layer name: lowercase letters, digits, '-' and '_', e.g. sthlm-parcels.");
+        if (!LayerNames.IsValid(name)) return ProblemResults.Of(ErrorCodes.BadLayerName, $"'{name}' is not a layer name: {LayerNames.Rule}.");
         var kindText = Param("kind");
         if (kindText is null || !((Enum.TryParse<LayerKind>(kindText, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !char.IsDigit(kindText[0]))
                                   || kindText is "organisation" or "task-type"))
@@ -127,7 +126,4 @@ internal static partial class ImportEndpoints
         skipped = report.Skipped,
         problems = report.FirstProblems.Select(p => new { feature = p.FeatureNo, sourceId = p.SourceId, severity = p.Severity.ToString().ToLowerInvariant(), reason = p.Reason }),
     };
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
-    private static partial Regex LayerName();
 }

@@ -81,14 +81,14 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
 
         var where = new StringBuilder();
         void And(string condition) => where.Append("\n  AND ").Append(condition);
-        if (id is not null) And($"o.layer || ':' || o.source_id = {P(id)}");
+        if (id is not null) And($"twin_object_id(o.layer, o.source_id) = {P(id)}");
         if (filter.Layers is { Count: > 0 }) And($"o.layer = ANY ({P(filter.Layers.ToArray())})");
         if (filter.Kinds is { Count: > 0 }) And($"o.kind = ANY ({P(filter.Kinds.ToArray())})");
         if (filter.Types is { Count: > 0 }) And($"o.type = ANY ({P(filter.Types.ToArray())})");
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
             var like = P(LikePattern.Containing(filter.Text.Trim()));
-            And($"(o.name ILIKE {like} ESCAPE '\\' OR o.address ILIKE {like} ESCAPE '\\' OR o.layer || ':' || o.source_id ILIKE {like} ESCAPE '\\')");
+            And($"(o.name ILIKE {like} ESCAPE '\\' OR o.address ILIKE {like} ESCAPE '\\' OR twin_object_id(o.layer, o.source_id) ILIKE {like} ESCAPE '\\')");
         }
         if (filter.Owner is not null) And($"o.owner = {P(filter.Owner)}");
         if (filter.Manager is not null) And($"o.manager = {P(filter.Manager)}");
@@ -107,17 +107,17 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
                      WHERE c.version_id = ANY ($1) AND c.kind = 'contract' AND c.valid @> {date}::date
                        AND ({contractor}::text IS NULL OR c.contractor = {contractor})
                        AND ({task}::text IS NULL OR c.task_types IS NULL OR {task} = ANY (c.task_types))
-                       AND (o.layer || ':' || o.source_id = ANY (c.covers) OR ST_Intersects(c.geom, o.geom)))
+                       AND (twin_object_id(o.layer, o.source_id) = ANY (c.covers) OR ST_Intersects(c.geom, o.geom)))
                  END)
                 """);
         }
         if (filter.Bbox is { } box)
         {
-            And($"ST_Intersects(o.geom, ST_Transform(ST_MakeEnvelope({P(box.MinX)}, {P(box.MinY)}, {P(box.MaxX)}, {P(box.MaxY)}, {P(box.Srid)}), 3035))");
+            And($"ST_Intersects(o.geom, ST_Transform(ST_MakeEnvelope({P(box.MinX)}, {P(box.MinY)}, {P(box.MaxX)}, {P(box.MaxY)}, {P(box.Srid)}), twin_storage_srid()))");
         }
         if (filter.Intersects is not null)
         {
-            And($"ST_Intersects(o.geom, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON({P(filter.Intersects)}), {P(filter.IntersectsSrid)}), 3035))");
+            And($"ST_Intersects(o.geom, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON({P(filter.Intersects)}), {P(filter.IntersectsSrid)}), twin_storage_srid()))");
         }
         if (filter.Near?.Within is { } within)
         {
@@ -135,8 +135,8 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
         {
             var (key, lastId) = DecodeCursor(after, order);
             And(order == MapObjectOrder.Distance
-                ? $"((o.geom <-> $2) > {P(double.Parse(key, CultureInfo.InvariantCulture))} OR ((o.geom <-> $2) = {P(double.Parse(key, CultureInfo.InvariantCulture))} AND o.layer || ':' || o.source_id > {P(lastId)}))"
-                : $"({sortKey} COLLATE \"C\" > {P(key)} OR ({sortKey} = {P(key)} AND o.layer || ':' || o.source_id > {P(lastId)}))");
+                ? $"((o.geom <-> $2) > {P(double.Parse(key, CultureInfo.InvariantCulture))} OR ((o.geom <-> $2) = {P(double.Parse(key, CultureInfo.InvariantCulture))} AND twin_object_id(o.layer, o.source_id) > {P(lastId)}))"
+                : $"({sortKey} COLLATE \"C\" > {P(key)} OR ({sortKey} = {P(key)} AND twin_object_id(o.layer, o.source_id) > {P(lastId)}))");
         }
         var sql = SqlResources.Get("MapObjects/map_objects.sql") + where + $"\nORDER BY {orderBy}\nLIMIT {P(size + 1)}";
 

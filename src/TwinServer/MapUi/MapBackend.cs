@@ -7,6 +7,7 @@ using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.MapObjects;
 using DigitalTwin.Server.Responsibility;
+using DigitalTwin.Server.Reports;
 using DigitalTwin.Ui.Backend;
 using Microsoft.AspNetCore.Components.Authorization;
 using Npgsql;
@@ -107,7 +108,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
             {
                 UiRole.Owner => filter with { Owner = query.Organisation },
                 UiRole.Manager => filter with { Manager = query.Organisation },
-                UiRole.Contractor => filter with { Contractor = query.Organisation, Kinds = ["contract", "subcontract"] },
+                UiRole.Contractor => filter with { Contractor = query.Organisation, Kinds = [LayerKinds.Contract, LayerKinds.Subcontract] },
                 _ => filter,
             };
             var page = await AsUi(() => search.SearchAsync(narrowed, MapObjectOrder.Name, query.First, null, cancellationToken));
@@ -289,7 +290,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
 
     private static int DrawingOrder(string kind) => kind switch
     {
-        "area" => 0, "parcel" => 1, "contract" => 2, "subcontract" => 3, "building" => 4, _ => 5,
+        LayerKinds.Area => 0, LayerKinds.Parcel => 1, LayerKinds.Contract => 2, LayerKinds.Subcontract => 3, LayerKinds.Building => 4, _ => 5,
     };
 
     private static UiName Name(LocalizedName name) => new(name.Fi, name.Sv, name.En);
@@ -299,13 +300,46 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
 
     private static UiContract Contract(ContractMatch c) => new(c.Id, c.SourceId, c.Name, c.Contractor, c.ValidFrom, c.ValidTo);
 
-    public Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken) =>
-        AsUi(() => statistics.QueryAsync(query, cancellationToken));
+    public async Task<UiReport> CaseStatisticsAsync(UiReportQuery query, CancellationToken cancellationToken)
+    {
+        var result = await AsUi(() => statistics.QueryAsync(new CaseStatisticsQuery(Filter(query.Filter), [.. query.GroupBy.Select(Dimension)])
+        {
+            First = query.First, WithTotal = query.WithTotal, WithTimes = query.WithTimes,
+        }, cancellationToken));
+        return new UiReport(Counts(result.Total), [.. result.Groups.Select(g => new UiReportGroup(
+            new UiReportKey(g.Key.Category, g.Key.Recipient, g.Key.Status, g.Key.AreaId, g.Key.AreaName, g.Key.ObjectId, g.Key.ObjectName, g.Key.ObjectType, g.Key.Period),
+            Counts(g.Counts)))], result.Truncated, result.At);
+    }
 
     public string ReportTimeZone => statistics.TimeZone;
 
-    public Task<CaseDensity> CaseDensityAsync(CaseStatisticsFilter filter, double cellMetres, CancellationToken cancellationToken) =>
-        AsUi(() => statistics.DensityAsync(filter, cellMetres, null, cancellationToken));
+    public async Task<UiDensity> CaseDensityAsync(UiReportFilter filter, double cellMetres, CancellationToken cancellationToken)
+    {
+        var density = await AsUi(() => statistics.DensityAsync(Filter(filter), cellMetres, null, cancellationToken));
+        return new UiDensity(density.CellMetres, density.Cases, [.. density.Cells.Select(c => new UiDensityCell(c.Lon, c.Lat, c.Cases))]);
+    }
+
+    private static CaseDimension Dimension(UiReportDimension d) => d switch
+    {
+        UiReportDimension.Category => CaseDimension.Category,
+        UiReportDimension.Recipient => CaseDimension.Recipient,
+        UiReportDimension.Status => CaseDimension.Status,
+        UiReportDimension.District => CaseDimension.District,
+        UiReportDimension.Area => CaseDimension.Area,
+        UiReportDimension.Object => CaseDimension.Object,
+        UiReportDimension.Day => CaseDimension.Day,
+        UiReportDimension.Week => CaseDimension.Week,
+        UiReportDimension.Month => CaseDimension.Month,
+        _ => throw new ArgumentOutOfRangeException(nameof(d), d, "not a report dimension"),
+    };
+
+    private static CaseStatisticsFilter Filter(UiReportFilter f) => new()
+    {
+        From = f.From, Until = f.Until, Categories = f.Categories, Statuses = f.Statuses, Recipients = f.Recipients, AreaId = f.AreaId,
+    };
+
+    private static UiReportCounts Counts(CaseCounts c) => new(c.Cases, c.Open, c.Resolved, c.Forwarded, c.FirstContact, c.WithDeadline, c.Overdue, c.Late,
+        c.Rejections, c.ForwardMedian, c.ForwardP90, c.DoneMedian, c.DoneP90, c.FirstContactRate);
 
     public async Task<IReadOnlyList<UiArea>> AreasAsync(CancellationToken cancellationToken)
     {

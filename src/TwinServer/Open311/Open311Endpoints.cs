@@ -8,7 +8,7 @@ using Microsoft.Extensions.Primitives;
 namespace DigitalTwin.Server.Open311;
 
 /// <summary>
-/// Open311 GeoReport v2 under <c>/open311/v2/</c> (SPEC section 4): discovery, services from our task types,
+/// Open311 GeoReport v2 under <c>/open311/v2/</c> (product contract section 4): discovery, services from our task types,
 /// service definitions, requests (POST with an api_key; GET with the specification's filters and 90-day window),
 /// one request, and the status updates of recipients' systems in FixMyStreet's shape. JSON or XML, as the path's
 /// extension says; errors in the specification's body with its status codes. No reporter's contact ever goes out.

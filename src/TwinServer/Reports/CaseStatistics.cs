@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Errors;
-using DigitalTwin.Ui.Backend;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -98,7 +97,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
     }
 
     /// <summary>
-    /// Cases counted in square cells of an equal-area grid (EPSG:3035), for a heat map: cells of the same size hold the
+    /// Cases counted in square cells of an equal-area grid (the storage CRS, EPSG:3035), for a heat map: cells of the same size hold the
     /// same ground everywhere, so their counts compare. Only cells with cases are returned.
     /// </summary>
     public async Task<CaseDensity> DensityAsync(CaseStatisticsFilter filter, double cellMetres, string? organisation, CancellationToken cancellationToken)
@@ -117,7 +116,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                 GROUP BY 1, 2
             )
             SELECT ST_X(p), ST_Y(p), cases, sum(cases) OVER ()
-            FROM cells, ST_Transform(ST_SetSRID(ST_MakePoint((i + 0.5) * $10, (j + 0.5) * $10), 3035), 4326) AS p
+            FROM cells, ST_Transform(ST_SetSRID(ST_MakePoint((i + 0.5) * $10, (j + 0.5) * $10), twin_storage_srid()), 4326) AS p
             ORDER BY cases DESC
             LIMIT {MaxCells + 1}
             """);
@@ -156,7 +155,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             SELECT o.geom, o.version_id, o.source_id,
                    l.kind = 'area' AND EXISTS (SELECT FROM case_area_marks m WHERE m.version_id = o.version_id) AS placed
             FROM map_objects o JOIN layers l ON l.current_version = o.version_id
-            WHERE l.name = split_part($5, ':', 1) AND o.source_id = substr($5, length(split_part($5, ':', 1)) + 2)
+            WHERE l.name = twin_object_layer($5) AND o.source_id = twin_object_source($5)
         ),
         f AS NOT MATERIALIZED (
             SELECT c.id, c.category, c.assignee, c.status, c.object_id, c.geom, c.created_at, c.forward_seconds, c.done_seconds,
@@ -171,7 +170,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                   THEN c.id IN (SELECT ca.case_id FROM case_areas ca JOIN area a ON ca.version_id = a.version_id AND ca.area = a.source_id
                                 WHERE ($1::timestamptz IS NULL OR ca.created_at >= $1) AND ($2::timestamptz IS NULL OR ca.created_at < $2))
                   ELSE ST_Intersects(c.geom, (SELECT geom FROM area)) END)
-              AND ($6::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($6), 3035))))
+              AND ($6::text IS NULL OR ST_Intersects(c.geom, (SELECT ST_Transform(ST_GeomFromGeoJSON($6), twin_storage_srid()))))
               AND ($7::text[] IS NULL OR c.assignee = ANY ($7) OR c.rejected_by && $7)
               AND ($8::text IS NULL OR c.assignee = $8 OR $8 = ANY (c.rejected_by))
         )
@@ -206,7 +205,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             ,
             -- The districts: the areas of type district of the serving area layers (a handful of rows).
             districts AS MATERIALIZED (
-                SELECT o.version_id, o.source_id, o.layer || ':' || o.source_id AS id
+                SELECT o.version_id, o.source_id, twin_object_id(o.layer, o.source_id) AS id
                 FROM map_objects o JOIN layers l ON l.current_version = o.version_id AND l.kind = 'area'
                 WHERE o.type = 'district'
             ),
@@ -277,12 +276,12 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
 
         // Names of the areas and objects of the groups kept; $11 is the area layer's version.
         var areaName = dimensions.Contains(CaseDimension.District)
-            ? "(SELECT o.name FROM map_objects o JOIN layers l ON l.current_version = o.version_id WHERE l.name = split_part(g.k_district, ':', 1) AND o.source_id = substr(g.k_district, length(split_part(g.k_district, ':', 1)) + 2))"
+            ? "(SELECT o.name FROM map_objects o JOIN layers l ON l.current_version = o.version_id WHERE l.name = twin_object_layer(g.k_district) AND o.source_id = twin_object_source(g.k_district))"
             : dimensions.Contains(CaseDimension.Area)
                 ? "(SELECT o.name FROM map_objects o WHERE o.version_id = $11 AND o.source_id = g.k_area)"
                 : "NULL";
         var areaId = dimensions.Contains(CaseDimension.District) ? "g.k_district"
-            : dimensions.Contains(CaseDimension.Area) ? "(SELECT layer FROM layer_versions WHERE id = $11) || ':' || g.k_area" : "NULL";
+            : dimensions.Contains(CaseDimension.Area) ? "twin_object_id((SELECT layer FROM layer_versions WHERE id = $11), g.k_area)" : "NULL";
         // In time order when grouped by a period, else the biggest first; the cases in no area or about no object last.
         var order = (period is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month && dimensions.Contains(period)
             ? "g.k_period, " : "") + "g.k_district IS NULL, g.k_area IS NULL, g.k_object IS NULL, g.cases DESC, g.rejections DESC";
@@ -293,8 +292,8 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             FROM (SELECT * FROM g ORDER BY {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12) g
             LEFT JOIN LATERAL (
                 SELECT o.name, o.type FROM map_objects o JOIN layers l ON l.current_version = o.version_id
-                WHERE g.k_object IS NOT NULL AND l.name = split_part(g.k_object, ':', 1)
-                  AND o.source_id = substr(g.k_object, length(split_part(g.k_object, ':', 1)) + 2)
+                WHERE g.k_object IS NOT NULL AND l.name = twin_object_layer(g.k_object)
+                  AND o.source_id = twin_object_source(g.k_object)
             ) ob ON true
             ORDER BY {order}
             """);
@@ -307,7 +306,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         if (filter.AreaId is not { } id) return;
         await using var command = dataSource.CreateCommand("""
             SELECT EXISTS (SELECT FROM map_objects o JOIN layers l ON l.current_version = o.version_id
-                           WHERE l.name = split_part($1, ':', 1) AND o.source_id = substr($1, length(split_part($1, ':', 1)) + 2) AND o.geom IS NOT NULL)
+                           WHERE l.name = twin_object_layer($1) AND o.source_id = twin_object_source($1) AND o.geom IS NOT NULL)
             """);
         command.Parameters.AddWithValue(id);
         if (await command.ExecuteScalarAsync(cancellationToken) is not true)

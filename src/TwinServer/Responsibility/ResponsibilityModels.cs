@@ -50,10 +50,10 @@ public sealed record SubcontractMatch(string Id, string SourceId, string? Name, 
     internal bool CoversPoint { get; init; } = true;
 }
 
-/// <summary>Who receives the case, in the order of SPEC 3.7.</summary>
+/// <summary>Who receives the case, in the order of product contract 3.7.</summary>
 public enum RecipientRole { Subcontractor, Contractor, Manager, Owner, LandOwner, DefaultContact, Nobody }
 
-/// <summary>Where the manager came from (SPEC 3.4).</summary>
+/// <summary>Where the manager came from (product contract 3.4).</summary>
 public enum ManagerSource { Object, BuildingOwner, ManagementArea, LandOwner, None }
 
 /// <summary>The answer: the stack at the spot, the chain of responsibility, the recipient, and why.</summary>

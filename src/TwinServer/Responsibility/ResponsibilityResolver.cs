@@ -13,22 +13,21 @@ namespace DigitalTwin.Server.Responsibility;
 /// <summary>Settings of the resolver.</summary>
 public sealed class ResponsibilityOptions
 {
-    /// <summary>The organisation that receives what nobody else is responsible for (SPEC 3.7, last fallback).</summary>
+    /// <summary>The organisation that receives what nobody else is responsible for (product contract 3.7, last fallback).</summary>
     public string? DefaultContact { get; set; }
 
-    /// <summary>How far from the point an object still counts as touched, in metres (SPEC 3.1).</summary>
+    /// <summary>How far from the point an object still counts as touched, in metres (product contract 3.1).</summary>
     public double DefaultTolerance { get; set; } = 10;
 }
 
 /// <summary>
-/// Answers SPEC section 3: who is responsible for this spot, for this kind of problem, on this date, and why.
+/// Answers product contract section 3: who is responsible for this spot, for this kind of problem, on this date, and why.
 /// The stack, the contracts and the subcontracts come from SQL beside this file; the rules that choose between
 /// them (target, manager, contract level, conflict, recipient fallbacks) are here, one step per method, and every
 /// step adds a line to the explanation.
 /// </summary>
 public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions.GenericPlans)] NpgsqlDataSource dataSource, IOptions<ResponsibilityOptions> options, TimeProvider time)
 {
-    private const int StorageSrid = 3035;
     private const double MaxTolerance = 1000;
 
     /// <summary>Answers the question; it only reads, so a connection that broke under it is tried once more.</summary>
@@ -57,7 +56,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
                 ?? throw new TwinException(ErrorCodes.UnknownObject, $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
             lookup = query is { X: { } atX, Y: { } atY } && double.IsFinite(atX) && double.IsFinite(atY)
                 ? await LookupAsync(connection, atX, atY, query.Srid, tolerance, moment, query.TaskType, cancellationToken)
-                : await LookupAsync(connection, x, y, StorageSrid, tolerance, moment, query.TaskType, cancellationToken);
+                : await LookupAsync(connection, x, y, StorageCrs.Srid, tolerance, moment, query.TaskType, cancellationToken);
         }
         else if (query is { X: { } x, Y: { } y })
         {
@@ -75,13 +74,13 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         }
 
         var target = Target(clicked, stack, explanation);
-        var parcel = stack.FirstOrDefault(o => o.Kind == "parcel");
+        var parcel = stack.FirstOrDefault(o => o.Kind == LayerKinds.Parcel);
         var landOwner = parcel?.Owner;
         explanation.Add(parcel is null
             ? "Land owner: no parcel at the point."
             : $"Land owner: {landOwner ?? "not recorded"}, owner of parcel {parcel.Id}{(parcel.Name is null ? "" : $" ({parcel.Name})")}.");
-        var owner = target?.Kind == "parcel" ? landOwner : target?.Owner;
-        if (target is not null) explanation.Add($"Owner: {owner ?? "not recorded"}{(target.Kind == "parcel" ? " (the parcel's owner)" : $", owner of {target.Id}")}.");
+        var owner = target?.Kind == LayerKinds.Parcel ? landOwner : target?.Owner;
+        if (target is not null) explanation.Add($"Owner: {owner ?? "not recorded"}{(target.Kind == LayerKinds.Parcel ? " (the parcel's owner)" : $", owner of {target.Id}")}.");
 
         var (manager, managerSource, area) = Manager(target, owner, landOwner, stack, query.TaskType, explanation);
 
@@ -103,7 +102,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             area, contract, subcontract, recipient, role, conflicts, explanation);
     }
 
-    /// <summary>SPEC 3.2: the clicked object; else the first asset or building; else the parcel at the point.</summary>
+    /// <summary>product contract 3.2: the clicked object; else the first asset or building; else the parcel at the point.</summary>
     internal static StackObject? Target(StackObject? clicked, IReadOnlyList<StackObject> stack, List<string> explanation)
     {
         if (clicked is not null)
@@ -111,13 +110,13 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             explanation.Add($"Target: {Describe(clicked)}, as asked.");
             return clicked;
         }
-        var target = stack.FirstOrDefault(o => o.Kind is "asset" or "building");
+        var target = stack.FirstOrDefault(o => o.Kind is LayerKinds.Asset or LayerKinds.Building);
         if (target is not null)
         {
             explanation.Add($"Target: {Describe(target)}, the most specific object at the point ({Metres(target.Distance ?? 0)} away).");
             return target;
         }
-        target = stack.FirstOrDefault(o => o.Kind == "parcel");
+        target = stack.FirstOrDefault(o => o.Kind == LayerKinds.Parcel);
         explanation.Add(target is null
             ? "Target: nothing here; no parcel, building or asset within the tolerance."
             : $"Target: {Describe(target)}; open ground, so the parcel at the point.");
@@ -125,7 +124,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     }
 
     /// <summary>
-    /// SPEC 3.4: the target's own manager; a building's owner; the smallest management area at the point that covers
+    /// product contract 3.4: the target's own manager; a building's owner; the smallest management area at the point that covers
     /// the task (no task types listed: all); the land owner.
     /// </summary>
     internal static (string? Manager, ManagerSource Source, StackObject? Area) Manager(
@@ -136,13 +135,13 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             explanation.Add($"Manager: {own}, manager of {target.Id}.");
             return (own, ManagerSource.Object, null);
         }
-        if (target?.Kind == "building" && owner is not null)
+        if (target?.Kind == LayerKinds.Building && owner is not null)
         {
             explanation.Add($"Manager: {owner}; a building is kept up by its owner.");
             return (owner, ManagerSource.BuildingOwner, null);
         }
         var area = stack
-            .Where(o => o.Kind == "area" && o.Manager is not null && o.Distance == 0 && (o.TaskTypes is null || o.TaskTypes.Contains(taskType)))
+            .Where(o => o.Kind == LayerKinds.Area && o.Manager is not null && o.Distance == 0 && (o.TaskTypes is null || o.TaskTypes.Contains(taskType)))
             .OrderBy(o => o.Area)
             .FirstOrDefault();
         if (area is not null)
@@ -160,7 +159,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     }
 
     /// <summary>
-    /// SPEC 3.5: among the manager's contracts valid on the date for the task, those that list the target come
+    /// product contract 3.5: among the manager's contracts valid on the date for the task, those that list the target come
     /// first, else those whose area covers the point. Two or more at the same level are a conflict. Contracts that
     /// would apply on another date are mentioned, so the handler knows why.
     /// </summary>
@@ -198,7 +197,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         }
     }
 
-    /// <summary>SPEC 3.6: under the chosen contract, the first subcontract for the task that covers the point.</summary>
+    /// <summary>product contract 3.6: under the chosen contract, the first subcontract for the task that covers the point.</summary>
     internal static SubcontractMatch? ChooseSubcontract(ContractMatch contract, string taskType, List<string> explanation)
     {
         SubcontractMatch? chosen = null;
@@ -217,7 +216,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         return chosen;
     }
 
-    /// <summary>SPEC 3.7: subcontractor, contractor, manager, owner, land owner, default contact; on a conflict the manager.</summary>
+    /// <summary>product contract 3.7: subcontractor, contractor, manager, owner, land owner, default contact; on a conflict the manager.</summary>
     internal static (string? Recipient, RecipientRole Role) Recipient(SubcontractMatch? subcontract, ContractMatch? contract, IReadOnlyList<ContractMatch> conflicts,
         string? manager, string? owner, string? landOwner, string? defaultContact, List<string> explanation)
     {

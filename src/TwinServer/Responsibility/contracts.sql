@@ -19,14 +19,14 @@ WITH matched AS (
       AND o.covers IS NOT NULL AND o.covers @> ARRAY[$3::text]
 ),
 found AS (
-    SELECT layer || ':' || source_id AS id, layer, source_id, name, contractor, commissioner, task_types, valid,
+    SELECT twin_object_id(layer, source_id) AS id, layer, source_id, name, contractor, commissioner, task_types, valid,
            bool_or(by_name) AS lists_target, bool_or(NOT by_name) AS covers_point
     FROM matched
     GROUP BY layer, source_id, name, contractor, commissioner, task_types, valid
 )
 SELECT f.id, f.source_id, f.name, f.contractor, f.commissioner, f.task_types,
        lower(f.valid) AS valid_from, upper(f.valid) AS valid_until, f.lists_target, f.covers_point,
-       (SELECT json_agg(json_build_array(s.layer || ':' || s.source_id, s.source_id, s.name, s.subcontractor,
+       (SELECT json_agg(json_build_array(twin_object_id(s.layer, s.source_id), s.source_id, s.name, s.subcontractor,
                                          s.geom IS NULL OR ST_Intersects(s.geom, $4))
                         ORDER BY s.geom IS NULL, s.layer, s.source_id)::text
         FROM map_objects s

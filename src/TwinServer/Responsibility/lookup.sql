@@ -1,7 +1,7 @@
--- What a lookup at a point needs before the contracts, in one round trip: the stack (SPEC 3.1) from the layer
+-- What a lookup at a point needs before the contracts, in one round trip: the stack (product contract 3.1) from the layer
 -- versions serving at the moment, with whether the task type exists and the point in the storage CRS.
 -- $1 x, $2 y, $3 srid, $4 tolerance in metres, $5 moment, $6 task type.
--- Columns 0–12 are a stack object (NULL id: nothing within the tolerance), ordered as SPEC 3.1 says: asset,
+-- Columns 0–12 are a stack object (NULL id: nothing within the tolerance), ordered as product contract 3.1 says: asset,
 -- building, area, parcel; within a kind nearest first, then smallest. Then, the same on every row: 13 task type
 -- known, 14 CRS known, 15 point (NULL: x/y are not longitude/latitude), 16 layer version ids, 17 layers first
 -- loaded after the moment. No stack is searched for an unknown task type.
@@ -19,7 +19,7 @@ SELECT st.id, st.layer, st.kind, st.type, st.name, st.address, st.owner, st.mana
        c.task_known, c.crs_known, c.point, c.versions, c.late
 FROM ctx c
 LEFT JOIN LATERAL (
-    SELECT o.layer || ':' || o.source_id AS id, o.layer, o.kind, o.type, o.name, o.address, o.owner, o.manager,
+    SELECT twin_object_id(o.layer, o.source_id) AS id, o.layer, o.kind, o.type, o.name, o.address, o.owner, o.manager,
            o.task_types, ST_Distance(o.geom, c.point) AS distance, ST_Area(o.geom) AS area,
            ST_AsGeoJSON(ST_Transform(o.geom, 4326), 7) AS geojson, o.attributes::text AS attributes,
            CASE o.kind WHEN 'asset' THEN 0 WHEN 'building' THEN 1 WHEN 'area' THEN 2 ELSE 3 END AS rank,

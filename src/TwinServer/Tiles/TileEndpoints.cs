@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -15,7 +14,7 @@ public sealed class TileOptions
     /// </summary>
     public Dictionary<string, int> MinZoom { get; set; } = new(StringComparer.Ordinal)
     {
-        ["parcel"] = 12, ["building"] = 13, ["asset"] = 11, ["area"] = 0, ["contract"] = 0, ["subcontract"] = 0,
+        [LayerKinds.Parcel] = 12, [LayerKinds.Building] = 13, [LayerKinds.Asset] = 11, [LayerKinds.Area] = 0, [LayerKinds.Contract] = 0, [LayerKinds.Subcontract] = 0,
     };
 
     /// <summary>Memory for cached tiles, in MiB.</summary>
@@ -23,7 +22,7 @@ public sealed class TileOptions
 }
 
 /// <summary>
-/// <c>/tiles/{layer}/{z}/{x}/{y}.mvt</c>: Mapbox vector tiles of a layer's serving version (SPEC section 4).
+/// <c>/tiles/{layer}/{z}/{x}/{y}.mvt</c>: Mapbox vector tiles of a layer's serving version (product contract section 4).
 /// Every request asks the database which version serves, so an import shows at once; tiles are cached by version
 /// (a new version is a new key). <c>?v=N</c> (the layer's version number, as the map asks) makes a tile of the version
 /// it names cacheable by the browser for good; without it, or when N no longer serves, the browser revalidates by ETag.
@@ -35,7 +34,11 @@ internal static partial class TileEndpoints
 
     public static IServiceCollection AddTwinTiles(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TileOptions>().Bind(configuration.GetSection("Tiles"));
+        services.AddOptions<TileOptions>().Bind(configuration.GetSection("Tiles"))
+            .Validate(o => o.MinZoom.Keys.All(LayerKinds.IsKnown), $"Tiles:MinZoom names a kind that is not a layer kind ({string.Join(", ", LayerKinds.All)})")
+            .Validate(o => o.MinZoom.Values.All(z => z is >= 0 and <= 24), "Tiles:MinZoom has a zoom outside 0 to 24")
+            .Validate(o => o.CacheMegabytes is >= 0 and <= 65536, "Tiles:CacheMegabytes is not between 0 and 65,536")
+            .ValidateOnStart();
         return services.AddSingleton<TileStore>();
     }
 
@@ -45,8 +48,7 @@ internal static partial class TileEndpoints
     private static async Task<IResult> HandleAsync(HttpContext http, string layer, string z, string x, string y, TileStore store,
         IOptions<TileOptions> options, CancellationToken cancellationToken)
     {
-        if (!LayerName().IsMatch(layer))
-            return ProblemResults.Of(ErrorCodes.BadLayerName, $"'{layer}' is not a layer name (lower-case letters, digits, '-' and '_').");
+        if (!LayerNames.IsValid(layer)) return ProblemResults.Of(ErrorCodes.BadLayerName, $"'{layer}' is not a layer name: {LayerNames.Rule}.");
         if (!y.EndsWith(".mvt", StringComparison.Ordinal))
             return ProblemResults.Of(ErrorCodes.BadTile, "Tiles are addressed as /tiles/{layer}/{z}/{x}/{y}.mvt.");
         if (!int.TryParse(z, out var zoom) || zoom is < 0 or > MaxZoom)
@@ -73,7 +75,4 @@ internal static partial class TileEndpoints
         var tile = await store.TileAsync(version.Value.Id, layer, zoom, (int)column, (int)row, cancellationToken);
         return tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, MediaType);
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
-    private static partial Regex LayerName();
 }

@@ -7,7 +7,7 @@
 -- follow the curve they become, then only the objects found are transformed.
 WITH bounds AS (
     SELECT e.envelope,
-           ST_Transform(ST_Segmentize(e.margin, (ST_XMax(e.margin) - ST_XMin(e.margin)) / 16), 3035) AS storage
+           ST_Transform(ST_Segmentize(e.margin, (ST_XMax(e.margin) - ST_XMin(e.margin)) / 16), twin_storage_srid()) AS storage
     FROM (SELECT ST_TileEnvelope($2, $3, $4) AS envelope,
                  ST_TileEnvelope($2, $3, $4, margin => 64.0 / 4096) AS margin) e
 )

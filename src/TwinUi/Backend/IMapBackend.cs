@@ -13,7 +13,7 @@ public interface IMapBackend
     Task<IReadOnlyList<UiOrganisation>> OrganisationsAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// SPEC section 3 at a point (WGS84) with the object under the cursor as the target when there is one, or at an
+    /// product contract section 3 at a point (WGS84) with the object under the cursor as the target when there is one, or at an
     /// object alone (a search result).
     /// </summary>
     Task<UiAnswer> ResolveAsync(double? lon, double? lat, string? objectId, string taskType, DateOnly on, CancellationToken cancellationToken);
@@ -94,13 +94,13 @@ public interface IMapBackend
     Task<UiContact?> ContactAsync(long caseId, CancellationToken cancellationToken);
 
     /// <summary>Cases counted for the reports page (handlers, GIS staff and admins): the same as GraphQL's caseStatistics.</summary>
-    Task<CaseStatisticsResult> CaseStatisticsAsync(CaseStatisticsQuery query, CancellationToken cancellationToken);
+    Task<UiReport> CaseStatisticsAsync(UiReportQuery query, CancellationToken cancellationToken);
 
     /// <summary>Where the reports' days begin (an IANA time zone).</summary>
     string ReportTimeZone { get; }
 
     /// <summary>Cases counted in square cells, for the reports page's heat map.</summary>
-    Task<CaseDensity> CaseDensityAsync(CaseStatisticsFilter filter, double cellMetres, CancellationToken cancellationToken);
+    Task<UiDensity> CaseDensityAsync(UiReportFilter filter, double cellMetres, CancellationToken cancellationToken);
 
     /// <summary>The districts and other areas of the serving area layers, to choose a report's area from.</summary>
     Task<IReadOnlyList<UiArea>> AreasAsync(CancellationToken cancellationToken);
@@ -195,15 +195,10 @@ public sealed class UiException(string code, string message) : Exception(message
     public string Code { get; } = code;
 }
 
-/// <summary>A name in the three languages of the interface.</summary>
+/// <summary>A name in the three languages of the interface; a missing translation falls back by the one rule (<see cref="Languages.Pick"/>).</summary>
 public sealed record UiName(string? Fi, string? Sv, string? En)
 {
-    public string? In(string language) => language switch
-    {
-        "fi" => Fi ?? Sv ?? En,
-        "sv" => Sv ?? Fi ?? En,
-        _ => En ?? Fi ?? Sv,
-    };
+    public string? In(string language) => Languages.Pick(language, Fi, Sv, En);
 }
 
 public sealed record UiLayer(string Name, string Kind, int Version, int FeatureCount, DateTimeOffset LoadedAt);
@@ -227,7 +222,7 @@ public sealed record UiContract(string Id, string SourceId, string? Name, string
 
 public sealed record UiSubcontract(string Id, string SourceId, string? Name, string? Subcontractor);
 
-/// <summary>The answer of SPEC section 3, ready to show: the stack, the chain, the recipient and why.</summary>
+/// <summary>The answer of product contract section 3, ready to show: the stack, the chain, the recipient and why.</summary>
 public sealed record UiAnswer(
     IReadOnlyList<UiObject> Stack,
     UiObject? Target,

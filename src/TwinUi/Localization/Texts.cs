@@ -1,7 +1,7 @@
 namespace DigitalTwin.Ui.Localization;
 
 /// <summary>
-/// The interface's words in English, Finnish and Swedish (SPEC section 8 for the domain's words). Organisation and
+/// The interface's words in English, Finnish and Swedish (product contract section 8 for the domain's words). Organisation and
 /// task names come from the data, in the same three languages.
 /// </summary>
 public sealed class Texts

@@ -7,7 +7,7 @@ namespace DigitalTwin.Importers.Tests.Sources;
 
 /// <summary>
 /// Files nobody on the project wrote (../shared/data, see SOURCE.txt in each folder): each is read correctly or
-/// refused with a message that says why. The README's "Tricky files" table lists them with the reasons.
+/// refused with a message that says why. The README.md beside this file lists them with the reasons.
 /// </summary>
 public sealed class SharedDataSourcesTests
 {

@@ -9,7 +9,7 @@ namespace DigitalTwin.Server.Tests.Access;
 
 /// <summary>
 /// Every kind of caller against every kind of route: the answer each must get, and nothing changed by those refused
-/// (SPEC's users, issue 6). Keys stand for systems; people's sessions are tested in SignInTests.
+/// (the users of product contract section 1). Keys stand for systems; people's sessions are tested in SignInTests.
 /// </summary>
 public sealed class AccessMatrixTests(SampleCityServer server) : IClassFixture<SampleCityServer>
 {

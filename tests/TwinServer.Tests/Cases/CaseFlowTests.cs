@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DigitalTwin.Server.Tests.Cases;
 
 /// <summary>
-/// SPEC section 6 end to end through HTTP: a citizen app posts through Open311, the case is routed, forwarded
+/// product contract section 6 end to end through HTTP: a citizen app posts through Open311, the case is routed, forwarded
 /// through the outbox to the contractor's system, and the contractor's status comes back to the citizen.
 /// </summary>
 public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCityServer>

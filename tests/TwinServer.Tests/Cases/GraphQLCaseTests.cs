@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DigitalTwin.Server.Tests.Cases;
 
 /// <summary>
-/// Cases through GraphQL (SPEC 4): a handler's tool takes a case in, forwards it and follows it; the contractor it went
+/// Cases through GraphQL (product contract 4): a handler's tool takes a case in, forwards it and follows it; the contractor it went
 /// to reports progress with its own key and never sees the reporter; another contractor, an integration, a citizen app
 /// and a caller without a key see nothing and change nothing.
 /// </summary>

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace DigitalTwin.Server.Tests.Cases;
 
 /// <summary>
-/// A case is never lost and never delivered twice, even when the server is killed mid-send (SPEC section 6): the
+/// A case is never lost and never delivered twice, even when the server is killed mid-send (product contract section 6): the
 /// real server, as its own process, forwarding 1,000 cases to the contractor simulator, killed with SIGKILL in the
 /// middle, then started again.
 /// </summary>

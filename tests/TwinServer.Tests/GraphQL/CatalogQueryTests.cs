@@ -22,8 +22,8 @@ public sealed class CatalogQueryTests(TwinServerFactory server) : IClassFixture<
         organisation.GetProperty("channel").GetString().ShouldBe("WEBHOOK");
         var all = body.GetProperty("data").GetProperty("all");
         all.GetArrayLength().ShouldBe(2);
-        // English is missing for the contractor: the name falls back to Swedish.
-        all[0].GetProperty("name").GetString().ShouldBe("Klotterfritt AB");
+        // English is missing for the contractor: the name falls back by the one rule, Finnish, then Swedish, as the map and Open311 name it.
+        all[0].GetProperty("name").GetString().ShouldBe("Töhrytön Oy");
     }
 
     [Fact]

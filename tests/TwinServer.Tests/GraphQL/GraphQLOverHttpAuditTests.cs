@@ -16,7 +16,7 @@ public sealed class GraphQLOverHttpAuditTests(GraphQLOverHttpAuditTests.AuditRun
     /// specification set before its legacy watershed of 2025-01-01, when a client that named no media type got
     /// <c>application/json</c>. Since then the specification says that a request without Accept SHOULD be answered
     /// as if it accepted <c>application/graphql-response+json</c>, and <c>*/*</c> names no preference either (RFC 9110,
-    /// 12.5.1: no Accept means any media type). README.md's GraphQL section says the same.
+    /// 12.5.1: no Accept means any media type). docs/api-graphql.md (Conformance) says the same.
     /// </summary>
     private static readonly Dictionary<string, string> DeliberateDeviations = new()
     {
@@ -46,14 +46,14 @@ public sealed class GraphQLOverHttpAuditTests(GraphQLOverHttpAuditTests.AuditRun
         }
         foreach (var id in DeliberateDeviations.Keys.Where(id => run.Results.Any(r => r.Id == id && r.Passed)))
         {
-            output.WriteLine($"{id} passes now: remove it from DeliberateDeviations and README.md.");
+            output.WriteLine($"{id} passes now: remove it from DeliberateDeviations and docs/api-graphql.md.");
         }
 
         var unexpected = failed.Where(r => !DeliberateDeviations.ContainsKey(r.Id)).ToList();
         unexpected.ShouldBeEmpty($"SHOULD audits failed that are no deliberate deviation:\n{string.Join('\n', unexpected)}");
     }
 
-    /// <summary>Pins the behaviour behind <see cref="DeliberateDeviations"/>, so that the README's account stays true.</summary>
+    /// <summary>Pins the behaviour behind <see cref="DeliberateDeviations"/>, so that docs/api-graphql.md's account stays true.</summary>
     [Theory]
     [InlineData(null)]
     [InlineData("*/*")]

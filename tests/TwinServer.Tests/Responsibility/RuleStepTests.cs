@@ -3,7 +3,7 @@ using DigitalTwin.Server.Responsibility;
 namespace DigitalTwin.Server.Tests.Responsibility;
 
 /// <summary>
-/// The resolver's rule steps (SPEC 3.2 to 3.7), each on its own, without a database: one small fixture per edge case.
+/// The resolver's rule steps (product contract 3.2 to 3.7), each on its own, without a database: one small fixture per edge case.
 /// The end-to-end stories against PostGIS are in ResponsibilityTests and the sample's oracle.
 /// </summary>
 public sealed class RuleStepTests

@@ -4,7 +4,7 @@ namespace DigitalTwin.Server.Tests.Responsibility;
 
 /// <summary>
 /// Every story of data/sample/README.md ("Stories: what to click or ask"), asked through /graphql in the district's
-/// own CRS, must give the chain and the recipient the table gives by the rules of SPEC section 3.
+/// own CRS, must give the chain and the recipient the table gives by the rules of product contract section 3.
 /// </summary>
 public sealed class SampleStoryTests(SampleCityServer server) : IClassFixture<SampleCityServer>
 {
@@ -78,7 +78,7 @@ public sealed class SampleStoryTests(SampleCityServer server) : IClassFixture<Sa
     [Fact]
     public async Task An_object_clicked_at_a_point_is_the_target_and_the_stack_is_the_points()
     {
-        // The handler clicks through the pillar to the bridge deck around it (SPEC 3.2: the clicked object).
+        // The handler clicks through the pillar to the bridge deck around it (product contract 3.2: the clicked object).
         var answer = await AskAsync(new { at = new { x = 154350, y = 6576735, crs = "EPSG:3011" }, objectId = "sthlm-assets:TK-BRO-0417", task = "graffiti", on = "2026-11-24" });
         Key(answer, "target", "id").ShouldBe("sthlm-assets:TK-BRO-0417");
         var stack = answer.GetProperty("stack").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToList();

@@ -12,6 +12,8 @@ public sealed class SettingsValidationTests(TwinServerFactory server) : IClassFi
     [InlineData("Outbox:MaxRetrySeconds", "1", "Outbox:MaxRetrySeconds")]
     [InlineData("Reports:TimeZone", "Mars/Olympus_Mons", "Reports:TimeZone")]
     [InlineData("Reports:PlacementSweepSeconds", "0", "Reports:PlacementSweepSeconds")]
+    [InlineData("Tiles:MinZoom:parcels", "12", "Tiles:MinZoom")]
+    [InlineData("Tiles:CacheMegabytes", "-1", "Tiles:CacheMegabytes")]
     public void A_setting_that_cannot_work_stops_the_start_and_names_itself(string key, string value, string named)
     {
         using var misconfigured = server.WithWebHostBuilder(builder => builder.UseSetting(key, value));

@@ -22,7 +22,7 @@ public sealed class CaseType : ObjectGraphType<Case>
     public CaseType()
     {
         Name = "Case";
-        Description = "A citizen's report (SPEC 2): what, where, its routing suggestion, who has it, its status and its timeline.";
+        Description = "A citizen's report (product contract 2): what, where, its routing suggestion, who has it, its status and its timeline.";
         Field<NonNullGraphType<IdGraphType>>("id").Description("The case's id.").Resolve(c => c.Source.Id.ToString(CultureInfo.InvariantCulture));
         Field(x => x.ServiceRequestId).Description("Open311's service_request_id: the number the citizen and the recipient know it by.");
         Field(x => x.Category).Description("The task type (Open311 service_code), e.g. graffiti.");

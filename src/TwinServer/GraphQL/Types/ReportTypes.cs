@@ -1,5 +1,4 @@
 using DigitalTwin.Server.Reports;
-using DigitalTwin.Ui.Backend;
 using GraphQL.Types;
 
 namespace DigitalTwin.Server.GraphQL.Types;

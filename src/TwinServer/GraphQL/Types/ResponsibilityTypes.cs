@@ -121,7 +121,7 @@ public sealed class RecipientRoleEnum : EnumerationGraphType<RecipientRole>
     public RecipientRoleEnum()
     {
         Name = "RecipientRole";
-        Description = "In which role the recipient gets the case (SPEC 3.7 order).";
+        Description = "In which role the recipient gets the case (product contract 3.7 order).";
     }
 }
 

@@ -158,7 +158,7 @@ export function create(element, dotnet, options) {
       dotnet.invokeMethodAsync('OnCaseClicked', pin.get('caseId'));
       return;
     }
-    // The features under the cursor, most specific first (as SPEC 3 orders a stack); a second click on the same
+    // The features under the cursor, most specific first (as product contract 3 orders a stack); a second click on the same
     // spot takes the next one, so that one can click through a bridge to the parcel beneath.
     const hits = [];
     map.forEachFeatureAtPixel(event.pixel, (feature) => {

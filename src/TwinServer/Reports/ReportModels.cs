@@ -1,9 +1,9 @@
 using System.ComponentModel;
 
-namespace DigitalTwin.Ui.Backend;
+namespace DigitalTwin.Server.Reports;
 
-// The reports' questions and answers (issue 7), shared by the reports page and the server, which answers them in SQL
-// (TwinServer/Reports/CaseStatistics.cs) for this page and for GraphQL's caseStatistics and caseDensity alike.
+// The reports' questions and answers, which CaseStatistics answers in SQL for GraphQL's caseStatistics and
+// caseDensity and for the reports page alike (the page has view models of its own, mapped in MapBackend).
 
 /// <summary>What cases can be counted by.</summary>
 public enum CaseDimension
