@@ -78,6 +78,10 @@ public static class AccessExtensions
 
     public static IServiceCollection AddTwinAccess(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section)
+            .Validate(o => AccessOptions.Problems(o).Count == 0, "Access has a setting that cannot work (see the start-up error)")
+            .ValidateOnStart();
+        var access = AccessOptions.Read(configuration);
         services.AddSingleton<Users>().AddSingleton<AuditLog>().AddSingleton<AuditTrail>().AddScoped<PersonalDataReads>();
         services.AddHostedService<AuditRetention>();
         services.AddAuthentication(Scheme)
@@ -94,7 +98,7 @@ public static class AccessExtensions
                 // must carry the session; cross-site posts mostly go without it, and CrossSiteRequests refuses the rest.
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Access:SessionHours", 10.0));
+                o.ExpireTimeSpan = TimeSpan.FromHours(access.SessionHours);
                 o.SlidingExpiration = true;
                 o.Events.OnValidatePrincipal = StillActiveAsync;
                 // A browser is sent to the sign-in form; an API caller gets a status and a code it can act on.
@@ -142,7 +146,7 @@ public static class AccessExtensions
             // Guessing passwords: a few tries a minute per address.
             o.AddPolicy(SignInEndpoints.RateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = configuration.GetValue("Access:SignInsPerMinute", 10), Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = access.SignInsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
         return services;
     }
@@ -160,7 +164,7 @@ public static class AccessExtensions
         var username = principal.Identity?.Name is { } name && name.StartsWith("user:", StringComparison.Ordinal) ? name[5..] : "";
         var role = principal.FindFirstValue(ClaimTypes.Role) ?? "";
         var services = context.HttpContext.RequestServices;
-        var every = TimeSpan.FromSeconds(services.GetRequiredService<IConfiguration>().GetValue("Access:RecheckSeconds", 60));
+        var every = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<AccessOptions>>().Value.RecheckSeconds);
         if (!await services.GetRequiredService<Users>().IsActiveAsync(username, role, every, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();

@@ -57,11 +57,11 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource)
 }
 
 /// <summary>Once a day, forgets audit log entries past their retention (Access:AuditRetentionDays, default 365).</summary>
-public sealed class AuditRetention(AuditTrail trail, IConfiguration configuration, ILogger<AuditRetention> logger) : BackgroundService
+public sealed class AuditRetention(AuditTrail trail, Microsoft.Extensions.Options.IOptions<AccessOptions> access, ILogger<AuditRetention> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var retention = TimeSpan.FromDays(configuration.GetValue("Access:AuditRetentionDays", 365.0));
+        var retention = TimeSpan.FromDays(access.Value.AuditRetentionDays);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

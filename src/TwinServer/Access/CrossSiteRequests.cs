@@ -20,10 +20,7 @@ internal static class CrossSiteRequests
     public static void UseTwinCrossSiteRefusal(this WebApplication app)
     {
         // Bad configuration fails at start-up, not at the first refused request.
-        var trusted = (app.Configuration.GetSection("Access:TrustedOrigins").Get<string[]>() ?? [])
-            .Select(o => Uri.TryCreate(o, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"
-                ? uri : throw new InvalidOperationException($"Access:TrustedOrigins: '{o}' is not an origin (scheme://host[:port])."))
-            .ToList();
+        var trusted = AccessOptions.Read(app.Configuration).TrustedOriginUris();
         app.Use(async (http, next) =>
         {
             if (Refusal(http.Request, trusted) is { } why)

@@ -17,8 +17,8 @@ internal static class Hardening
 
     public static void AddTwinHardening(this WebApplicationBuilder builder)
     {
-        // No body above this anywhere (GraphQL takes 2 MB, the sign-in form less); Access:MaxRequestBytes.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Access:MaxRequestBytes", 4L * 1024 * 1024));
+        var access = AccessOptions.Read(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = access.MaxRequestBytes);
         builder.Services.AddProblemDetails();
         // Every background loop catches its own failures and goes on; should one ever escape, it is logged and the
         // host keeps serving, rather than every request failing because one worker met one bad item.
@@ -36,7 +36,7 @@ internal static class Hardening
             {
                 // A citizen app posts for all its users from few addresses: the limit is per address and generous
                 // (Access:Open311PostsPerSecond, default 2,000), a stop to floods rather than to traffic.
-                var perSecond = builder.Configuration.GetValue("Access:Open311PostsPerSecond", 2000);
+                var perSecond = access.Open311PostsPerSecond;
                 return new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perSecond * 2, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,

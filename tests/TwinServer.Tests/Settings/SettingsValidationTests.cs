@@ -14,6 +14,9 @@ public sealed class SettingsValidationTests(TwinServerFactory server) : IClassFi
     [InlineData("Reports:PlacementSweepSeconds", "0", "Reports:PlacementSweepSeconds")]
     [InlineData("Tiles:MinZoom:parcels", "12", "Tiles:MinZoom")]
     [InlineData("Tiles:CacheMegabytes", "-1", "Tiles:CacheMegabytes")]
+    [InlineData("Access:SessionHours", "0", "Access:SessionHours")]
+    [InlineData("Access:Open311PostsPerSecond", "0", "Access:Open311PostsPerSecond")]
+    [InlineData("Access:TrustedOrigins:0", "https://example.org/path", "Access:TrustedOrigins")]
     public void A_setting_that_cannot_work_stops_the_start_and_names_itself(string key, string value, string named)
     {
         using var misconfigured = server.WithWebHostBuilder(builder => builder.UseSetting(key, value));
