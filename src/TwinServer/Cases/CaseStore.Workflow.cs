@@ -100,10 +100,7 @@ public sealed partial class CaseStore
             var (kind, target) = await ChannelAsync(tx, to, request.Channel, cancellationToken);
 
             // What the recipient gets: the case, not the reporter's contact details (case_forward_payload, migration 0005).
-            await using (var outbox = new NpgsqlCommand("""
-                INSERT INTO outbox (case_id, recipient, channel, target, payload)
-                SELECT c.id, $2, $3, $4, case_forward_payload(c, $5) FROM cases c WHERE c.id = $1
-                """, tx.Connection, tx.Transaction))
+            await using (var outbox = new NpgsqlCommand(SqlResources.Get("Cases/forward.sql"), tx.Connection, tx.Transaction))
             {
                 outbox.Parameters.AddWithValue(current.Id);
                 outbox.Parameters.AddWithValue(to);
@@ -127,19 +124,7 @@ public sealed partial class CaseStore
     /// </summary>
     private static async Task<string?> CancelUndeliveredAsync(Tx tx, Case current, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            WITH latest AS (
-                SELECT id, state, recipient FROM outbox
-                WHERE case_id = $1 AND recipient IS NOT NULL AND state <> 'cancelled'
-                ORDER BY id DESC
-                FOR UPDATE
-            ), cancelled AS (
-                UPDATE outbox SET state = 'cancelled' FROM latest
-                WHERE outbox.id = latest.id AND latest.state IN ('pending', 'dead')
-                  AND NOT EXISTS (SELECT FROM latest d WHERE d.state = 'delivered' AND d.recipient = $2)
-            )
-            SELECT recipient FROM latest WHERE state = 'delivered' AND recipient = $2 LIMIT 1
-            """, tx.Connection, tx.Transaction);
+        await using var command = new NpgsqlCommand(SqlResources.Get("Cases/cancel_undelivered.sql"), tx.Connection, tx.Transaction);
         command.Parameters.AddWithValue(current.Id);
         command.Parameters.AddWithValue(current.Assignee ?? "");
         return await command.ExecuteScalarAsync(cancellationToken) as string;
@@ -299,10 +284,7 @@ public sealed partial class CaseStore
                 var original = await FindAsync(duplicateOf, cancellationToken);
                 if (original is null || original.Id == current.Id) throw new TwinException(ErrorCodes.UnknownCase, $"There is no other case '{duplicateOf}'.");
             }
-            await using (var close = new NpgsqlCommand("""
-                UPDATE cases SET status = 'closed', resolution = $2, status_notes = coalesce($3, status_notes), awaiting_citizen = false, assignee = NULL
-                WHERE id = $1
-                """, tx.Connection, tx.Transaction))
+            await using (var close = new NpgsqlCommand(SqlResources.Get("Cases/close_case.sql"), tx.Connection, tx.Transaction))
             {
                 close.Parameters.AddWithValue(current.Id);
                 close.Parameters.AddWithValue(resolution);
@@ -442,11 +424,7 @@ public sealed partial class CaseStore
     public Task<int> RetryDeliveriesAsync(long caseId, int? expectedVersion, Actor actor, CancellationToken cancellationToken) =>
         ChangeAsync(caseId, expectedVersion, async (tx, current) =>
         {
-            await using var retry = new NpgsqlCommand("""
-                UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = now()
-                WHERE case_id = $1 AND state IN ('pending', 'dead') AND attempts > 0
-                RETURNING id, coalesce(recipient, 'citizen'), last_error
-                """, tx.Connection, tx.Transaction);
+            await using var retry = new NpgsqlCommand(SqlResources.Get("Cases/retry_deliveries.sql"), tx.Connection, tx.Transaction);
             retry.Parameters.AddWithValue(current.Id);
             var retried = new List<object>();
             await using (var reader = await retry.ExecuteReaderAsync(cancellationToken))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DigitalTwin.Server.Database;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Npgsql;
@@ -76,14 +77,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var select = new NpgsqlCommand("""
-            SELECT o.id, o.case_id, coalesce(o.recipient, 'citizen'), o.channel, o.target, o.idempotency_key, o.payload::text, o.attempts, org.webhook_secret
-            FROM outbox o LEFT JOIN organisations org ON org.key = o.recipient
-            WHERE o.state = 'pending' AND o.next_attempt_at <= $2
-            ORDER BY o.next_attempt_at, o.id
-            FOR UPDATE OF o SKIP LOCKED
-            LIMIT $1
-            """, connection, transaction);
+        await using var select = new NpgsqlCommand(SqlResources.Get("Cases/Outbox/take_due.sql"), connection, transaction);
         select.Parameters.AddWithValue(Math.Max(1, options.Value.BatchSize));
         select.Parameters.AddWithValue(time.GetUtcNow());
         var due = new List<OutboxDelivery>();
@@ -156,19 +150,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
                 : ("pending", "delivery-failed", new { recipient = d.Recipient, channel = d.Channel, attempts, error, next_attempt_in_seconds = (double?)wait });
             return (d, attempts, state, error, externalId, wait, kind, Data: JsonSerializer.Serialize(data));
         }).ToList();
-        await using var record = new NpgsqlCommand("""
-            WITH outcome AS (
-                SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::bigint[], $8::text[], $9::jsonb[])
-                    AS o (id, attempts, state, error, external_id, wait_seconds, case_id, kind, data)
-            ), updated AS (
-                UPDATE outbox SET attempts = o.attempts, state = o.state, last_error = o.error, external_id = coalesce(o.external_id, outbox.external_id),
-                                  next_attempt_at = $10 + make_interval(secs => o.wait_seconds),
-                                  delivered_at = CASE WHEN o.state = 'delivered' THEN $10 END
-                FROM outcome o WHERE outbox.id = o.id
-            )
-            INSERT INTO case_events (case_id, actor, kind, data)
-            SELECT case_id, 'system', kind, data FROM outcome ORDER BY id
-            """, connection, transaction);
+        await using var record = new NpgsqlCommand(SqlResources.Get("Cases/Outbox/record_outcomes.sql"), connection, transaction);
         record.Parameters.AddWithValue(rows.Select(r => r.d.Id).ToArray());
         record.Parameters.AddWithValue(rows.Select(r => r.attempts).ToArray());
         record.Parameters.AddWithValue(rows.Select(r => r.state).ToArray());
