@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DigitalTwin.Server.Database;
 using Npgsql;
 
 namespace DigitalTwin.Server.Access;
@@ -25,13 +26,7 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(AuditFilter filter, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, at, actor, role, action, subject, detail::text, remote_address FROM audit_trail
-            WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at <= $2)
-              AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR subject = $5)
-            ORDER BY at DESC, id DESC
-            LIMIT $6
-            """);
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Access/audit_trail.sql"));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.To?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         foreach (var text in new[] { filter.Actor, filter.Action, filter.Subject })

@@ -1,3 +1,4 @@
+using DigitalTwin.Server.Database;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
@@ -34,10 +35,7 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
 
     private async Task<ApiKey?> LookUpAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, name, role, organisation FROM api_keys
-            WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-            """);
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/api_key.sql"));
         command.Parameters.AddWithValue(hash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)

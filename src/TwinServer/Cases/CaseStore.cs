@@ -423,10 +423,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
 
     public async Task<IReadOnlyList<Delivery>> DeliveriesAsync(long caseId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, coalesce(recipient, 'citizen'), channel, target, idempotency_key, state, attempts, next_attempt_at, last_error, external_id, delivered_at
-            FROM outbox WHERE case_id = $1 ORDER BY id
-            """);
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/deliveries.sql"));
         command.Parameters.AddWithValue(caseId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var deliveries = new List<Delivery>();

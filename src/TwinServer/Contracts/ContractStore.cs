@@ -62,14 +62,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<Reports.ResponseTime>>> ResponseTimesAsync(IReadOnlyCollection<string> ids,
         CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT ref.id, t.key, t.value::float8 / 3600
-            FROM unnest($1::text[]) AS ref (id)
-            JOIN layers l ON l.name = twin_object_layer(ref.id)
-            JOIN map_objects o ON o.version_id = l.current_version AND o.source_id = twin_object_source(ref.id)
-            CROSS JOIN LATERAL jsonb_each_text(o.response_times) AS t
-            ORDER BY ref.id, t.key = '*', t.key
-            """);
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Contracts/response_times.sql"));
         command.Parameters.AddWithValue(ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         // Every id asked for has a list, empty when it has no response times (or is not serving).

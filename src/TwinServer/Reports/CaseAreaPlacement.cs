@@ -1,3 +1,4 @@
+using DigitalTwin.Server.Database;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -24,10 +25,7 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
         // A placement under way may have begun before the layer asked about was imported: look again after it.
         while (true)
         {
-            await using var command = dataSource.CreateCommand("""
-                SELECT NOT EXISTS (SELECT FROM layers l WHERE l.kind = 'area' AND l.current_version IS NOT NULL
-                                   AND NOT EXISTS (SELECT FROM case_area_marks m WHERE m.version_id = l.current_version))
-                """);
+            await using var command = dataSource.CreateCommand(SqlResources.Get("Reports/placement_done.sql"));
             if (await command.ExecuteScalarAsync(cancellationToken) is true) return;
             await PlaceAsync().WaitAsync(cancellationToken);
         }
