@@ -22,4 +22,15 @@ public sealed class MapSettings
     /// <c>{ "type": "wmts", "capabilitiesUrl": "...", "layer": "...", "matrixSet": "...", "attribution": "..." }</c>.
     /// </summary>
     public Dictionary<string, object>? Basemap { get; set; }
+
+    /// <summary>What cannot work in these settings, each naming its key (checked when the server starts).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Center is not null && (Center.Length != 2 || Center[0] is < -180 or > 180 || Center[1] is < -90 or > 90))
+            problems.Add("Map:Center is not a longitude and a latitude, e.g. [18.07, 59.33]");
+        if (Zoom is < 0 or > 24) problems.Add("Map:Zoom is not between 0 and 24");
+        if (!Languages.All.Contains(DefaultLanguage)) problems.Add($"Map:DefaultLanguage is not one of {string.Join(", ", Languages.All)}");
+        return problems;
+    }
 }

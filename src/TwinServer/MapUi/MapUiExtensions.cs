@@ -14,7 +14,9 @@ internal static class MapUiExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Map").Get<MapSettings>() ?? new MapSettings());
+        var settings = builder.Configuration.GetSection("Map").Get<MapSettings>() ?? new MapSettings();
+        if (settings.Problems() is { Count: > 0 } problems) throw new Microsoft.Extensions.Options.OptionsValidationException("Map", typeof(MapSettings), problems);
+        builder.Services.AddSingleton(settings);
         builder.Services.AddScoped<IMapBackend, MapBackend>();
     }
 

@@ -15,6 +15,8 @@ public sealed class SettingsValidationTests(TwinServerFactory server) : IClassFi
     [InlineData("Tiles:MinZoom:parcels", "12", "Tiles:MinZoom")]
     [InlineData("Tiles:CacheMegabytes", "-1", "Tiles:CacheMegabytes")]
     [InlineData("Access:SessionHours", "0", "Access:SessionHours")]
+    [InlineData("Map:Zoom", "30", "Map:Zoom")]
+    [InlineData("Map:DefaultLanguage", "de", "Map:DefaultLanguage")]
     [InlineData("Access:Open311PostsPerSecond", "0", "Access:Open311PostsPerSecond")]
     [InlineData("Access:TrustedOrigins:0", "https://example.org/path", "Access:TrustedOrigins")]
     public void A_setting_that_cannot_work_stops_the_start_and_names_itself(string key, string value, string named)
