@@ -19,14 +19,18 @@ internal enum CatalogKind { Organisation, TaskType }
 internal sealed partial class CatalogImporter(NpgsqlDataSource dataSource)
 {
     private static readonly string[] OrganisationKinds = ["administration", "company", "contractor", "private", "state", "other"];
+    private static readonly string[] OrganisationColumns = ["key", "kind", "name_fi", "name_sv", "name_en", "webhook_url", "open311_endpoint", "email"];
+    private static readonly string[] TaskTypeColumns = ["code", "name_fi", "name_sv", "name_en"];
 
     public async Task<ImportReport> ImportAsync(string file, CatalogKind kind, bool dryRun, CancellationToken cancellationToken)
     {
         var report = new ImportReport(null);
         var rows = new List<(long Number, Dictionary<string, string?> Row)>();
+        var columns = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (number, row) in ReadRows(file, cancellationToken))
         {
             report.FeaturesRead++;
+            foreach (var column in row.Keys) columns[column] = columns.GetValueOrDefault(column) + 1;
             var key = row.GetValueOrDefault(kind == CatalogKind.Organisation ? "key" : "code");
             void Error(string reason) => report.Add(new ImportProblem(number, key, Severity.Error, reason));
             if (kind == CatalogKind.Organisation) ValidateOrganisation(row, Error);
@@ -34,6 +38,7 @@ internal sealed partial class CatalogImporter(NpgsqlDataSource dataSource)
             rows.Add((number, row));
         }
         if (report.FeaturesRead == 0) throw new ImportException($"{file}: the file has no rows.");
+        report.Fields = ColumnUses(columns, kind);
         foreach (var duplicate in rows.GroupBy(r => r.Row.GetValueOrDefault(kind == CatalogKind.Organisation ? "key" : "code")).Where(g => g.Count() > 1))
         {
             foreach (var (number, _) in duplicate.Skip(1))
@@ -62,15 +67,26 @@ internal sealed partial class CatalogImporter(NpgsqlDataSource dataSource)
                     ON CONFLICT (code) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
                         name_en = excluded.name_en, updated_at = now()
                     """, connection, transaction);
-            string[] columns = kind == CatalogKind.Organisation
-                ? ["key", "kind", "name_fi", "name_sv", "name_en", "webhook_url", "open311_endpoint", "email"]
-                : ["code", "name_fi", "name_sv", "name_en"];
-            foreach (var column in columns) command.Parameters.AddWithValue((object?)row.GetValueOrDefault(column) ?? DBNull.Value);
+            foreach (var column in kind == CatalogKind.Organisation ? OrganisationColumns : TaskTypeColumns) command.Parameters.AddWithValue((object?)row.GetValueOrDefault(column) ?? DBNull.Value);
             await command.ExecuteNonQueryAsync(cancellationToken);
             report.Loaded++;
         }
         await transaction.CommitAsync(cancellationToken);
         return report;
+    }
+
+    /// <summary>
+    /// Each column of the file and where it goes; one that is no column of the catalog is listed as ignored, so that a
+    /// misnamed column (webhook for webhook_url) shows in the report, a dry run's included, instead of vanishing.
+    /// </summary>
+    private static List<FieldUse> ColumnUses(Dictionary<string, long> columns, CatalogKind kind)
+    {
+        var known = kind == CatalogKind.Organisation ? OrganisationColumns : TaskTypeColumns;
+        var what = kind == CatalogKind.Organisation ? "organisations" : "task types";
+        return columns.Select(c => known.Contains(c.Key)
+                ? new FieldUse(c.Key, null, [c.Key], null, null)
+                : new FieldUse(c.Key, null, [], null, $"not a column of {what} (those are {string.Join(", ", known)})"))
+            .ToList();
     }
 
     private static void ValidateOrganisation(Dictionary<string, string?> row, Action<string> error)

@@ -24,20 +24,41 @@ internal sealed record Reprojectors(GeometryReprojector ToStorage, bool SourceIs
 /// Turns source features into domain objects: reads the mapped fields, checks every rule a layer of this kind has,
 /// and reports each problem with the feature's number. Invalid geometries are repaired only when asked.
 /// </summary>
-internal sealed class FeatureMapper(
-    ImportOptions options,
-    IReadOnlySet<string> organisations,
-    IReadOnlySet<string> taskTypes,
-    Reprojectors? reprojectors,
-    ImportReport report)
+internal sealed class FeatureMapper
 {
     private static readonly char[] ListSeparators = [';', ',', '|'];
-    private IReadOnlyDictionary<DomainField, FieldSource>? fields;
+    private readonly ImportOptions options;
+    private readonly IReadOnlySet<string> organisations;
+    private readonly IReadOnlySet<string> taskTypes;
+    private readonly Reprojectors? reprojectors;
+    private readonly ImportReport report;
+    private readonly IReadOnlyDictionary<DomainField, FieldSource> fields;
+
+    /// <summary>
+    /// Resolves the mapping against every field of the file (not the first feature's: a field only later features
+    /// have is mapped too) and puts what becomes of each field into the report, before any feature is read.
+    /// </summary>
+    /// <exception cref="ImportException">The mapping names a field the file does not have.</exception>
+    public FeatureMapper(
+        ImportOptions options,
+        IReadOnlyList<SourceField> sourceFields,
+        IReadOnlySet<string> organisations,
+        IReadOnlySet<string> taskTypes,
+        Reprojectors? reprojectors,
+        ImportReport report)
+    {
+        this.options = options;
+        this.organisations = organisations;
+        this.taskTypes = taskTypes;
+        this.reprojectors = reprojectors;
+        this.report = report;
+        fields = ResolveFields(sourceFields);
+        report.Fields = FieldUses(sourceFields, fields);
+    }
 
     /// <summary>Maps one feature; null when it has an error (reported).</summary>
     public MappedObject? Map(SourceFeature feature)
     {
-        fields ??= ResolveFields(feature);
         var errors = 0;
         string? sourceId = Read(DomainField.Id, feature);
 
@@ -255,23 +276,35 @@ internal sealed class FeatureMapper(
         return fixedGeometry;
     }
 
-    private IReadOnlyDictionary<DomainField, FieldSource> ResolveFields(SourceFeature first)
+    private IReadOnlyDictionary<DomainField, FieldSource> ResolveFields(IReadOnlyList<SourceField> sourceFields)
     {
-        var resolved = options.Mapping.Resolve(first.Attributes.Keys);
+        var names = sourceFields.Where(f => f.Ignored is null).Select(f => f.Name).ToList();
+        var resolved = options.Mapping.Resolve(names);
         foreach (var (field, sourceField) in options.Mapping.ExplicitSourceFields)
         {
-            if (!first.Attributes.ContainsKey(sourceField))
-            {
-                throw new ImportException(
-                    $"The mapping maps {Camel(field)} from the field '{sourceField}', which the file does not have. " +
-                    $"Its fields are: {string.Join(", ", first.Attributes.Keys)}.");
-            }
+            if (names.Contains(sourceField, StringComparer.Ordinal)) continue;
+            var sameButCase = names.FirstOrDefault(n => n.Equals(sourceField, StringComparison.OrdinalIgnoreCase));
+            var ignored = sourceFields.FirstOrDefault(f => f.Ignored is not null && f.Name == sourceField);
+            throw new ImportException(
+                $"The mapping maps {Camel(field)} from the field '{sourceField}', which {(ignored is null ? "no feature of the file has" : $"the file has only as {ignored.Ignored}")}"
+                + (sameButCase is null ? "" : $" (names are case-sensitive: the file has '{sameButCase}')")
+                + $". Its fields are: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
         }
         return resolved;
     }
 
+    /// <summary>Every field of the file with the domain fields it feeds; all but the ignored ones are kept in the source attributes.</summary>
+    private static List<FieldUse> FieldUses(IReadOnlyList<SourceField> sourceFields, IReadOnlyDictionary<DomainField, FieldSource> resolved) =>
+        sourceFields.Select(f => new FieldUse(
+                f.Name,
+                f.Features,
+                f.Ignored is null ? resolved.Where(r => r.Value.Field == f.Name).Select(r => Camel(r.Key)).Order(StringComparer.Ordinal).ToList() : [],
+                f.Origin,
+                f.Ignored))
+            .ToList();
+
     private string? Read(DomainField field, SourceFeature feature) =>
-        fields!.TryGetValue(field, out var source) ? source.Read(feature.Attributes) : null;
+        fields.TryGetValue(field, out var source) ? source.Read(feature.Attributes) : null;
 
     private DateOnly? Date(DomainField field, SourceFeature feature, Action<string> error)
     {

@@ -53,7 +53,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
 
         await using var reportWriter = options.ReportFile is null ? null : new StreamWriter(options.ReportFile);
         var report = new ImportReport(reportWriter);
-        var mapper = new FeatureMapper(options, organisations, taskTypes, reprojectors, report);
+        var mapper = new FeatureMapper(options, source.Fields, organisations, taskTypes, reprojectors, report);
 
         await using var writer = await LayerWriter.BeginAsync(dataSource, options.Layer, options.Kind,
             new LayerWriter.SourceInfo(fullPath, source.Format, crsName, await checksum, options.LoadedBy), cancellationToken);

@@ -22,6 +22,7 @@ internal sealed class CsvSource : IFeatureSource
     private readonly StreamReader text;
     private readonly char delimiter;
     private readonly string[] header;
+    private readonly SourceField[] fields;
     private readonly int wktIndex = -1;
     private readonly int xIndex = -1;
     private readonly int yIndex = -1;
@@ -42,6 +43,7 @@ internal sealed class CsvSource : IFeatureSource
         line = 2;
         if (header.Length == 0 || header.All(string.IsNullOrWhiteSpace))
             throw new SourceFormatException($"{path}: the header line is empty.");
+        fields = FieldNames.Unique(header, "column");
 
         if (options.NoGeometry)
         {
@@ -79,6 +81,9 @@ internal sealed class CsvSource : IFeatureSource
     public char Delimiter => delimiter;
 
     public IReadOnlyList<string> Columns => header;
+
+    /// <summary>The columns by their trimmed names; a repeated name is made unique and a blank one named, so no column is lost.</summary>
+    public IReadOnlyList<SourceField> Fields => fields;
 
     /// <summary>The column the geometry comes from: the WKT column, or the x and y columns joined by a slash; null without geometry.</summary>
     public string? GeometryColumns => wktIndex >= 0 ? header[wktIndex] : xIndex >= 0 ? $"{header[xIndex]}/{header[yIndex]}" : null;
@@ -135,7 +140,7 @@ internal sealed class CsvSource : IFeatureSource
             }
             number++;
             var attributes = new Dictionary<string, object?>(header.Length);
-            for (var i = 0; i < header.Length; i++) attributes[header[i]] = fields[i].Length == 0 ? null : fields[i];
+            for (var i = 0; i < header.Length; i++) attributes[this.fields[i].Name] = fields[i].Length == 0 ? null : fields[i];
             var (geometry, error) = wktIndex >= 0 ? FromWkt(fields[wktIndex]) : xIndex >= 0 ? FromXy(fields[xIndex], fields[yIndex]) : (null, null);
             yield return new SourceFeature(number, geometry, attributes, error);
         }

@@ -78,6 +78,8 @@ internal static class ZippedShapefile
 
         public SourceCrs? Crs => inner.Crs;
 
+        public IReadOnlyList<SourceField> Fields => inner.Fields;
+
         public double? Progress => inner.Progress;
 
         public IEnumerable<SourceFeature> ReadFeatures(CancellationToken cancellationToken) => inner.ReadFeatures(cancellationToken);

@@ -9,11 +9,15 @@ namespace DigitalTwin.Importers.Sources;
 /// Streams the features of a GeoJSON file (a FeatureCollection, a single Feature or a bare geometry) in flat memory.
 /// </summary>
 /// <remarks>
-/// The legacy <c>crs</c> member may come after <c>features</c> (JSON members have no order), yet the CRS must be known
-/// before the first feature is handed on. So opening makes a first, cheap pass over the top-level members only: the
-/// values of the others, <c>features</c> included, are skipped token by token without building anything. The pass stops
-/// as soon as both <c>type</c> and <c>crs</c> are seen, which is at the top of the file for GDAL's output; a file
-/// without <c>crs</c> (RFC 7946) is tokenised to its end once, which costs a fraction of the real parse.
+/// <para>Two things must be known before the first feature is handed on: the legacy <c>crs</c> member, which may come
+/// after <c>features</c> (JSON members have no order), and the fields, which in GeoJSON each feature lists for itself: a
+/// field the first features lack (a name only some features have) must still be mapped, or its values would be lost
+/// without a word. So opening makes a first, cheap pass over the whole file: property names are counted, every value
+/// and geometry is skipped token by token without building anything. It costs a fraction of the real parse, and memory
+/// holds the names only.</para>
+/// <para>Members of a feature outside its <c>properties</c> (foreign members, RFC 7946 section 6.1) are not handed on;
+/// they are listed among the fields as ignored. A feature's own <c>id</c> is handed on as <c>id</c>, or as <c>@id</c>
+/// where its properties hold an <c>id</c> too; a name repeated within one feature's properties gets a suffix.</para>
 /// </remarks>
 internal sealed class GeoJsonSource : IFeatureSource
 {
@@ -26,6 +30,11 @@ internal sealed class GeoJsonSource : IFeatureSource
     private readonly string? rootType;
     private readonly List<Coordinate> scratch = [];
     private readonly JsonFileCursor.ValueParser<SourceFeature?> readNextFeature;
+    private readonly FieldCounter fieldCounter = new();
+    private readonly List<string> scanNames = [];
+    private readonly List<string> scanForeign = [];
+    private bool scanHasId;
+    private bool scanPropertiesNotObject;
     private string[] propertyNames = new string[16];
     private byte[][] propertyNamesUtf8 = new byte[16][];
     private long number;
@@ -40,13 +49,14 @@ internal sealed class GeoJsonSource : IFeatureSource
         try
         {
             (rootType, Crs) = ScanTopLevel();
+            factory = new GeometryFactory(new PrecisionModel(), Crs.Epsg ?? 0);
+            if (rootType == "Feature") CountRootFeature();
         }
         catch
         {
             cursor.Dispose();
             throw;
         }
-        factory = new GeometryFactory(new PrecisionModel(), Crs.Epsg ?? 0);
     }
 
     public string Format => "GeoJSON";
@@ -55,6 +65,8 @@ internal sealed class GeoJsonSource : IFeatureSource
     public SourceCrs Crs { get; }
 
     SourceCrs? IFeatureSource.Crs => Crs;
+
+    public IReadOnlyList<SourceField> Fields => fieldCounter.Fields;
 
     public double? Progress => finished ? 1 : started && cursor.Length > 0 ? Math.Min(1.0, (double)cursor.Position / cursor.Length) : 0;
 
@@ -144,13 +156,15 @@ internal sealed class GeoJsonSource : IFeatureSource
         }
     }
 
-    /// <summary>The first pass: the root's <c>type</c> and <c>crs</c>, wherever they are among its members.</summary>
+    /// <summary>
+    /// The first pass: the root's <c>type</c> and <c>crs</c>, wherever they are among its members, and the fields of
+    /// every feature of a FeatureCollection.
+    /// </summary>
     private (string? RootType, SourceCrs Crs) ScanTopLevel()
     {
         cursor.Parse(ReadRootStart);
         string? type = null;
         SourceCrs? crs = null;
-        var crsSeen = false;
         var hasFeatures = false;
         while (cursor.Parse(ReadMemberName) is { } member)
         {
@@ -161,25 +175,15 @@ internal sealed class GeoJsonSource : IFeatureSource
                     break;
                 case "crs":
                     crs = ToSourceCrs(cursor.Parse(ReadCrs));
-                    crsSeen = true;
                     break;
                 case "features":
                     hasFeatures = true;
-                    try
-                    {
-                        cursor.SkipValue();
-                    }
-                    catch (JsonFormatError e)
-                    {
-                        throw new SourceFormatException(
-                            $"{path}: malformed JSON in feature {Math.Max(1, e.Child)} at byte {e.ByteOffset} (line {e.Line}): {e.Message}", e);
-                    }
+                    CountFeatureFields();
                     break;
                 default:
                     cursor.SkipValue();
                     break;
             }
-            if (type is not null && crsSeen) break;
         }
 
         // Some writers leave out the root "type"; the members say what the root is.
@@ -190,6 +194,98 @@ internal sealed class GeoJsonSource : IFeatureSource
             or "Polygon" or "MultiPolygon" or "GeometryCollection"))
             throw new SourceFormatException($"{path}: not GeoJSON: the root \"type\" is \"{type}\".");
         return (type, crs ?? SourceCrs.FromEpsg(CrsNames.Wgs84));
+    }
+
+    /// <summary>Counts the fields of each feature of the <c>features</c> array, the cursor before its value.</summary>
+    private void CountFeatureFields()
+    {
+        long feature = 0;
+        try
+        {
+            if (!cursor.Parse(ReadArrayStart)) return;
+            while (true)
+            {
+                feature++;
+                if (!cursor.Parse(ScanFeature)) break;
+                CommitScannedFeature();
+            }
+        }
+        catch (JsonFormatError e)
+        {
+            throw new SourceFormatException($"{path}: malformed JSON in feature {feature} at byte {e.ByteOffset} (line {e.Line}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>The fields of a file that is a single Feature: the names its one feature is read with.</summary>
+    private void CountRootFeature()
+    {
+        cursor.Rewind();
+        number = 1;
+        var feature = Parse(ReadRootFeature);
+        fieldCounter.BeginFeature();
+        foreach (var name in feature.Attributes.Keys) fieldCounter.Count(name, null);
+        number = 0;
+    }
+
+    /// <summary>
+    /// One element of the features array, skipping every value: the names in its properties, whether it has its own id,
+    /// its foreign members. Runs again from the start when the element is cut by the end of the window, so it only
+    /// gathers; <see cref="CommitScannedFeature"/> counts. False at the end of the array.
+    /// </summary>
+    private bool ScanFeature(ref Utf8JsonReader reader)
+    {
+        scanNames.Clear();
+        scanForeign.Clear();
+        scanHasId = false;
+        scanPropertiesNotObject = false;
+        Next(ref reader);
+        if (reader.TokenType == JsonTokenType.EndArray) return false;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            SkipCurrent(ref reader);
+            return true;
+        }
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject) return true;
+            if (reader.ValueTextEquals("properties"u8))
+            {
+                Next(ref reader);
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var index = 0;
+                    while (true)
+                    {
+                        Next(ref reader);
+                        if (reader.TokenType == JsonTokenType.EndObject) break;
+                        scanNames.Add(PropertyName(ref reader, index++));
+                        Next(ref reader);
+                        SkipCurrent(ref reader);
+                    }
+                    continue;
+                }
+                scanPropertiesNotObject = reader.TokenType != JsonTokenType.Null;
+                SkipCurrent(ref reader);
+                continue;
+            }
+            var isId = reader.ValueTextEquals("id"u8);
+            var known = isId || reader.ValueTextEquals("type"u8) || reader.ValueTextEquals("geometry"u8) || reader.ValueTextEquals("bbox"u8);
+            if (!known) scanForeign.Add(reader.GetString()!);
+            Next(ref reader);
+            scanHasId |= isId && reader.TokenType != JsonTokenType.Null;
+            SkipCurrent(ref reader);
+        }
+    }
+
+    /// <summary>Counts the names <see cref="ScanFeature"/> gathered, as <see cref="ReadFeature"/> will name them.</summary>
+    private void CommitScannedFeature()
+    {
+        fieldCounter.BeginFeature();
+        foreach (var name in scanNames) fieldCounter.Count(name, $"a second \"{name}\" in the properties of a feature");
+        if (scanHasId) fieldCounter.CountId();
+        foreach (var name in scanForeign) fieldCounter.Ignore(name, "a member of the feature outside its \"properties\"");
+        if (scanPropertiesNotObject) fieldCounter.Ignore("properties", "\"properties\" is not a JSON object");
     }
 
     private SourceCrs? ToSourceCrs((string? Type, string? Name, int? Code) crs)
@@ -355,7 +451,7 @@ internal sealed class GeoJsonSource : IFeatureSource
             }
         }
         attributes ??= [];
-        if (id is not null) attributes.TryAdd("id", id);
+        if (id is not null) attributes[FieldCounter.IdName(attributes)] = id;
         return new SourceFeature(number, geometry, attributes, error);
     }
 
@@ -374,7 +470,9 @@ internal sealed class GeoJsonSource : IFeatureSource
             if (reader.TokenType == JsonTokenType.EndObject) return attributes;
             var name = PropertyName(ref reader, index++);
             Next(ref reader);
-            attributes[name] = ReadValue(ref reader);
+            var value = ReadValue(ref reader);
+            // A name repeated within one object: the second value is kept under a name of its own, as the first pass counted it.
+            if (!attributes.TryAdd(name, value)) attributes[FieldCounter.Suffixed(name, attributes)] = value;
         }
     }
 
@@ -408,7 +506,8 @@ internal sealed class GeoJsonSource : IFeatureSource
             case JsonTokenType.String:
                 return reader.GetString();
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var integer) ? integer : reader.GetDouble();
+                // Boxed apart: a conditional of long and double would make every integer a double, and ids past 2^53 lose digits.
+                return reader.TryGetInt64(out var integer) ? integer : (object)reader.GetDouble();
             case JsonTokenType.True:
                 return true;
             case JsonTokenType.False:

@@ -41,11 +41,15 @@ internal sealed class GeoPackageSource : IFeatureSource
         if (geometryColumn < 0)
             throw new SourceFormatException($"{path}: gpkg_geometry_columns names column {geometryColumnName} of table {table}, which has no such column.");
         fids = FidRange.Of(connection, table, columns);
+        Fields = columns.Where((_, i) => i != geometryColumn).Select(c => new SourceField(c.Name)).ToArray();
     }
 
     public string Format => "GeoPackage";
 
     public SourceCrs? Crs { get; }
+
+    /// <summary>The columns of the feature table but its geometry column (SQLite allows no two of the same name).</summary>
+    public IReadOnlyList<SourceField> Fields { get; }
 
     /// <summary>The feature table being read, as the file spells it.</summary>
     public string TableName { get; }

@@ -16,6 +16,18 @@ internal sealed record SourceFeature(
     string? GeometryError = null);
 
 /// <summary>
+/// A field of a source file as its reader hands it on: features carry its values under <see cref="Name"/> in their
+/// <see cref="SourceFeature.Attributes"/>, unless the reader ignores it (and then says why).
+/// </summary>
+/// <param name="Name">The attribute name; the file's own name unless <paramref name="Origin"/> says otherwise.</param>
+/// <param name="Features">How many features have it, where features list their own fields (GeoJSON); null where every
+/// feature has every field (the columns of a table).</param>
+/// <param name="Origin">Where the name comes from when it is not the file's own: a repeated name made unique, a blank
+/// header named, the feature's own id kept beside a property of the same name.</param>
+/// <param name="Ignored">Why the values are not handed on, for what the reader leaves out; null when they are.</param>
+internal sealed record SourceField(string Name, long? Features = null, string? Origin = null, string? Ignored = null);
+
+/// <summary>
 /// A coordinate reference system as a source file declares it: an EPSG code when known, else the WKT as written (.prj, GeoPackage).
 /// </summary>
 internal sealed record SourceCrs(int? Epsg, string? Wkt)
@@ -35,6 +47,12 @@ internal interface IFeatureSource : IDisposable
 
     /// <summary>The CRS the file declares, or null when it declares none (the caller then needs --crs, or assumes WGS84 for GeoJSON).</summary>
     SourceCrs? Crs { get; }
+
+    /// <summary>
+    /// Every field of the file, in the order first seen: for a table its columns, for GeoJSON the union over all its
+    /// features (found by a first pass), so that a field the first features lack is still mapped. Known on opening.
+    /// </summary>
+    IReadOnlyList<SourceField> Fields { get; }
 
     /// <summary>Fraction of the input consumed so far (0..1) for progress, or null when unknown.</summary>
     double? Progress { get; }

@@ -18,6 +18,7 @@ internal sealed class ShapefileSource : IFeatureSource
     private readonly FileStream shp;
     private readonly FileStream dbf;
     private readonly ShapefileReader? reader;
+    private readonly SourceField[] fields;
     private bool started;
     private bool finished;
 
@@ -29,12 +30,16 @@ internal sealed class ShapefileSource : IFeatureSource
         this.reader = reader;
         Encoding = encoding;
         Crs = crs;
+        fields = reader is null ? [] : FieldNames.Unique(reader.Fields.Select(f => f.Name).ToList(), "field");
     }
 
     public string Format => "Shapefile";
 
     /// <summary>The .prj as WKT, for the catalog to identify; null without a .prj.</summary>
     public SourceCrs? Crs { get; }
+
+    /// <summary>The .dbf's fields; a name dBase repeats (it cuts names to 10 characters) is made unique.</summary>
+    public IReadOnlyList<SourceField> Fields => fields;
 
     /// <summary>The encoding the .dbf is read with.</summary>
     public Encoding Encoding { get; }
@@ -61,6 +66,7 @@ internal sealed class ShapefileSource : IFeatureSource
             if (shapeType == 0) return new ShapefileSource(path, shp, dbf, null, encoding, crs);
             if (shapeType == 31)
                 throw new SourceFormatException($"{path}: a MultiPatch shapefile (3D surfaces); only points, lines and polygons are read.");
+            RefuseRepeatedFieldNames(dbfPath, dbf, encoding);
             var reader = Shapefile.OpenRead(shp, dbf, new ShapefileReaderOptions
             {
                 Encoding = encoding,
@@ -111,6 +117,9 @@ internal sealed class ShapefileSource : IFeatureSource
                     // The reader stops quietly at a record cut by the end of the .shp; the .dbf says how many there were.
                     if (number < reader.RecordCount)
                         throw new SourceFormatException($"{path}: record {number + 1} cannot be read: the .shp ends after {number} records where the .dbf has {reader.RecordCount} (the file is cut short?).");
+                    // The reader stops as quietly at the last row of the .dbf; shapes after it would be lost.
+                    if (ShpRecordCount(path) is var shapes && shapes > number)
+                        throw new SourceFormatException($"{path}: the .shp holds more shapes than the .dbf's {number} rows ({shapes}); the shapes after record {number} have no attributes (is the .dbf from another version of the file?).");
                     finished = true;
                     yield break;
                 }
@@ -130,9 +139,9 @@ internal sealed class ShapefileSource : IFeatureSource
     private Dictionary<string, object?> Attributes()
     {
         var attributes = new Dictionary<string, object?>(reader!.Fields.Count);
-        foreach (var field in reader.Fields)
+        for (var column = 0; column < fields.Length; column++)
         {
-            attributes[field.Name] = field.Value switch
+            attributes[fields[column].Name] = reader.Fields[column].Value switch
             {
                 null or DBNull => null,
                 string s => s,
@@ -162,6 +171,59 @@ internal sealed class ShapefileSource : IFeatureSource
             throw new SourceFormatException($"{path}: the .shp is cut short: it has {shp.Length} bytes where its header declares {declared}.");
         shp.Position = 0;
         return BinaryPrimitives.ReadInt32LittleEndian(header[32..]);
+    }
+
+    /// <summary>
+    /// NetTopologySuite's reader cannot hold two .dbf fields of one name (dBase cuts names to 10 characters, so a careless
+    /// writer can make two) and would fail with a bare "same key"; this says which fields, before it tries.
+    /// </summary>
+    private static void RefuseRepeatedFieldNames(string dbfPath, FileStream dbf, Encoding encoding)
+    {
+        var header = new byte[32];
+        if (dbf.ReadAtLeast(header, 32, throwOnEndOfStream: false) < 32) return;
+        var headerLength = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(8));
+        var descriptors = new byte[Math.Max(0, headerLength - 32)];
+        dbf.ReadAtLeast(descriptors, descriptors.Length, throwOnEndOfStream: false);
+        dbf.Position = 0;
+        var first = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; (i + 1) * 32 <= descriptors.Length && descriptors[i * 32] != 0x0D; i++)
+        {
+            var raw = descriptors.AsSpan(i * 32, 11);
+            var name = encoding.GetString(raw[..(raw.IndexOf((byte)0) is var end and >= 0 ? end : raw.Length)]).Trim();
+            if (!first.TryAdd(name, i + 1))
+            {
+                throw new SourceFormatException(
+                    $"{dbfPath}: fields {first[name]} and {i + 1} are both named \"{name}\" (dBase cuts names to 10 characters), and the reader would keep only one; rename one of them (in QGIS, or with ogr2ogr) and import again.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many records the .shp holds: as its .shx counts them (8 bytes each after a 100-byte header), as GDAL does;
+    /// without a .shx, by walking its record headers up to the length its header declares. The walk stops
+    /// at a header that cannot be a record's (number 0, or too short to hold a shape type): some writers leave zeros
+    /// after the last record, and some declare a record shorter than they wrote it.
+    /// </summary>
+    private static long ShpRecordCount(string path)
+    {
+        if (Sibling(path, ".shx") is { } shx && new FileInfo(shx).Length is var length and >= 100) return (length - 100) / 8;
+        using var shp = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        Span<byte> header = stackalloc byte[100];
+        shp.ReadExactly(header);
+        var declared = 2L * BinaryPrimitives.ReadInt32BigEndian(header[24..]);
+        long position = 100, count = 0;
+        Span<byte> record = stackalloc byte[8];
+        while (position + 8 <= declared)
+        {
+            shp.Position = position;
+            if (shp.ReadAtLeast(record, 8, throwOnEndOfStream: false) < 8) break;
+            var words = BinaryPrimitives.ReadInt32BigEndian(record[4..]);
+            if (BinaryPrimitives.ReadInt32BigEndian(record) <= 0 || words < 2) break;
+            position += 8 + 2L * words;
+            if (position > declared) break;
+            count++;
+        }
+        return count;
     }
 
     /// <summary>The .cpg when it names an encoding, else the language-driver byte, else Windows-1252.</summary>

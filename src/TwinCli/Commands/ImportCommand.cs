@@ -114,9 +114,11 @@ internal static class ImportCommand
         table.AddRow("repaired", report.Repaired.ToString(CultureInfo.InvariantCulture));
         table.AddRow("warnings", report.Warnings.ToString(CultureInfo.InvariantCulture));
         if (report.Skipped > 0) table.AddRow("skipped", report.Skipped.ToString(CultureInfo.InvariantCulture));
+        AddFieldRows(table, report);
         var seconds = result.Elapsed.TotalSeconds;
         table.AddRow("time", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s ({report.FeaturesRead / Math.Max(seconds, 0.001):N0} features/s; {string.Join(", ", result.Phases.Select(p => $"{p.Phase} {p.Time.TotalSeconds:F1} s"))})"));
         AnsiConsole.Write(table);
+        foreach (var note in report.Notes) AnsiConsole.MarkupLine($"  [yellow]{Markup.Escape(note)}[/]");
         PrintProblems(report, options.ReportFile);
 
         if (result.Committed)
@@ -134,8 +136,29 @@ internal static class ImportCommand
         return 1;
     }
 
+    /// <summary>
+    /// What became of every field of the file: the mapped ones with their domain fields, the rest kept in the source
+    /// attributes, and the ignored ones with the reason; a field not every feature has says in how many it is.
+    /// </summary>
+    private static void AddFieldRows(Table table, ImportReport report)
+    {
+        string Name(FieldUse f) => f.Field
+            + (f.Features is { } n && n < report.FeaturesRead ? string.Create(CultureInfo.InvariantCulture, $" (in {n:N0} of {report.FeaturesRead:N0} features)") : "")
+            + (f.Origin is null ? "" : $" ({f.Origin})");
+        var mapped = report.Fields.Where(f => f.Ignored is null && f.MappedTo.Count > 0).Select(f => $"{Name(f)} → {string.Join(", ", f.MappedTo)}").ToList();
+        var kept = report.Fields.Where(f => f.Ignored is null && f.MappedTo.Count == 0).Select(Name).ToList();
+        var ignored = report.Fields.Where(f => f.Ignored is not null).Select(f => $"{Name(f)}: {f.Ignored}").ToList();
+        table.AddRow("fields mapped", Markup.Escape(mapped.Count == 0 ? "none" : string.Join("\n", mapped)));
+        if (kept.Count > 0) table.AddRow("kept, unmapped", Markup.Escape(string.Join(", ", kept)));
+        if (ignored.Count > 0) table.AddRow("[yellow]fields ignored[/]", Markup.Escape(string.Join("\n", ignored)));
+    }
+
     private static int PrintCatalogReport(string file, CatalogKind kind, ImportReport report, bool dryRun)
     {
+        foreach (var ignored in report.Fields.Where(f => f.Ignored is not null))
+        {
+            AnsiConsole.MarkupLineInterpolated($"  [yellow]column {ignored.Field} ignored: {ignored.Ignored}[/]");
+        }
         PrintProblems(report, null);
         var what = kind == CatalogKind.Organisation ? "organisations" : "task types";
         if (report.Errors > 0)

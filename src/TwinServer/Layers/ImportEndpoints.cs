@@ -125,5 +125,7 @@ internal static partial class ImportEndpoints
         warnings = report.Warnings,
         skipped = report.Skipped,
         problems = report.FirstProblems.Select(p => new { feature = p.FeatureNo, sourceId = p.SourceId, severity = p.Severity.ToString().ToLowerInvariant(), reason = p.Reason }),
+        fields = report.Fields.Select(f => new { field = f.Field, features = f.Features, mappedTo = f.MappedTo, origin = f.Origin, ignored = f.Ignored }),
+        notes = report.Notes,
     };
 }

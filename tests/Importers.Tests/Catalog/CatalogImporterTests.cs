@@ -50,4 +50,17 @@ public sealed class CatalogImporterTests(ImportFixture fixture) : IClassFixture<
         report.Loaded.ShouldBe(1);
         (await fixture.Database.ScalarAsync<string>("SELECT name_fi FROM task_types WHERE code = 'graffiti'")).ShouldBe("Töhryjen poisto");
     }
+
+    [Fact]
+    public async Task A_column_the_catalog_does_not_have_is_listed_as_ignored_in_a_dry_run_too()
+    {
+        var file = fixture.FilePath("orgs-webhook.csv");
+        File.WriteAllText(file, "key,kind,name_sv,webhook\nparkbolaget,contractor,Parkbolaget AB,https://parkbolaget.example/hook\n");
+        var report = await new CatalogImporter(fixture.Database.DataSource).ImportAsync(file, CatalogKind.Organisation, dryRun: true, CancellationToken.None);
+
+        report.Errors.ShouldBe(0);
+        var ignored = report.Fields.Where(f => f.Ignored is not null).ShouldHaveSingleItem();
+        ignored.Field.ShouldBe("webhook");
+        ignored.Ignored!.ShouldStartWith("not a column of organisations (those are key, kind, name_fi, name_sv, name_en, webhook_url,");
+    }
 }

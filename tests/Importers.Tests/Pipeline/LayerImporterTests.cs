@@ -279,4 +279,72 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
         offset.ShouldBeLessThan(0.01);
         string.Create(CultureInfo.InvariantCulture, $"{withCrs.SourceCrs}").ShouldBe("EPSG:3879");
     }
+
+    [Fact]
+    public async Task A_field_only_later_features_have_is_mapped_and_stored()
+    {
+        var file = fixture.WriteGeoJson("late-name.geojson",
+        [
+            ImportFixture.Square(18.071, 59.32, 0.0004, "\"id\":\"P1\""),
+            ImportFixture.Square(18.072, 59.32, 0.0004, "\"id\":\"P2\",\"namn\":\"Bärbyn\""),
+        ]);
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-late", LayerKind.Parcel));
+
+        result.Committed.ShouldBeTrue(string.Join("\n", result.Report.FirstProblems));
+        (await fixture.Database.ScalarAsync<string>("SELECT name FROM current_map_objects WHERE id = 'parcels-late:P2'")).ShouldBe("Bärbyn");
+        result.Report.Fields.Select(f => f.ToString()).ShouldBe(
+            ["id (in 2 features) → id; kept in the source attributes", "namn (in 1 feature) → name; kept in the source attributes"]);
+    }
+
+    [Fact]
+    public async Task A_mapping_may_name_a_field_only_later_features_have_but_not_one_that_none_has()
+    {
+        var file = fixture.WriteGeoJson("late-owner.geojson",
+        [
+            ImportFixture.Square(18.071, 59.32, 0.0004, "\"id\":\"P1\""),
+            ImportFixture.Square(18.072, 59.32, 0.0004, "\"id\":\"P2\",\"AGARE\":\"trafikkontoret\""),
+        ]);
+        DigitalTwin.Importers.Mapping.LayerMapping Map(string field) => DigitalTwin.Importers.Mapping.LayerMapping.Parse(
+            System.Text.Json.Nodes.JsonNode.Parse($$$"""{"fields":{"owner":"{{{field}}}"}}""")!.AsObject(), "map.json");
+
+        var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-late-owner", LayerKind.Parcel) { Mapping = Map("AGARE") });
+        result.Committed.ShouldBeTrue(string.Join("\n", result.Report.FirstProblems));
+        (await fixture.Database.ScalarAsync<string>("SELECT owner FROM current_map_objects WHERE id = 'parcels-late-owner:P2'")).ShouldBe("trafikkontoret");
+
+        var error = await Should.ThrowAsync<ImportException>(() => fixture.ImportAsync(new ImportOptions(file, "parcels-late-owner", LayerKind.Parcel) { Mapping = Map("agare") }));
+        error.Message.ShouldBe("The mapping maps owner from the field 'agare', which no feature of the file has (names are case-sensitive: the file has 'AGARE'). Its fields are: id, AGARE.");
+    }
+
+    [Fact]
+    public async Task A_dry_run_reports_exactly_what_the_real_run_stores()
+    {
+        var file = fixture.WriteGeoJson("dry-and-real.geojson",
+        [
+            """{"type":"Feature","id":"f1","title":"Humlegården","properties":{"id":"P1","typ":"park"},"geometry":{"type":"Point","coordinates":[18.07,59.34]}}""",
+            """{"type":"Feature","properties":{"id":"P2","namn":"Bärbyn","skick":3,"namn":"Bärby"},"geometry":{"type":"Point","coordinates":[18.08,59.34]}}""",
+        ]);
+        var options = new ImportOptions(file, "assets-dry", LayerKind.Asset);
+
+        var dry = await fixture.ImportAsync(options with { DryRun = true });
+        var real = await fixture.ImportAsync(options);
+
+        real.Committed.ShouldBeTrue(string.Join("\n", real.Report.FirstProblems));
+        dry.Accepted.ShouldBeTrue();
+        dry.Report.Loaded.ShouldBe(real.Report.Loaded);
+        dry.Report.Fields.Select(f => f.ToString()).ShouldBe(real.Report.Fields.Select(f => f.ToString()));
+        real.Report.Fields.Select(f => f.ToString()).ShouldBe(
+        [
+            "id (in 2 features) → id; kept in the source attributes",
+            "typ (in 1 feature) → type; kept in the source attributes",
+            "@id (in 1 feature) (the feature's own \"id\", beside an \"id\" property) kept in the source attributes",
+            "namn (in 1 feature) → name; kept in the source attributes",
+            "skick (in 1 feature) kept in the source attributes",
+            "namn_2 (in 1 feature) (a second \"namn\" in the properties of a feature) kept in the source attributes",
+            "title (in 1 feature): ignored: a member of the feature outside its \"properties\"",
+        ]);
+        // Every field the report says is kept is stored, and nothing else.
+        (await fixture.Database.ScalarAsync<string>(
+            "SELECT string_agg(source_id || ' ' || coalesce(name, '-') || ' ' || attributes::text, ' | ' ORDER BY source_id) FROM current_map_objects WHERE layer = 'assets-dry'"))
+            .ShouldBe("""P1 - {"id":"P1","typ":"park","@id":"f1"} | P2 Bärbyn {"id":"P2","namn":"Bärbyn","skick":3,"namn_2":"Bärby"}""");
+    }
 }

@@ -29,6 +29,21 @@ public sealed class CsvSourceTests : IDisposable
         features[1].Geometry.ShouldBeOfType<Polygon>();
     }
 
+    [Fact]
+    public void A_repeated_or_blank_header_name_loses_no_column()
+    {
+        var path = Write("id, name ,name,,wkt\n1,Bärbyn,Bärby,x,POINT (1 2)\n", Encoding.UTF8);
+        using var source = CsvSource.Open(path);
+        var feature = source.ReadFeatures(CancellationToken.None).Single();
+
+        source.Fields.Select(f => f.Name).ShouldBe(["id", "name", "name_2", "column_4", "wkt"]);
+        source.Fields[2].Origin.ShouldBe("column 3 repeats the name \"name\"");
+        source.Fields[3].Origin.ShouldBe("column 4 has no name");
+        feature.Attributes["name"].ShouldBe("Bärbyn");
+        feature.Attributes["name_2"].ShouldBe("Bärby");
+        feature.Attributes["column_4"].ShouldBe("x");
+    }
+
     [Theory]
     [InlineData(';')]
     [InlineData('\t')]

@@ -209,6 +209,72 @@ public sealed class GeoJsonSourceTests : IDisposable
         // How fast is for ./twin bench import, side by side with ogr2ogr on the same machine, not for a test's clock.
     }
 
+    [Fact]
+    public void The_fields_are_the_union_over_every_feature_with_how_many_have_each()
+    {
+        using var source = GeoJsonSource.Open(Write("""
+            {"type":"FeatureCollection","features":[
+              {"type":"Feature","properties":{"id":1,"typ":"park"},"geometry":null},
+              {"type":"Feature","properties":{"id":2,"namn":"Bärbyn"},"geometry":null},
+              {"type":"Feature","properties":{"id":3,"typ":null,"namn":"Åkeshov","x":{"a":[1]}},"geometry":null}
+            ]}
+            """));
+
+        source.Fields.ShouldBe([new SourceField("id", 3), new SourceField("typ", 2), new SourceField("namn", 2), new SourceField("x", 1)]);
+        source.ReadFeatures(CancellationToken.None).ToList()[1].Attributes["namn"].ShouldBe("Bärbyn");
+    }
+
+    [Fact]
+    public void A_field_only_the_last_feature_has_is_found_past_the_first_window()
+    {
+        var path = Path.Combine(directory, "late-field.geojson");
+        using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
+        {
+            writer.Write("{\"type\":\"FeatureCollection\",\"features\":[");
+            for (var i = 1; i <= 30_000; i++)
+            {
+                var late = i == 30_000 ? ",\"sent\":\"ja\"" : "";
+                writer.Write($"{(i > 1 ? "," : "")}{{\"type\":\"Feature\",\"properties\":{{\"id\":{i}{late}}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{i},1]}}}}\n");
+            }
+            writer.Write("]}");
+        }
+        new FileInfo(path).Length.ShouldBeGreaterThan(2 << 20, "more than the cursor's first window");
+
+        using var source = GeoJsonSource.Open(path);
+        source.Fields.ShouldBe([new SourceField("id", 30_000), new SourceField("sent", 1)]);
+        source.ReadFeatures(CancellationToken.None).Last().Attributes["sent"].ShouldBe("ja");
+    }
+
+    [Fact]
+    public void An_integer_past_two_to_the_53_keeps_every_digit()
+    {
+        var feature = Read("""{"type":"Feature","properties":{"osm_id":9007199254740993,"area":12.5},"geometry":null}""", out _).Single();
+        feature.Attributes["osm_id"].ShouldBeOfType<long>().ShouldBe(9007199254740993L);
+        feature.Attributes["area"].ShouldBeOfType<double>().ShouldBe(12.5);
+    }
+
+    [Fact]
+    public void Nothing_of_a_feature_is_dropped_without_a_word()
+    {
+        using var source = GeoJsonSource.Open(Write("""
+            {"type":"FeatureCollection","features":[
+              {"type":"Feature","id":"f1","properties":{"id":7,"n":"first","n":"second"},"title":"Park","geometry":null},
+              {"type":"Feature","id":"f2","properties":{"n":"only"},"bbox":[0,0,1,1],"geometry":null},
+              {"type":"Feature","properties":[1,2],"geometry":null}
+            ]}
+            """));
+        var features = source.ReadFeatures(CancellationToken.None).ToList();
+
+        // The feature's own id beside an id property, and the second of two values under one name, each keep a name.
+        features[0].Attributes.ShouldBe(new Dictionary<string, object?> { ["id"] = 7L, ["n"] = "first", ["n_2"] = "second", ["@id"] = "f1" });
+        features[1].Attributes.ShouldBe(new Dictionary<string, object?> { ["n"] = "only", ["id"] = "f2" });
+        source.Fields.Select(f => (f.Name, f.Features, f.Ignored is null)).ShouldBe(
+            [("id", 2L, true), ("n", 2L, true), ("n_2", 1L, true), ("@id", 1L, true), ("title", 1L, false), ("properties", 1L, false)]);
+        source.Fields.Single(f => f.Name == "n_2").Origin.ShouldBe("a second \"n\" in the properties of a feature");
+        source.Fields.Single(f => f.Name == "title").Ignored.ShouldBe("a member of the feature outside its \"properties\"");
+        source.Fields.Single(f => f.Name == "properties").Ignored.ShouldBe("\"properties\" is not a JSON object");
+    }
+
     /// <summary>Writes <paramref name="count"/> small square parcels, as a municipal export would.</summary>
     internal static void WriteParcels(string path, int count)
     {

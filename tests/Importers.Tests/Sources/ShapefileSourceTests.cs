@@ -112,6 +112,32 @@ public sealed class ShapefileSourceTests : IDisposable
         Should.Throw<SourceFormatException>(() => ShapefileSource.Open(path)).Message.ShouldContain("not a shapefile");
     }
 
+    [Fact]
+    public void Refuses_two_dbf_fields_of_one_name_rather_than_keep_one()
+    {
+        // dBase cuts field names to 10 characters, so "kommunnamn_sv" and "kommunnamn_fi" can both come out as "kommunnamn".
+        var path = WriteShapefile("twice", Encoding.UTF8, "Solna");
+        var dbf = File.ReadAllBytes(Path.ChangeExtension(path, ".dbf"));
+        var nummer = dbf.AsSpan().IndexOf("nummer"u8);
+        "NAMN\0\0"u8.CopyTo(dbf.AsSpan(nummer));
+        File.WriteAllBytes(Path.ChangeExtension(path, ".dbf"), dbf);
+
+        Should.Throw<SourceFormatException>(() => ShapefileSource.Open(path)).Message
+            .ShouldEndWith("twice.dbf: fields 1 and 2 are both named \"NAMN\" (dBase cuts names to 10 characters), and the reader would keep only one; rename one of them (in QGIS, or with ogr2ogr) and import again.");
+    }
+
+    [Fact]
+    public void Refuses_a_shp_with_more_shapes_than_its_dbf_has_rows()
+    {
+        var path = WriteShapefile("more-shapes", Encoding.UTF8, "a", "b", "c");
+        var fewer = WriteShapefile("fewer-rows", Encoding.UTF8, "a", "b");
+        File.Copy(Path.ChangeExtension(fewer, ".dbf"), Path.ChangeExtension(path, ".dbf"), overwrite: true);
+
+        using var source = ShapefileSource.Open(path);
+        Should.Throw<SourceFormatException>(() => source.ReadFeatures(CancellationToken.None).ToList())
+            .Message.ShouldContain("the .shp holds more shapes than the .dbf's 2 rows");
+    }
+
     private string WriteShapefile(string name, Encoding encoding, params string[] names)
     {
         var path = Path.Combine(directory, name + ".shp");
