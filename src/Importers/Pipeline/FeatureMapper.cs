@@ -17,8 +17,11 @@ internal sealed record MappedObject(
     string? ContractRef, string[]? Covers, string[]? TaskTypes, DateOnly? ValidFrom, DateOnly? ValidTo,
     string AttributesJson, Geometry? Geometry, string? ResponseTimesJson = null);
 
-/// <summary>From the source CRS to the storage CRS; whether the source is longitude/latitude.</summary>
-internal sealed record Reprojectors(GeometryReprojector ToStorage, bool SourceIsGeographic);
+/// <summary>
+/// From the source CRS to the storage CRS; whether the source is longitude/latitude; the check of coordinates against
+/// the source CRS's area of use (null where it cannot be made, which the report says).
+/// </summary>
+internal sealed record Reprojectors(GeometryReprojector ToStorage, bool SourceIsGeographic, AreaCheck? Area = null);
 
 /// <summary>
 /// Turns source features into domain objects: reads the mapped fields, checks every rule a layer of this kind has,
@@ -246,7 +249,15 @@ internal sealed class FeatureMapper
                 $"{options.File}: feature {feature.Number} has a geometry, but the file does not say which coordinate system it is in. " +
                 "Give it with --crs EPSG:N (for example --crs EPSG:3879), or \"crs\" in the mapping file.");
         }
-        if (reprojectors.SourceIsGeographic)
+        if (reprojectors.Area is { } area)
+        {
+            if (area.Check(feature.Number, geometry, out var outside) == AreaVerdict.Outside)
+            {
+                error(outside!);
+                return null;
+            }
+        }
+        else if (reprojectors.SourceIsGeographic)
         {
             var envelope = geometry.EnvelopeInternal;
             if (envelope.MinX < -180 || envelope.MaxX > 180 || envelope.MinY < -90 || envelope.MaxY > 90)

@@ -33,6 +33,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         // A file without a CRS is fine as long as it has no geometry (a subcontract table); the mapper asks for one otherwise.
         Reprojectors? reprojectors = null;
         var crsName = "none";
+        var notes = new List<string>();
         if (crs is not null)
         {
             int epsg;
@@ -45,14 +46,18 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
                 throw new ImportException($"{options.File}: {e.Message}", e);
             }
             crsName = $"EPSG:{epsg}";
+            var area = AreaCheck.Create(epsg, catalog.CoordinateSystem(epsg));
+            if (area is null) notes.Add($"EPSG:{epsg} has no area of use here (or a projection ProjNet lacks), so the coordinates were not checked against where it is used.");
             reprojectors = new Reprojectors(
-                catalog.CreateReprojector(epsg, StorageCrs.Srid), await IsGeographicAsync(epsg, cancellationToken));
+                catalog.CreateReprojector(epsg, StorageCrs.Srid), await IsGeographicAsync(epsg, cancellationToken), area);
         }
+        var overridden = crsText is not null && source.CrsDeclaredIn is not null ? Overridden(catalog, source, crs!) : null;
         var organisations = await KeysAsync("SELECT key FROM organisations", cancellationToken);
         var taskTypes = await KeysAsync("SELECT code FROM task_types", cancellationToken);
 
         await using var reportWriter = options.ReportFile is null ? null : new StreamWriter(options.ReportFile);
         var report = new ImportReport(reportWriter);
+        foreach (var note in notes) report.AddNote(note);
         var mapper = new FeatureMapper(options, source.Fields, organisations, taskTypes, reprojectors, report);
 
         await using var writer = await LayerWriter.BeginAsync(dataSource, options.Layer, options.Kind,
@@ -62,6 +67,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         // the two halves take about the same time, and memory stays flat.
         var queue = Channel.CreateBounded<MappedObject>(new BoundedChannelOptions(8192) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        SourceFeature? firstWithGeometry = null;
         var producer = Task.Run(async () =>
         {
             try
@@ -69,6 +75,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
                 foreach (var feature in source.ReadFeatures(stop.Token))
                 {
                     report.FeaturesRead++;
+                    if (firstWithGeometry is null && feature.Geometry is not null) firstWithGeometry = feature;
                     var mapped = mapper.Map(feature);
                     // After the first error the file is rejected: keep validating to report everything, stop writing.
                     if (mapped is null || (report.Errors > 0 && !options.SkipInvalid)) continue;
@@ -107,6 +114,12 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             await producer.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         progress?.Report(new ImportProgress(report.FeaturesRead, 1.0));
+        if (overridden is not null) report.AddNote(OverrideNote(catalog, overridden, options.Crs is not null ? "--crs" : "the mapping file's crs", crsName, reprojectors, firstWithGeometry));
+        if (reprojectors?.Area is { } checkedArea)
+        {
+            if (checkedArea.ZoneNote() is { } zoneNote) report.AddNote(zoneNote);
+            if (checkedArea.Outside.Count > 0) report.AddNote(CrsGuess.Note(checkedArea, await CrsGuess.GuessAsync(dataSource, checkedArea, overridden?.Epsg, cancellationToken)));
+        }
         var phases = new List<(string, TimeSpan)> { ("load", stopwatch.Elapsed) };
         var phase = Stopwatch.StartNew();
         if (report.FeaturesRead == 0) throw new ImportException($"{options.File}: the file has no features.");
@@ -166,6 +179,43 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         {
             throw new ImportException(e.Message, e);
         }
+    }
+
+    /// <summary>The CRS a file declares where --crs (or the mapping) gives another: its name, code if known, and where it says so.</summary>
+    private sealed record DeclaredCrs(string Name, int? Epsg, string DeclaredIn);
+
+    private static DeclaredCrs? Overridden(CrsCatalog catalog, IFeatureSource source, SourceCrs given)
+    {
+        var declared = source.Crs!;
+        int? epsg = null;
+        try
+        {
+            epsg = catalog.Identify(declared);
+        }
+        catch (CrsException)
+        {
+            // A .prj we cannot identify is overridden all the same; the note names it as written.
+        }
+        var name = epsg is { } code && catalog.Codes.Contains(code) ? catalog.CoordinateSystem(code).Name
+            : declared.Wkt is { } wkt && WktNode.TryParse(wkt)?.Name is { } wktName ? wktName : declared.ToString();
+        return epsg is not null && given.Epsg == epsg ? null : new DeclaredCrs(name, epsg, source.CrsDeclaredIn!);
+    }
+
+    /// <summary>
+    /// What the report says when the CRS given overrides the file's own: both, and how far apart the two readings put the
+    /// first feature, so that a wrong --crs shows at once.
+    /// </summary>
+    private static string OverrideNote(CrsCatalog catalog, DeclaredCrs declared, string by, string crsName, Reprojectors? reprojectors, SourceFeature? first)
+    {
+        var note = $"{by} {crsName} overrides the file's own CRS, {declared.Name}{(declared.Epsg is { } code ? $" (EPSG:{code})" : "")}, from {declared.DeclaredIn}.";
+        if (declared.Epsg is not { } own || !catalog.Codes.Contains(own) || reprojectors is null || first?.Geometry is not { } geometry) return note;
+        var point = geometry.InteriorPoint;
+        var asGiven = reprojectors.ToStorage.Transform(point);
+        var asDeclared = catalog.CreateReprojector(own, StorageCrs.Srid).Transform(point);
+        var metres = asGiven.Distance(asDeclared);
+        if (!double.IsFinite(metres)) return note;
+        return note + string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $" Read in its own CRS, feature {first.Number} would lie {(metres >= 1000 ? $"{metres / 1000:N0} km" : $"{metres:N1} m")} from where {crsName} puts it.");
     }
 
     private static SourceCrs Parse(CrsCatalog catalog, string text)

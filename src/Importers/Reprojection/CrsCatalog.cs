@@ -151,8 +151,10 @@ internal sealed class CrsCatalog
     private static bool NoDatumShift(GeographicCoordinateSystem geographic) =>
         geographic.HorizontalDatum.Wgs84Parameters is null || geographic.HorizontalDatum.Wgs84Parameters.HasZeroValuesOnly;
 
-    private CoordinateSystem CoordinateSystem(int code)
+    /// <summary>ProjNet's coordinate system for a supported code, from spatial_ref_sys's WKT.</summary>
+    internal CoordinateSystem CoordinateSystem(int code)
     {
+        Require(code);
         // spatial_ref_sys describes 3857 as Mercator_1SP on the WGS 84 ellipsoid, which ProjNet would take for the
         // ellipsoidal World Mercator (EPSG:3395, kilometres off in y); ProjNet's own Web Mercator is the spherical one.
         if (code == 3857) return ProjectedCoordinateSystem.WebMercator;

@@ -78,6 +78,8 @@ internal sealed class CsvSource : IFeatureSource
     /// <summary>Always null: a CSV declares no CRS.</summary>
     public SourceCrs? Crs => null;
 
+    public string? CrsDeclaredIn => null;
+
     public char Delimiter => delimiter;
 
     public IReadOnlyList<string> Columns => header;

@@ -78,6 +78,8 @@ internal static class ZippedShapefile
 
         public SourceCrs? Crs => inner.Crs;
 
+        public string? CrsDeclaredIn => inner.CrsDeclaredIn;
+
         public IReadOnlyList<SourceField> Fields => inner.Fields;
 
         public double? Progress => inner.Progress;

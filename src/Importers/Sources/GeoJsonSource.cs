@@ -34,6 +34,7 @@ internal sealed class GeoJsonSource : IFeatureSource
     private readonly List<string> scanNames = [];
     private readonly List<string> scanForeign = [];
     private bool scanHasId;
+    private bool crsDeclared;
     private bool scanPropertiesNotObject;
     private string[] propertyNames = new string[16];
     private byte[][] propertyNamesUtf8 = new byte[16][];
@@ -65,6 +66,8 @@ internal sealed class GeoJsonSource : IFeatureSource
     public SourceCrs Crs { get; }
 
     SourceCrs? IFeatureSource.Crs => Crs;
+
+    public string? CrsDeclaredIn => crsDeclared ? "its \"crs\" member" : null;
 
     public IReadOnlyList<SourceField> Fields => fieldCounter.Fields;
 
@@ -175,6 +178,7 @@ internal sealed class GeoJsonSource : IFeatureSource
                     break;
                 case "crs":
                     crs = ToSourceCrs(cursor.Parse(ReadCrs));
+                    crsDeclared = crs is not null;
                     break;
                 case "features":
                     hasFeatures = true;

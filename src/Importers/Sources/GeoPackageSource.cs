@@ -48,6 +48,8 @@ internal sealed class GeoPackageSource : IFeatureSource
 
     public SourceCrs? Crs { get; }
 
+    public string? CrsDeclaredIn => Crs is null ? null : "its gpkg_spatial_ref_sys";
+
     /// <summary>The columns of the feature table but its geometry column (SQLite allows no two of the same name).</summary>
     public IReadOnlyList<SourceField> Fields { get; }
 

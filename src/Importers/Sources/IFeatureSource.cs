@@ -48,6 +48,9 @@ internal interface IFeatureSource : IDisposable
     /// <summary>The CRS the file declares, or null when it declares none (the caller then needs --crs, or assumes WGS84 for GeoJSON).</summary>
     SourceCrs? Crs { get; }
 
+    /// <summary>Where the file declares its CRS ("its .prj"), for the report when --crs overrides it; null when it declares none.</summary>
+    string? CrsDeclaredIn { get; }
+
     /// <summary>
     /// Every field of the file, in the order first seen: for a table its columns, for GeoJSON the union over all its
     /// features (found by a first pass), so that a field the first features lack is still mapped. Known on opening.

@@ -38,6 +38,8 @@ internal sealed class ShapefileSource : IFeatureSource
     /// <summary>The .prj as WKT, for the catalog to identify; null without a .prj.</summary>
     public SourceCrs? Crs { get; }
 
+    public string? CrsDeclaredIn => Crs is null ? null : "its .prj";
+
     /// <summary>The .dbf's fields; a name dBase repeats (it cuts names to 10 characters) is made unique.</summary>
     public IReadOnlyList<SourceField> Fields => fields;
 

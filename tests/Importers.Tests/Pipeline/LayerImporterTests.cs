@@ -271,6 +271,7 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
         var result = await fixture.ImportAsync(new ImportOptions(file, "parcels-l", LayerKind.Parcel));
         result.Committed.ShouldBeFalse();
         result.Report.FirstProblems.ShouldHaveSingleItem().Reason.ShouldContain("use --crs");
+        result.Report.Notes.ShouldHaveSingleItem().ShouldEndWith("Its coordinates look like ETRS89 / GK25FIN (EPSG:3879): give the right CRS with --crs.");
 
         var withCrs = await fixture.ImportAsync(new ImportOptions(file, "parcels-l", LayerKind.Parcel) { Crs = "EPSG:3879" });
         withCrs.Committed.ShouldBeTrue();
