@@ -10,7 +10,7 @@ using NetTopologySuite.Operation.Valid;
 
 namespace DigitalTwin.Importers.Pipeline;
 
-/// <summary>A feature mapped to the domain, validated, and reprojected to the storage CRS.</summary>
+/// <summary>A feature mapped to the domain and validated; its geometry in the source CRS until the importer reprojects it to the storage CRS.</summary>
 internal sealed record MappedObject(
     string SourceId, long FeatureNo, string? Type, string? Name, string? Address,
     string? Owner, string? Manager, string? Contractor, string? Commissioner, string? Subcontractor,
@@ -21,7 +21,7 @@ internal sealed record MappedObject(
 /// From the source CRS to the storage CRS; whether the source is longitude/latitude; the check of coordinates against
 /// the source CRS's area of use (null where it cannot be made, which the report says).
 /// </summary>
-internal sealed record Reprojectors(GeometryReprojector ToStorage, bool SourceIsGeographic, AreaCheck? Area = null);
+internal sealed record Reprojectors(IReprojector ToStorage, bool SourceIsGeographic, AreaCheck? Area = null);
 
 /// <summary>
 /// Turns source features into domain objects: reads the mapped fields, checks every rule a layer of this kind has,
@@ -144,21 +144,11 @@ internal sealed class FeatureMapper
 
         if (errors > 0) return null;
 
-        Geometry? stored = null;
-        if (geometry is not null)
-        {
-            stored = reprojectors!.ToStorage.Transform(geometry);
-            if (!IsFinite(stored))
-            {
-                Error("coordinates out of range: the geometry does not reproject; is the source CRS right? (use --crs)");
-                return null;
-            }
-        }
-
+        // Still in the source CRS: the importer reprojects in batches (PostGIS may be the one to do it).
         return new MappedObject(
             sourceId!, feature.Number, Read(DomainField.Type, feature), Read(DomainField.Name, feature), Read(DomainField.Address, feature),
             owner, manager, contractor, commissioner, subcontractor, contractRef, covers, tasks, validFrom, validTo,
-            AttributesJson(feature.Attributes), stored, responseTimes);
+            AttributesJson(feature.Attributes), geometry, responseTimes);
     }
 
     /// <summary>
@@ -339,12 +329,6 @@ internal sealed class FeatureMapper
 
     private static string[] Split(string text) =>
         text.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static bool IsFinite(Geometry geometry)
-    {
-        var envelope = geometry.EnvelopeInternal;
-        return double.IsFinite(envelope.MinX) && double.IsFinite(envelope.MaxX) && double.IsFinite(envelope.MinY) && double.IsFinite(envelope.MaxY);
-    }
 
     private static string Camel(DomainField field) => char.ToLowerInvariant(field.ToString()[0]) + field.ToString()[1..];
 

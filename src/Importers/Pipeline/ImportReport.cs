@@ -47,6 +47,9 @@ internal sealed class ImportReport(TextWriter? reportFile, int keep = 50)
     public int Skipped { get; set; }
     public IReadOnlyList<ImportProblem> FirstProblems => first;
 
+    /// <summary>How the geometries were reprojected to the storage CRS, and why that way; null for a file without a CRS.</summary>
+    public string? Reprojection { get; init; }
+
     /// <summary>Every field of the source file and what became of it: mapped, kept in the source attributes, or ignored and why.</summary>
     public IReadOnlyList<FieldUse> Fields { get; set; } = [];
 

@@ -29,34 +29,37 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         using var source = OpenSource(options, mapping);
         var catalog = await CrsCatalog.LoadAsync(dataSource, cancellationToken);
         var crsText = options.Crs ?? mapping.Crs;
-        var crs = crsText is not null ? Parse(catalog, crsText) : source.Crs;
+        var crs = crsText is not null ? Parse(crsText) : source.Crs;
         // A file without a CRS is fine as long as it has no geometry (a subcontract table); the mapper asks for one otherwise.
         Reprojectors? reprojectors = null;
         var crsName = "none";
+        var sourceEpsg = 0;
         var notes = new List<string>();
         if (crs is not null)
         {
             int epsg;
             try
             {
-                epsg = catalog.Identify(crs);
+                epsg = await catalog.IdentifyAsync(crs, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (CrsException e)
             {
                 throw new ImportException($"{options.File}: {e.Message}", e);
             }
             crsName = $"EPSG:{epsg}";
-            var area = AreaCheck.Create(epsg, catalog.CoordinateSystem(epsg));
-            if (area is null) notes.Add($"EPSG:{epsg} has no area of use here (or a projection ProjNet lacks), so the coordinates were not checked against where it is used.");
-            reprojectors = new Reprojectors(
-                catalog.CreateReprojector(epsg, StorageCrs.Srid), await IsGeographicAsync(epsg, cancellationToken), area);
+            sourceEpsg = epsg;
+            var area = AreaCheck.Create(epsg, catalog);
+            if (area is null) notes.Add($"{catalog.Name(epsg)} (EPSG:{epsg}) has no area of use here, or a projection ProjNet lacks, so the coordinates were not checked against where it is used.");
+            var toStorage = await catalog.CreateReprojectorAsync(epsg, StorageCrs.Srid, cancellationToken);
+            reprojectors = new Reprojectors(toStorage, catalog.IsGeographic(epsg), area);
         }
-        var overridden = crsText is not null && source.CrsDeclaredIn is not null ? Overridden(catalog, source, crs!) : null;
+        await using var reprojector = reprojectors?.ToStorage;
+        var overridden = crsText is not null && source.CrsDeclaredIn is not null ? await OverriddenAsync(catalog, source, crs!, cancellationToken) : null;
         var organisations = await KeysAsync("SELECT key FROM organisations", cancellationToken);
         var taskTypes = await KeysAsync("SELECT code FROM task_types", cancellationToken);
 
         await using var reportWriter = options.ReportFile is null ? null : new StreamWriter(options.ReportFile);
-        var report = new ImportReport(reportWriter);
+        var report = new ImportReport(reportWriter) { Reprojection = reprojector?.Method };
         foreach (var note in notes) report.AddNote(note);
         var mapper = new FeatureMapper(options, source.Fields, organisations, taskTypes, reprojectors, report);
 
@@ -68,19 +71,47 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         var queue = Channel.CreateBounded<MappedObject>(new BoundedChannelOptions(8192) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         SourceFeature? firstWithGeometry = null;
+        var batch = new List<MappedObject>();
+        async Task ReprojectAndQueueAsync()
+        {
+            var geometries = batch.Where(m => m.Geometry is not null).Select(m => m.Geometry!).ToList();
+            var reprojected = geometries.Count == 0 ? [] : await reprojector!.TransformAsync(geometries, stop.Token);
+            var next = 0;
+            foreach (var mapped in batch)
+            {
+                var stored = mapped;
+                if (mapped.Geometry is not null)
+                {
+                    if (reprojected[next++] is not { } geometry || !IsFinite(geometry))
+                    {
+                        report.Add(new ImportProblem(mapped.FeatureNo, mapped.SourceId, Severity.Error,
+                            "coordinates out of range: the geometry does not reproject; is the source CRS right? (use --crs)"));
+                        continue;
+                    }
+                    stored = mapped with { Geometry = geometry };
+                }
+                // After the first error the file is rejected: keep validating to report everything, stop writing.
+                if (report.Errors > 0 && !options.SkipInvalid) continue;
+                await queue.Writer.WriteAsync(stored, stop.Token);
+            }
+            batch.Clear();
+        }
+
         var producer = Task.Run(async () =>
         {
             try
             {
+                var batchSize = reprojector?.BatchSize ?? 1;
                 foreach (var feature in source.ReadFeatures(stop.Token))
                 {
                     report.FeaturesRead++;
                     if (firstWithGeometry is null && feature.Geometry is not null) firstWithGeometry = feature;
                     var mapped = mapper.Map(feature);
-                    // After the first error the file is rejected: keep validating to report everything, stop writing.
                     if (mapped is null || (report.Errors > 0 && !options.SkipInvalid)) continue;
-                    await queue.Writer.WriteAsync(mapped, stop.Token);
+                    batch.Add(mapped);
+                    if (batch.Count >= batchSize) await ReprojectAndQueueAsync();
                 }
+                await ReprojectAndQueueAsync();
                 queue.Writer.Complete();
             }
             catch (Exception e)
@@ -114,7 +145,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             await producer.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         progress?.Report(new ImportProgress(report.FeaturesRead, 1.0));
-        if (overridden is not null) report.AddNote(OverrideNote(catalog, overridden, options.Crs is not null ? "--crs" : "the mapping file's crs", crsName, reprojectors, firstWithGeometry));
+        if (overridden is not null) report.AddNote(OverrideNote(catalog, overridden, options.Crs is not null ? "--crs" : "the mapping file's crs", sourceEpsg, crsName, firstWithGeometry));
         if (reprojectors?.Area is { } checkedArea)
         {
             if (checkedArea.ZoneNote() is { } zoneNote) report.AddNote(zoneNote);
@@ -184,45 +215,66 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
     /// <summary>The CRS a file declares where --crs (or the mapping) gives another: its name, code if known, and where it says so.</summary>
     private sealed record DeclaredCrs(string Name, int? Epsg, string DeclaredIn);
 
-    private static DeclaredCrs? Overridden(CrsCatalog catalog, IFeatureSource source, SourceCrs given)
+    private static async Task<DeclaredCrs?> OverriddenAsync(CrsCatalog catalog, IFeatureSource source, SourceCrs given, CancellationToken cancellationToken)
     {
         var declared = source.Crs!;
         int? epsg = null;
         try
         {
-            epsg = catalog.Identify(declared);
+            epsg = await catalog.IdentifyAsync(declared, cancellationToken);
         }
         catch (CrsException)
         {
             // A .prj we cannot identify is overridden all the same; the note names it as written.
         }
-        var name = epsg is { } code && catalog.Codes.Contains(code) ? catalog.CoordinateSystem(code).Name
+        var name = epsg is { } code ? catalog.Name(code)
             : declared.Wkt is { } wkt && WktNode.TryParse(wkt)?.Name is { } wktName ? wktName : declared.ToString();
-        return epsg is not null && given.Epsg == epsg ? null : new DeclaredCrs(name, epsg, source.CrsDeclaredIn!);
+        var givenEpsg = given.Epsg ?? (given.Wkt is null ? null : await TryIdentifyAsync(catalog, given, cancellationToken));
+        return epsg is not null && givenEpsg == epsg ? null : new DeclaredCrs(name, epsg, source.CrsDeclaredIn!);
+    }
+
+    private static async Task<int?> TryIdentifyAsync(CrsCatalog catalog, SourceCrs crs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await catalog.IdentifyAsync(crs, cancellationToken);
+        }
+        catch (CrsException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// What the report says when the CRS given overrides the file's own: both, and how far apart the two readings put the
     /// first feature, so that a wrong --crs shows at once.
     /// </summary>
-    private static string OverrideNote(CrsCatalog catalog, DeclaredCrs declared, string by, string crsName, Reprojectors? reprojectors, SourceFeature? first)
+    private static string OverrideNote(CrsCatalog catalog, DeclaredCrs declared, string by, int given, string crsName, SourceFeature? first)
     {
         var note = $"{by} {crsName} overrides the file's own CRS, {declared.Name}{(declared.Epsg is { } code ? $" (EPSG:{code})" : "")}, from {declared.DeclaredIn}.";
-        if (declared.Epsg is not { } own || !catalog.Codes.Contains(own) || reprojectors is null || first?.Geometry is not { } geometry) return note;
-        var point = geometry.InteriorPoint;
-        var asGiven = reprojectors.ToStorage.Transform(point);
-        var asDeclared = catalog.CreateReprojector(own, StorageCrs.Srid).Transform(point);
-        var metres = asGiven.Distance(asDeclared);
+        if (declared.Epsg is not { } own || first?.Geometry is not { } geometry) return note;
+        double metres;
+        try
+        {
+            // ProjNet's reading of both: good to the metre (a datum shift PROJ would do otherwise moves it less), which is
+            // all a note about kilometres needs.
+            var point = geometry.InteriorPoint;
+            metres = catalog.CreateReprojector(given, StorageCrs.Srid).Transform(point).Distance(catalog.CreateReprojector(own, StorageCrs.Srid).Transform(point));
+        }
+        catch (CrsException)
+        {
+            return note;
+        }
         if (!double.IsFinite(metres)) return note;
         return note + string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $" Read in its own CRS, feature {first.Number} would lie {(metres >= 1000 ? $"{metres / 1000:N0} km" : $"{metres:N1} m")} from where {crsName} puts it.");
     }
 
-    private static SourceCrs Parse(CrsCatalog catalog, string text)
+    private static SourceCrs Parse(string text)
     {
         try
         {
-            return catalog.Parse(text);
+            return CrsCatalog.Parse(text);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -230,11 +282,10 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<bool> IsGeographicAsync(int srid, CancellationToken cancellationToken)
+    private static bool IsFinite(NetTopologySuite.Geometries.Geometry geometry)
     {
-        await using var command = dataSource.CreateCommand("SELECT srtext LIKE 'GEOGCS%' FROM spatial_ref_sys WHERE srid = $1");
-        command.Parameters.AddWithValue(srid);
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        var envelope = geometry.EnvelopeInternal;
+        return double.IsFinite(envelope.MinX) && double.IsFinite(envelope.MaxX) && double.IsFinite(envelope.MinY) && double.IsFinite(envelope.MaxY);
     }
 
     private async Task<HashSet<string>> KeysAsync(string sql, CancellationToken cancellationToken)

@@ -80,9 +80,18 @@ internal sealed class AreaCheck
     /// A check for a CRS: null when EPSG gives it no area (not an EPSG code) or ProjNet cannot take its coordinates to
     /// degrees (a projection it lacks); the importer then says so in the report.
     /// </summary>
-    public static AreaCheck? Create(int epsg, CoordinateSystem coordinateSystem)
+    public static AreaCheck? Create(int epsg, CrsCatalog catalog)
     {
         if (AreaOfUse.Of(epsg) is not { } area) return null;
+        CoordinateSystem coordinateSystem;
+        try
+        {
+            coordinateSystem = catalog.CoordinateSystem(epsg);
+        }
+        catch (CrsException)
+        {
+            return null;
+        }
         if (coordinateSystem is GeographicCoordinateSystem) return new AreaCheck(epsg, coordinateSystem.Name, area, null);
         if (coordinateSystem is not ProjectedCoordinateSystem projected) return null;
         try

@@ -43,7 +43,7 @@ internal static class CrsGuess
         var worldwide = declared.Own.Size >= 180 * 90;
         var candidates = AreaOfUse.All
             .Where(a => !a.Deprecated && a.Code != check.Epsg)
-            .Select(a => (Area: a, Rank: a.Code == fileCrs ? 0 : a.Series == declared.Series && a.Series != a.Own ? 1 : CrsCatalog.SupportedCodes.Contains(a.Code) ? 2 : 3))
+            .Select(a => (Area: a, Rank: a.Code == fileCrs ? 0 : a.Series == declared.Series && a.Series != a.Own ? 1 : CrsCatalog.CommonCodes.Contains(a.Code) ? 2 : 3))
             .Where(c => c.Rank < 3 || (!worldwide && c.Area.Own.Intersects(declared.Own)))
             .OrderBy(c => c.Rank).ThenBy(c => c.Area.Own.Size).ThenBy(c => c.Area.Code)
             .Take(MostCandidates)

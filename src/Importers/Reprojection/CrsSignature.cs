@@ -21,7 +21,9 @@ internal sealed record CrsSignature(
     double FalseEasting,
     double FalseNorthing,
     double MetresPerUnit,
-    bool PseudoMercator)
+    bool PseudoMercator,
+    double StandardParallel1 = double.NaN,
+    double StandardParallel2 = double.NaN)
 {
     /// <summary>Reads the signature of a WKT1 PROJCS or GEOGCS; null for anything else.</summary>
     public static CrsSignature? From(WktNode root)
@@ -54,6 +56,10 @@ internal sealed record CrsSignature(
                && (Normalise(name).Contains("pseudo", StringComparison.Ordinal) || Normalise(name).Contains("webmercator", StringComparison.Ordinal)
                    || proj4.Contains("+b=6378137", StringComparison.Ordinal));
 
+        // In either order: 49 and 46 are the same cone as 46 and 49. A parallel of 0 is the equator of a Mercator, which
+        // ESRI writes and EPSG leaves out.
+        double[] parallels = [.. new[] { Parameter(double.NaN, "standardparallel1"), Parameter(double.NaN, "standardparallel2") }
+            .Where(p => !double.IsNaN(p) && p != 0).OrderDescending()];
         return new CrsSignature(
             name,
             projected,
@@ -64,6 +70,10 @@ internal sealed record CrsSignature(
             {
                 "transversemercator" or "gausskruger" => "tm",
                 "lambertazimuthalequalarea" => "laea",
+                // ESRI writes Lambert_Conformal_Conic for both; the standard parallels and the scale tell them apart.
+                "lambertconformalconic" or "lambertconformalconic2sp" or "lambertconformalconic1sp" => "lcc",
+                "albers" or "albersconicequalarea" => "aea",
+                "obliquestereographic" or "doublestereographic" => "sterea",
                 _ when method.StartsWith("mercator", StringComparison.Ordinal) || pseudoMercator => "merc",
                 _ => method,
             },
@@ -73,7 +83,9 @@ internal sealed record CrsSignature(
             Parameter(0, "falseeasting"),
             Parameter(0, "falsenorthing"),
             projected ? root.Child("UNIT")?.Number(1) ?? 1 : 1,
-            pseudoMercator);
+            pseudoMercator,
+            parallels.Length > 0 ? parallels[0] : double.NaN,
+            parallels.Length > 1 ? parallels[1] : double.NaN);
     }
 
     /// <summary>Whether two systems give the same coordinates: same ellipsoid, method and parameters.</summary>
@@ -89,7 +101,11 @@ internal sealed record CrsSignature(
         && Math.Abs(ScaleFactor - other.ScaleFactor) < 1e-10
         && Math.Abs(FalseEasting - other.FalseEasting) < 1e-3
         && Math.Abs(FalseNorthing - other.FalseNorthing) < 1e-3
-        && Math.Abs(MetresPerUnit - other.MetresPerUnit) < 1e-9;
+        && Math.Abs(MetresPerUnit - other.MetresPerUnit) < 1e-9
+        && Same(StandardParallel1, other.StandardParallel1)
+        && Same(StandardParallel2, other.StandardParallel2);
+
+    private static bool Same(double a, double b) => double.IsNaN(a) ? double.IsNaN(b) : Math.Abs(a - b) < 1e-8;
 
     public override string ToString() => Projected
         ? string.Create(CultureInfo.InvariantCulture,

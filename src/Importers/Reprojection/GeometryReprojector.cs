@@ -5,24 +5,41 @@ using ProjNet.CoordinateSystems.Transformations;
 namespace DigitalTwin.Importers.Reprojection;
 
 /// <summary>
-/// Reprojects geometries from one EPSG code to another with ProjNet; x is always easting or longitude, y northing or
-/// latitude, whatever axis order the authority defines. Made by <see cref="CrsCatalog.CreateReprojector"/>.
+/// Reprojects geometries from one EPSG code to another with ProjNet, in process; x is always easting or longitude, y
+/// northing or latitude, whatever axis order the authority defines. Made by <see cref="CrsCatalog.CreateReprojector"/>.
 /// </summary>
-internal sealed class GeometryReprojector
+internal sealed class GeometryReprojector : IReprojector
 {
     private readonly MathTransform[] steps;
 
     /// <summary>Applies ProjNet transforms one after the other (an inverse projection, then a projection); none for the identity.</summary>
-    internal GeometryReprojector(MathTransform[] steps, int sourceSrid, int targetSrid)
+    internal GeometryReprojector(MathTransform[] steps, int sourceSrid, int targetSrid, string method)
     {
         this.steps = steps;
         SourceSrid = sourceSrid;
         TargetSrid = targetSrid;
+        Method = method;
     }
 
     public int SourceSrid { get; }
 
     public int TargetSrid { get; }
+
+    public string Method { get; }
+
+    public int BatchSize => 1;
+
+    /// <summary>The same transforms, described as <paramref name="method"/> says (why ProjNet was chosen).</summary>
+    public GeometryReprojector WithMethod(string method) => new(steps, SourceSrid, TargetSrid, method);
+
+    public ValueTask<Geometry?[]> TransformAsync(IReadOnlyList<Geometry> geometries, CancellationToken cancellationToken)
+    {
+        var result = new Geometry?[geometries.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = Transform(geometries[i]);
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>A reprojected copy of <paramref name="geometry"/> with the target SRID; the input is left as it was.</summary>
     public Geometry Transform(Geometry geometry)
@@ -59,6 +76,7 @@ internal sealed class GeometryReprojector
             if (count == 0) return;
             var xs = ArrayPool<double>.Shared.Rent(count);
             var ys = ArrayPool<double>.Shared.Rent(count);
+            var zs = ArrayPool<double>.Shared.Rent(count);
             try
             {
                 for (var i = 0; i < count; i++)
@@ -66,7 +84,10 @@ internal sealed class GeometryReprojector
                     xs[i] = seq.GetX(i);
                     ys[i] = seq.GetY(i);
                 }
-                foreach (var step in steps) step.Transform(xs.AsSpan(0, count), ys.AsSpan(0, count), 1, 1);
+                // A height per point: ProjNet's 2D overload shares one z among all the points of the span, and a datum
+                // shift (KKJ, RT90) writes a height there, which the next point then starts from: a ring would not close.
+                Array.Clear(zs, 0, count);
+                foreach (var step in steps) step.Transform(xs.AsSpan(0, count), ys.AsSpan(0, count), zs.AsSpan(0, count));
                 for (var i = 0; i < count; i++)
                 {
                     seq.SetX(i, xs[i]);
@@ -77,6 +98,7 @@ internal sealed class GeometryReprojector
             {
                 ArrayPool<double>.Shared.Return(xs);
                 ArrayPool<double>.Shared.Return(ys);
+                ArrayPool<double>.Shared.Return(zs);
             }
         }
     }

@@ -108,6 +108,7 @@ internal static class ImportCommand
         table.AddRow("file", Markup.Escape(options.File));
         table.AddRow("layer", Markup.Escape($"{options.Layer} ({ImportOptions.KindName(options.Kind)})"));
         table.AddRow("format, CRS", Markup.Escape($"{result.SourceFormat}, {result.SourceCrs} → {StorageCrs.Name}"));
+        if (report.Reprojection is { } reprojection) table.AddRow("reprojected by", Markup.Escape(reprojection));
         table.AddRow("features read", report.FeaturesRead.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow(options.DryRun ? "would load" : "loaded", (result.Accepted ? report.Loaded : 0).ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("errors", report.Errors.ToString(CultureInfo.InvariantCulture));

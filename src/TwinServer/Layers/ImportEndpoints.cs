@@ -127,5 +127,6 @@ internal static partial class ImportEndpoints
         problems = report.FirstProblems.Select(p => new { feature = p.FeatureNo, sourceId = p.SourceId, severity = p.Severity.ToString().ToLowerInvariant(), reason = p.Reason }),
         fields = report.Fields.Select(f => new { field = f.Field, features = f.Features, mappedTo = f.MappedTo, origin = f.Origin, ignored = f.Ignored }),
         notes = report.Notes,
+        reprojection = report.Reprojection,
     };
 }

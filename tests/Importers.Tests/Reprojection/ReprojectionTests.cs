@@ -4,11 +4,15 @@ using DigitalTwin.Importers.Sources;
 using DigitalTwin.Testing;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
+using Xunit.Abstractions;
 
 namespace DigitalTwin.Importers.Tests.Reprojection;
 
-/// <summary>ProjNet, fed with spatial_ref_sys's WKT, against PostGIS's own ST_Transform (PROJ) for every supported CRS.</summary>
-public sealed class ReprojectionTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+/// <summary>
+/// ProjNet, fed with spatial_ref_sys's WKT, against PostGIS's own ST_Transform (PROJ) for the common CRSs; and the
+/// reprojector the importer uses for any CRS PostGIS knows (ProjNet where it agrees, PostGIS where not) against it too.
+/// </summary>
+public sealed class ReprojectionTests(DatabaseFixture fixture, ITestOutputHelper output) : IClassFixture<DatabaseFixture>
 {
     /// <summary>Points inside each CRS's area of use, as (lon, lat).</summary>
     public static TheoryData<int, double, double> PointsInAreaOfUse()
@@ -99,20 +103,83 @@ public sealed class ReprojectionTests(DatabaseFixture fixture) : IClassFixture<D
     [InlineData("http://www.opengis.net/def/crs/EPSG/0/3011", 3011)]
     [InlineData("CRS84", 4326)]
     [InlineData(" epsg:3879 ", 3879)]
-    public async Task Parses_the_ways_people_write_a_crs(string text, int epsg)
+    public void Parses_the_ways_people_write_a_crs(string text, int epsg) => CrsCatalog.Parse(text).ShouldBe(SourceCrs.FromEpsg(epsg));
+
+    [Fact]
+    public async Task Refuses_names_and_codes_that_are_no_map_crs_postgis_knows()
     {
         var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
-        catalog.Parse(text).ShouldBe(SourceCrs.FromEpsg(epsg));
+        Should.Throw<CrsException>(() => CrsCatalog.Parse("KKJ")).Message.ShouldContain("does not name a coordinate system");
+        (await Should.ThrowAsync<CrsException>(() => catalog.IdentifyAsync(SourceCrs.FromEpsg(999999), CancellationToken.None)))
+            .Message.ShouldBe("EPSG:999999 is not a coordinate system this database knows (PostGIS's spatial_ref_sys has no EPSG:999999).");
+        (await Should.ThrowAsync<CrsException>(() => catalog.IdentifyAsync(SourceCrs.FromEpsg(4978), CancellationToken.None)))
+            .Message.ShouldStartWith("EPSG:4978 is geocentric");
     }
 
+    /// <summary>
+    /// CRSs beyond the common ones, as older Nordic data and neighbours' data come: RT90 2.5 gon V, KKJ and its zones, the
+    /// GK zones, TM35FIN, the Danish and Norwegian UTM zones, and a few from further away.
+    /// </summary>
+    public static TheoryData<int> AnyCrs() =>
+    [
+        3021, 3019, 3024, 2393, 2391, 2392, 2394, .. Enumerable.Range(3873, 13), 3067, 3006, 3011, 3018,
+        25832, 25833, 25835, 4258, 3035, 3857, 27700, 31287, 2056, 32633, 3034, 5650,
+    ];
+
     [Theory]
-    [InlineData("EPSG:2393", "EPSG:2393 is not a supported")]
-    [InlineData("KKJ", "does not name a coordinate system")]
-    public async Task Refuses_unsupported_or_unknown_names(string text, string message)
+    [MemberData(nameof(AnyCrs))]
+    public async Task Any_crs_postgis_knows_reprojects_to_storage_as_st_transform_does_within_a_centimetre(int epsg)
     {
         var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
-        Should.Throw<CrsException>(() => catalog.Parse(text)).Message.ShouldContain(message);
-        Should.Throw<CrsException>(() => catalog.CreateReprojector(2393, 3067)).Message.ShouldContain("EPSG:2393");
+        (await catalog.IdentifyAsync(SourceCrs.FromEpsg(epsg), CancellationToken.None)).ShouldBe(epsg);
+        await using var reprojector = await catalog.CreateReprojectorAsync(epsg, 3035, CancellationToken.None);
+
+        // A 9 x 9 grid over the CRS's area of use, written in the CRS by PostGIS, as a file would hold it.
+        var area = AreaOfUse.Of(epsg)!.Own;
+        var grid = Enumerable.Range(0, 81).Select(i => (
+            Lon: area.West + (area.East - area.West) * (0.02 + 0.96 * (i % 9) / 8),
+            Lat: Math.Clamp(area.South + (area.North - area.South) * (0.02 + 0.96 * (i / 9) / 8), -85, 85))).ToArray();
+        var wkt = new WKTReader();
+        var sources = new List<Geometry>();
+        var expected = new List<Geometry>();
+        await using (var command = fixture.Database.DataSource.CreateCommand(
+            """
+            SELECT ST_AsText(s), ST_AsText(ST_Transform(s, 3035))
+            FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS g(lon, lat, n), ST_Transform(ST_SetSRID(ST_MakePoint(lon, lat), 4326), $3) s
+            ORDER BY n
+            """))
+        {
+            command.Parameters.AddWithValue(grid.Select(g => g.Lon).ToArray());
+            command.Parameters.AddWithValue(grid.Select(g => g.Lat).ToArray());
+            command.Parameters.AddWithValue(epsg);
+            await using var rows = await command.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                var source = wkt.Read(rows.GetString(0));
+                source.SRID = epsg;
+                sources.Add(source);
+                expected.Add(wkt.Read(rows.GetString(1)));
+            }
+        }
+
+        var got = await reprojector.TransformAsync(sources, CancellationToken.None);
+
+        var worst = got.Zip(expected).Max(p => p.First!.Distance(p.Second));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}: {worst * 1000:0.000} mm; {reprojector.Method}"));
+        worst.ShouldBeLessThan(0.01, reprojector.Method);
+        got.ShouldAllBe(g => g!.SRID == 3035);
+    }
+
+    [Fact]
+    public async Task Rt90_is_reprojected_by_postgis_since_projnet_shifts_its_datum_otherwise()
+    {
+        var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
+        await catalog.IdentifyAsync(SourceCrs.FromEpsg(3021), CancellationToken.None);
+        await using var reprojector = await catalog.CreateReprojectorAsync(3021, 3035, CancellationToken.None);
+
+        reprojector.ShouldBeOfType<PostgisReprojector>();
+        reprojector.Method.ShouldStartWith("PostGIS's ST_Transform (ProjNet is up to ");
+        reprojector.Method.ShouldEndWith(" from it over the area of use of EPSG:3021)");
     }
 
     /// <summary>.prj files as ArcGIS and QGIS write them: ESRI names, no AUTHORITY.</summary>
@@ -148,34 +215,47 @@ public sealed class ReprojectionTests(DatabaseFixture fixture) : IClassFixture<D
     public async Task Identifies_prj_files_by_their_parameters(string wkt, int epsg)
     {
         var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
-        catalog.Identify(new SourceCrs(null, wkt)).ShouldBe(epsg);
+        (await catalog.IdentifyAsync(new SourceCrs(null, wkt), CancellationToken.None)).ShouldBe(epsg);
     }
 
     [Fact]
-    public async Task Identifies_the_wkt_of_every_supported_code_as_that_code()
+    public async Task Identifies_the_wkt_of_every_common_code_as_that_code()
     {
         var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
-        catalog.Codes.Count.ShouldBe(CrsCatalog.SupportedCodes.Count, "spatial_ref_sys defines every supported code");
-        foreach (var code in CrsCatalog.SupportedCodes)
+        catalog.Codes.Count.ShouldBe(CrsCatalog.CommonCodes.Count, "spatial_ref_sys defines every common code");
+        foreach (var code in CrsCatalog.CommonCodes)
         {
             var wkt = await fixture.Database.ScalarAsync<string>("SELECT srtext FROM spatial_ref_sys WHERE srid = $1", code);
             // Without its AUTHORITY, the WKT must still be recognised from its parameters.
             var anonymous = wkt[..wkt.LastIndexOf(",AUTHORITY[", StringComparison.Ordinal)] + "]";
-            catalog.Identify(new SourceCrs(null, anonymous)).ShouldBe(code, anonymous);
+            (await catalog.IdentifyAsync(new SourceCrs(null, anonymous), CancellationToken.None)).ShouldBe(code, anonymous);
         }
+    }
+
+    [Fact]
+    public async Task Identifies_a_prj_of_any_crs_postgis_knows_by_its_parameters()
+    {
+        var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
+        var austria = """PROJCS["MGI_Austria_Lambert",GEOGCS["GCS_MGI",DATUM["D_MGI",SPHEROID["Bessel_1841",6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",400000.0],PARAMETER["False_Northing",400000.0],PARAMETER["Central_Meridian",13.33333333333333],PARAMETER["Standard_Parallel_1",46.0],PARAMETER["Standard_Parallel_2",49.0],PARAMETER["Latitude_Of_Origin",47.5],UNIT["Meter",1.0]]""";
+        var rt90 = """PROJCS["RT90_25_gon_V",GEOGCS["GCS_RT_1990",DATUM["D_RT_1990",SPHEROID["Bessel_1841",6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",1500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",15.80827777777778],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]""";
+
+        (await catalog.IdentifyAsync(new SourceCrs(null, austria), CancellationToken.None)).ShouldBe(31287);
+        (await catalog.IdentifyAsync(new SourceCrs(null, rt90), CancellationToken.None)).ShouldBe(3021);
+        (await catalog.IdentifyAsync(new SourceCrs(null,
+            """PROJCS["KKJ_Finland_Zone_2",GEOGCS["KKJ",DATUM["Kartastokoordinaattijarjestelma_1966",SPHEROID["International 1924",6378388,297]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["central_meridian",24],PARAMETER["scale_factor",1],PARAMETER["false_easting",2500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","2392"]]"""),
+            CancellationToken.None)).ShouldBe(2392);
     }
 
     [Fact]
     public async Task Names_the_wkt_it_cannot_identify()
     {
         var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
-        var austria = """PROJCS["MGI_Austria_Lambert",GEOGCS["GCS_MGI",DATUM["D_MGI",SPHEROID["Bessel_1841",6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",400000.0],PARAMETER["False_Northing",400000.0],PARAMETER["Central_Meridian",13.33333333333333],PARAMETER["Standard_Parallel_1",46.0],PARAMETER["Standard_Parallel_2",49.0],PARAMETER["Latitude_Of_Origin",47.5],UNIT["Meter",1.0]]""";
+        var nowhere = """PROJCS["Nowhere_Grid",GEOGCS["GCS_Nowhere",DATUM["D_Nowhere",SPHEROID["Odd",6378000.0,299.0]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",777.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",1.234],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]""";
 
-        Should.Throw<CrsException>(() => catalog.Identify(new SourceCrs(null, austria))).Message.ShouldContain("\"MGI_Austria_Lambert\"");
-        Should.Throw<CrsException>(() => catalog.Identify(new SourceCrs(null, "<!DOCTYPE html><html><head>"))).Message.ShouldContain("not WKT");
-        Should.Throw<CrsException>(() => catalog.Identify(new SourceCrs(null,
-            """PROJCS["KKJ_Finland_Zone_2",GEOGCS["KKJ",DATUM["Kartastokoordinaattijarjestelma_1966",SPHEROID["International 1924",6378388,297]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["central_meridian",24],PARAMETER["scale_factor",1],PARAMETER["false_easting",2500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","2392"]]""")))
-            .Message.ShouldContain("\"KKJ_Finland_Zone_2\" (EPSG:2392) is not a supported");
+        (await Should.ThrowAsync<CrsException>(() => catalog.IdentifyAsync(new SourceCrs(null, nowhere), CancellationToken.None)))
+            .Message.ShouldStartWith("the coordinate system \"Nowhere_Grid\": tm, central meridian 1.234");
+        (await Should.ThrowAsync<CrsException>(() => catalog.IdentifyAsync(new SourceCrs(null, "<!DOCTYPE html><html><head>"), CancellationToken.None)))
+            .Message.ShouldContain("not WKT");
     }
 
     private static string Esri(string name, string geographic, string datum, double centralMeridian, double scale, double falseEasting) =>

@@ -218,34 +218,33 @@ public sealed class SharedDataSourcesTests
     }
 }
 
-/// <summary>The CRS of real files, identified with the catalog of a real PostGIS, or refused by name.</summary>
+/// <summary>The CRS of real files, identified with the catalog of a real PostGIS, or refused with the reason.</summary>
 public sealed class SharedDataCrsTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     [SharedDataTheory]
-    [InlineData("helsinki-districts/Helsinki_borders.shp", 3067)]
-    [InlineData("helsinki-districts/kaupunginosat.geojson", 4326)]
-    [InlineData("helsinki-kamppi-osm/Kamppi_roads.gpkg", 3067)]
-    [InlineData("importer-testdata/fiona/coutwildrnp.shp", 4326)]
-    [InlineData("importer-testdata/nts-esri/arcmap/polygon.shp", 3857)]
-    [InlineData("importer-testdata/shapefile-js/ipra_dresden_polygon.shp", 4326)]
-    public async Task Identifies_the_crs_files_declare(string file, int epsg)
+    [InlineData("helsinki-districts/Helsinki_borders.shp", null, 3067)]
+    [InlineData("helsinki-districts/kaupunginosat.geojson", null, 4326)]
+    [InlineData("helsinki-kamppi-osm/Kamppi_roads.gpkg", null, 3067)]
+    [InlineData("importer-testdata/fiona/coutwildrnp.shp", null, 4326)]
+    [InlineData("importer-testdata/nts-esri/arcmap/polygon.shp", null, 3857)]
+    [InlineData("importer-testdata/shapefile-js/ipra_dresden_polygon.shp", null, 4326)]
+    [InlineData("importer-testdata/shapefile-js/LGA_2013_AUST.shp", null, 4283)] // GCS_GDA_1994, an ESRI .prj
+    [InlineData("importer-testdata/pyshp/REL.zip", null, 31287)] // MGI_Austria_Lambert
+    [InlineData("importer-testdata/shapefile-js/train_stations.zip", null, 26986)] // NAD83 / Massachusetts Mainland
+    [InlineData("importer-testdata/nts-esri/TestShapefiles/Line.shp", null, 25830)]
+    [InlineData("importer-testdata/ets-gpkg12/simple_sewer_features.gpkg", "s_manhole", 27700)]
+    public async Task Identifies_the_crs_files_declare(string file, string? table, int epsg)
     {
         var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
-        using var source = FeatureSources.Open(TestFiles.Shared(file), new SourceOptions());
-        catalog.Identify(source.Crs!).ShouldBe(epsg);
+        using var source = FeatureSources.Open(TestFiles.Shared(file), new SourceOptions { Table = table });
+        (await catalog.IdentifyAsync(source.Crs!, CancellationToken.None)).ShouldBe(epsg);
     }
 
-    [SharedDataTheory]
-    [InlineData("importer-testdata/shapefile-js/htmlprj.shp", "not WKT")]
-    [InlineData("importer-testdata/shapefile-js/LGA_2013_AUST.shp", "\"GCS_GDA_1994\"")]
-    [InlineData("importer-testdata/pyshp/REL.zip", "\"MGI_Austria_Lambert\"")]
-    [InlineData("importer-testdata/shapefile-js/train_stations.zip", "\"NAD83 / Massachusetts Mainland\"")]
-    [InlineData("importer-testdata/nts-esri/TestShapefiles/Line.shp", "EPSG:25830")]
-    [InlineData("importer-testdata/ets-gpkg12/simple_sewer_features.gpkg", "EPSG:27700")]
-    public async Task Names_the_crs_it_does_not_support(string file, string name)
+    [SharedDataFact]
+    public async Task Refuses_a_prj_that_is_not_wkt()
     {
         var catalog = await CrsCatalog.LoadAsync(fixture.Database.DataSource, CancellationToken.None);
-        using var source = FeatureSources.Open(TestFiles.Shared(file), new SourceOptions { Table = file.EndsWith(".gpkg", StringComparison.Ordinal) ? "s_manhole" : null });
-        Should.Throw<CrsException>(() => catalog.Identify(source.Crs!)).Message.ShouldContain(name);
+        using var source = FeatureSources.Open(TestFiles.Shared("importer-testdata/shapefile-js/htmlprj.shp"), new SourceOptions());
+        (await Should.ThrowAsync<CrsException>(() => catalog.IdentifyAsync(source.Crs!, CancellationToken.None))).Message.ShouldContain("not WKT");
     }
 }
