@@ -32,7 +32,7 @@ internal sealed class CrsCatalog
         25832, 25833,
     ];
 
-    /// <summary>How far ProjNet may be from PostGIS's ST_Transform, anywhere in the source CRS's area of use, to be used instead of it.</summary>
+    /// <summary>How far the in-process reprojection may be from PostGIS's ST_Transform, anywhere in the source CRS's area of use, to be used instead of it.</summary>
     public const double ProjNetTolerance = 0.005;
 
     /// <summary>Each pair of definitions' way of reprojecting, decided once per process.</summary>
@@ -133,11 +133,11 @@ internal sealed class CrsCatalog
         });
 
     /// <summary>
-    /// A reprojector from one code to another that agrees with PostGIS's ST_Transform: ProjNet when it does, within
-    /// <see cref="ProjNetTolerance"/> on a grid over the source CRS's area of use (ProjNet applies a datum shift only
-    /// as the definition's TOWGS84 says, where PROJ may choose another transformation, and its inverse transverse
-    /// Mercator drifts far from the central meridian), else PostGIS itself, in batches. Decided once per process for
-    /// each pair of definitions.
+    /// A reprojector from one code to another that agrees with PostGIS's ST_Transform: in process (ProjNet, and
+    /// <see cref="TransverseMercator"/>) when it does, within <see cref="ProjNetTolerance"/> on a grid over the source
+    /// CRS's area of use, else PostGIS itself, in batches. ProjNet applies a datum shift only as the definition's
+    /// TOWGS84 says, where PROJ may choose another transformation (RT90: 58 cm apart), and some of its projections are
+    /// older series. Decided once per process for each pair of definitions.
     /// </summary>
     public async Task<IReprojector> CreateReprojectorAsync(int sourceEpsg, int targetEpsg, CancellationToken cancellationToken)
     {
@@ -177,22 +177,29 @@ internal sealed class CrsCatalog
     /// Between systems on WGS 84, ETRS89 or SWEREF 99 (and any other whose TOWGS84 is zero), PROJ and so PostGIS apply
     /// no datum shift: longitude and latitude carry over unchanged. ProjNet would go through geocentric coordinates and
     /// back, which for the zero TOWGS84 of spatial_ref_sys moves points by millimetres (the ellipsoids differ) and costs
-    /// time. So such a transform is the inverse projection, then the projection; any other pair goes through ProjNet's
-    /// full datum transformation.
+    /// time. So such a transform is the inverse projection, then the projection, each a <see cref="TransverseMercator"/>
+    /// where it is one (ProjNet's drifts) and ProjNet's otherwise; any other pair goes through ProjNet's full datum
+    /// transformation.
     /// </summary>
-    private static MathTransform[] Transform(CoordinateSystem source, CoordinateSystem target)
+    private static ICoordinateStep[] Transform(CoordinateSystem source, CoordinateSystem target)
     {
         var factory = new CoordinateTransformationFactory();
         var sourceGeographic = (source as ProjectedCoordinateSystem)?.GeographicCoordinateSystem ?? source as GeographicCoordinateSystem;
         var targetGeographic = (target as ProjectedCoordinateSystem)?.GeographicCoordinateSystem ?? target as GeographicCoordinateSystem;
         if (sourceGeographic is null || targetGeographic is null || !NoDatumShift(sourceGeographic) || !NoDatumShift(targetGeographic))
-            return [factory.CreateFromCoordinateSystems(source, target).MathTransform];
+            return [new ProjNetStep(factory.CreateFromCoordinateSystems(source, target).MathTransform)];
 
-        var steps = new List<MathTransform>();
+        var steps = new List<ICoordinateStep>();
         if (source is ProjectedCoordinateSystem projectedSource)
-            steps.Add(factory.CreateFromCoordinateSystems(projectedSource, sourceGeographic).MathTransform);
+        {
+            steps.Add(TransverseMercator.For(projectedSource, inverse: true)
+                ?? (ICoordinateStep)new ProjNetStep(factory.CreateFromCoordinateSystems(projectedSource, sourceGeographic).MathTransform));
+        }
         if (target is ProjectedCoordinateSystem projectedTarget)
-            steps.Add(factory.CreateFromCoordinateSystems(targetGeographic, projectedTarget).MathTransform);
+        {
+            steps.Add(TransverseMercator.For(projectedTarget, inverse: false)
+                ?? (ICoordinateStep)new ProjNetStep(factory.CreateFromCoordinateSystems(targetGeographic, projectedTarget).MathTransform));
+        }
         return [.. steps];
     }
 
@@ -268,7 +275,7 @@ internal sealed class CrsCatalog
             worst = double.IsFinite(distance) ? Math.Max(worst, distance) : double.PositiveInfinity;
         }
         return worst <= ProjNetTolerance
-            ? new ReprojectionChoice(true, $"ProjNet (within {Length(worst)} of PostGIS's ST_Transform over the area of use of EPSG:{sourceEpsg})")
+            ? new ReprojectionChoice(true, $"in process (within {Length(worst)} of PostGIS's ST_Transform over the area of use of EPSG:{sourceEpsg})")
             : new ReprojectionChoice(false, $"PostGIS's ST_Transform (ProjNet is up to {Length(worst)} from it over the area of use of EPSG:{sourceEpsg})");
     }
 
@@ -348,6 +355,7 @@ internal sealed class CrsCatalog
 
     private static string Length(double metres) =>
         !double.IsFinite(metres) ? "nowhere near (it gives no coordinates)"
+        : metres < 0.000001 ? "a micrometre"
         : metres < 0.001 ? string.Create(CultureInfo.InvariantCulture, $"{metres * 1000:0.###} mm")
         : metres < 1 ? string.Create(CultureInfo.InvariantCulture, $"{metres * 100:0.#} cm")
         : string.Create(CultureInfo.InvariantCulture, $"{metres:0.#} m");

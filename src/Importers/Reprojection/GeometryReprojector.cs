@@ -1,6 +1,5 @@
 using System.Buffers;
 using NetTopologySuite.Geometries;
-using ProjNet.CoordinateSystems.Transformations;
 
 namespace DigitalTwin.Importers.Reprojection;
 
@@ -10,10 +9,10 @@ namespace DigitalTwin.Importers.Reprojection;
 /// </summary>
 internal sealed class GeometryReprojector : IReprojector
 {
-    private readonly MathTransform[] steps;
+    private readonly ICoordinateStep[] steps;
 
-    /// <summary>Applies ProjNet transforms one after the other (an inverse projection, then a projection); none for the identity.</summary>
-    internal GeometryReprojector(MathTransform[] steps, int sourceSrid, int targetSrid, string method)
+    /// <summary>Applies steps one after the other (an inverse projection, then a projection); none for the identity.</summary>
+    internal GeometryReprojector(ICoordinateStep[] steps, int sourceSrid, int targetSrid, string method)
     {
         this.steps = steps;
         SourceSrid = sourceSrid;
@@ -64,7 +63,7 @@ internal sealed class GeometryReprojector : IReprojector
     /// Transforms a whole coordinate sequence at once through ProjNet's span API: one call per ring instead of one
     /// per point, and no allocation per point.
     /// </summary>
-    private sealed class SequenceTransform(MathTransform[] steps) : IEntireCoordinateSequenceFilter
+    private sealed class SequenceTransform(ICoordinateStep[] steps) : IEntireCoordinateSequenceFilter
     {
         public bool Done => false;
 
@@ -87,7 +86,7 @@ internal sealed class GeometryReprojector : IReprojector
                 // A height per point: ProjNet's 2D overload shares one z among all the points of the span, and a datum
                 // shift (KKJ, RT90) writes a height there, which the next point then starts from: a ring would not close.
                 Array.Clear(zs, 0, count);
-                foreach (var step in steps) step.Transform(xs.AsSpan(0, count), ys.AsSpan(0, count), zs.AsSpan(0, count));
+                foreach (var step in steps) step.Apply(xs.AsSpan(0, count), ys.AsSpan(0, count), zs.AsSpan(0, count));
                 for (var i = 0; i < count; i++)
                 {
                     seq.SetX(i, xs[i]);

@@ -55,7 +55,7 @@ public sealed class AnyCrsImportTests(ImportFixture fixture) : IClassFixture<Imp
 
         result.Committed.ShouldBeTrue(string.Join("\n", result.Report.FirstProblems));
         result.SourceCrs.ShouldBe("EPSG:2393");
-        result.Report.Reprojection!.ShouldStartWith("ProjNet (within ");
+        result.Report.Reprojection!.ShouldStartWith("in process (within ");
         (await WorstOffsetAsync("areas-kkj", 2393, squares)).ShouldBeLessThan(0.01);
     }
 
