@@ -21,7 +21,7 @@ internal sealed record MappedObject(
 /// From the source CRS to the storage CRS; whether the source is longitude/latitude; the check of coordinates against
 /// the source CRS's area of use (null where it cannot be made, which the report says).
 /// </summary>
-internal sealed record Reprojectors(IReprojector ToStorage, bool SourceIsGeographic, AreaCheck? Area = null);
+internal sealed record Reprojectors(IReprojector ToStorage, bool SourceIsGeographic, AreaCheck? Area = null, string AreaUnit = "m²");
 
 /// <summary>
 /// Turns source features into domain objects: reads the mapped fields, checks every rule a layer of this kind has,
@@ -273,7 +273,7 @@ internal sealed class FeatureMapper
             return null;
         }
         report.Add(new ImportProblem(feature.Number, sourceId, Severity.Repaired,
-            $"invalid geometry repaired: {where}; area {geometry.Area.ToString("G6", CultureInfo.InvariantCulture)} → {fixedGeometry.Area.ToString("G6", CultureInfo.InvariantCulture)}"));
+            $"invalid geometry repaired: {where}; {AreaChange.Describe(geometry.Area, fixedGeometry.Area, reprojectors.AreaUnit)}"));
         return fixedGeometry;
     }
 

@@ -51,7 +51,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             var area = AreaCheck.Create(epsg, catalog);
             if (area is null) notes.Add($"{catalog.Name(epsg)} (EPSG:{epsg}) has no area of use here, or a projection ProjNet lacks, so the coordinates were not checked against where it is used.");
             var toStorage = await catalog.CreateReprojectorAsync(epsg, StorageCrs.Srid, cancellationToken);
-            reprojectors = new Reprojectors(toStorage, catalog.IsGeographic(epsg), area);
+            reprojectors = new Reprojectors(toStorage, catalog.IsGeographic(epsg), area, catalog.AreaUnit(epsg));
         }
         await using var reprojector = reprojectors?.ToStorage;
         var overridden = crsText is not null && source.CrsDeclaredIn is not null ? await OverriddenAsync(catalog, source, crs!, cancellationToken) : null;

@@ -110,6 +110,12 @@ internal sealed class CrsCatalog
     /// <summary>The name of a loaded code, as its definition gives it: "SWEREF99 18 00".</summary>
     public string Name(int code) => definitions.TryGetValue(code, out var d) ? d.Name : $"EPSG:{code}";
 
+    /// <summary>The unit areas come in, in a loaded code's coordinates: "m²", "square degrees", or the square of its unit.</summary>
+    public string AreaUnit(int code) => !definitions.TryGetValue(code, out var d) ? "square units"
+        : d.Geographic ? "square degrees"
+        : d.Signature is not { } signature || Math.Abs(signature.MetresPerUnit - 1) < 1e-9 ? "m²"
+        : string.Create(CultureInfo.InvariantCulture, $"square units of {signature.MetresPerUnit:0.######} m");
+
     /// <summary>Whether a loaded code is longitude/latitude.</summary>
     public bool IsGeographic(int code) => definitions.TryGetValue(code, out var d) && d.Geographic;
 

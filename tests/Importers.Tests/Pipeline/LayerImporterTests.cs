@@ -168,7 +168,9 @@ public sealed class LayerImporterTests(ImportFixture fixture) : IClassFixture<Im
         var repaired = await fixture.ImportAsync(new ImportOptions(file, "areas-h", LayerKind.Area) { MakeValid = true });
         repaired.Committed.ShouldBeTrue();
         repaired.Report.Repaired.ShouldBe(1);
-        repaired.Report.FirstProblems.ShouldHaveSingleItem().Severity.ShouldBe(Severity.Repaired);
+        var repair = repaired.Report.FirstProblems.ShouldHaveSingleItem();
+        repair.Severity.ShouldBe(Severity.Repaired);
+        repair.Reason.ShouldBe("invalid geometry repaired: Self-intersection at (18.005 59.305); area 0.0000000000 → 0.0000500000 square degrees (+0.00005 square degrees)");
         (await fixture.Database.ScalarAsync<bool>("SELECT bool_and(ST_IsValid(geom)) FROM current_map_objects WHERE layer = 'areas-h'")).ShouldBeTrue();
         (await fixture.Database.ScalarAsync<int>("SELECT repaired_count FROM layer_versions WHERE layer = 'areas-h'")).ShouldBe(1);
     }
