@@ -63,6 +63,9 @@ internal static class BenchReportsCommand
                 http.DefaultRequestHeaders.Add("X-Api-Key", key);
                 var since = DateTimeOffset.UtcNow.AddDays(-90).ToString("O", CultureInfo.InvariantCulture);
                 var year = DateTimeOffset.UtcNow.AddDays(-365).ToString("O", CultureInfo.InvariantCulture);
+                // The heat map's cells as the reports page picks them: 50 m where that is few enough cells, coarser
+                // over a whole city (the bench city's cases over 90 days fill more than the server's limit at 50 m).
+                var cell = await CellMetresAsync(http, since, ct);
                 Scenario[] scenarios =
                 [
                     new("total, every case", $$"""{ caseStatistics { total { {{Counts}} } } }""", null,
@@ -82,8 +85,8 @@ internal static class BenchReportsCommand
                         """, NonNullKeysOnly: true),
                     new("10 most reported objects", $$"""{ caseStatistics(groupBy: [OBJECT], first: 10) { groups { objectId counts { {{Counts}} } } } }""", "objectId",
                         $"SELECT object_id, {HandMeasures} FROM cases WHERE object_id IS NOT NULL GROUP BY 1", NonNullKeysOnly: true, Top: 10),
-                    new("heat map, 50 m cells, 90 days", $$"""{ caseDensity(filter: { from: "{{since}}" }, cellMetres: 50) { cases cells { lon lat cases } } }""", "density",
-                        $"SELECT floor(ST_X(geom) / 50) || ' ' || floor(ST_Y(geom) / 50), count(*) FROM cases WHERE created_at >= '{since}' GROUP BY 1"),
+                    new($"heat map, {cell} m cells, 90 days", $$"""{ caseDensity(filter: { from: "{{since}}" }, cellMetres: {{cell}}) { cases cells { lon lat cases } } }""", "density",
+                        $"SELECT floor(ST_X(geom) / {cell}) || ' ' || floor(ST_Y(geom) / {cell}), count(*) FROM cases WHERE created_at >= '{since}' GROUP BY 1"),
                 ];
                 var page = "{ " + string.Join(' ', new[]
                 {
@@ -93,7 +96,7 @@ internal static class BenchReportsCommand
                     "district: caseStatistics(filter: $f, groupBy: [DISTRICT]) { groups { areaId areaName counts { " + Counts + " } } }",
                     "recipient: caseStatistics(filter: $f, groupBy: [RECIPIENT]) { groups { recipient counts { " + Counts + " } } }",
                     "objects: caseStatistics(filter: $f, groupBy: [OBJECT], first: 10) { groups { objectId objectName counts { " + Counts + " } } }",
-                    "heat: caseDensity(filter: $f, cellMetres: 50) { cells { lon lat cases } }",
+                    $"heat: caseDensity(filter: $f, cellMetres: {cell}) {{ cells {{ lon lat cases }} }}",
                 }) + " }";
                 page = "query ($f: CaseStatisticsFilter) " + page;
 
@@ -117,6 +120,7 @@ internal static class BenchReportsCommand
                     var (g, q) = (Statistics.Median(graphqlTimes), Statistics.Median(sqlTimes));
                     table.AddRow(s.Name, Ms(g), Ms(q), (g / q).ToString("F2", CultureInfo.InvariantCulture), agrees ? "yes" : "[red]no: " + Markup.Escape(why) + "[/]");
                 }
+                var pageMedian90 = 0.0;
                 foreach (var (label, from) in new[] { ("reports page, last 90 days", since), ("reports page, every case", (string?)null) })
                 {
                     var variables = new { f = from is null ? null : new { from } };
@@ -124,9 +128,13 @@ internal static class BenchReportsCommand
                     var times = new List<double>();
                     for (var round = 0; round < roundCount; round++) times.Add((await AskAsync(http, page, variables, ct)).Ms);
                     table.AddRow(label + " (7 questions in one request)", Ms(Statistics.Median(times)), "", "", "");
+                    if (from is not null) pageMedian90 = Statistics.Median(times);
                 }
                 AnsiConsole.Write(table);
-                Console.WriteLine("target: every view within a second; the numbers as a hand count in SQL gives them.");
+                // The contract's target (docs/contract.md, section 7): the page's questions over the last 90 days within a second.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"reports page over 90 days: {pageMedian90:F0} ms (target ≤ 1,000 ms: {Statistics.Verdict(pageMedian90 <= 1000)}); " +
+                    $"numbers as a hand count in SQL gives them: {Statistics.Verdict(allAgree)}"));
                 return allAgree ? 0 : 1;
             }
             finally
@@ -136,6 +144,21 @@ internal static class BenchReportsCommand
             }
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>The smallest of the reports page's cell sizes (50, 250, 1,000, 5,000 m) whose grid over the last 90 days the server draws.</summary>
+    private static async Task<int> CellMetresAsync(HttpClient http, string since, CancellationToken cancellationToken)
+    {
+        foreach (var metres in new[] { 50, 250, 1000 })
+        {
+            using var response = await http.PostAsJsonAsync("/graphql",
+                new { query = $$"""{ caseDensity(filter: { from: "{{since}}" }, cellMetres: {{metres}}) { cases } }""" }, cancellationToken);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            if (body["errors"] is not JsonArray errors) return metres;
+            if (!errors.Any(e => e?["extensions"]?["code"]?.GetValue<string>() == "TOO_MANY_CELLS"))
+                throw new BenchException($"/graphql answered with errors: {errors.ToJsonString()}");
+        }
+        return 5000;
     }
 
     /// <summary>The groups' case counts by key (the total under "total"; density cells under their centre), and the time.</summary>

@@ -3,6 +3,9 @@ namespace DigitalTwin.Bench.Harness;
 /// <summary>The few figures the benches report.</summary>
 internal static class Statistics
 {
+    /// <summary>What a bench says of a target: met, or not met.</summary>
+    public static string Verdict(bool met) => met ? "met" : "NOT MET";
+
     /// <summary>The median of some figures (the mean of the middle two of an even count).</summary>
     public static double Median(IEnumerable<double> values)
     {
