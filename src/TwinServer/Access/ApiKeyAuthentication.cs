@@ -78,10 +78,10 @@ public static class AccessExtensions
 
     public static IServiceCollection AddTwinAccess(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section)
-            .Validate(o => AccessOptions.Problems(o).Count == 0, "Access has a setting that cannot work (see the start-up error)")
-            .ValidateOnStart();
+        // Read (and checked: a bad value stops the start here, naming its key) once for what is set up now, and served
+        // as options to what asks later.
         var access = AccessOptions.Read(configuration);
+        services.AddSingleton(Options.Create(access));
         services.AddSingleton<Users>().AddSingleton<AuditLog>().AddSingleton<AuditTrail>().AddScoped<PersonalDataReads>();
         services.AddHostedService<AuditRetention>();
         services.AddAuthentication(Scheme)

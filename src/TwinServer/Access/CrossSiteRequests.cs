@@ -20,7 +20,7 @@ internal static class CrossSiteRequests
     public static void UseTwinCrossSiteRefusal(this WebApplication app)
     {
         // Bad configuration fails at start-up, not at the first refused request.
-        var trusted = AccessOptions.Read(app.Configuration).TrustedOriginUris();
+        var trusted = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>().Value.TrustedOriginUris();
         app.Use(async (http, next) =>
         {
             if (Refusal(http.Request, trusted) is { } why)

@@ -21,7 +21,7 @@ internal static partial class ImportEndpoints
 
     public static void MapTwinLayerImport(this WebApplication app)
     {
-        var maxBytes = Access.AccessOptions.Read(app.Configuration).MaxImportBytes;
+        var maxBytes = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Access.AccessOptions>>().Value.MaxImportBytes;
         app.MapPost("/layers/{name}/import", ImportAsync)
             .RequireAuthorization(GisPolicy)
             // Callers are GIS tools with a key, or GIS staff's scripts with a session: no form of ours posts here, so there is

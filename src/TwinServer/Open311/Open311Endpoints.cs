@@ -169,24 +169,32 @@ internal static class Open311Endpoints
             [[("service_request_id", created.ServiceRequestId), ("service_notice", "Thank you; the case has been received."), ("account_id", null)]]);
     }
 
-    private static async Task<Open311Document> ListRequestsAsync(IQueryCollection query, CaseStore cases, CatalogStore catalog, CancellationToken ct)
+    private static string? Param(IQueryCollection query, string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
+
+    /// <summary>start_date and end_date as the lists take them: W3C date-times, in order, at most 90 days apart (each may be missing).</summary>
+    private static (DateTimeOffset? Start, DateTimeOffset? End) Period(IQueryCollection query)
     {
-        string? Param(string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
-        var ids = Param("service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        DateTimeOffset? Date(string name) => Param(name) is { } text
+        DateTimeOffset? Date(string name) => Param(query, name) is { } text
             ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
                 : throw new TwinException(ErrorCodes.BadDate, $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
             : null;
         var (start, end) = (Date("start_date"), Date("end_date"));
         if (start > end) throw new TwinException(ErrorCodes.BadPeriod, "start_date is after end_date.");
         if (end - start > Window) throw new TwinException(ErrorCodes.BadPeriod, "start_date and end_date may be at most 90 days apart.");
+        return (start, end);
+    }
+
+    private static async Task<Open311Document> ListRequestsAsync(IQueryCollection query, CaseStore cases, CatalogStore catalog, CancellationToken ct)
+    {
+        var ids = Param(query, "service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (start, end) = Period(query);
         // Without dates, the last 90 days; with one, 90 days from or to it (service_request_id ignores the window).
         if (ids is null)
         {
             end ??= start is { } s ? s + Window : cases.Now;
             start ??= end - Window;
         }
-        var statuses = Param("status") switch
+        var statuses = Param(query, "status") switch
         {
             null => null,
             var s => s.Split(',', StringSplitOptions.TrimEntries).SelectMany(x => x switch
@@ -201,7 +209,7 @@ internal static class Open311Endpoints
             double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= min && n <= max ? n
                 : throw new TwinException(ErrorCodes.BadFilter, $"{name} must be {what}; it was '{text}'.");
         (double, double, double, double)? bbox = null;
-        if (Param("bbox") is { } box)
+        if (Param(query, "bbox") is { } box)
         {
             var parts = box.Split(',', StringSplitOptions.TrimEntries);
             if (parts.Length != 4)
@@ -213,7 +221,7 @@ internal static class Open311Endpoints
             bbox = (west, south, east, north);
         }
         (double, double, double)? near = null;
-        var (latParam, longParam, radiusParam) = (Param("lat"), Param("long"), Param("radius"));
+        var (latParam, longParam, radiusParam) = (Param(query, "lat"), Param(query, "long"), Param(query, "radius"));
         if (latParam is not null || longParam is not null || radiusParam is not null)
         {
             string[] missing = [.. new[] { ("lat", latParam), ("long", longParam), ("radius", radiusParam) }.Where(p => p.Item2 is null).Select(p => p.Item1)];
@@ -223,13 +231,13 @@ internal static class Open311Endpoints
                 Number("radius", radiusParam!, 0, CaseFilter.MaxRadiusMetres,
                     $"in metres, at most {CaseFilter.MaxRadiusMetres.ToString("N0", CultureInfo.InvariantCulture)} and not negative"));
         }
-        if (Param("service_object_type") is { } objectType && objectType != ObjectType)
+        if (Param(query, "service_object_type") is { } objectType && objectType != ObjectType)
             throw new TwinException(ErrorCodes.BadFilter, $"service_object_type '{objectType}' is not one we know; ours is {ObjectType} (service_object_id is layer:id).");
         var extensions = Extensions(query["extensions"]);
         var found = await cases.ListAsync(new CaseFilter
         {
-            ServiceRequestIds = ids, Statuses = statuses, Category = Param("service_code"), From = ids is null ? start : null, To = ids is null ? end : null,
-            ObjectId = Param("service_object_id"), Bbox = bbox, Near = near, Limit = 1000,
+            ServiceRequestIds = ids, Statuses = statuses, Category = Param(query, "service_code"), From = ids is null ? start : null, To = ids is null ? end : null,
+            ObjectId = Param(query, "service_object_id"), Bbox = bbox, Near = near, Limit = 1000,
         }, ct);
         var taskTypes = await catalog.TaskTypesAsync(ct);
         return new Open311Document("service_requests", "request", [.. found.Select(c => Request(c, taskTypes, extensions))]);
@@ -316,17 +324,10 @@ internal static class Open311Endpoints
     /// </summary>
     private static async Task<Open311Document> ListUpdatesAsync(IQueryCollection query, CaseStore cases, CancellationToken ct)
     {
-        string? Param(string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
-        DateTimeOffset? Date(string name) => Param(name) is { } text
-            ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
-                : throw new TwinException(ErrorCodes.BadDate, $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
-            : null;
-        var (start, end) = (Date("start_date"), Date("end_date"));
-        if (start > end) throw new TwinException(ErrorCodes.BadPeriod, "start_date is after end_date.");
-        if (end - start > Window) throw new TwinException(ErrorCodes.BadPeriod, "start_date and end_date may be at most 90 days apart.");
+        var (start, end) = Period(query);
         var until = end ?? (start is { } s && s + TimeSpan.FromDays(1) < cases.Now ? s + TimeSpan.FromDays(1) : cases.Now.AddSeconds(1));
         var from = start ?? until - TimeSpan.FromDays(1);
-        var ids = Param("service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var ids = Param(query, "service_request_id")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var updates = await cases.PublicUpdatesAsync(from, until, ids, 1000, ct);
         return new Open311Document("service_requests_updates", "request_update", [.. updates.Select(u => (IReadOnlyList<(string, object?)>)
         [
