@@ -11,11 +11,19 @@ globalThis.MonacoEnvironment = {
   getWorker: (_workerId, label) => new Worker(new URL(workers[label] ?? 'editor.worker.js', import.meta.url)),
 };
 
-/** POSTs to /graphql on this origin; a 400 with errors is still a GraphQL result, so the body is read either way. */
-async function fetcher(request) {
+/**
+ * POSTs to /graphql on this origin with the headers the user wrote in GraphiQL's Headers tab (an integrator's
+ * `{"X-Api-Key": "..."}` works without signing in; a key wins over the session, as everywhere). A 400 with errors is
+ * still a GraphQL result, so the body is read either way.
+ */
+async function fetcher(request, options) {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' },
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/graphql-response+json, application/json',
+      ...(options?.headers ?? {}),
+    },
     body: JSON.stringify(request),
   });
   return response.json();
