@@ -14,6 +14,9 @@ public static class CallerExtensions
 
     public static bool IsSignedIn(this ClaimsPrincipal caller) => caller.Identity?.IsAuthenticated == true;
 
+    /// <summary>A person signed in with a session (not a system with a key): one who has a language and a desk.</summary>
+    public static bool IsPerson(this ClaimsPrincipal caller) => caller.IsSignedIn() && caller.FindFirst(TwinClaims.ApiKeyId) is null;
+
     /// <summary>How the caller appears on a case's timeline.</summary>
     public static Actor AsActor(this ClaimsPrincipal caller) => new(
         caller.Identity?.Name ?? "anonymous",

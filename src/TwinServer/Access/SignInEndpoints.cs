@@ -23,7 +23,7 @@ internal static class SignInEndpoints
             // A fresh installation has nobody to sign in yet: say how to make the first user.
             var oidc = OidcSignIn.IsConfigured(app.Configuration) ? app.Configuration["Access:Oidc:DisplayName"] ?? "the city's sign-in" : null;
             var nobody = oidc is null && !await users.AnyAsync(http.RequestAborted);
-            return Results.Content(Page(Texts.For(lang), tokens, LocalOnly(returnUrl), error is not null, nobody, oidc), "text/html; charset=utf-8");
+            return Results.Content(Page(Texts.For(lang ?? DigitalTwin.Ui.Localization.LanguageChoice.FromAcceptLanguage(http.Request.Headers.AcceptLanguage.ToString())), tokens, LocalOnly(returnUrl), error is not null, nobody, oidc), "text/html; charset=utf-8");
         }).AllowAnonymous();
 
         app.MapPost("/signin", async (HttpContext http, [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,

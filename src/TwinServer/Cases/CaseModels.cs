@@ -198,6 +198,15 @@ public sealed record InboxCase(
     public string? CitizenMessageState { get; init; }
 
     public string? CitizenMessageError { get; init; }
+
+    /// <summary>The person at the city who works the case; null while nobody took it.</summary>
+    public string? Handler { get; init; }
+
+    /// <summary>When the recipient owes it done, from its contract's response time (set on forward).</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>The date the recipient promised in its status update.</summary>
+    public DateTimeOffset? PromisedAt { get; init; }
 }
 
 /// <summary>

@@ -26,6 +26,6 @@ public static class CaseServices
             .AddSingleton<IOutboxChannel, CitizenEmailChannel>();
         services.AddHostedService<OutboxWorker>();
 
-        return services.AddSingleton<CaseStore>().AddSingleton<CaseIntake>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
+        return services.AddSingleton<CaseStore>().AddSingleton<DeskState>().AddSingleton<CaseIntake>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
     }
 }

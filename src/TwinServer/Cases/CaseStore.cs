@@ -226,15 +226,58 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         intake.ContactConsent,
     }));
 
-    /// <summary>The handler's inbox (inbox.sql): open and sent-back cases, oldest first.</summary>
-    public async Task<IReadOnlyList<InboxCase>> InboxAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The handler's inbox (inbox.sql): open and sent-back cases as the query filters, orders and pages them, with the
+    /// number it matches and the counts of the whole inbox for <paramref name="handler"/> (whose "mine" it counts).
+    /// </summary>
+    public async Task<InboxPage> InboxAsync(InboxQuery query, string? handler, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/inbox.sql"));
-        command.Parameters.AddWithValue(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (query.Limit is < 1 or > InboxQuery.MaxLimit) throw new TwinException(ErrorCodes.BadInput, $"An inbox page has 1 to {InboxQuery.MaxLimit} cases; {query.Limit} was asked.");
+        if (query.Offset < 0) throw new TwinException(ErrorCodes.BadInput, $"The offset is {query.Offset}; it counts from 0.");
+        if (query.OlderThan is { } age && age < TimeSpan.Zero) throw new TwinException(ErrorCodes.BadInput, "An age is not negative.");
+        RequireWritable(("recipient", query.Recipient), ("handler", query.Handler), ("area", query.Area), ("text", query.Text));
+        foreach (var value in (query.Statuses ?? []).Concat(query.Categories ?? [])) RequireWritable(("status or category", value));
+        var now = time.GetUtcNow();
+        await using var batch = dataSource.CreateBatch();
+        var page = new NpgsqlBatchCommand(SqlResources.Get("Cases/inbox.sql"));
+        NpgsqlParameter TextArray(IReadOnlyList<string>? values) =>
+            new() { Value = values is { Count: > 0 } ? values.ToArray() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+        NpgsqlParameter Flag(bool value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Boolean };
+        page.Parameters.Add(TextArray(query.Statuses));
+        page.Parameters.Add(TextArray(query.Categories));
+        page.Parameters.Add(Text(query.Recipient));
+        page.Parameters.Add(Text(query.Handler));
+        page.Parameters.Add(Flag(query.UnassignedOnly));
+        page.Parameters.Add(new NpgsqlParameter { Value = query.OlderThan is { } older ? now - older : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        page.Parameters.Add(Flag(query.OverdueOnly));
+        page.Parameters.Add(Flag(query.FailingOnly));
+        page.Parameters.Add(Flag(query.DuplicatesOnly));
+        page.Parameters.Add(Text(query.Area));
+        page.Parameters.Add(Text(string.IsNullOrWhiteSpace(query.Text) ? null : LikePattern.Containing(query.Text.Trim())));
+        page.Parameters.Add(Text(query.Order.ToString().ToLowerInvariant()));
+        page.Parameters.AddWithValue(query.Limit);
+        page.Parameters.AddWithValue(query.Offset);
+        page.Parameters.AddWithValue(now);
+        batch.BatchCommands.Add(page);
+        var counts = new NpgsqlBatchCommand(SqlResources.Get("Cases/inbox_counts.sql"));
+        counts.Parameters.Add(Text(handler));
+        counts.Parameters.AddWithValue(now);
+        counts.Parameters.AddWithValue(query.SeenUpTo ?? long.MaxValue);
+        batch.BatchCommands.Add(counts);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var inbox = new List<InboxCase>();
-        while (await reader.ReadAsync(cancellationToken)) inbox.Add(InboxCaseOf(reader));
-        return inbox;
+        var matched = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inbox.Add(InboxCaseOf(reader));
+            matched = (int)reader.GetInt64(30);
+        }
+        if (inbox.Count == 0 && query.Offset > 0) matched = -1; // past the end: the count is not known from this page
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        int Count(int ordinal) => (int)reader.GetInt64(ordinal);
+        var whole = new InboxCounts(Count(0), Count(1), Count(2), Count(3), Count(4), Count(5), Count(6), Count(7), Count(8), Count(9), Count(10), Count(11), reader.GetInt64(12));
+        return new InboxPage(inbox, matched < 0 ? query.Offset : matched, whole);
     }
 
     /// <summary>One case as the inbox shows it, whatever its status (desk_case.sql); null when there is none.</summary>
@@ -256,7 +299,9 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             Version = reader.GetInt32(18), Channel = reader.GetString(19), DeliveryAttempts = reader.IsDBNull(20) ? 0 : reader.GetInt32(20),
             NextAttemptAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), Suggestion = NullableText(reader, 22),
             AwaitingCitizen = reader.GetBoolean(23), RejectedByAll = reader.IsDBNull(24) ? [] : reader.GetFieldValue<string[]>(24),
-            CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26),
+            CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26), Handler = NullableText(reader, 27),
+            DueAt = reader.IsDBNull(28) ? null : reader.GetFieldValue<DateTimeOffset>(28),
+            PromisedAt = reader.IsDBNull(29) ? null : reader.GetFieldValue<DateTimeOffset>(29),
         };
 
     /// <summary>

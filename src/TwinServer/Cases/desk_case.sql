@@ -1,20 +1,8 @@
--- One case as the handler's desk shows it, whatever its status (a case just closed, found by a search, or reopened):
--- the same columns as inbox.sql, in the same order, so that one reader reads both. $1 the case's id.
+-- One case as the desk shows it: the columns of inbox.sql (without its count), from the desk's view (migration 0014).
 SELECT c.id, c.service_request_id, c.category, c.status, c.created_at, c.lon, c.lat, c.address, c.description,
-       c.suggested_to, c.assignee, c.object_id, d.state, d.last_error, r.data ->> 'by', r.data ->> 'reason',
-       (SELECT e.service_request_id FROM cases e
-        WHERE e.category = c.category AND e.id < c.id AND e.status NOT IN ('done', 'closed', 'rejected')
-          AND ((c.object_id IS NOT NULL AND e.object_id = c.object_id) OR ST_DWithin(e.geom, c.geom, 50))
-        ORDER BY e.object_id IS NOT DISTINCT FROM c.object_id DESC, ST_Distance(e.geom, c.geom), e.id
-        LIMIT 1) AS duplicate_of,
-       c.language, c.version, c.channel, d.attempts, d.next_attempt_at, c.suggestion::text, c.awaiting_citizen,
-       c.rejected_by, m.state, m.last_error
-FROM cases c
-LEFT JOIN LATERAL (SELECT o.state, o.last_error, o.attempts, o.next_attempt_at FROM outbox o
-                   WHERE o.case_id = c.id AND o.recipient IS NOT NULL AND o.state <> 'cancelled'
-                   ORDER BY o.id DESC LIMIT 1) d ON true
-LEFT JOIN LATERAL (SELECT o.state, o.last_error FROM outbox o
-                   WHERE o.case_id = c.id AND o.recipient IS NULL
-                   ORDER BY o.id DESC LIMIT 1) m ON true
-LEFT JOIN LATERAL (SELECT e.data FROM case_events e WHERE e.case_id = c.id AND e.kind = 'rejected' ORDER BY e.id DESC LIMIT 1) r ON c.status = 'rejected'
+       c.suggested_to, c.assignee, c.object_id, c.delivery_state, c.delivery_error, c.rejected_by_last, c.reject_reason,
+       c.duplicate_of, c.language, c.version, c.channel, c.delivery_attempts, c.next_attempt_at, c.suggestion::text,
+       c.awaiting_citizen, c.rejected_by, c.citizen_message_state, c.citizen_message_error, c.handler, c.due_at,
+       c.promised_at
+FROM desk_cases c
 WHERE c.id = $1;

@@ -83,6 +83,7 @@ public static class ErrorCodes
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string UnknownCase = "UNKNOWN_CASE";
     public const string UnknownFormat = "UNKNOWN_FORMAT";
+    public const string UnknownHandler = "UNKNOWN_HANDLER";
     public const string UnknownLayer = "UNKNOWN_LAYER";
     public const string UnknownObject = "UNKNOWN_OBJECT";
     public const string UnknownOrganisation = "UNKNOWN_ORGANISATION";
@@ -160,6 +161,7 @@ public static class ErrorCodes
         new(Unauthenticated, 401, "No key or session, or a key that is unknown, revoked or expired."),
         new(UnknownCase, 404, "There is no such case, or none the caller may see."),
         new(UnknownFormat, 404, "Open311 answers in .json or .xml; a path with another extension names no document."),
+        new(UnknownHandler, 400, "There is no such person who works cases (a handler or admin, not disabled)."),
         new(UnknownLayer, 404, "There is no such layer serving."),
         new(UnknownObject, 400, "There is no such map object (ids are layer:id)."),
         new(UnknownOrganisation, 400, "There is no such organisation."),

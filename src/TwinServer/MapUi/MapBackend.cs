@@ -17,7 +17,7 @@ namespace DigitalTwin.Server.MapUi;
 
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
-    CaseStore cases, CaseIntake caseIntake, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
+    CaseStore cases, DeskState desk, CaseIntake caseIntake, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
     Reports.CaseStatistics statistics) : IMapBackend
 {
     /// <summary>
@@ -134,11 +134,96 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
             [.. overlaps.Select(o => new UiCoverageArea($"{o.A.SourceId} ({o.A.Contractor}) × {o.B.SourceId} ({o.B.Contractor})", o.GeoJson, o.Area))]);
     }
 
-    public Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken) => AsUi(async () =>
+    public Task<UiInbox> InboxAsync(UiInboxFilter filter, int limit, long? seenUpTo, CancellationToken cancellationToken) => AsUi(async () =>
     {
-        await HandlerAsync();
-        return (IReadOnlyList<UiCase>)[.. (await cases.InboxAsync(500, cancellationToken)).Select(DeskCase)];
+        var actor = await HandlerAsync();
+        var query = new InboxQuery
+        {
+            Statuses = filter.Status is { Length: > 0 } status ? [status] : null,
+            Categories = filter.Category is { Length: > 0 } category ? [category] : null,
+            Recipient = filter.Recipient is { Length: > 0 } recipient ? recipient : null,
+            Handler = filter.Handler switch { "me" => actor.Name, null or "" or "none" => null, var person => person },
+            UnassignedOnly = filter.Handler == "none",
+            OlderThan = filter.OlderThanDays is { } days ? TimeSpan.FromDays(days) : null,
+            OverdueOnly = filter.Overdue,
+            FailingOnly = filter.Failing,
+            DuplicatesOnly = filter.Duplicates,
+            Area = filter.Area is { Length: > 0 } area ? area : null,
+            Text = filter.Text,
+            Order = Enum.TryParse<InboxOrder>(filter.Order, ignoreCase: true, out var order) ? order : InboxOrder.Oldest,
+            Limit = Math.Clamp(limit, 1, InboxQuery.MaxLimit),
+            SeenUpTo = seenUpTo,
+        };
+        var page = await cases.InboxAsync(query, actor.Name, cancellationToken);
+        var c = page.Counts;
+        return new UiInbox([.. page.Cases.Select(DeskCase)], page.Matched, new UiInboxCounts(c.Open, c.Overdue, c.Failing, c.Unassigned, c.Mine, c.Duplicates, c.Newer, c.Latest));
     });
+
+    public Task AssignAsync(long caseId, string? handler, int expectedVersion, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        var actor = await HandlerAsync();
+        await cases.AssignHandlerAsync(caseId, handler == "me" ? actor.Name : handler, expectedVersion, actor, cancellationToken);
+    });
+
+    public Task AddNoteAsync(long caseId, string text, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        await cases.AddNoteAsync(caseId, text, await HandlerAsync(), cancellationToken);
+    });
+
+    public Task<IReadOnlyList<UiPerson>> ColleaguesAsync(CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        var me = (await HandlerAsync()).Name;
+        return (IReadOnlyList<UiPerson>)[.. (await desk.ColleaguesAsync(cancellationToken)).OrderBy(p => p.Username != me).Select(p => new UiPerson(p.Username, p.Name))];
+    });
+
+    public Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
+        (IReadOnlyList<UiPerson>)[.. (await desk.ViewingAsync(caseId, (await HandlerAsync()).Name, cancellationToken)).Select(p => new UiPerson(p.Username, p.Name))]);
+
+    public Task LeftCaseAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        await desk.LeftAsync(caseId, (await HandlerAsync()).Name, cancellationToken);
+    });
+
+    public Task<IReadOnlyList<UiSavedView>> SavedViewsAsync(CancellationToken cancellationToken) => AsUi(async () =>
+        (IReadOnlyList<UiSavedView>)[.. (await desk.ViewsAsync((await HandlerAsync()).Name, cancellationToken))
+            .Select(v => new UiSavedView(v.Name, ReadFilter(v.Filter)))]);
+
+    public Task SaveViewAsync(string name, UiInboxFilter filter, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        await desk.SaveViewAsync((await HandlerAsync()).Name, name, System.Text.Json.JsonSerializer.Serialize(filter, ViewJson), cancellationToken);
+    });
+
+    public Task DeleteViewAsync(string name, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        await desk.DeleteViewAsync((await HandlerAsync()).Name, name, cancellationToken);
+    });
+
+    public async Task<string?> LanguageAsync(CancellationToken cancellationToken)
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        return user.Identity?.Name is { } name && user.IsPerson() ? await desk.LanguageAsync(name, cancellationToken) : null;
+    }
+
+    public Task SetLanguageAsync(string language, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        if (user.Identity?.Name is { } name && user.IsPerson()) await desk.SetLanguageAsync(name, language, cancellationToken);
+    });
+
+    private static readonly System.Text.Json.JsonSerializerOptions ViewJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>A saved view's filter; a view saved by an older page that no longer reads is the whole inbox.</summary>
+    private static UiInboxFilter ReadFilter(string json)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<UiInboxFilter>(json, ViewJson) ?? UiInboxFilter.All;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return UiInboxFilter.All;
+        }
+    }
 
     public Task<UiCase?> CaseForDeskAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
     {
@@ -152,7 +237,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         {
             Version = c.Version, Channel = c.Channel, Suggestion = Suggestion(c.Suggestion), DeliveryAttempts = c.DeliveryAttempts, NextAttemptAt = c.NextAttemptAt,
             AwaitingCitizen = c.AwaitingCitizen, RejectedByAll = c.RejectedByAll, CitizenMessageState = c.CitizenMessageState,
-            CitizenMessageError = c.CitizenMessageError,
+            CitizenMessageError = c.CitizenMessageError, Handler = c.Handler, DueAt = c.DueAt, PromisedAt = c.PromisedAt,
         };
 
     /// <summary>The stored suggestion (JSON, as CaseStore writes it) as the page shows it.</summary>

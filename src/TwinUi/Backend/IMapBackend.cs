@@ -33,8 +33,39 @@ public interface IMapBackend
     /// <summary>Where nobody is responsible for a task on a date (coverage gaps) and where contracts overlap (conflicts).</summary>
     Task<UiCoverage> CoverageAsync(string taskType, DateOnly on, CancellationToken cancellationToken);
 
-    /// <summary>The handler's inbox: open cases and those sent back, oldest first.</summary>
-    Task<IReadOnlyList<UiCase>> InboxAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The handler's inbox: open cases and those sent back, as the filter narrows and orders them, the first
+    /// <paramref name="limit"/>; with how many it matches and the counts of the whole inbox.
+    /// </summary>
+    /// <remarks>The counts say how many open cases are newer than <paramref name="seenUpTo"/> (a case id), the newest the handler saw.</remarks>
+    Task<UiInbox> InboxAsync(UiInboxFilter filter, int limit, long? seenUpTo, CancellationToken cancellationToken);
+
+    /// <summary>Gives a case to a person who works cases (the caller or a colleague), or to nobody (null), as the version shown.</summary>
+    Task AssignAsync(long caseId, string? handler, int expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>An internal note on the case's timeline: never sent to the citizen or the recipient.</summary>
+    Task AddNoteAsync(long caseId, string text, CancellationToken cancellationToken);
+
+    /// <summary>The people who work cases, to give a case to; the caller first.</summary>
+    Task<IReadOnlyList<UiPerson>> ColleaguesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The caller has the case open now; the others who have it open too (on any server node).</summary>
+    Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, CancellationToken cancellationToken);
+
+    /// <summary>The caller closed the case (selected another, or left the page).</summary>
+    Task LeftCaseAsync(long caseId, CancellationToken cancellationToken);
+
+    /// <summary>The caller's saved inbox views.</summary>
+    Task<IReadOnlyList<UiSavedView>> SavedViewsAsync(CancellationToken cancellationToken);
+
+    Task SaveViewAsync(string name, UiInboxFilter filter, CancellationToken cancellationToken);
+
+    Task DeleteViewAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The language the caller chose last (fi, sv, en), null when never; and remembering a new choice.</summary>
+    Task<string?> LanguageAsync(CancellationToken cancellationToken);
+
+    Task SetLanguageAsync(string language, CancellationToken cancellationToken);
 
     /// <summary>
     /// One case as the inbox shows it, whatever its status (just closed, found by a search): what the case box shows
@@ -109,6 +140,57 @@ public interface IMapBackend
     Task<IReadOnlyList<UiAuditEntry>> AuditTrailAsync(string? actor, string? subject, int limit, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// What the inbox shows: every field null or false means "any". <see cref="Handler"/> is a username, or "me" and
+/// "none". Saved views store it as JSON.
+/// </summary>
+public sealed record UiInboxFilter
+{
+    public string? Status { get; init; }
+
+    public string? Category { get; init; }
+
+    public string? Recipient { get; init; }
+
+    public string? Handler { get; init; }
+
+    public int? OlderThanDays { get; init; }
+
+    public bool Overdue { get; init; }
+
+    public bool Failing { get; init; }
+
+    public bool Duplicates { get; init; }
+
+    /// <summary>Within a district or another area (its map object id).</summary>
+    public string? Area { get; init; }
+
+    public string? Text { get; init; }
+
+    /// <summary>oldest, newest, urgency or category.</summary>
+    public string Order { get; init; } = "oldest";
+
+    public static readonly UiInboxFilter All = new();
+}
+
+/// <summary>A page of the inbox, how many cases the filter matches, and the whole inbox's counts.</summary>
+public sealed record UiInbox(IReadOnlyList<UiCase> Cases, int Matched, UiInboxCounts Counts)
+{
+    public static readonly UiInbox Empty = new([], 0, new UiInboxCounts(0, 0, 0, 0, 0, 0, 0, 0));
+}
+
+/// <summary>
+/// Open cases, and those that need the handler: overdue, failing delivery, nobody working them, one's own, likely
+/// duplicates; those newer than the newest the handler saw, and the newest's id.
+/// </summary>
+public sealed record UiInboxCounts(int Open, int Overdue, int Failing, int Unassigned, int Mine, int Duplicates, int New, long Latest);
+
+/// <summary>A person who works cases.</summary>
+public sealed record UiPerson(string Username, string Name);
+
+/// <summary>A handler's saved inbox view.</summary>
+public sealed record UiSavedView(string Name, UiInboxFilter Filter);
+
 /// <summary>How to reach a case's reporter.</summary>
 public sealed record UiContact(string? Name, string? Email, string? Phone);
 
@@ -143,6 +225,15 @@ public sealed record UiCase(
     public string? CitizenMessageState { get; init; }
 
     public string? CitizenMessageError { get; init; }
+
+    /// <summary>The person at the city who works it (username); null while nobody took it.</summary>
+    public string? Handler { get; init; }
+
+    /// <summary>When the recipient owes it done (its contract's response time from the forward).</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>The date the recipient promised.</summary>
+    public DateTimeOffset? PromisedAt { get; init; }
 }
 
 /// <summary>

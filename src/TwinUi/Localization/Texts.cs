@@ -270,6 +270,64 @@ public sealed class Texts
         ["roleOf.LandOwner"] = ("land owner", "maanomistaja", "markägare"),
         ["roleOf.DefaultContact"] = ("default contact", "oletusyhteystaho", "standardkontakt"),
         ["roleOf.Nobody"] = ("nobody", "ei kukaan", "ingen"),
+        ["inbox.filters"] = ("Filters", "Suodattimet", "Filter"),
+        ["inbox.quick"] = ("What needs you", "Mikä vaatii huomiota", "Vad som behöver dig"),
+        ["inbox.mine"] = ("Mine", "Omat", "Mina"),
+        ["inbox.unassigned"] = ("Nobody's", "Ei käsittelijää", "Utan handläggare"),
+        ["inbox.overdue"] = ("Overdue", "Myöhässä", "Försenade"),
+        ["inbox.failing"] = ("Delivery failing", "Toimitus epäonnistuu", "Leverans misslyckas"),
+        ["inbox.duplicates"] = ("Likely duplicates", "Todennäköiset kaksoiskappaleet", "Troliga dubbletter"),
+        ["inbox.status"] = ("Status", "Tila", "Status"),
+        ["inbox.anyStatus"] = ("Any status", "Kaikki tilat", "Alla statusar"),
+        ["inbox.category"] = ("Category", "Luokka", "Kategori"),
+        ["inbox.anyCategory"] = ("Any category", "Kaikki luokat", "Alla kategorier"),
+        ["inbox.handler"] = ("Handler", "Käsittelijä", "Handläggare"),
+        ["inbox.anyHandler"] = ("Anyone", "Kuka tahansa", "Vem som helst"),
+        ["inbox.me"] = ("Me", "Minä", "Jag"),
+        ["inbox.nobody"] = ("Nobody", "Ei kukaan", "Ingen"),
+        ["inbox.recipient"] = ("Recipient", "Vastaanottaja", "Mottagare"),
+        ["inbox.anyRecipient"] = ("Any recipient", "Kaikki vastaanottajat", "Alla mottagare"),
+        ["inbox.age"] = ("Older than", "Vanhempi kuin", "Äldre än"),
+        ["inbox.anyAge"] = ("Any age", "Mikä tahansa ikä", "Alla åldrar"),
+        ["inbox.area"] = ("Area", "Alue", "Område"),
+        ["inbox.anyArea"] = ("Any area", "Kaikki alueet", "Alla områden"),
+        ["inbox.text"] = ("Number, address or text", "Numero, osoite tai teksti", "Nummer, adress eller text"),
+        ["inbox.order"] = ("Sort", "Järjestys", "Sortering"),
+        ["order.oldest"] = ("Oldest first", "Vanhimmat ensin", "Äldsta först"),
+        ["order.newest"] = ("Newest first", "Uusimmat ensin", "Nyaste först"),
+        ["order.urgency"] = ("Most urgent first", "Kiireellisimmät ensin", "Mest brådskande först"),
+        ["order.category"] = ("By category", "Luokittain", "Efter kategori"),
+        ["inbox.shown"] = ("{0} of {1}", "{0} / {1}", "{0} av {1}"),
+        ["inbox.more"] = ("Show more", "Näytä lisää", "Visa fler"),
+        ["inbox.reset"] = ("All open cases", "Kaikki avoimet asiat", "Alla öppna ärenden"),
+        ["inbox.views"] = ("Saved view", "Tallennettu näkymä", "Sparad vy"),
+        ["inbox.noView"] = ("–", "–", "–"),
+        ["inbox.viewName"] = ("Name of this view", "Näkymän nimi", "Vyns namn"),
+        ["inbox.saveView"] = ("Save view", "Tallenna näkymä", "Spara vy"),
+        ["inbox.deleteView"] = ("Delete view", "Poista näkymä", "Ta bort vy"),
+        ["inbox.noMatch"] = ("No open case matches these filters.", "Mikään avoin asia ei vastaa suodattimia.", "Inget öppet ärende matchar filtren."),
+        ["new.one"] = ("1 new case", "1 uusi asia", "1 nytt ärende"),
+        ["new.other"] = ("{0} new cases", "{0} uutta asiaa", "{0} nya ärenden"),
+        ["day.one"] = ("1 day", "1 päivä", "1 dag"),
+        ["day.other"] = ("{0} days", "{0} päivää", "{0} dagar"),
+        ["unit.min"] = ("{0} min", "{0} min", "{0} min"),
+        ["unit.h"] = ("{0} h", "{0} t", "{0} tim"),
+        ["unit.d"] = ("{0} d", "{0} pv", "{0} d"),
+        ["due.in"] = ("due in {0}", "määräaika {0} kuluttua", "förfaller om {0}"),
+        ["due.over"] = ("overdue by {0}", "myöhässä {0}", "försenad {0}"),
+        ["due.promised"] = ("promised for {0}", "luvattu {0}", "utlovat till {0}"),
+        ["handler.label"] = ("Handler", "Käsittelijä", "Handläggare"),
+        ["handler.take"] = ("Take it", "Ota itselle", "Ta själv"),
+        ["handler.give"] = ("Assign", "Anna", "Tilldela"),
+        ["handler.of"] = ("with {0}", "käsittelijällä {0}", "hos {0}"),
+        ["done.assigned"] = ("Now with {0}.", "Nyt käsittelijällä {0}.", "Nu hos {0}."),
+        ["done.unassigned"] = ("Nobody works it now.", "Asialla ei ole nyt käsittelijää.", "Ingen handläggare har ärendet nu."),
+        ["note.label"] = ("Internal note (never sent to the citizen or the recipient)", "Sisäinen muistiinpano (ei lähetetä asiakkaalle eikä vastaanottajalle)", "Intern anteckning (skickas aldrig till medborgaren eller mottagaren)"),
+        ["note.add"] = ("Add note", "Lisää muistiinpano", "Lägg till anteckning"),
+        ["done.noted"] = ("Note added.", "Muistiinpano lisätty.", "Anteckning tillagd."),
+        ["viewers"] = ("⚠ {0} has this case open too.", "⚠ {0} käsittelee myös tätä asiaa.", "⚠ {0} har också ärendet öppet."),
+        ["event.note"] = ("Internal note", "Sisäinen muistiinpano", "Intern anteckning"),
+        ["event.handler"] = ("Handler: {0} → {1}", "Käsittelijä: {0} → {1}", "Handläggare: {0} → {1}"),
     };
 
     public Texts(string language) => Language = Languages.Any(l => l.Code == language) ? language : "en";
@@ -282,4 +340,22 @@ public sealed class Texts
 
     /// <summary>A text with places ({0}, {1}, ...) filled in.</summary>
     public string Format(string key, params object?[] values) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], values);
+
+    /// <summary>The text for a count, in the language's plural: <c>key.one</c> for 1, <c>key.other</c> (with {0}) otherwise.</summary>
+    public string Plural(string key, long count) => count == 1 ? this[key + ".one"] : Format(key + ".other", Number(count));
+
+    /// <summary>A whole number in the language's own way (a space groups thousands in Finnish and Swedish).</summary>
+    public string Number(double value, int decimals = 0) => value.ToString("N" + decimals, Culture);
+
+    /// <summary>A span of time the way a handler reads it: minutes under an hour, hours under two days, else days.</summary>
+    public string Duration(TimeSpan span)
+    {
+        var length = span.Duration();
+        return length.TotalHours < 1 ? Format("unit.min", Math.Max(0, (int)length.TotalMinutes))
+            : length.TotalDays < 2 ? Format("unit.h", (int)length.TotalHours)
+            : Format("unit.d", (int)length.TotalDays);
+    }
+
+    /// <summary>The culture of numbers and dates in this language.</summary>
+    public System.Globalization.CultureInfo Culture => System.Globalization.CultureInfo.GetCultureInfo(Language switch { "fi" => "fi-FI", "sv" => "sv-SE", _ => "en-GB" });
 }

@@ -190,7 +190,7 @@ public sealed class CaseFlowTests(CaseCityServer server) : IClassFixture<CaseCit
         var first = await Report("damage", "dup-1");
         var second = await Report("damage", "dup-2");
         var other = await Report("winter-maintenance", "dup-3");
-        var inbox = await Cases.InboxAsync(500, CancellationToken.None);
+        var inbox = (await Cases.InboxAsync(new InboxQuery { Limit = 500 }, null, CancellationToken.None)).Cases;
         inbox.Single(c => c.ServiceRequestId == second).DuplicateOf.ShouldBe(first); // the same building, the same category
         inbox.Single(c => c.ServiceRequestId == first).DuplicateOf.ShouldBeNull();
         inbox.Single(c => c.ServiceRequestId == other).DuplicateOf.ShouldBeNull(); // another category

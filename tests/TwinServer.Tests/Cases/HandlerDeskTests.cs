@@ -219,7 +219,7 @@ public sealed class HandlerDeskTests(CaseCityServer server) : IClassFixture<Case
             // The first failure shows at once, with its reason and the next try.
             await server.EventuallyAsync(async () => await server.Database.ScalarAsync<int>(
                 $"SELECT o.attempts FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.service_request_id = '{number}'") >= 1, "the first attempt fails");
-            var inbox = (await Cases.InboxAsync(500, CancellationToken.None)).Single(c => c.ServiceRequestId == number);
+            var inbox = (await Cases.InboxAsync(new InboxQuery { Limit = 500 }, null, CancellationToken.None)).Cases.Single(c => c.ServiceRequestId == number);
             inbox.DeliveryError.ShouldNotBeNullOrEmpty();
             inbox.DeliveryAttempts.ShouldBeGreaterThanOrEqualTo(1);
 

@@ -13,6 +13,11 @@ public sealed record DeskContext(Texts T, IReadOnlyDictionary<string, UiOrganisa
     public string Organisation(string? key) =>
         key is null ? T["none"] : Organisations.TryGetValue(key, out var o) ? o.Name.In(T.Language) ?? key : key;
 
+    /// <summary>The clock the desk reads ages and due times from.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
     public string TaskName(string code) => TaskTypes.FirstOrDefault(t => t.Code == code)?.Name.In(T.Language) ?? code;
 
     /// <summary>The time of day, e.g. of a delivery's next try.</summary>

@@ -113,6 +113,13 @@ public static class TimelineText
                 headline = t["event.reopened"];
                 Line(t["reasonLabel"], Text("reason"));
                 break;
+            case "note":
+                headline = t["event.note"];
+                if (Text("text") is { } note) lines.Add(note);
+                break;
+            case "handler":
+                headline = t.Format("event.handler", Text("from") ?? t["inbox.nobody"], Text("to") ?? t["inbox.nobody"]);
+                break;
             default:
                 headline = e.Kind;
                 lines.Add(e.Data);
