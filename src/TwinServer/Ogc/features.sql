@@ -10,15 +10,15 @@
 WITH box AS (
     SELECT ST_Transform(ST_Segmentize(e.env, greatest(ST_XMax(e.env) - ST_XMin(e.env), ST_YMax(e.env) - ST_YMin(e.env)) / 16 + 1e-9),
                         twin_storage_srid()) AS storage
-    FROM (SELECT ST_MakeEnvelope($5, $6, $7, $8, $9) AS env) e
+    FROM (SELECT ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, $9::integer) AS env) e
     WHERE $5::float8 IS NOT NULL
 )
 SELECT o.source_id, twin_object_id(o.layer, o.source_id) AS object_id, o.kind, o.type, o.name, o.address, o.owner, o.manager,
        o.contractor, o.commissioner, o.subcontractor, array_to_string(o.task_types, ',') AS task_types,
        lower(o.valid) AS valid_from, upper(o.valid) - 1 AS valid_to, o.attributes::text AS attributes,
-       ST_AsGeoJSON(CASE WHEN $3 THEN ST_FlipCoordinates(ST_Transform(o.geom, $2)) ELSE ST_Transform(o.geom, $2) END, $4, 0) AS geometry
+       ST_AsGeoJSON(CASE WHEN $3::boolean THEN ST_FlipCoordinates(ST_Transform(o.geom, $2::integer)) ELSE ST_Transform(o.geom, $2::integer) END, $4::integer, 0) AS geometry
 FROM map_objects o
-WHERE o.version_id = $1
+WHERE o.version_id = $1::integer
   AND ($5::float8 IS NULL OR ST_Intersects(o.geom, (SELECT box.storage FROM box)))
   AND o.valid && daterange($10::date, $11::date, '[]')
   AND ($12::text IS NULL OR o.source_id > $12)
