@@ -95,5 +95,5 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
 internal static class CatalogExtensions
 {
     public static IServiceCollection AddTwinCatalog(this IServiceCollection services) =>
-        services.AddSingleton<CatalogStore>().AddScoped<OrganisationLoader>();
+        services.AddSingleton<CatalogStore>().AddSingleton<LayerExtents>().AddScoped<OrganisationLoader>();
 }

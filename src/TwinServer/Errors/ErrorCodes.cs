@@ -21,6 +21,7 @@ public static class ErrorCodes
     public const string BadCrs = "BAD_CRS";
     public const string BadCursor = "BAD_CURSOR";
     public const string BadDate = "BAD_DATE";
+    public const string BadDatetime = "BAD_DATETIME";
     public const string BadDistance = "BAD_DISTANCE";
     public const string BadEmail = "BAD_EMAIL";
     public const string BadFilter = "BAD_FILTER";
@@ -30,8 +31,10 @@ public static class ErrorCodes
     public const string BadInput = "BAD_INPUT";
     public const string BadLayerKind = "BAD_LAYER_KIND";
     public const string BadLayerName = "BAD_LAYER_NAME";
+    public const string BadLimit = "BAD_LIMIT";
     public const string BadNear = "BAD_NEAR";
     public const string BadPageSize = "BAD_PAGE_SIZE";
+    public const string BadParameter = "BAD_PARAMETER";
     public const string BadPeriod = "BAD_PERIOD";
     public const string BadPlace = "BAD_PLACE";
     public const string BadPoint = "BAD_POINT";
@@ -82,6 +85,7 @@ public static class ErrorCodes
     public const string TooManyTokens = "TOO_MANY_TOKENS";
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string UnknownCase = "UNKNOWN_CASE";
+    public const string UnknownFeature = "UNKNOWN_FEATURE";
     public const string UnknownFormat = "UNKNOWN_FORMAT";
     public const string UnknownHandler = "UNKNOWN_HANDLER";
     public const string UnknownLayer = "UNKNOWN_LAYER";
@@ -96,12 +100,13 @@ public static class ErrorCodes
     {
         new(AlreadyDelivered, 409, "The case reached its recipient while the change was asked for; it stays with them."),
         new(BadArea, 400, "An area is not a GeoJSON geometry in WGS84 longitude and latitude, or not a map object's id (layer:id) with a geometry."),
-        new(BadBbox, 400, "A bounding box is not west, south, east, north in WGS84 degrees, or spans more than 10 degrees."),
+        new(BadBbox, 400, "A bounding box is not west, south, east, north in WGS84 degrees (OGC API: or in its bbox-crs, in that CRS's axis order), or spans more than its list allows (Open311: 10 degrees)."),
         new(BadCellSize, 400, "A density grid's cells are not 10 to 100,000 metres."),
         new(BadChannel, 400, "A case's channel is not one we know, or not one this caller takes cases in by."),
-        new(BadCrs, 400, "A CRS is not a name such as EPSG:3879, not a coordinate system we know, or the geometry does not transform to it."),
-        new(BadCursor, 400, "A page cursor is not one of this query's order."),
+        new(BadCrs, 400, "A CRS is not a name such as EPSG:3879 (OGC API: a URI such as http://www.opengis.net/def/crs/EPSG/0/3879), not a coordinate system we know or serve, or the geometry does not transform to it."),
+        new(BadCursor, 400, "A page cursor is not one of this query's order (OGC API: after or before is not taken from a next or prev link)."),
         new(BadDate, 400, "A date is not a W3C date-time between the years 1900 and 2200."),
+        new(BadDatetime, 400, "An OGC API datetime is not an RFC 3339 date or date-time, or an interval of two (start/end, '..' for open), between the years 1900 and 2200."),
         new(BadDistance, 400, "A distance is not 0 to 100,000 metres."),
         new(BadEmail, 400, "An e-mail address is not one address the outbox can send to."),
         new(BadFilter, 400, "A filter of a list (a number, extensions, service_object_type) is not one we can read."),
@@ -111,8 +116,10 @@ public static class ErrorCodes
         new(BadInput, 400, "A field is missing, too long, or not of its form (e.g. a media URL that is not http or https)."),
         new(BadLayerKind, 400, "A layer's kind is missing or not one of parcel, building, asset, area, contract, subcontract, organisation, task-type."),
         new(BadLayerName, 400, "A layer name is not lower-case letters, digits, '-' and '_'."),
+        new(BadLimit, 400, "An OGC API limit is not a whole number from 1 to the largest page the server serves."),
         new(BadNear, 400, "A near filter's centre is not a WGS84 point, or its radius is not 0 to 10,000 metres."),
         new(BadPageSize, 400, "first is outside the page sizes the field allows."),
+        new(BadParameter, 400, "A query parameter the endpoint does not know, or one given more than once (OGC API answers unknown parameters with 400)."),
         new(BadPeriod, 400, "A period ends before it begins, or is longer than the list allows (Open311: 90 days)."),
         new(BadPlace, 400, $"A place lies outside what the server's map projection ({StorageCrs.Name}) can hold."),
         new(BadPoint, 400, "A point is not two numbers, not on the Earth, or does not transform from its CRS."),
@@ -141,7 +148,7 @@ public static class ErrorCodes
         new(NoGeometry, 400, "The object has no geometry to resolve at; ask about a point."),
         new(NoReason, 400, "A recipient sends a case back without saying why."),
         new(NoRecipient, 400, "The case has no suggested recipient; choose one."),
-        new(NotAcceptable, 406, "The Accept header allows none of the media types the endpoint answers with."),
+        new(NotAcceptable, 406, "The Accept header (OGC API: the f parameter) allows none of the media types the endpoint answers with."),
         new(NotRecipient, 403, "The case was not sent to the caller's organisation."),
         new(NothingToRetry, 400, "The case has no failing delivery to try again."),
         new(PageTooLarge, 400, "A page is larger than the field allows."),
@@ -160,6 +167,7 @@ public static class ErrorCodes
         new(TooManyTokens, 400, "A GraphQL query has more tokens than allowed."),
         new(Unauthenticated, 401, "No key or session, or a key that is unknown, revoked or expired."),
         new(UnknownCase, 404, "There is no such case, or none the caller may see."),
+        new(UnknownFeature, 404, "There is no feature with this id in the collection (in the layer version asked for)."),
         new(UnknownFormat, 404, "Open311 answers in .json or .xml; a path with another extension names no document."),
         new(UnknownHandler, 400, "There is no such person who works cases (a handler or admin, not disabled)."),
         new(UnknownLayer, 404, "There is no such layer serving."),

@@ -42,8 +42,11 @@ internal static partial class TileEndpoints
         return services.AddSingleton<TileStore>();
     }
 
-    public static void MapTwinTiles(this IEndpointRouteBuilder app) =>
+    public static void MapTwinTiles(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/tiles/{layer}/{z}/{x}/{y}", HandleAsync).WithName("tile").RequireAuthorization(Access.AccessExtensions.ReaderPolicy);
+        app.MapTwinTileJson();
+    }
 
     private static async Task<IResult> HandleAsync(HttpContext http, string layer, string z, string x, string y, TileStore store,
         IOptions<TileOptions> options, CancellationToken cancellationToken)
