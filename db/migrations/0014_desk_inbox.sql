@@ -2,8 +2,11 @@
 -- counted in the database), who at the city works a case, notes that stay inside, who has a case open, saved views,
 -- and each person's language.
 
+-- People on the desk are named as on the timeline: `user:NAME` for a person of the users table, `oidc:NAME` for one
+-- signed in through the city's identity provider (who has no row there).
+
 -- The person at the city who works the case (not its recipient, which is `assignee`): null while nobody took it.
-ALTER TABLE cases ADD COLUMN handler text REFERENCES users (username) ON UPDATE CASCADE ON DELETE SET NULL;
+ALTER TABLE cases ADD COLUMN handler text CHECK (length(handler) <= 200);
 -- The date the recipient promised in its status update (Open311's expected_datetime), shown beside the due time.
 ALTER TABLE cases ADD COLUMN promised_at timestamptz;
 
@@ -54,19 +57,23 @@ LEFT JOIN LATERAL (SELECT e.data FROM case_events e WHERE e.case_id = c.id AND e
 -- Who has which case open on the desk, and since when it last said so (every few seconds while open): another
 -- handler opening the same case is warned, whichever server node each of them is on.
 CREATE TABLE case_viewers (
-    case_id  bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-    username text NOT NULL REFERENCES users (username) ON UPDATE CASCADE ON DELETE CASCADE,
-    seen_at  timestamptz NOT NULL,
-    PRIMARY KEY (case_id, username)
+    case_id bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    person  text NOT NULL CHECK (length(person) <= 200),
+    name    text NOT NULL CHECK (length(name) <= 200),
+    seen_at timestamptz NOT NULL,
+    PRIMARY KEY (case_id, person)
 );
 
 -- A handler's saved inbox views: a name and the filter, sorting included, as the desk writes it.
 CREATE TABLE inbox_views (
-    username text NOT NULL REFERENCES users (username) ON UPDATE CASCADE ON DELETE CASCADE,
-    name     text NOT NULL CHECK (length(name) BETWEEN 1 AND 60),
-    filter   jsonb NOT NULL,
-    PRIMARY KEY (username, name)
+    person text NOT NULL CHECK (length(person) <= 200),
+    name   text NOT NULL CHECK (length(name) BETWEEN 1 AND 60),
+    filter jsonb NOT NULL,
+    PRIMARY KEY (person, name)
 );
 
--- The language a person chose last: the pages open in it on any machine.
-ALTER TABLE users ADD COLUMN language text CHECK (language IN ('fi', 'sv', 'en'));
+-- What a person chose for themselves: the language the pages open in, on any machine.
+CREATE TABLE person_settings (
+    person   text PRIMARY KEY CHECK (length(person) <= 200),
+    language text CHECK (language IN ('fi', 'sv', 'en'))
+);

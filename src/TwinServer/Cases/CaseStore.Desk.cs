@@ -9,9 +9,9 @@ namespace DigitalTwin.Server.Cases;
 public sealed partial class CaseStore
 {
     /// <summary>
-    /// Gives an open case (or one sent back) to a person who works cases, the caller or a colleague, or to nobody
-    /// (<paramref name="handler"/> null), as the version shown: a colleague who took it meanwhile makes the version
-    /// stale. The timeline says who gave it to whom.
+    /// Gives an open case (or one sent back) to a person who works cases, the caller or a colleague (named as on the
+    /// timeline: <c>user:NAME</c>), or to nobody (<paramref name="handler"/> null), as the version shown: a colleague
+    /// who took it meanwhile makes the version stale. The timeline says who gave it to whom.
     /// </summary>
     public async Task AssignHandlerAsync(long caseId, string? handler, int? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
@@ -26,6 +26,7 @@ public sealed partial class CaseStore
                 await using var command = new NpgsqlCommand(SqlResources.Get("Cases/assign_handler.sql"), tx.Connection, tx.Transaction);
                 command.Parameters.AddWithValue(current.Id);
                 command.Parameters.Add(new NpgsqlParameter { Value = (object?)person ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.AddWithValue(actor.Name);
                 string? before;
                 await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                 {

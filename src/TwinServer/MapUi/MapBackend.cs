@@ -173,11 +173,15 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     public Task<IReadOnlyList<UiPerson>> ColleaguesAsync(CancellationToken cancellationToken) => AsUi(async () =>
     {
         var me = (await HandlerAsync()).Name;
-        return (IReadOnlyList<UiPerson>)[.. (await desk.ColleaguesAsync(cancellationToken)).OrderBy(p => p.Username != me).Select(p => new UiPerson(p.Username, p.Name))];
+        return (IReadOnlyList<UiPerson>)[.. (await desk.ColleaguesAsync(cancellationToken)).OrderBy(p => p.Id != me).Select(p => new UiPerson(p.Id, p.Name))];
     });
 
     public Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
-        (IReadOnlyList<UiPerson>)[.. (await desk.ViewingAsync(caseId, (await HandlerAsync()).Name, cancellationToken)).Select(p => new UiPerson(p.Username, p.Name))]);
+    {
+        var actor = await HandlerAsync();
+        var shownAs = (await authentication.GetAuthenticationStateAsync()).User.FindFirst(System.Security.Claims.ClaimTypes.GivenName)?.Value ?? actor.Name;
+        return (IReadOnlyList<UiPerson>)[.. (await desk.ViewingAsync(caseId, new DeskState.Person(actor.Name, shownAs), cancellationToken)).Select(p => new UiPerson(p.Id, p.Name))];
+    });
 
     public Task LeftCaseAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
     {

@@ -141,8 +141,8 @@ public interface IMapBackend
 }
 
 /// <summary>
-/// What the inbox shows: every field null or false means "any". <see cref="Handler"/> is a username, or "me" and
-/// "none". Saved views store it as JSON.
+/// What the inbox shows: every field null or false means "any". <see cref="Handler"/> is a person (user:NAME), or
+/// "me" and "none". Saved views store it as JSON.
 /// </summary>
 public sealed record UiInboxFilter
 {
@@ -185,8 +185,8 @@ public sealed record UiInbox(IReadOnlyList<UiCase> Cases, int Matched, UiInboxCo
 /// </summary>
 public sealed record UiInboxCounts(int Open, int Overdue, int Failing, int Unassigned, int Mine, int Duplicates, int New, long Latest);
 
-/// <summary>A person who works cases.</summary>
-public sealed record UiPerson(string Username, string Name);
+/// <summary>A person who works cases, as the timeline names them (user:NAME) and by the name they are shown by.</summary>
+public sealed record UiPerson(string Id, string Name);
 
 /// <summary>A handler's saved inbox view.</summary>
 public sealed record UiSavedView(string Name, UiInboxFilter Filter);

@@ -21,7 +21,7 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
 
     private DeskState Desk => server.Services.GetRequiredService<DeskState>();
 
-    private static readonly Actor Anna = new("test.anna");
+    private static readonly Actor Anna = new("user:test.anna");
 
     private async Task<JsonElement> DoAsync(string query)
     {
@@ -42,10 +42,11 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
         return (await server.Database.ScalarAsync<long>("SELECT id FROM cases WHERE service_request_id = $1", number), number);
     }
 
+    /// <summary>A person of the users table, named as on the timeline (user:NAME).</summary>
     private async Task<string> PersonAsync(string username, string role = "handler")
     {
         await UserWriter.AddAsync(server.Database.DataSource, username, username.ToUpperInvariant(), role, "pw-" + Guid.NewGuid().ToString("N"), CancellationToken.None);
-        return username;
+        return "user:" + username;
     }
 
     private Task<InboxPage> InboxAsync(string word, Func<InboxQuery, InboxQuery>? narrow = null, string? me = null) =>
@@ -154,9 +155,9 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
         {
             "gis" => await PersonAsync("gis." + word, "gis"),
             "disabled" => await PersonAsync("gone." + word),
-            _ => "nobody." + word,
+            _ => "user:nobody." + word,
         };
-        if (who == "disabled") await server.Database.ScalarAsync<int>("WITH u AS (UPDATE users SET disabled_at = now() WHERE username = $1 RETURNING 1) SELECT count(*)::int FROM u", username);
+        if (who == "disabled") await server.Database.ScalarAsync<int>("WITH u AS (UPDATE users SET disabled_at = now() WHERE 'user:' || username = $1 RETURNING 1) SELECT count(*)::int FROM u", username);
         var (id, _) = await CreateAsync(word);
         var refused = await Should.ThrowAsync<TwinException>(() => Cases.AssignHandlerAsync(id, username, null, Anna, CancellationToken.None));
         refused.Code.ShouldBe(ErrorCodes.UnknownHandler);
@@ -193,11 +194,12 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
         await using var otherNode = TwinDatabase.CreateDataSource(server.Database.ConnectionString, "second-node");
         var elsewhere = new DeskState(otherNode, TimeProvider.System);
 
-        (await Desk.ViewingAsync(id, anna, CancellationToken.None)).ShouldBeEmpty();
-        (await elsewhere.ViewingAsync(id, bo, CancellationToken.None)).Select(p => p.Username).ShouldBe([anna]);
-        (await Desk.ViewingAsync(id, anna, CancellationToken.None)).Single().Name.ShouldBe(bo.ToUpperInvariant());
+        var (asAnna, asBo) = (new DeskState.Person(anna, "Anna"), new DeskState.Person(bo, "Bo"));
+        (await Desk.ViewingAsync(id, asAnna, CancellationToken.None)).ShouldBeEmpty();
+        (await elsewhere.ViewingAsync(id, asBo, CancellationToken.None)).Select(p => p.Id).ShouldBe([anna]);
+        (await Desk.ViewingAsync(id, asAnna, CancellationToken.None)).Single().Name.ShouldBe("Bo");
         await Desk.LeftAsync(id, anna, CancellationToken.None);
-        (await elsewhere.ViewingAsync(id, bo, CancellationToken.None)).ShouldBeEmpty();
+        (await elsewhere.ViewingAsync(id, asBo, CancellationToken.None)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -220,7 +222,7 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
     [Fact]
     public async Task A_persons_language_is_remembered_and_only_fi_sv_en_are_taken()
     {
-        var anna = await PersonAsync("anna." + Word());
+        var anna = "oidc:anna." + Word(); // someone from the city's identity provider, with no row in users
         (await Desk.LanguageAsync(anna, CancellationToken.None)).ShouldBeNull();
         await Desk.SetLanguageAsync(anna, "sv", CancellationToken.None);
         (await Desk.LanguageAsync(anna, CancellationToken.None)).ShouldBe("sv");

@@ -1,0 +1,149 @@
+using System.Globalization;
+using DigitalTwin.Server.Cases;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace DigitalTwin.Ui.Tests;
+
+/// <summary>
+/// A handler's working day in Chromium: an inbox of more than a page of cases, filtered, counted and paged, with a new
+/// report announced without moving the list; a case taken, noted, and a colleague warned that it is open; the
+/// language chosen once and kept.
+/// </summary>
+public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : IClassFixture<LoopbackCaseCity>, IClassFixture<Browser>
+{
+    private const double PillarLon = 18.076363, PillarLat = 59.305782; // graffiti goes to klotterfritt
+
+    private async Task<string> CreateAsync(string category, string description)
+    {
+        var (_, body) = await server.AskAsync(await server.KeyAsync("handler"), $$"""
+            mutation { createCase(input: { category: "{{category}}", channel: PHONE,
+                       at: { x: {{PillarLon.ToString(CultureInfo.InvariantCulture)}}, y: {{PillarLat.ToString(CultureInfo.InvariantCulture)}} }, description: "{{description}}" })
+              { case { serviceRequestId } } }
+            """);
+        return body.GetProperty("data").GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
+    }
+
+    private static async Task WaitForInboxAsync(MapPage map, int matched, int shown) =>
+        await map.Page.WaitForSelectorAsync($"[data-testid=inbox][data-matched='{matched}'][data-shown='{shown}']");
+
+    [Fact]
+    public async Task More_than_a_page_of_cases_is_filtered_counted_and_paged_and_a_new_report_is_announced_without_moving_the_list()
+    {
+        var open = await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases WHERE status NOT IN ('done', 'closed')");
+        for (var i = 0; i < 100; i++) await CreateAsync("graffiti", $"Tag {i}");
+        for (var i = 0; i < 30; i++) await CreateAsync("litter", $"Bag {i}");
+        var all = (int)open + 130;
+
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server);
+        await map.RunAsync("working-day-inbox", async () =>
+        {
+            await WaitForInboxAsync(map, all, 100);
+            (await map.Page.Locator("[data-testid=chip-unassigned]").GetAttributeAsync("data-count")).ShouldBe(all.ToString(CultureInfo.InvariantCulture));
+            await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
+            await map.Page.SelectOptionAsync("[data-testid=inbox-category]", "litter");
+            await WaitForInboxAsync(map, 30, 30);
+            (await map.Page.Locator("[data-testid=inbox-list] li").AllAsync()).Count.ShouldBe(30);
+            await map.ScreenshotAsync("working-day-litter");
+            await map.Page.ClickAsync("[data-testid=inbox-reset]");
+            await WaitForInboxAsync(map, all, 100);
+            await map.Page.ClickAsync("[data-testid=inbox-more]");
+            await WaitForInboxAsync(map, all, Math.Min(all, 200));
+
+            // A citizen reports: announced in the inbox and in the title; the list the handler reads stays where it was.
+            var first = await map.Page.Locator("[data-testid=inbox-list] li").First.GetAttributeAsync("data-case");
+            using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            var app = await server.Services.GetRequiredService<ApiKeys>().CreateAsync("day-app", "citizen-app", null, null, CancellationToken.None);
+            using var posted = await http.PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["api_key"] = app, ["service_code"] = "graffiti", ["lat"] = "59.305782", ["long"] = "18.076363", ["description"] = "New tags",
+            }));
+            posted.IsSuccessStatusCode.ShouldBeTrue();
+            var banner = map.Page.Locator("[data-testid=new-cases]");
+            await banner.WaitForAsync();
+            (await banner.InnerTextAsync()).ShouldBe("1 new case");
+            await map.Page.WaitForFunctionAsync("() => document.title.startsWith('(1) ')");
+            (await map.Page.Locator("[data-testid=inbox-list] li").First.GetAttributeAsync("data-case")).ShouldBe(first);
+            await banner.ClickAsync();
+            await banner.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+            await map.Page.WaitForFunctionAsync("() => !document.title.startsWith('(')");
+        });
+    }
+
+    [Fact]
+    public async Task A_handler_takes_a_case_and_notes_it_and_a_colleague_who_opens_it_too_is_warned()
+    {
+        var number = await CreateAsync("graffiti", "Tags on the pillar, caller is the caretaker");
+        var anna = new MapPage(await browser.NewPageAsync());
+        await anna.OpenAsync(server);
+        await anna.RunAsync("working-day-take", async () =>
+        {
+            await anna.Page.ClickAsync("[data-testid=inbox-filters] summary");
+            await anna.Page.FillAsync("[data-testid=inbox-text]", number);
+            await anna.Page.PressAsync("[data-testid=inbox-text]", "Enter");
+            await WaitForInboxAsync(anna, 1, 1);
+            await anna.SelectCaseAsync(number);
+            await anna.Page.ClickAsync("[data-testid=take-case]");
+            await anna.Page.WaitForSelectorAsync("[data-testid=case-handler-name][data-handler='user:test.handler']");
+            await anna.Page.WaitForSelectorAsync($"[data-testid=inbox] [data-case='{number}'][data-handler='user:test.handler']");
+            await anna.Page.ClickAsync("[data-testid=internal-note] summary");
+            await anna.Page.FillAsync("[data-testid=internal-note-text]", "Called back, the caretaker opens the gate at 8.");
+            await anna.Page.ClickAsync("[data-testid=add-note]");
+            await anna.Page.WaitForSelectorAsync("[data-testid=case-notice]:has-text('Note added.')");
+            (await server.Database.ScalarAsync<string>(
+                "SELECT e.data ->> 'text' FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.service_request_id = $1 AND e.kind = 'note'", number))
+                .ShouldBe("Called back, the caretaker opens the gate at 8.");
+
+            // A colleague opens the same case: warned at once that Anna has it open; Anna hears of the colleague in turn.
+            var colleague = new MapPage(await browser.NewPageAsync());
+            await colleague.OpenAsync(server, role: "admin");
+            await colleague.RunAsync("working-day-colleague", async () =>
+            {
+                await colleague.Page.ClickAsync("[data-testid=inbox-filters] summary");
+                await colleague.Page.FillAsync("[data-testid=inbox-text]", number);
+                await colleague.Page.PressAsync("[data-testid=inbox-text]", "Enter");
+                await WaitForInboxAsync(colleague, 1, 1);
+                await colleague.SelectCaseAsync(number);
+                await colleague.Page.WaitForSelectorAsync("[data-testid=case-viewers][data-viewers='user:test.handler']");
+                (await colleague.Page.Locator("[data-testid=case-handler-name]").GetAttributeAsync("data-handler")).ShouldBe("user:test.handler");
+                await anna.Page.WaitForSelectorAsync("[data-testid=case-viewers][data-viewers='user:test.admin']", new() { Timeout = 30_000 });
+            });
+        });
+    }
+
+    [Fact]
+    public async Task The_language_a_person_chose_is_kept_on_the_next_page_and_html_lang_says_it()
+    {
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server, role: "gis");
+        await map.RunAsync("working-day-language", async () =>
+        {
+            (await map.Page.EvaluateAsync<string>("() => document.documentElement.lang")).ShouldBe("en");
+            await map.Page.SelectOptionAsync("[data-testid=language]", "sv");
+            await map.Page.WaitForFunctionAsync("() => document.documentElement.lang === 'sv'");
+            await map.Page.WaitForSelectorAsync("[data-testid=layers] h2:has-text('Kartlager')");
+            (await server.Database.ScalarAsync<string>("SELECT language FROM person_settings WHERE person = 'user:test.gis'")).ShouldBe("sv");
+
+            // Another page, even without the language's cookie: the person's choice is kept on the server.
+            await map.Page.Context.ClearCookiesAsync(new() { Name = "twin.lang" });
+            var next = await map.Page.Context.NewPageAsync();
+            await next.GotoAsync(new Uri(server.BaseAddress, "/").ToString());
+            await next.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
+            (await next.InputValueAsync("[data-testid=language]")).ShouldBe("sv");
+            await next.WaitForFunctionAsync("() => document.documentElement.lang === 'sv'");
+            // And the shell of the next page says so before any script runs (the cookie is back).
+            var shell = await next.APIRequest.GetAsync(new Uri(server.BaseAddress, "/").ToString());
+            (await shell.TextAsync()).ShouldContain("<html lang=\"sv\">");
+        });
+
+        // Before sign-in, the browser's own language decides.
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/signin");
+        request.Headers.TryAddWithoutValidation("Accept-Language", "de-DE,fi;q=0.8,en;q=0.5");
+        using var signIn = await http.SendAsync(request);
+        var page = await signIn.Content.ReadAsStringAsync();
+        page.ShouldContain("<html lang=\"fi\">");
+        page.ShouldContain("Kirjaudu");
+    }
+}
