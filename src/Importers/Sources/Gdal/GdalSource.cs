@@ -76,7 +76,7 @@ internal sealed class GdalSource : IFeatureSource
     public static GdalSource OpenService(ServiceUrl url, string? sourceLayer)
     {
         // OGC API Features: pages of a thousand features (GDAL's default is ten).
-        IReadOnlyList<string> openOptions = url.Protocol == "OAPIF" ? ["-oo", "PAGE_SIZE=1000"] : [];
+        IReadOnlyList<string> openOptions = url.Protocol == "OAPIF" ? ["-oo", $"PAGE_SIZE={GdalTools.PageSize}"] : [];
         return Open(url.DataSource, url.Display, sourceLayer, openOptions);
     }
 

@@ -14,11 +14,14 @@ internal static class GdalTools
     /// <summary>What to do when a program is missing.</summary>
     public const string Install = "install gdal-bin (apt-get install gdal-bin; ./twin up and ./twin test install it)";
 
+    /// <summary>How many features GDAL asks a service for at a time (WFS and OGC API Features); tests make it small to see paging.</summary>
+    internal static int PageSize { get; set; } = 1000;
+
     /// <summary>Settings every run gets: GDAL's WFS reader pages through a service instead of asking for everything at once.</summary>
-    private static readonly (string Key, string Value)[] Config =
+    private static (string Key, string Value)[] Config =>
     [
         ("OGR_WFS_PAGING_ALLOWED", "ON"),
-        ("OGR_WFS_PAGE_SIZE", "1000"),
+        ("OGR_WFS_PAGE_SIZE", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("CPL_DEBUG", "OFF"),
     ];
 

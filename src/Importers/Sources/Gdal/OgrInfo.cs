@@ -32,7 +32,8 @@ internal static partial class OgrInfo
 
     /// <summary>
     /// The layer names of <c>ogrinfo -q</c>'s list: <c>1: name (Polygon)</c>, <c>2: name</c> (no geometry), or
-    /// <c>Layer: name (Multi Polygon)</c> from the drivers that list layers by group (OpenFileGDB).
+    /// <c>Layer: name (Multi Polygon)</c> from the drivers that list layers by group (OpenFileGDB); a service's layer
+    /// with its title (<c>1: ms:parks (title: Parks)</c>).
     /// </summary>
     public static IReadOnlyList<string> LayerNames(string output) =>
         output.Split('\n').Select(l => LayerLine().Match(l.TrimEnd('\r'))).Where(m => m.Success).Select(m => m.Groups["name"].Value).ToList();
@@ -79,7 +80,7 @@ internal static partial class OgrInfo
         return new SourceFormatException($"{dataSource}: GDAL cannot read it{(messages.Count == 0 ? "" : ": " + string.Join(" ", messages.Take(5)))}");
     }
 
-    [GeneratedRegex(@"^\s*(?:\d+: |Layer: )(?<name>.+?)(?: \((?:[A-Za-z0-9 ]+)(?:, [A-Za-z0-9 ]+)*\))?$")]
+    [GeneratedRegex(@"^\s*(?:\d+: |Layer: )(?<name>.+?)(?: \((?:title: [^()]*|[A-Za-z0-9 ]+(?:, [A-Za-z0-9 ]+)*)\))*$")]
     private static partial Regex LayerLine();
 
     [GeneratedRegex(@"^\s*using driver `(?<driver>[^']+)' successful\.$")]

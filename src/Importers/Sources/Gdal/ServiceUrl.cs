@@ -15,7 +15,7 @@ internal sealed record ServiceUrl(string DataSource, string Display, string Prot
     /// <summary>Whether the text names a service rather than a file: a URL, or GDAL's WFS: or OAPIF: prefix.</summary>
     public static bool IsService(string text) =>
         text.StartsWith("WFS:", StringComparison.OrdinalIgnoreCase) || text.StartsWith("OAPIF:", StringComparison.OrdinalIgnoreCase)
-        || (Uri.TryCreate(text, UriKind.Absolute, out var uri) && !uri.IsFile && uri.Scheme.Length > 1);
+        || (!Path.IsPathRooted(text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1);
 
     /// <exception cref="SourceFormatException">Not an http or https URL.</exception>
     public static ServiceUrl Parse(string text)
