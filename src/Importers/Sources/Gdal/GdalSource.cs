@@ -82,6 +82,19 @@ internal sealed class GdalSource : IFeatureSource
 
     private static GdalSource Open(string dataSource, string display, string? sourceLayer, IReadOnlyList<string> openOptions)
     {
+        try
+        {
+            return Describe(dataSource, display, sourceLayer, openOptions);
+        }
+        catch (SourceFormatException e) when (display != dataSource)
+        {
+            // What GDAL says names the service as GDAL opened it: say it without a password in the URL.
+            throw new SourceFormatException(e.Message.Replace(dataSource, display, StringComparison.Ordinal), e);
+        }
+    }
+
+    private static GdalSource Describe(string dataSource, string display, string? sourceLayer, IReadOnlyList<string> openOptions)
+    {
         var layers = OgrInfo.Layers(dataSource, openOptions);
         string name;
         if (sourceLayer is not null)
