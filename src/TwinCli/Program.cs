@@ -4,7 +4,7 @@ using DigitalTwin.Cli.Commands;
 namespace DigitalTwin.Cli;
 
 /// <summary>
-/// The administrator's command line (./twin import, layers, drop-layer, key, user; ./twin up runs migrate and
+/// The administrator's command line (./twin import, sync, layers, drop-layer, key, user; ./twin up runs migrate and
 /// load-sample). Benchmarks, case seeding and the demo's set-up are bench/TwinBench's.
 /// </summary>
 internal static class Program
@@ -16,6 +16,7 @@ internal static class Program
         var root = new RootCommand("DigitalTwin's administration: layers, keys and users.")
         {
             ImportCommand.Create(),
+            SyncCommand.Create(),
             LayersCommand.Create(),
             DropLayerCommand.Create(),
             MigrateCommand.Create(),

@@ -115,7 +115,17 @@ internal sealed class LayerMapping
     public IEnumerable<(DomainField Field, string SourceField)> ExplicitSourceFields =>
         explicitFields.Where(f => f.Value.Field is not null).Select(f => (f.Key, f.Value.Field!));
 
-    public static LayerMapping Load(string path)
+    public static LayerMapping Load(string path) => Parse(Read(path), path);
+
+    /// <summary>A mapping file's content as compact JSON (YAML converted), checked as a mapping: what a sync keeps.</summary>
+    public static string ToJson(string path)
+    {
+        var root = Read(path);
+        Parse(root, path);
+        return root.ToJsonString();
+    }
+
+    private static JsonObject Read(string path)
     {
         if (!File.Exists(path)) throw new MappingException($"{path}: the mapping file does not exist.");
         JsonNode? root;
@@ -130,7 +140,7 @@ internal sealed class LayerMapping
         {
             throw new MappingException($"{path}: not valid {(path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "JSON" : "YAML")}: {e.Message}");
         }
-        return Parse(root as JsonObject ?? throw new MappingException($"{path}: the mapping must be an object with a \"fields\" member."), path);
+        return root as JsonObject ?? throw new MappingException($"{path}: the mapping must be an object with a \"fields\" member.");
     }
 
     public static LayerMapping Parse(JsonObject root, string path)

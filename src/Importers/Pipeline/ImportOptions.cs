@@ -6,8 +6,23 @@ namespace DigitalTwin.Importers.Pipeline;
 internal enum LayerKind { Parcel, Building, Asset, Area, Contract, Subcontract }
 
 /// <summary>What one import is asked to do.</summary>
+/// <param name="File">A file (a FileGDB folder), or the URL of a WFS or OGC API Features service.</param>
+/// <param name="Layer">The layer to load into.</param>
+/// <param name="Kind">What the layer holds.</param>
 internal sealed record ImportOptions(string File, string Layer, LayerKind Kind)
 {
+    /// <summary>The layer of a source with more than one (a GeoPackage table, a GML feature type, a WFS type name); wins over the mapping's table.</summary>
+    public string? SourceLayer { get; init; }
+
+    /// <summary>Read through GDAL even a format a native reader reads.</summary>
+    public bool ViaGdal { get; init; }
+
+    /// <summary>Make no new version when the content and settings are those of the serving version (a sync); the result says unchanged.</summary>
+    public bool SkipIfUnchanged { get; init; }
+
+    /// <summary>The settings the source is read with (mapping, CRS), folded into the version's checksum so that a changed mapping is a change.</summary>
+    public string? SettingsFingerprint { get; init; }
+
     public string? Crs { get; init; }
     public LayerMapping Mapping { get; init; } = LayerMapping.Conventional;
     public string? Encoding { get; init; }
@@ -31,6 +46,9 @@ internal sealed record ImportResult(bool Committed, int? Version, ImportReport R
 
     /// <summary>Whether the file passed every check (true for a committed import, and for a dry run that would commit).</summary>
     public bool Accepted { get; init; }
+
+    /// <summary>Nothing had changed since the serving version (<see cref="Version"/>), so no version was made (<see cref="ImportOptions.SkipIfUnchanged"/>).</summary>
+    public bool Unchanged { get; init; }
 }
 
 /// <summary>An import that cannot go on at all (no file, bad CRS, kind mismatch); nothing was changed.</summary>

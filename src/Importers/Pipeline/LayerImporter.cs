@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using DigitalTwin.Importers.Reprojection;
 using DigitalTwin.Importers.Sources;
+using DigitalTwin.Importers.Sources.Gdal;
 using Npgsql;
 
 namespace DigitalTwin.Importers.Pipeline;
@@ -21,9 +22,11 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
     public async Task<ImportResult> ImportAsync(ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        if (!File.Exists(options.File)) throw new ImportException($"{options.File}: no such file.");
-        var fullPath = Path.GetFullPath(options.File);
-        var checksum = Task.Run(() => Sha256(fullPath), cancellationToken);
+        // A file, a FileGDB folder, or a layer service's URL (recorded without any password in it).
+        var service = ServiceUrl.IsService(options.File);
+        if (!service && !File.Exists(options.File) && !Directory.Exists(options.File)) throw new ImportException($"{options.File}: no such file.");
+        var fullPath = service ? Service(options.File).Display : Path.GetFullPath(options.File);
+        var checksum = File.Exists(fullPath) ? Task.Run<string?>(() => Sha256(fullPath), cancellationToken) : Task.FromResult<string?>(null);
 
         var mapping = options.Mapping;
         using var source = OpenSource(options, mapping);
@@ -64,7 +67,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         var mapper = new FeatureMapper(options, source.Fields, organisations, taskTypes, reprojectors, report);
 
         await using var writer = await LayerWriter.BeginAsync(dataSource, options.Layer, options.Kind,
-            new LayerWriter.SourceInfo(fullPath, source.Format, crsName, await checksum, options.LoadedBy), cancellationToken);
+            new LayerWriter.SourceInfo(fullPath, source.Format, crsName, await checksum ?? "", options.LoadedBy), cancellationToken);
 
         // Reading, mapping and reprojecting run on one thread, the COPY on another, with a bounded queue between them:
         // the two halves take about the same time, and memory stays flat.
@@ -145,6 +148,11 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             await producer.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         progress?.Report(new ImportProgress(report.FeaturesRead, 1.0));
+        foreach (var note in source.Notes) report.AddNote(note);
+        // What the version records, and what tells a sync that nothing changed: the file's checksum, or for a service
+        // (or a folder) the checksum of what was read, each with the settings it was read with.
+        var contentChecksum = Checksum(await checksum ?? source.ContentChecksum ?? "", options.SettingsFingerprint);
+        writer.SetChecksum(contentChecksum);
         if (overridden is not null) report.AddNote(OverrideNote(catalog, overridden, options.Crs is not null ? "--crs" : "the mapping file's crs", sourceEpsg, crsName, firstWithGeometry));
         if (reprojectors?.Area is { } checkedArea)
         {
@@ -154,6 +162,12 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         var phases = new List<(string, TimeSpan)> { ("load", stopwatch.Elapsed) };
         var phase = Stopwatch.StartNew();
         if (report.FeaturesRead == 0) throw new ImportException($"{options.File}: the file has no features.");
+
+        if (options.SkipIfUnchanged && report.Errors == 0 && await ServingAsync(options.Layer, cancellationToken) is { } serving && serving.Checksum == contentChecksum)
+        {
+            await writer.AbandonAsync();
+            return new ImportResult(false, serving.Version, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases, Accepted = true, Unchanged = true };
+        }
 
         var featureErrors = report.Errors;
         // Problems that need the whole layer (duplicate ids, unknown contracts) always reject: which feature to drop is not ours to guess.
@@ -199,7 +213,8 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             return FeatureSources.Open(options.File, new SourceOptions
             {
                 Encoding = options.Encoding ?? mapping.Encoding,
-                Table = mapping.Table,
+                Table = options.SourceLayer ?? mapping.Table,
+                ViaGdal = options.ViaGdal,
                 WktColumn = mapping.WktColumn,
                 XColumn = mapping.XColumn,
                 YColumn = mapping.YColumn,
@@ -210,6 +225,31 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         {
             throw new ImportException(e.Message, e);
         }
+    }
+
+    private static ServiceUrl Service(string url)
+    {
+        try
+        {
+            return ServiceUrl.Parse(url);
+        }
+        catch (SourceFormatException e)
+        {
+            throw new ImportException(e.Message, e);
+        }
+    }
+
+    /// <summary>The checksum of the content, and of the settings it was read with when there are any.</summary>
+    private static string Checksum(string content, string? settings) =>
+        settings is null ? content : Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{content}\n{settings}")));
+
+    /// <summary>The serving version of a layer and its checksum; null for a layer not loaded yet.</summary>
+    private async Task<(int Version, string Checksum)?> ServingAsync(string layer, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT v.version, v.checksum FROM layers l JOIN layer_versions v ON v.id = l.current_version WHERE l.name = $1");
+        command.Parameters.AddWithValue(layer);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt32(0), reader.GetString(1)) : null;
     }
 
     /// <summary>The CRS a file declares where --crs (or the mapping) gives another: its name, code if known, and where it says so.</summary>

@@ -25,7 +25,7 @@ internal sealed class LayerWriter : IAsyncDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly NpgsqlConnection connection;
     private readonly string kindName;
-    private readonly SourceInfo source;
+    private SourceInfo source;
     private NpgsqlBinaryImporter? copy;
     private bool committed;
 
@@ -51,6 +51,9 @@ internal sealed class LayerWriter : IAsyncDisposable
     private string Table => $"map_objects_v{VersionId}";
 
     public sealed record SourceInfo(string File, string Format, string Crs, string Checksum, string LoadedBy);
+
+    /// <summary>Sets the checksum the version records, for a source whose checksum is known only once it is read.</summary>
+    public void SetChecksum(string checksum) => source = source with { Checksum = checksum };
 
     /// <summary>Creates the staging table and opens the COPY.</summary>
     public static async Task<LayerWriter> BeginAsync(NpgsqlDataSource dataSource, string layer, LayerKind kind, SourceInfo source, CancellationToken cancellationToken)

@@ -1,18 +1,26 @@
 using System.IO.Compression;
+using DigitalTwin.Importers.Sources.Gdal;
 
 namespace DigitalTwin.Importers.Sources;
 
-/// <summary>Opens a source file with the reader its extension calls for.</summary>
+/// <summary>
+/// Opens a source with the reader it calls for: our own readers for GeoJSON, Shapefile, GeoPackage and CSV (faster
+/// than GDAL's, and they say more about a file's faults), GDAL for every other format and for layer services.
+/// </summary>
 internal static class FeatureSources
 {
-    /// <summary>The extensions <see cref="Open"/> reads.</summary>
+    /// <summary>The extensions the native readers read; any other goes to GDAL.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".geojson", ".json", ".shp", ".zip", ".gpkg", ".csv", ".txt"];
 
     /// <exception cref="SourceFormatException">The file is missing, of an unknown kind, or cannot be read.</exception>
     public static IFeatureSource Open(string path, SourceOptions options)
     {
+        if (ServiceUrl.IsService(path)) return GdalSource.OpenService(ServiceUrl.Parse(path), options.Table);
+        // A FileGDB is a folder (name.gdb); GDAL reads it, or its zip (name.gdb.zip).
+        if (Directory.Exists(path) && path.TrimEnd('/').EndsWith(".gdb", StringComparison.OrdinalIgnoreCase)) return GdalSource.OpenFile(path, options.Table);
         if (Directory.Exists(path)) throw new SourceFormatException($"{path}: is a folder; give the file to import.");
         if (!File.Exists(path)) throw new SourceFormatException($"{path}: no such file.");
+        if (options.ViaGdal || path.EndsWith(".gdb.zip", StringComparison.OrdinalIgnoreCase)) return GdalSource.OpenFile(path, options.Table);
         var encoding = options.Encoding is null ? null
             : CodePages.TryParse(options.Encoding) ?? throw new SourceFormatException($"--encoding {options.Encoding}: not a text encoding this machine knows (try UTF-8, 1252, ISO-8859-1).");
         return Path.GetExtension(path).ToLowerInvariant() switch
@@ -23,8 +31,8 @@ internal static class FeatureSources
             ".gpkg" => GeoPackageSource.Open(path, options.Table),
             ".csv" or ".txt" or ".tsv" => CsvSource.Open(path, options),
             ".dbf" or ".shx" or ".prj" or ".cpg" => throw new SourceFormatException($"{path}: give the .shp of the shapefile, not its {Path.GetExtension(path)}."),
-            var other => throw new SourceFormatException(
-                $"{path}: unknown kind of file \"{other}\"; the importer reads GeoJSON (.geojson, .json), Shapefile (.shp, or a .zip holding one), GeoPackage (.gpkg) and CSV (.csv, .txt)."),
+            // FlatGeobuf, GML, KML, GeoJSONSeq, MapInfo, DXF, ...: whatever GDAL reads; it says so when it cannot.
+            _ => GdalSource.OpenFile(path, options.Table),
         };
     }
 }

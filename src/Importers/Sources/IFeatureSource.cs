@@ -60,6 +60,15 @@ internal interface IFeatureSource : IDisposable
     /// <summary>Fraction of the input consumed so far (0..1) for progress, or null when unknown.</summary>
     double? Progress { get; }
 
+    /// <summary>What the reader says about the source as a whole once it is read (GDAL's warnings), for the report.</summary>
+    IReadOnlyList<string> Notes => [];
+
+    /// <summary>
+    /// A checksum of the content once every feature is read, for a source that is no single file (a service, a FileGDB
+    /// folder); null where the file's own checksum serves.
+    /// </summary>
+    string? ContentChecksum => null;
+
     /// <summary>Reads the features in file order. Called once.</summary>
     IEnumerable<SourceFeature> ReadFeatures(CancellationToken cancellationToken);
 }

@@ -6,8 +6,11 @@ internal sealed record SourceOptions
     /// <summary>The text encoding of a .dbf or CSV (UTF-8, 1252, ISO-8859-1, ...); wins over .cpg and language-driver byte.</summary>
     public string? Encoding { get; init; }
 
-    /// <summary>The GeoPackage feature table; needed when the file has more than one.</summary>
+    /// <summary>The GeoPackage feature table, or the layer of a source GDAL reads; needed when the source has more than one.</summary>
     public string? Table { get; init; }
+
+    /// <summary>Read the file through GDAL even where a native reader would (to compare the two, or for a file ours refuses).</summary>
+    public bool ViaGdal { get; init; }
 
     /// <summary>The CSV column holding WKT geometry.</summary>
     public string? WktColumn { get; init; }

@@ -8,14 +8,20 @@ using Spectre.Console;
 
 namespace DigitalTwin.Cli.Commands;
 
-/// <summary><c>import FILE --layer NAME --kind KIND [--crs EPSG:N] [--map MAPPING] [--dry-run] ...</c></summary>
+/// <summary><c>import FILE|URL --layer NAME --kind KIND [--source-layer L] [--crs EPSG:N] [--map MAPPING] [--dry-run] ...</c></summary>
 internal static class ImportCommand
 {
     private static readonly string[] Kinds = [.. LayerKinds.All, "organisation", "task-type"];
 
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "GeoJSON, Shapefile (.shp), GeoPackage (.gpkg) or CSV; organisations and task types also as JSON." };
+        var file = new Argument<string>("SOURCE")
+        {
+            Description = "A file: GeoJSON, Shapefile (.shp), GeoPackage (.gpkg), CSV, or any format GDAL reads (FlatGeobuf, GML, KML, MapInfo, DXF, a FileGDB folder, ...); "
+                + "or a service's URL: WFS (WFS:https://..., or a URL with SERVICE=WFS) or OGC API Features (OAPIF:https://..., or its landing page). Organisations and task types also as JSON.",
+        };
+        var sourceLayer = new Option<string?>("--source-layer") { Description = "The layer to read from a source with several: a GeoPackage table, a GML feature type, a WFS type name, an OGC API collection." };
+        var viaGdal = new Option<bool>("--via-gdal") { Description = "Read the file through GDAL even where a native reader would." };
         var layer = new Option<string>("--layer") { Description = "The layer to load into (created on first import, replaced atomically after)." };
         var kind = new Option<string>("--kind") { Description = $"What the file holds: {string.Join(", ", Kinds)}.", Required = true };
         kind.AcceptOnlyFromAmong(Kinds);
@@ -29,12 +35,13 @@ internal static class ImportCommand
 
         var command = new Command("import", "Load a layer, organisations or task types.")
         {
-            file, layer, kind, crs, map, dryRun, makeValid, skipInvalid, encoding, reportFile,
+            file, layer, kind, sourceLayer, crs, map, dryRun, makeValid, skipInvalid, encoding, reportFile, viaGdal,
         };
         command.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
         {
             var kindText = parse.GetValue(kind)!;
-            var path = parse.GetValue(file)!.FullName;
+            var given = parse.GetValue(file)!;
+            var path = DigitalTwin.Importers.Sources.Gdal.ServiceUrl.IsService(given) ? given : Path.GetFullPath(given);
             await using var dataSource = await CliDatabase.OpenAsync(ct);
             if (kindText is "organisation" or "task-type")
             {
@@ -54,6 +61,8 @@ internal static class ImportCommand
                 SkipInvalid = parse.GetValue(skipInvalid),
                 Encoding = parse.GetValue(encoding),
                 ReportFile = parse.GetValue(reportFile)?.FullName,
+                SourceLayer = parse.GetValue(sourceLayer),
+                ViaGdal = parse.GetValue(viaGdal),
             };
             var result = await RunWithProgressAsync(dataSource, options, ct);
             return PrintLayerReport(options, result);
@@ -105,7 +114,7 @@ internal static class ImportCommand
     {
         var report = result.Report;
         var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
-        table.AddRow("file", Markup.Escape(options.File));
+        table.AddRow("source", Markup.Escape(options.File));
         table.AddRow("layer", Markup.Escape($"{options.Layer} ({ImportOptions.KindName(options.Kind)})"));
         table.AddRow("format, CRS", Markup.Escape($"{result.SourceFormat}, {result.SourceCrs} → {StorageCrs.Name}"));
         if (report.Reprojection is { } reprojection) table.AddRow("reprojected by", Markup.Escape(reprojection));

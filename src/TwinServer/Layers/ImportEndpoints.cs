@@ -3,6 +3,7 @@ using DigitalTwin.Importers.Catalog;
 using DigitalTwin.Importers.Mapping;
 using DigitalTwin.Importers.Pipeline;
 using DigitalTwin.Importers.Sources;
+using DigitalTwin.Importers.Sources.Gdal;
 using Npgsql;
 
 namespace DigitalTwin.Server.Layers;
@@ -12,6 +13,8 @@ namespace DigitalTwin.Server.Layers;
 /// atomic replace as <c>./twin import</c> (which acts as the local operator). The file comes as multipart form data
 /// (a Shapefile with its .shx, .dbf, .prj and .cpg beside it, or one GeoPackage, GeoJSON or CSV), optionally with a
 /// mapping file; the answer is the validation report. A rejected or failed import leaves the serving layer untouched.
+/// Instead of a file, <c>url=</c> names a WFS or OGC API Features service to read the layer from (http or https only:
+/// the server fetches it, so nothing else, no file of its own, can be named that way).
 /// The version records who loaded it (user:NAME or key:NAME), so the import is in the audit trail.
 /// </summary>
 internal static partial class ImportEndpoints
@@ -42,14 +45,30 @@ internal static partial class ImportEndpoints
         if (kindText is null || !((Enum.TryParse<LayerKind>(kindText, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !char.IsDigit(kindText[0]))
                                   || kindText is "organisation" or "task-type"))
             return ProblemResults.Of(ErrorCodes.BadLayerKind, "kind is required: parcel, building, asset, area, contract, subcontract, organisation or task-type.");
-        if (!http.Request.HasFormContentType) return ProblemResults.Of(ErrorCodes.UnsupportedMediaType, "Send the file as multipart/form-data (a part named file; a Shapefile's sidecars as more parts; a mapping file as a part named mapping).");
+        var url = Param("url");
+        if (url is not null)
+        {
+            if (kindText is "organisation" or "task-type") return ProblemResults.Of(ErrorCodes.ImportRefused, "Organisations and task types load from a file, not from a service.");
+            try
+            {
+                url = ServiceUrl.Parse(url).DataSource;
+            }
+            catch (SourceFormatException e)
+            {
+                return ProblemResults.Of(ErrorCodes.ImportRefused, e.Message);
+            }
+        }
+        else if (!http.Request.HasFormContentType)
+        {
+            return ProblemResults.Of(ErrorCodes.UnsupportedMediaType, "Send the file as multipart/form-data (a part named file; a Shapefile's sidecars as more parts; a mapping file as a part named mapping), or name a service with url=.");
+        }
 
         var folder = Directory.CreateTempSubdirectory("twin-upload-").FullName;
         try
         {
-            var form = await http.Request.ReadFormAsync(ct);
             string? dataFile = null, mappingFile = null;
-            foreach (var part in form.Files)
+            var parts = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(ct)).Files : (IFormFileCollection)new FormFileCollection();
+            foreach (var part in parts)
             {
                 // Only the file's own name, never a path the caller chose.
                 var fileName = Path.GetFileName(part.FileName.Replace('\\', '/'));
@@ -57,9 +76,11 @@ internal static partial class ImportEndpoints
                 var target = Path.Combine(folder, part.Name == "mapping" ? "mapping-" + fileName : fileName);
                 await using (var stream = File.Create(target)) await part.CopyToAsync(stream, ct);
                 if (part.Name == "mapping") mappingFile = target;
-                else if (DataExtensions.Contains(Path.GetExtension(fileName).ToLowerInvariant())) dataFile ??= target;
+                // The part named file is the data in whatever format (GDAL reads the ones beyond ours); else the first of ours.
+                else if (part.Name == "file" || DataExtensions.Contains(Path.GetExtension(fileName).ToLowerInvariant())) dataFile ??= target;
             }
-            if (dataFile is null) return ProblemResults.Of(ErrorCodes.BadUpload, $"No data file among the parts: send a {string.Join(", ", DataExtensions)} file as the part named file.");
+            dataFile = url ?? dataFile;
+            if (dataFile is null) return ProblemResults.Of(ErrorCodes.BadUpload, $"No data file among the parts: send a {string.Join(", ", DataExtensions)} file (or any format GDAL reads) as the part named file, or name a service with url=.");
 
             var loadedBy = http.User.Identity?.Name ?? "unknown";
             var dryRun = Flag("dryRun");
@@ -78,10 +99,11 @@ internal static partial class ImportEndpoints
                 MakeValid = Flag("makeValid"),
                 SkipInvalid = Flag("skipInvalid"),
                 Encoding = Param("encoding"),
+                SourceLayer = Param("sourceLayer"),
                 LoadedBy = loadedBy,
             };
             var result = await new LayerImporter(dataSource).ImportAsync(options, null, ct);
-            Log.Imported(logs.CreateLogger("DigitalTwin.Server.Layers"), loadedBy, Path.GetFileName(dataFile), name,
+            Log.Imported(logs.CreateLogger("DigitalTwin.Server.Layers"), loadedBy, url is null ? Path.GetFileName(dataFile) : ServiceUrl.Parse(url).Display, name,
                 result.Committed ? $"version {result.Version}" : dryRun ? "dry run" : "rejected");
             return Results.Json(new
             {

@@ -38,7 +38,7 @@ public sealed class FeatureSourcesTests : IDisposable
         var kml = Path.Combine(directory, "layer.kml");
         File.WriteAllText(kml, "<kml/>");
         Should.Throw<SourceFormatException>(() => FeatureSources.Open(kml, new SourceOptions()))
-            .Message.ShouldContain("unknown kind of file \".kml\"");
+            .Message.ShouldContain("layer.kml: GDAL cannot read it");
         var dbf = Path.Combine(directory, "layer.dbf");
         File.WriteAllText(dbf, "");
         Should.Throw<SourceFormatException>(() => FeatureSources.Open(dbf, new SourceOptions())).Message.ShouldContain("give the .shp");
