@@ -140,6 +140,23 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
     }
 
     [Fact]
+    public async Task A_contractor_filter_highlights_its_subcontract_areas_too()
+    {
+        var map = await OpenAsync();
+        await map.RunAsync("filter-subcontractor", async () =>
+        {
+            await map.Page.ClickAsync("[data-zoom-layer='hki-subcontracts']");
+            await map.WaitUntilDrawnAsync("hki-subcontracts:KYMP-AU-2024-KK-A1");
+            await map.Page.SelectOptionAsync("[data-testid=organisation-filter]", "tohryton");
+            await map.Page.SelectOptionAsync("[data-testid=role-filter]", "Contractor");
+            await map.Page.ClickAsync("[data-testid=search-button]");
+            await map.Page.WaitForSelectorAsync("[data-testid=results] [data-id='hki-subcontracts:KYMP-AU-2024-KK-A1']");
+            await map.Page.WaitForFunctionAsync("() => document.querySelector('.map').twinMap.featureIds(true).includes('hki-subcontracts:KYMP-AU-2024-KK-A1')");
+            (await map.DrawnAsync(highlighted: true)).ShouldAllBe(id => id.StartsWith("hki-subcontracts:", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task The_organisation_filter_highlights_what_it_manages_on_the_map_and_in_the_list()
     {
         var map = await OpenAsync();

@@ -350,7 +350,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
               AND ($4::text IS NULL OR c.assignee = $4)
               AND ($5::timestamptz IS NULL OR c.created_at >= $5)
               AND ($6::timestamptz IS NULL OR c.created_at <= $6)
-              AND ($7::text IS NULL OR c.description ILIKE $7 ESCAPE '\' OR c.address ILIKE $7 ESCAPE '\')
+              AND ($7::text IS NULL OR twin_fold(c.description) LIKE twin_fold($7) ESCAPE '\' OR twin_fold(c.address) LIKE twin_fold($7) ESCAPE '\')
               AND ($9::text IS NULL OR c.object_id = $9)
               -- The box ($10 west, $11 south, $12 east, $13 north) decides on the case's own longitude and latitude, edges
               -- included. Its outline in EPSG:3035, densified (a parallel is a curve there) and widened by 50 m, is what

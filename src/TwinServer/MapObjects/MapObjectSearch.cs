@@ -88,7 +88,9 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
             var like = P(LikePattern.Containing(filter.Text.Trim()));
-            And($"(o.name ILIKE {like} ESCAPE '\\' OR o.address ILIKE {like} ESCAPE '\\' OR twin_object_id(o.layer, o.source_id) ILIKE {like} ESCAPE '\\')");
+            // Accents and case folded on both sides (migration 0015): "Gotgatan" finds Götgatan.
+            And($"(twin_fold(o.name) LIKE twin_fold({like}) ESCAPE '\\' OR twin_fold(o.address) LIKE twin_fold({like}) ESCAPE '\\' " +
+                $"OR twin_fold(twin_object_id(o.layer, o.source_id)) LIKE twin_fold({like}) ESCAPE '\\')");
         }
         if (filter.Owner is not null) And($"o.owner = {P(filter.Owner)}");
         if (filter.Manager is not null) And($"o.manager = {P(filter.Manager)}");

@@ -310,7 +310,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         var user = (await authentication.GetAuthenticationStateAsync()).User;
         var text = string.IsNullOrWhiteSpace(search.Text) ? null : search.Text.Trim();
         // A case number (2026-000123) is found as a number, anything else in the address and description.
-        var number = text is not null && CaseNumber().IsMatch(text) ? text : null;
+        var number = CaseNumbers.IsCaseNumber(text) ? text : null;
         if (search.Reporter is { Length: > 0 } reporter)
             await auditLog.WriteAsync(user, "searched-personal-data", null, new { reporter, via = "map" }, null, cancellationToken);
         IReadOnlyList<Case> found = await cases.ListAsync(new CaseFilter
@@ -327,9 +327,6 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         }, cancellationToken);
         return (IReadOnlyList<UiCaseSummary>)[.. found.Select(Summary)];
     });
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{6,}$")]
-    private static partial System.Text.RegularExpressions.Regex CaseNumber();
 
     private static UiCaseSummary Summary(Case c) =>
         new(c.Id, c.ServiceRequestId, c.Category, c.Status, c.CreatedAt, c.Address, c.Description, c.Assignee, c.ObjectId, c.Channel, c.Resolution);

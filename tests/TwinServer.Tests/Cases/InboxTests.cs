@@ -75,6 +75,15 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
     }
 
     [Fact]
+    public async Task Text_finds_cases_whatever_the_accents_and_the_case()
+    {
+        var word = Word();
+        var (_, number) = await CreateAsync($"{word} Smörgåsbord på Götgatan");
+        (await InboxAsync(word + " SMORGASBORD PA gotgatan")).Cases.Single().ServiceRequestId.ShouldBe(number);
+        (await Cases.ListAsync(new CaseFilter { Text = word + " smorgåsbord", Limit = 10 }, CancellationToken.None)).Single().ServiceRequestId.ShouldBe(number);
+    }
+
+    [Fact]
     public async Task Pages_give_every_case_once_and_the_count_of_all()
     {
         var word = Word();

@@ -77,6 +77,16 @@ public sealed class MapObjectsQueryTests(SampleCityServer server) : IClassFixtur
         Ids(managed).ShouldContain("sthlm-assets:TK-BRO-0417-S1");
     }
 
+    [Theory]
+    [InlineData("gotgatan 78")]
+    [InlineData("GÖTGATAN 78")]
+    [InlineData("Götgätan 78")]
+    [InlineData("STHLM-BUILDINGS:b3103")]
+    public async Task Text_is_found_whatever_the_accents_and_the_case(string typed)
+    {
+        Ids(await PageAsync(new { filter = new { text = typed } })).ShouldContain("sthlm-buildings:B3103");
+    }
+
     [Fact]
     public async Task A_contractor_finds_its_contracts_and_what_they_cover()
     {

@@ -314,7 +314,9 @@ function matchesFilter(feature, filter) {
   if (filter.ids && filter.ids.length > 0 && !filter.ids.includes(idOf(feature))) return false;
   if (filter.types && filter.types.length > 0 && !filter.types.includes(feature.get('type'))) return false;
   if (filter.organisation) {
-    const roles = filter.role ? [filter.role] : ['owner', 'manager', 'contractor', 'subcontractor', 'commissioner'];
+    // A contractor maintains through its contracts and its subcontracts alike: the list finds both, so the map does.
+    const roles = filter.role === 'contractor' ? ['contractor', 'subcontractor']
+      : filter.role ? [filter.role] : ['owner', 'manager', 'contractor', 'subcontractor', 'commissioner'];
     if (!roles.some((r) => feature.get(r) === filter.organisation)) return false;
   }
   return true;
