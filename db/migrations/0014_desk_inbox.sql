@@ -9,6 +9,10 @@
 ALTER TABLE cases ADD COLUMN handler text CHECK (length(handler) <= 200);
 -- The date the recipient promised in its status update (Open311's expected_datetime), shown beside the due time.
 ALTER TABLE cases ADD COLUMN promised_at timestamptz;
+-- A duplicate merged into its original: closed as a duplicate, and its reporter hears when the original is done.
+-- Never a chain: an original is not itself merged (CaseStore checks it under the cases' locks).
+ALTER TABLE cases ADD COLUMN merged_into bigint REFERENCES cases (id);
+CREATE INDEX cases_merged_into ON cases (merged_into) WHERE merged_into IS NOT NULL;
 
 -- The version counts who works the case and the recipient's promise too: an action shown before a colleague took the
 -- case is refused as stale, as for any other change.
@@ -44,7 +48,9 @@ SELECT c.id, c.service_request_id, c.category, c.status, c.created_at, c.lon, c.
         LIMIT 1) AS duplicate_of,
        c.language, c.version, c.channel, d.attempts AS delivery_attempts, d.next_attempt_at, c.suggestion, c.awaiting_citizen,
        c.rejected_by, m.state AS citizen_message_state, m.last_error AS citizen_message_error,
-       c.handler, c.due_at, c.promised_at, c.geom
+       c.handler, c.due_at, c.promised_at, c.geom,
+       (SELECT o.service_request_id FROM cases o WHERE o.id = c.merged_into) AS merged_into,
+       (SELECT count(*) FROM cases d WHERE d.merged_into = c.id) AS merged_duplicates
 FROM cases c
 LEFT JOIN LATERAL (SELECT o.state, o.last_error, o.attempts, o.next_attempt_at FROM outbox o
                    WHERE o.case_id = c.id AND o.recipient IS NOT NULL AND o.state <> 'cancelled'

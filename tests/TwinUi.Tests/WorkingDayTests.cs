@@ -146,4 +146,30 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
         page.ShouldContain("<html lang=\"fi\">");
         page.ShouldContain("Kirjaudu");
     }
+
+    [Fact]
+    public async Task A_likely_duplicate_is_merged_in_one_click_and_the_merge_undone()
+    {
+        await CreateAsync("graffiti", "Merge: the first report");
+        var duplicate = await CreateAsync("graffiti", "Merge: the second report");
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server);
+        await map.RunAsync("working-day-merge", async () =>
+        {
+            await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
+            await map.Page.FillAsync("[data-testid=inbox-text]", duplicate);
+            await map.Page.PressAsync("[data-testid=inbox-text]", "Enter");
+            await WaitForInboxAsync(map, 1, 1);
+            await map.SelectCaseAsync(duplicate);
+            var flag = map.Page.Locator("[data-testid=case-duplicate]");
+            var original = (await flag.Locator("button.link").InnerTextAsync()).Trim();
+            await map.Page.ClickAsync("[data-testid=merge]");
+            await map.Page.WaitForSelectorAsync($"[data-testid=case][data-status=closed] [data-testid=case-merged][data-into='{original}']");
+            (await server.Database.ScalarAsync<string>(
+                "SELECT o.service_request_id FROM cases c JOIN cases o ON o.id = c.merged_into WHERE c.service_request_id = $1", duplicate)).ShouldBe(original);
+            await map.Page.ClickAsync("[data-testid=unmerge]");
+            await map.Page.WaitForSelectorAsync("[data-testid=case][data-status=received]");
+            (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases WHERE service_request_id = $1 AND merged_into IS NULL", duplicate)).ShouldBe(1);
+        });
+    }
 }

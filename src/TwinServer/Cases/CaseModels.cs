@@ -93,6 +93,12 @@ public sealed record Case(
 
     /// <summary>The recipients that sent it back as not theirs, in order.</summary>
     public IReadOnlyList<string> RejectedBy { get; init; } = [];
+
+    /// <summary>The date the recipient promised it done by, from its status update (Open311's expected_datetime).</summary>
+    public DateTimeOffset? PromisedAt { get; init; }
+
+    /// <summary>The original this duplicate was merged into (its id); null when it is not a merged duplicate.</summary>
+    public long? MergedInto { get; init; }
 }
 
 /// <summary>
@@ -207,6 +213,12 @@ public sealed record InboxCase(
 
     /// <summary>The date the recipient promised in its status update.</summary>
     public DateTimeOffset? PromisedAt { get; init; }
+
+    /// <summary>The number of the original this duplicate was merged into.</summary>
+    public string? MergedInto { get; init; }
+
+    /// <summary>How many duplicates were merged into this case.</summary>
+    public int MergedDuplicates { get; init; }
 }
 
 /// <summary>

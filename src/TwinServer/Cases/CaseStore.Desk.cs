@@ -53,4 +53,79 @@ public sealed partial class CaseStore
         var note = Note("note", text, required: true)!;
         return ChangeAsync(caseId, null, (tx, current) => AddEventAsync(tx, current.Id, actor, "note", new { text = note }, cancellationToken), cancellationToken);
     }
+
+    /// <summary>
+    /// Merges a duplicate (locked by the caller, being closed) into its original: the original is locked too and must
+    /// be open, not itself a merged duplicate (no chains), and the duplicate must have no duplicates of its own. The
+    /// original's timeline says so. Returns the original as locked.
+    /// </summary>
+    private static async Task<Case> MergeAsync(Tx tx, Case duplicate, Case original, Actor actor, CancellationToken cancellationToken)
+    {
+        var locked = await LockAsync(tx.Connection, tx.Transaction, original.Id, cancellationToken);
+        if (locked.MergedInto is not null)
+            throw new TwinException(ErrorCodes.BadInput, $"Case {locked.ServiceRequestId} is itself a duplicate merged into another case; merge into that one.");
+        if (locked.Status is CaseStatus.Done or CaseStatus.Closed)
+            throw new TwinException(ErrorCodes.BadStatus, $"Case {locked.ServiceRequestId} is {locked.Status}; close this one as already fixed, or reopen that one first.");
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM cases WHERE merged_into = $1", tx.Connection, tx.Transaction))
+        {
+            count.Parameters.AddWithValue(duplicate.Id);
+            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! > 0)
+                throw new TwinException(ErrorCodes.BadInput, $"Case {duplicate.ServiceRequestId} has duplicates merged into it; undo those merges first.");
+        }
+        await using (var merge = new NpgsqlCommand("UPDATE cases SET merged_into = $2 WHERE id = $1", tx.Connection, tx.Transaction))
+        {
+            merge.Parameters.AddWithValue(duplicate.Id);
+            merge.Parameters.AddWithValue(locked.Id);
+            await merge.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await AddEventAsync(tx, locked.Id, actor, "merged", new { duplicate = duplicate.ServiceRequestId }, cancellationToken);
+        return locked;
+    }
+
+    /// <summary>
+    /// The original is done: each duplicate merged into it takes its note, says so on its timeline, and its reporter
+    /// hears of it at the address they left, through the outbox in the same transaction (never lost, never twice).
+    /// </summary>
+    private static async Task OriginalDoneAsync(Tx tx, Case original, string? note, Actor actor, CancellationToken cancellationToken)
+    {
+        var duplicates = new List<Case>();
+        await using (var find = new NpgsqlCommand($"SELECT {Columns} FROM cases c WHERE c.merged_into = $1 ORDER BY c.id FOR UPDATE", tx.Connection, tx.Transaction))
+        {
+            find.Parameters.AddWithValue(original.Id);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) duplicates.Add(Read(reader));
+        }
+        foreach (var duplicate in duplicates)
+        {
+            await using (var notes = new NpgsqlCommand("UPDATE cases SET status_notes = coalesce($2, status_notes) WHERE id = $1", tx.Connection, tx.Transaction))
+            {
+                notes.Parameters.AddWithValue(duplicate.Id);
+                notes.Parameters.Add(Text(note));
+                await notes.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await AddEventAsync(tx, duplicate.Id, actor, "original-done",
+                new { original = original.ServiceRequestId, note, emailed = duplicate.Email is not null }, cancellationToken);
+            if (duplicate.Email is { } email) await MessageCitizenAsync(tx, duplicate, email, "done", note, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Undoes a merge: the duplicate is a case of its own again, back in the inbox to be routed, and both timelines
+    /// say so. Only a duplicate still merged (closed as a duplicate) can be taken apart.
+    /// </summary>
+    public Task UnmergeAsync(long caseId, int? expectedVersion, Actor actor, CancellationToken cancellationToken) =>
+        ChangeAsync(caseId, expectedVersion, async (tx, current) =>
+        {
+            if (current.MergedInto is not { } originalId || current.Status != CaseStatus.Closed)
+                throw new TwinException(ErrorCodes.BadStatus, $"Case {current.ServiceRequestId} is not a duplicate merged into another case.");
+            var original = await LockAsync(tx.Connection, tx.Transaction, originalId, cancellationToken);
+            await using (var apart = new NpgsqlCommand(
+                "UPDATE cases SET status = 'received', resolution = NULL, merged_into = NULL, assignee = NULL WHERE id = $1", tx.Connection, tx.Transaction))
+            {
+                apart.Parameters.AddWithValue(current.Id);
+                await apart.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await AddEventAsync(tx, current.Id, actor, "unmerged", new { original = original.ServiceRequestId }, cancellationToken);
+            await AddEventAsync(tx, original.Id, actor, "unmerged", new { duplicate = current.ServiceRequestId }, cancellationToken);
+        }, cancellationToken);
 }

@@ -182,15 +182,17 @@ public sealed partial class CaseStore
             // that the message is neither lost nor sent twice.
             await MessageCitizenAsync(tx, current, email, "done", note ?? current.StatusNotes, cancellationToken);
         }
+        if (status == CaseStatus.Done && current.Status != CaseStatus.Done) await OriginalDoneAsync(tx, current, note ?? current.StatusNotes, actor, cancellationToken);
     }
 
     /// <summary>
     /// A status update from a recipient's system, with its own update id, applied in one transaction with the record
     /// of that id: a crash between the two cannot leave the update recorded but not applied. False when the update
-    /// was received before (nothing changes).
+    /// was received before (nothing changes). A date the recipient promises (<paramref name="promised"/>) shows
+    /// beside the due time on the desk and as Open311's expected_datetime.
     /// </summary>
     public async Task<bool> ApplyRecipientUpdateAsync(long caseId, string organisation, string updateId, string status, string? note, Actor actor,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, DateTimeOffset? promised = null)
     {
         RequireWritable(("update_id", updateId), ("status", status));
         var text = Note("note", note);
@@ -208,6 +210,13 @@ public sealed partial class CaseStore
                 }
                 if (status == CaseStatus.Rejected) await RejectAsync(tx, current, text ?? "Not ours.", actor, cancellationToken);
                 else await SetStatusAsync(tx, current, status, text, actor, cancellationToken);
+                if (promised is { } by && status != CaseStatus.Rejected)
+                {
+                    await using var promise = new NpgsqlCommand("UPDATE cases SET promised_at = $2 WHERE id = $1", tx.Connection, tx.Transaction);
+                    promise.Parameters.AddWithValue(current.Id);
+                    promise.Parameters.AddWithValue(by.ToUniversalTime());
+                    await promise.ExecuteNonQueryAsync(cancellationToken);
+                }
                 return true;
             }, cancellationToken);
         }
@@ -263,7 +272,8 @@ public sealed partial class CaseStore
     /// <summary>
     /// Answered and closed at first contact, without a forward: not the city's, already fixed, passed to the state,
     /// answered, or a duplicate. The answer is the case's note and, where the citizen left an address, an e-mail. Such
-    /// a case counts as resolved at first contact in the reports.
+    /// a case counts as resolved at first contact in the reports. A duplicate is merged into its original (see
+    /// <see cref="MergeAsync"/>): both timelines say so, and its reporter hears when the original is done.
     /// </summary>
     public Task<long?> CloseAtFirstContactAsync(long caseId, string resolution, string? answer, string? duplicateOf, int? expectedVersion, Actor actor,
         CancellationToken cancellationToken)
@@ -278,11 +288,13 @@ public sealed partial class CaseStore
                 throw new TwinException(ErrorCodes.BadStatus,
                     $"Case {current.ServiceRequestId} is {current.Status}; only a case not yet forwarded (or sent back) is closed at first contact.");
             }
+            Case? original = null;
             if (resolution == CaseResolution.Duplicate)
             {
                 if (duplicateOf is null) throw new TwinException(ErrorCodes.BadInput, "Name the case it duplicates.");
-                var original = await FindAsync(duplicateOf, cancellationToken);
+                original = await FindAsync(duplicateOf, cancellationToken);
                 if (original is null || original.Id == current.Id) throw new TwinException(ErrorCodes.UnknownCase, $"There is no other case '{duplicateOf}'.");
+                original = await MergeAsync(tx, current, original, actor, cancellationToken);
             }
             await using (var close = new NpgsqlCommand(SqlResources.Get("Cases/close_case.sql"), tx.Connection, tx.Transaction))
             {
@@ -292,7 +304,7 @@ public sealed partial class CaseStore
                 await close.ExecuteNonQueryAsync(cancellationToken);
             }
             await AddEventAsync(tx, current.Id, actor, "closed",
-                new { resolution, answer = text, duplicate_of = duplicateOf, emailed = text is not null && current.Email is not null }, cancellationToken);
+                new { resolution, answer = text, duplicate_of = original?.ServiceRequestId, emailed = text is not null && current.Email is not null }, cancellationToken);
             return text is not null && current.Email is { } email ? await MessageCitizenAsync(tx, current, email, "reply", text, cancellationToken) : (long?)null;
         }, cancellationToken);
     }
@@ -306,7 +318,8 @@ public sealed partial class CaseStore
             if (current.Status is not (CaseStatus.Done or CaseStatus.Closed))
                 throw new TwinException(ErrorCodes.BadStatus, $"Case {current.ServiceRequestId} is {current.Status}; only a done or closed case is reopened.");
             await using (var reopen = new NpgsqlCommand(
-                "UPDATE cases SET status = 'received', assignee = NULL, resolution = NULL, awaiting_citizen = false WHERE id = $1", tx.Connection, tx.Transaction))
+                "UPDATE cases SET status = 'received', assignee = NULL, resolution = NULL, awaiting_citizen = false, merged_into = NULL WHERE id = $1",
+                tx.Connection, tx.Transaction))
             {
                 reopen.Parameters.AddWithValue(current.Id);
                 await reopen.ExecuteNonQueryAsync(cancellationToken);

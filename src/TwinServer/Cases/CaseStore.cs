@@ -25,7 +25,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         c.id, c.service_request_id, c.category, c.description, c.lon, c.lat, c.address, c.media_url, c.email,
         c.first_name, c.last_name, c.phone, c.language, c.channel, c.status, c.suggested_to, c.suggested_role,
         c.suggestion::text, c.object_id, c.assignee, c.status_notes, c.created_at, c.updated_at, c.version, c.resolution,
-        c.awaiting_citizen, c.contact_consent, c.rejected_by
+        c.awaiting_citizen, c.contact_consent, c.rejected_by, c.promised_at, c.merged_into
         """;
 
     /// <summary>
@@ -270,7 +270,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         while (await reader.ReadAsync(cancellationToken))
         {
             inbox.Add(InboxCaseOf(reader));
-            matched = (int)reader.GetInt64(30);
+            matched = (int)reader.GetInt64(32);
         }
         if (inbox.Count == 0 && query.Offset > 0) matched = -1; // past the end: the count is not known from this page
         await reader.NextResultAsync(cancellationToken);
@@ -301,7 +301,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             AwaitingCitizen = reader.GetBoolean(23), RejectedByAll = reader.IsDBNull(24) ? [] : reader.GetFieldValue<string[]>(24),
             CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26), Handler = NullableText(reader, 27),
             DueAt = reader.IsDBNull(28) ? null : reader.GetFieldValue<DateTimeOffset>(28),
-            PromisedAt = reader.IsDBNull(29) ? null : reader.GetFieldValue<DateTimeOffset>(29),
+            PromisedAt = reader.IsDBNull(29) ? null : reader.GetFieldValue<DateTimeOffset>(29), MergedInto = NullableText(reader, 30),
+            MergedDuplicates = (int)reader.GetInt64(31),
         };
 
     /// <summary>
@@ -499,6 +500,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     {
         Version = r.GetInt32(23), Resolution = NullableText(r, 24), AwaitingCitizen = r.GetBoolean(25),
         ContactConsent = r.IsDBNull(26) ? null : r.GetBoolean(26), RejectedBy = r.IsDBNull(27) ? [] : r.GetFieldValue<string[]>(27),
+        PromisedAt = r.IsDBNull(28) ? null : r.GetFieldValue<DateTimeOffset>(28), MergedInto = r.IsDBNull(29) ? null : r.GetInt64(29),
     };
 
     private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

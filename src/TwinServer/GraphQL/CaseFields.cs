@@ -122,11 +122,12 @@ internal static class CaseFields
             .Argument<StringGraphType>("note", "A note for the citizen (Open311's status_notes).")
             .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
             .Argument<StringGraphType>("updateId", "A recipient's own id of this update: a repeated one changes nothing.")
+            .Argument<DateTimeOffsetGraphType>("promisedFor", "With an updateId: the date the recipient promises it done by (shown to the handler, and as Open311's expected_datetime).")
             .ResolveAsync(c => Change(c, CaseReader(c), async (store, found, actor) =>
             {
                 var (status, note) = (c.GetArgument<string>("status"), c.GetArgument<string?>("note"));
                 if (c.GetArgument<string?>("updateId") is { } updateId && actor.Organisation is { } organisation)
-                    await store.ApplyRecipientUpdateAsync(found.Id, organisation, updateId, status, note, actor, c.CancellationToken);
+                    await store.ApplyRecipientUpdateAsync(found.Id, organisation, updateId, status, note, actor, c.CancellationToken, c.GetArgument<DateTimeOffset?>("promisedFor"));
                 else await store.SetStatusAsync(found.Id, status, note, c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken);
             }));
 
@@ -177,6 +178,13 @@ internal static class CaseFields
             .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
             .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
                 store.ReopenAsync(found.Id, c.GetArgument<string>("reason"), c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
+
+        mutation.Field<NonNullGraphType<CaseType>>("unmergeCase")
+            .Description("Undoes a merge: a duplicate closed into its original becomes a case of its own again, back in the inbox; both timelines say so.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The duplicate's id or number.")
+            .Argument<IntGraphType>("expectedVersion", "The case's version as shown: refused with STALE_CASE when it changed since.")
+            .ResolveAsync(c => Change(c, Handler(c), (store, found, actor) =>
+                store.UnmergeAsync(found.Id, c.GetArgument<int?>("expectedVersion"), actor, c.CancellationToken)));
 
         mutation.Field<NonNullGraphType<CaseType>>("moveCase")
             .Description("Moves a case not yet forwarded (the citizen's geotag was off); its suggestion is made again at the new point.")

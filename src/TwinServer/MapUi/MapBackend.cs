@@ -165,6 +165,9 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         await cases.AssignHandlerAsync(caseId, handler == "me" ? actor.Name : handler, expectedVersion, actor, cancellationToken);
     });
 
+    public Task UnmergeAsync(long caseId, int expectedVersion, CancellationToken cancellationToken) =>
+        AsUi(async () => await cases.UnmergeAsync(caseId, expectedVersion, await HandlerAsync(), cancellationToken));
+
     public Task AddNoteAsync(long caseId, string text, CancellationToken cancellationToken) => AsUi(async () =>
     {
         await cases.AddNoteAsync(caseId, text, await HandlerAsync(), cancellationToken);
@@ -242,6 +245,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
             Version = c.Version, Channel = c.Channel, Suggestion = Suggestion(c.Suggestion), DeliveryAttempts = c.DeliveryAttempts, NextAttemptAt = c.NextAttemptAt,
             AwaitingCitizen = c.AwaitingCitizen, RejectedByAll = c.RejectedByAll, CitizenMessageState = c.CitizenMessageState,
             CitizenMessageError = c.CitizenMessageError, Handler = c.Handler, DueAt = c.DueAt, PromisedAt = c.PromisedAt,
+            MergedInto = c.MergedInto, MergedDuplicates = c.MergedDuplicates,
         };
 
     /// <summary>The stored suggestion (JSON, as CaseStore writes it) as the page shows it.</summary>

@@ -169,16 +169,17 @@ internal static class Open311Endpoints
             [[("service_request_id", created.ServiceRequestId), ("service_notice", "Thank you; the case has been received."), ("account_id", null)]]);
     }
 
+    /// <summary>A W3C date-time as Open311 writes them (start_date, end_date, expected_datetime); null when not given.</summary>
+    private static DateTimeOffset? W3CDate(string name, string? text) => text is null ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
+        : throw new TwinException(ErrorCodes.BadDate, $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.");
+
     private static string? Param(IQueryCollection query, string name) => query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0] : null;
 
     /// <summary>start_date and end_date as the lists take them: W3C date-times, in order, at most 90 days apart (each may be missing).</summary>
     private static (DateTimeOffset? Start, DateTimeOffset? End) Period(IQueryCollection query)
     {
-        DateTimeOffset? Date(string name) => Param(query, name) is { } text
-            ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date.Year is >= 1900 and <= 2200 ? date
-                : throw new TwinException(ErrorCodes.BadDate, $"{name} must be a W3C date-time between the years 1900 and 2200, e.g. 2026-11-24T08:00:00Z; it was '{text}'.")
-            : null;
-        var (start, end) = (Date("start_date"), Date("end_date"));
+        var (start, end) = (W3CDate("start_date", Param(query, "start_date")), W3CDate("end_date", Param(query, "end_date")));
         if (start > end) throw new TwinException(ErrorCodes.BadPeriod, "start_date is after end_date.");
         if (end - start > Window) throw new TwinException(ErrorCodes.BadPeriod, "start_date and end_date may be at most 90 days apart.");
         return (start, end);
@@ -276,13 +277,14 @@ internal static class Open311Endpoints
         ("service_request_id", c.ServiceRequestId), ("status", CaseStatus.Open311(c.Status)), ("status_notes", c.StatusNotes),
         ("service_name", taskTypes.FirstOrDefault(t => t.Code == c.Category)?.Name.In(Names(c.Language)) ?? c.Category),
         ("service_code", c.Category), ("description", c.Description), ("agency_responsible", c.Assignee), ("service_notice", null),
-        ("requested_datetime", c.CreatedAt), ("updated_datetime", c.UpdatedAt), ("expected_datetime", null), ("address", c.Address),
+        ("requested_datetime", c.CreatedAt), ("updated_datetime", c.UpdatedAt), ("expected_datetime", c.PromisedAt), ("address", c.Address),
         ("address_id", null), ("zipcode", null), ("lat", c.Lat), ("long", c.Lon), ("media_url", c.MediaUrl),
     ];
 
     /// <summary>
     /// A status update from a recipient's system, as FixMyStreet's Open311 integration sends it: form-encoded
-    /// api_key, service_request_id, update_id, updated_datetime, status, description, external_status_code. Only
+    /// api_key, service_request_id, update_id, updated_datetime, status, description, external_status_code; and
+    /// expected_datetime, the date the recipient promises it done by (GeoReport's word for it). Only
     /// the case's recipient may; a repeated update_id is answered as already received and changes nothing.
     /// </summary>
     private static async Task<Open311Document> PostUpdateAsync(HttpContext http, CaseStore cases, ApiKeys keys, CancellationToken ct)
@@ -298,6 +300,7 @@ internal static class Open311Endpoints
         var found = await cases.FindAsync(id, ct) ?? throw new TwinException(ErrorCodes.UnknownCase, $"There is no service request '{id}'.");
         if (found.Assignee != key.Organisation) throw new TwinException(ErrorCodes.NotRecipient, $"Service request {id} was not sent to {key.Organisation}.");
         var description = Field("description");
+        var promised = W3CDate("expected_datetime", Field("expected_datetime"));
         var mapped = status.ToUpperInvariant() switch
         {
             "IN_PROGRESS" or "ACTION_SCHEDULED" or "INVESTIGATING" or "OPEN" => CaseStatus.InProgress,
@@ -307,7 +310,7 @@ internal static class Open311Endpoints
         };
         var actor = key.Actor with { Name = $"{key.Actor.Name} (update {updateId}{(Field("external_status_code") is { } code ? $", {code}" : "")})" };
         // The update and the record of its id are one transaction: a retry after a crash is applied, not taken as received.
-        if (!await cases.ApplyRecipientUpdateAsync(found.Id, key.Organisation, updateId, mapped, description, actor, ct))
+        if (!await cases.ApplyRecipientUpdateAsync(found.Id, key.Organisation, updateId, mapped, description, actor, ct, promised))
         {
             return new Open311Document("service_request_updates", "request_update", [[("update_id", updateId), ("service_notice", "Already received.")]]);
         }

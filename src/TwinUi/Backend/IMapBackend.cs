@@ -100,6 +100,9 @@ public interface IMapBackend
     /// <summary>Answers and closes a case at first contact (resolution: not-the-citys, already-fixed, passed-to-state, answered, duplicate).</summary>
     Task<long?> CloseCaseAsync(long caseId, string resolution, string? answer, string? duplicateOf, int expectedVersion, CancellationToken cancellationToken);
 
+    /// <summary>Undoes a merge: the duplicate is a case of its own again, back in the inbox.</summary>
+    Task UnmergeAsync(long caseId, int expectedVersion, CancellationToken cancellationToken);
+
     /// <summary>Takes a done or closed case up again, with the reason.</summary>
     Task ReopenCaseAsync(long caseId, string reason, int expectedVersion, CancellationToken cancellationToken);
 
@@ -234,6 +237,12 @@ public sealed record UiCase(
 
     /// <summary>The date the recipient promised.</summary>
     public DateTimeOffset? PromisedAt { get; init; }
+
+    /// <summary>The number of the original this duplicate was merged into.</summary>
+    public string? MergedInto { get; init; }
+
+    /// <summary>How many duplicates were merged into this case (their reporters hear when it is done).</summary>
+    public int MergedDuplicates { get; init; }
 }
 
 /// <summary>

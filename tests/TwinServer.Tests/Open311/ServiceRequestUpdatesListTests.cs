@@ -56,4 +56,34 @@ public sealed class ServiceRequestUpdatesListTests(CaseCityServer server) : ICla
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0];
         error.GetProperty("description").GetString()!.ShouldContain(said);
     }
+
+    [Fact]
+    public async Task A_date_the_contractor_promises_is_kept_shown_to_the_handler_and_in_open311_and_a_bad_one_is_refused()
+    {
+        var cases = server.Services.GetRequiredService<CaseStore>();
+        var made = await cases.CreateAsync(new NewCase("graffiti", 18.076363, 59.305782, "Tags", null, null, null, null, null, null,
+            "en", "open311", null), new Actor("key:test"), CancellationToken.None);
+        await cases.ForwardAsync(made.Id, new ForwardRequest(null), new Actor("handler:test"), CancellationToken.None);
+        var contractor = await server.KeyAsync("contractor", "klotterfritt");
+        using var client = server.CreateClient();
+        FormUrlEncodedContent Update(string id, string promised) => new(new Dictionary<string, string>
+        {
+            ["api_key"] = contractor, ["service_request_id"] = made.ServiceRequestId, ["update_id"] = id, ["status"] = "ACTION_SCHEDULED",
+            ["expected_datetime"] = promised,
+        });
+
+        using (var refused = await client.PostAsync("/open311/v2/servicerequestupdates.json", Update("p-0", "next tuesday")))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("expected_datetime");
+        }
+        (await cases.FindAsync(made.ServiceRequestId, CancellationToken.None))!.Status.ShouldBe(CaseStatus.Forwarded); // nothing applied
+
+        using (var accepted = await client.PostAsync("/open311/v2/servicerequestupdates.json", Update("p-1", "2026-12-09T15:00:00+01:00")))
+            accepted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var promised = DateTimeOffset.Parse("2026-12-09T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        (await cases.DeskCaseAsync(made.Id, CancellationToken.None))!.PromisedAt.ShouldBe(promised);
+        var request = JsonDocument.Parse(await client.GetStringAsync($"/open311/v2/requests/{made.ServiceRequestId}.json")).RootElement[0];
+        DateTimeOffset.Parse(request.GetProperty("expected_datetime").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ShouldBe(promised);
+    }
 }

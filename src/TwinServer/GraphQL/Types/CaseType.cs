@@ -28,6 +28,10 @@ public sealed class CaseType : ObjectGraphType<Case>
         Field(x => x.Version).Description("Counts the changes a handler or recipient can see: give it back as expectedVersion, and a change refuses a case that moved on since.");
         Field<CaseResolutionEnum>("resolution").Description("How a handler closed it at first contact, if so.").Resolve(c => c.Source.Resolution);
         Field(x => x.AwaitingCitizen).Description("A handler asked the citizen something and waits for the answer.");
+        Field<StringGraphType>("mergedInto").Description("The number of the original this duplicate was merged into; null when it is not a merged duplicate.")
+            .ResolveAsync(async c => c.Source.MergedInto is { } id
+                ? (await c.RequestServices!.GetRequiredService<CaseStore>().GetAsync(id, c.CancellationToken))?.ServiceRequestId
+                : null);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("rejectedBy")
             .Description("The recipients that sent it back as not theirs, in order (organisation keys).").Resolve(c => c.Source.RejectedBy);
         Field<NonNullGraphType<CaseStatusEnum>>("status").Description("Where the case is.").Resolve(c => c.Source.Status);

@@ -113,6 +113,17 @@ public static class TimelineText
                 headline = t["event.reopened"];
                 Line(t["reasonLabel"], Text("reason"));
                 break;
+            case "merged":
+                headline = t.Format("event.merged", Text("duplicate"));
+                break;
+            case "unmerged":
+                headline = t["event.unmerged"];
+                lines.Add(Text("original") ?? Text("duplicate") ?? "");
+                break;
+            case "original-done":
+                headline = t.Format("event.original-done", Text("original")) + (Text("emailed") == "true" ? $" ({t["byEmail"]})" : "");
+                if (Text("note") is { } doneNote) lines.Add(doneNote);
+                break;
             case "note":
                 headline = t["event.note"];
                 if (Text("text") is { } note) lines.Add(note);
