@@ -14,11 +14,11 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
 {
     private const double PillarLon = 18.076363, PillarLat = 59.305782; // graffiti goes to klotterfritt
 
-    private async Task<string> CreateAsync(string category, string description)
+    private async Task<string> CreateAsync(string category, string description, double lon = PillarLon, double lat = PillarLat)
     {
         var (_, body) = await server.AskAsync(await server.KeyAsync("handler"), $$"""
             mutation { createCase(input: { category: "{{category}}", channel: PHONE,
-                       at: { x: {{PillarLon.ToString(CultureInfo.InvariantCulture)}}, y: {{PillarLat.ToString(CultureInfo.InvariantCulture)}} }, description: "{{description}}" })
+                       at: { x: {{lon.ToString(CultureInfo.InvariantCulture)}}, y: {{lat.ToString(CultureInfo.InvariantCulture)}} }, description: "{{description}}" })
               { case { serviceRequestId } } }
             """);
         return body.GetProperty("data").GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
@@ -170,6 +170,49 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             await map.Page.ClickAsync("[data-testid=unmerge]");
             await map.Page.WaitForSelectorAsync("[data-testid=case][data-status=received]");
             (await server.Database.ScalarAsync<long>("SELECT count(*) FROM cases WHERE service_request_id = $1 AND merged_into IS NULL", duplicate)).ShouldBe(1);
+        });
+    }
+
+    [Fact]
+    public async Task Selected_cases_are_forwarded_each_to_its_own_recipient_and_one_that_changed_or_has_none_is_left_as_it_was()
+    {
+        var word = "Bulk" + Guid.NewGuid().ToString("N")[..8];
+        var plain = new[] { await CreateAsync("graffiti", $"{word} one"), await CreateAsync("graffiti", $"{word} two") };
+        var changed = await CreateAsync("graffiti", $"{word} three");
+        var conflicted = await CreateAsync("litter", $"{word} four", 18.079002, 59.308402); // two street contracts overlap there
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server);
+        await map.RunAsync("working-day-bulk", async () =>
+        {
+            await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
+            await map.Page.FillAsync("[data-testid=inbox-text]", word);
+            await map.Page.PressAsync("[data-testid=inbox-text]", "Enter");
+            await WaitForInboxAsync(map, 4, 4);
+            await map.Page.CheckAsync("[data-testid=inbox-pick-all]");
+            await map.Page.WaitForSelectorAsync("[data-testid=bulk][data-selected='4']");
+            // Behind the handler's back, one case changes (its version moves on, and this page is not told).
+            await server.Database.ScalarAsync<int>("WITH u AS (UPDATE cases SET description = description || ' (edited)' WHERE service_request_id = $1 RETURNING 1) SELECT count(*)::int FROM u", changed);
+
+            await map.Page.ClickAsync("[data-testid=bulk-forward]");
+            var plan = map.Page.Locator("[data-testid=bulk-confirm]");
+            (await plan.Locator($"li[data-case='{plain[0]}']").InnerTextAsync()).ShouldContain("Klotterfritt");
+            (await plan.Locator($"li[data-case='{conflicted}']").InnerTextAsync()).ShouldContain("no single recipient");
+            await map.ScreenshotAsync("working-day-bulk-plan");
+            await map.Page.ClickAsync("[data-testid=bulk-confirm-yes]");
+            await map.Page.WaitForSelectorAsync("[data-testid=bulk-result][data-done='2'][data-refused='2']");
+            (await map.Page.Locator($"[data-testid=bulk-result] li[data-case='{changed}']").InnerTextAsync()).ShouldContain("changed since");
+
+            foreach (var number in plain)
+                (await server.Database.ScalarAsync<string>("SELECT status || ':' || assignee FROM cases WHERE service_request_id = $1", number)).ShouldBe("forwarded:klotterfritt");
+            foreach (var number in new[] { changed, conflicted })
+                (await server.Database.ScalarAsync<string>("SELECT status FROM cases WHERE service_request_id = $1", number)).ShouldBe("received");
+
+            // The rest given to the handler in one go, each as it is shown now.
+            await map.Page.SelectOptionAsync("[data-testid=bulk-assign-to]", "user:test.handler");
+            await map.Page.ClickAsync("[data-testid=bulk-assign]");
+            await map.Page.ClickAsync("[data-testid=bulk-confirm-yes]");
+            await map.Page.WaitForSelectorAsync("[data-testid=bulk-result][data-done='4'][data-refused='0']");
+            (await server.Database.ScalarAsync<long>($"SELECT count(*) FROM cases WHERE description LIKE '{word}%' AND handler = 'user:test.handler'")).ShouldBe(4);
         });
     }
 }
