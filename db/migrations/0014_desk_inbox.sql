@@ -50,7 +50,8 @@ SELECT c.id, c.service_request_id, c.category, c.status, c.created_at, c.lon, c.
        c.rejected_by, m.state AS citizen_message_state, m.last_error AS citizen_message_error,
        c.handler, c.due_at, c.promised_at, c.geom,
        (SELECT o.service_request_id FROM cases o WHERE o.id = c.merged_into) AS merged_into,
-       (SELECT count(*) FROM cases d WHERE d.merged_into = c.id) AS merged_duplicates
+       (SELECT count(*) FROM cases d WHERE d.merged_into = c.id) AS merged_duplicates,
+       c.media_url
 FROM cases c
 LEFT JOIN LATERAL (SELECT o.state, o.last_error, o.attempts, o.next_attempt_at FROM outbox o
                    WHERE o.case_id = c.id AND o.recipient IS NOT NULL AND o.state <> 'cancelled'

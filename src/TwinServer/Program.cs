@@ -44,6 +44,7 @@ app.MapTwinGraphQL();
 app.MapTwinTiles();
 app.MapTwinOgc();
 app.MapTwinOpen311();
+app.MapTwinCaseMedia();
 app.MapTwinLayerImport();
 app.MapTwinMapUi();
 

@@ -215,4 +215,32 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             (await server.Database.ScalarAsync<long>($"SELECT count(*) FROM cases WHERE description LIKE '{word}%' AND handler = 'user:test.handler'")).ShouldBe(4);
         });
     }
+
+    [Fact]
+    public async Task A_handler_attaches_a_callers_photo_and_sees_it_larger()
+    {
+        var number = await CreateAsync("graffiti", "Photo by e-mail");
+        var file = Path.Combine(Path.GetTempPath(), $"pillar-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(file, Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="));
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server);
+        await map.RunAsync("working-day-photo", async () =>
+        {
+            await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
+            await map.Page.FillAsync("[data-testid=inbox-text]", number);
+            await map.Page.PressAsync("[data-testid=inbox-text]", "Enter");
+            await WaitForInboxAsync(map, 1, 1);
+            await map.SelectCaseAsync(number);
+            await map.Page.SetInputFilesAsync("[data-testid=attach-photo]", file);
+            var thumbnail = map.Page.Locator("[data-testid=photo] img");
+            await thumbnail.WaitForAsync();
+            // The browser fetched it with the handler's session and decoded it as an image.
+            await map.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=photo] img').naturalWidth === 1");
+            await map.Page.ClickAsync("[data-testid=photo]");
+            await map.Page.WaitForSelectorAsync("[data-testid=photo-view] img");
+            await map.Page.ClickAsync("[data-testid=photo-close]");
+            await map.Page.Locator("[data-testid=photo-view]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        });
+        File.Delete(file);
+    }
 }

@@ -70,7 +70,7 @@ public static class AccessExtensions
     /// <summary>The session cookie of people who signed in.</summary>
     public const string SessionCookie = "twin.session";
 
-    private static readonly string[] ApiPaths = ["/tiles", "/ogc", "/graphql", "/open311", "/health", "/layers"];
+    private static readonly string[] ApiPaths = ["/tiles", "/ogc", "/graphql", "/open311", "/health", "/layers", "/media"];
 
     /// <summary>The request authenticates with a key (X-Api-Key, or Authorization: Bearer), not with the session.</summary>
     public static bool HasKey(HttpRequest request) =>

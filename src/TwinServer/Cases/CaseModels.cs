@@ -219,6 +219,9 @@ public sealed record InboxCase(
 
     /// <summary>How many duplicates were merged into this case.</summary>
     public int MergedDuplicates { get; init; }
+
+    /// <summary>The citizen's own link to a photo or other media (from their app).</summary>
+    public string? MediaUrl { get; init; }
 }
 
 /// <summary>

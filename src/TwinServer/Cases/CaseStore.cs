@@ -270,7 +270,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         while (await reader.ReadAsync(cancellationToken))
         {
             inbox.Add(InboxCaseOf(reader));
-            matched = (int)reader.GetInt64(32);
+            matched = (int)reader.GetInt64(33);
         }
         if (inbox.Count == 0 && query.Offset > 0) matched = -1; // past the end: the count is not known from this page
         await reader.NextResultAsync(cancellationToken);
@@ -302,7 +302,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26), Handler = NullableText(reader, 27),
             DueAt = reader.IsDBNull(28) ? null : reader.GetFieldValue<DateTimeOffset>(28),
             PromisedAt = reader.IsDBNull(29) ? null : reader.GetFieldValue<DateTimeOffset>(29), MergedInto = NullableText(reader, 30),
-            MergedDuplicates = (int)reader.GetInt64(31),
+            MergedDuplicates = (int)reader.GetInt64(31), MediaUrl = NullableText(reader, 32),
         };
 
     /// <summary>

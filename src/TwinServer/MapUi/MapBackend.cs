@@ -165,6 +165,17 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         await cases.AssignHandlerAsync(caseId, handler == "me" ? actor.Name : handler, expectedVersion, actor, cancellationToken);
     });
 
+    public Task<IReadOnlyList<UiPhoto>> PhotosAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
+    {
+        await HandlerAsync();
+        return (IReadOnlyList<UiPhoto>)[.. (await cases.PhotosAsync(caseId, cancellationToken)).Select(Photo)];
+    });
+
+    public Task<UiPhoto> AttachPhotoAsync(long caseId, string fileName, byte[] bytes, CancellationToken cancellationToken) => AsUi(async () =>
+        Photo(await cases.AttachPhotoAsync(caseId, fileName, bytes, await HandlerAsync(), cancellationToken)));
+
+    private static UiPhoto Photo(CasePhoto p) => new(p.Id, p.Url, p.FileName, p.AddedBy, p.AddedAt);
+
     public Task UnmergeAsync(long caseId, int expectedVersion, CancellationToken cancellationToken) =>
         AsUi(async () => await cases.UnmergeAsync(caseId, expectedVersion, await HandlerAsync(), cancellationToken));
 
@@ -245,7 +256,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
             Version = c.Version, Channel = c.Channel, Suggestion = Suggestion(c.Suggestion), DeliveryAttempts = c.DeliveryAttempts, NextAttemptAt = c.NextAttemptAt,
             AwaitingCitizen = c.AwaitingCitizen, RejectedByAll = c.RejectedByAll, CitizenMessageState = c.CitizenMessageState,
             CitizenMessageError = c.CitizenMessageError, Handler = c.Handler, DueAt = c.DueAt, PromisedAt = c.PromisedAt,
-            MergedInto = c.MergedInto, MergedDuplicates = c.MergedDuplicates,
+            MergedInto = c.MergedInto, MergedDuplicates = c.MergedDuplicates, MediaUrl = c.MediaUrl,
         };
 
     /// <summary>The stored suggestion (JSON, as CaseStore writes it) as the page shows it.</summary>

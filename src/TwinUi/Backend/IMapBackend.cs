@@ -100,6 +100,12 @@ public interface IMapBackend
     /// <summary>Answers and closes a case at first contact (resolution: not-the-citys, already-fixed, passed-to-state, answered, duplicate).</summary>
     Task<long?> CloseCaseAsync(long caseId, string resolution, string? answer, string? duplicateOf, int expectedVersion, CancellationToken cancellationToken);
 
+    /// <summary>The photos attached to a case, oldest first.</summary>
+    Task<IReadOnlyList<UiPhoto>> PhotosAsync(long caseId, CancellationToken cancellationToken);
+
+    /// <summary>Attaches a photo (JPEG, PNG or WebP, at most 10 MiB) to a case, e.g. one a caller sent by e-mail.</summary>
+    Task<UiPhoto> AttachPhotoAsync(long caseId, string fileName, byte[] bytes, CancellationToken cancellationToken);
+
     /// <summary>Undoes a merge: the duplicate is a case of its own again, back in the inbox.</summary>
     Task UnmergeAsync(long caseId, int expectedVersion, CancellationToken cancellationToken);
 
@@ -243,7 +249,13 @@ public sealed record UiCase(
 
     /// <summary>How many duplicates were merged into this case (their reporters hear when it is done).</summary>
     public int MergedDuplicates { get; init; }
+
+    /// <summary>The citizen's own link to a photo (from their app), as they gave it.</summary>
+    public string? MediaUrl { get; init; }
 }
+
+/// <summary>A photo attached to a case, served from <see cref="Url"/> under the case's access rules.</summary>
+public sealed record UiPhoto(long Id, string Url, string FileName, string AddedBy, DateTimeOffset AddedAt);
 
 /// <summary>
 /// A case's own routing suggestion: the recipient and its role, whether it is a fallback, the candidates of a

@@ -367,6 +367,13 @@ public sealed class Texts
         ["bulk.outcome"] = ("{0} done, {1} left as they were.", "{0} tehty, {1} jätetty ennalleen.", "{0} gjorda, {1} lämnade som de var."),
         ["inbox.pick"] = ("Select case {0}", "Valitse asia {0}", "Välj ärende {0}"),
         ["inbox.pickAll"] = ("Select all shown", "Valitse kaikki näytetyt", "Välj alla visade"),
+        ["photos.title"] = ("Photos", "Kuvat", "Foton"),
+        ["photos.citizen"] = ("The citizen's photo (opens their link)", "Asiakkaan kuva (avaa linkin)", "Medborgarens foto (öppnar länken)"),
+        ["photos.attach"] = ("Attach a photo", "Liitä kuva", "Bifoga ett foto"),
+        ["photos.alt"] = ("Photo {0} of case {1}: {2}", "Kuva {0}, asia {1}: {2}", "Foto {0} av ärende {1}: {2}"),
+        ["photos.open"] = ("Show it larger", "Näytä suurempana", "Visa större"),
+        ["done.photo"] = ("Photo attached.", "Kuva liitetty.", "Fotot bifogat."),
+        ["event.photo-added"] = ("Photo attached: {0}", "Kuva liitetty: {0}", "Foto bifogat: {0}"),
         ["event.note"] = ("Internal note", "Sisäinen muistiinpano", "Intern anteckning"),
         ["event.handler"] = ("Handler: {0} → {1}", "Käsittelijä: {0} → {1}", "Handläggare: {0} → {1}"),
     };

@@ -56,6 +56,9 @@ public sealed class CaseType : ObjectGraphType<Case>
                 c.RequestServices!.GetRequiredService<PersonalDataReads>().Read(s.ServiceRequestId);
                 return new Reporter(s.Email, s.FirstName, s.LastName, s.Phone, s.ContactConsent);
             });
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CasePhotoType>>>>("photos")
+            .Description("Photos attached to the case, oldest first: for whoever may read the case (its contractor too).")
+            .ResolveAsync(async c => await c.RequestServices!.GetRequiredService<CaseStore>().PhotosAsync(c.Source.Id, c.CancellationToken));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CaseEventType>>>>("timeline")
             .Description("Every change, oldest first: who, what, when. For handlers and admins.")
             .ResolveAsync(async c =>

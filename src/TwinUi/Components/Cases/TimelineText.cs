@@ -124,6 +124,9 @@ public static class TimelineText
                 headline = t.Format("event.original-done", Text("original")) + (Text("emailed") == "true" ? $" ({t["byEmail"]})" : "");
                 if (Text("note") is { } doneNote) lines.Add(doneNote);
                 break;
+            case "photo-added":
+                headline = t.Format("event.photo-added", Text("file_name"));
+                break;
             case "note":
                 headline = t["event.note"];
                 if (Text("text") is { } note) lines.Add(note);
