@@ -59,6 +59,9 @@ public sealed class InboxTests(LoopbackCaseCity server, Browser browser) : IClas
             var options = await map.Page.Locator("[data-testid=model-answer] option").AllInnerTextsAsync();
             await map.Page.SelectOptionAsync("[data-testid=model-answer]", new Microsoft.Playwright.SelectOptionValue { Index = 1 });
             await map.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=reply-text]').value.startsWith('Thank you for your report. The graffiti')");
+            // What the citizen will receive, before it is sent: the e-mail as the outbox writes it.
+            (await map.Page.Locator("[data-testid=preview-subject]").InnerTextAsync()).ShouldBe($"Reply to your report {number}");
+            (await map.Page.Locator("[data-testid=preview-body]").InnerTextAsync()).ShouldContain("The contact centre");
             await map.Page.ClickAsync("[data-testid=send-reply]");
             // Said to be sent by e-mail once it was: the SMTP server on loopback has taken it.
             await map.Page.WaitForSelectorAsync("[data-testid=case] [data-testid=citizen-message][data-state=delivered]");

@@ -10,8 +10,14 @@ public sealed class CaseOptions
     public bool AutoForward { get; set; }
 
     /// <summary>
-    /// Model answers for the handler's reply to the citizen, by task type ("*": for any), each in fi, sv and en; the
-    /// reply goes out in the language the citizen wrote in.
+    /// Acknowledge every report by e-mail where the reporter left an address (its number, and that they will hear
+    /// when it is done), in their language, through the outbox in the same transaction as the intake. Off by default.
+    /// </summary>
+    public bool Acknowledge { get; set; }
+
+    /// <summary>
+    /// Model answers for the handler's reply to the citizen, by task type ("*": for any), each in fi, sv and en, and
+    /// for some states of the case only where it says so; the reply goes out in the language the citizen wrote in.
     /// </summary>
     public Dictionary<string, List<ModelAnswer>> Answers { get; set; } = new(StringComparer.Ordinal);
 }
@@ -19,6 +25,9 @@ public sealed class CaseOptions
 /// <summary>One model answer in the three languages.</summary>
 public sealed class ModelAnswer
 {
+    /// <summary>The case states it fits (received, forwarded, done, ...); none: any state.</summary>
+    public List<string> States { get; set; } = [];
+
     public string? Fi { get; set; }
     public string? Sv { get; set; }
     public string? En { get; set; }

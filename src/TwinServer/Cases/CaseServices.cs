@@ -15,6 +15,8 @@ public static class CaseServices
         services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"))
             .Validate(o => o.Answers.Values.All(answers => answers.All(a => a.En is not null || a.Fi is not null || a.Sv is not null)),
                 "Cases:Answers has a model answer with no text in any language (fi, sv, en)")
+            .Validate(o => o.Answers.Values.All(answers => answers.All(a => a.States.All(CaseStatus.All.Contains))),
+                "Cases:Answers has a model answer for a state that is not a case status (received, assigned, forwarded, in_progress, done, closed, rejected)")
             .ValidateOnStart();
 
         // The outbox: one worker service, and a channel per way out (outbox.channel); a new way out is a new IOutboxChannel.

@@ -76,6 +76,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
             insert.Parameters.Add(new NpgsqlParameter { Value = fingerprint, NpgsqlDbType = NpgsqlDbType.Bytea });
             // The number's year is the year of intake in the city's time zone (Reports:TimeZone), by the server's clock.
             insert.Parameters.AddWithValue(TimeZoneInfo.ConvertTime(Now, cityZone).Year);
+            insert.Parameters.AddWithValue(options.Value.Acknowledge);
             // The reader is disposed exactly once, before anything else is asked: a data source's reader goes back to
             // the pool with its connection, and disposing it again would close another request's reader on that
             // connection (under a burst of retried posts that corrupted the protocol and left requests waiting for ever).
@@ -483,8 +484,9 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     }
 
     /// <summary>The model answers for a task type (its own, then those for any), in their three languages.</summary>
-    public IReadOnlyList<ModelAnswer> AnswersFor(string category) =>
-        [.. options.Value.Answers.GetValueOrDefault(category, []), .. options.Value.Answers.GetValueOrDefault("*", [])];
+    public IReadOnlyList<ModelAnswer> AnswersFor(string category, string? status = null) =>
+        [.. options.Value.Answers.GetValueOrDefault(category, []).Concat(options.Value.Answers.GetValueOrDefault("*", []))
+            .Where(a => status is null || a.States.Count == 0 || a.States.Contains(status))];
 
     private static async Task<Case?> SingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

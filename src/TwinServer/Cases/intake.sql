@@ -1,10 +1,12 @@
 -- Takes a case in with one statement (one round trip, one transaction): the case, its timeline's first events and,
--- when intake forwards it at once (Cases:AutoForward), its outbox row.
+-- when intake forwards it at once (Cases:AutoForward), its outbox row; and, where the city acknowledges reports
+-- (Cases:Acknowledge), the acknowledgement to the reporter's e-mail address through the outbox.
 -- $1 category, $2 description, $3 lon, $4 lat, $5 address, $6 media URL, $7 e-mail, $8 first name, $9 last name,
 -- $10 phone, $11 language, $12 channel, $13 API key id, $14 idempotency key, $15 suggested recipient, $16 its role,
 -- $17 the suggestion (jsonb), $18 the object it is about, $19 who takes it in (the timeline's actor),
 -- $20 the recipient to forward to at once, or null, $21 whether the reporter agreed to be contacted (null: not asked),
--- $22 the request's fingerprint (SHA-256 of what it was taken in with), $23 the year of intake (the case number's).
+-- $22 the request's fingerprint (SHA-256 of what it was taken in with), $23 the year of intake (the case number's),
+-- $24 whether to acknowledge it by e-mail.
 -- No row: a case with the same idempotency key from the same client exists (a retried post, or a reuse of the key that
 -- the caller tells apart by the fingerprint), and nothing was written.
 -- A recipient with no channel (no webhook, Open311 endpoint or e-mail) is not forwarded to: the case waits, received.
@@ -42,5 +44,12 @@ WITH forward_to AS (
     INSERT INTO outbox (case_id, recipient, channel, target, payload)
     SELECT (n.c).id, f.key, f.channel, f.target, case_forward_payload(n.c, NULL)
     FROM new_case n JOIN forward_to f ON f.key = (n.c).assignee
+), acknowledgement AS (
+    INSERT INTO outbox (case_id, recipient, channel, target, payload)
+    SELECT (n.c).id, NULL, 'citizen-email', (n.c).email,
+           jsonb_build_object('kind', 'received', 'service_request_id', (n.c).service_request_id, 'service_code', (n.c).category,
+                              'language', (n.c).language, 'status_notes', NULL)
+    FROM new_case n
+    WHERE $24::boolean AND (n.c).email IS NOT NULL
 )
 SELECT (c).id, (c).service_request_id, (c).assignee FROM new_case;

@@ -280,8 +280,18 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         AsUi(async () => await cases.RerouteAsync(caseId, new RerouteRequest(reroute.Reason, reroute.ExpectedVersion, reroute.Category, reroute.Lon, reroute.Lat,
             reroute.ObjectId), await HandlerAsync(), cancellationToken));
 
-    public IReadOnlyList<string> ModelAnswers(string category, string language) =>
-        [.. cases.AnswersFor(category).Select(a => a.In(language)).OfType<string>()];
+    public IReadOnlyList<string> ModelAnswers(string category, string language, string status) =>
+        [.. cases.AnswersFor(category, status).Select(a => a.In(language)).OfType<string>()];
+
+    public UiMessagePreview PreviewMessage(string kind, string number, string category, string language, string text)
+    {
+        var payload = System.Text.Json.JsonSerializer.SerializeToElement(new
+        {
+            kind, service_request_id = number, service_code = category, language, status_notes = text,
+        });
+        var (subject, body) = CitizenMessages.For(payload);
+        return new UiMessagePreview(subject, body);
+    }
 
     public Task<long?> ReplyAsync(long caseId, string text, int expectedVersion, CancellationToken cancellationToken) =>
         AsUi(async () => await cases.ReplyAsync(caseId, text, expectedVersion, await HandlerAsync(), cancellationToken));

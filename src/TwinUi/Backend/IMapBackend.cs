@@ -85,8 +85,14 @@ public interface IMapBackend
     /// <summary>Routes a case again on purpose: another category, place or object, with a reason; nothing is sent.</summary>
     Task RerouteAsync(long caseId, UiReroute reroute, CancellationToken cancellationToken);
 
-    /// <summary>Model answers for a case's category, in the citizen's language, to start a reply from.</summary>
-    IReadOnlyList<string> ModelAnswers(string category, string language);
+    /// <summary>Model answers for a case's category and state, in the citizen's language, to start a reply from.</summary>
+    IReadOnlyList<string> ModelAnswers(string category, string language, string status);
+
+    /// <summary>
+    /// What the citizen receives for a message of this kind (reply, question) with this text: the e-mail's subject and
+    /// body in their language, exactly as the outbox will write it.
+    /// </summary>
+    UiMessagePreview PreviewMessage(string kind, string number, string category, string language, string text);
 
     /// <summary>
     /// The handler's reply to the citizen: the case's note in Open311, and an e-mail when they left an address. Returns
@@ -253,6 +259,9 @@ public sealed record UiCase(
     /// <summary>The citizen's own link to a photo (from their app), as they gave it.</summary>
     public string? MediaUrl { get; init; }
 }
+
+/// <summary>An e-mail to a citizen as it will go out.</summary>
+public sealed record UiMessagePreview(string Subject, string Body);
 
 /// <summary>A photo attached to a case, served from <see cref="Url"/> under the case's access rules.</summary>
 public sealed record UiPhoto(long Id, string Url, string FileName, string AddedBy, DateTimeOffset AddedAt);

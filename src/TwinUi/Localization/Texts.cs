@@ -374,6 +374,8 @@ public sealed class Texts
         ["photos.open"] = ("Show it larger", "Näytä suurempana", "Visa större"),
         ["done.photo"] = ("Photo attached.", "Kuva liitetty.", "Fotot bifogat."),
         ["event.photo-added"] = ("Photo attached: {0}", "Kuva liitetty: {0}", "Foto bifogat: {0}"),
+        ["preview.title"] = ("What the citizen receives", "Mitä asiakas saa", "Vad medborgaren får"),
+        ["preview.where"] = ("By e-mail where they left an address, and as the case's note in Open311.", "Sähköpostina, jos hän jätti osoitteen, ja asian tilatietona Open311:ssä.", "Som e-post om hen lämnade en adress, och som ärendets anteckning i Open311."),
         ["event.note"] = ("Internal note", "Sisäinen muistiinpano", "Intern anteckning"),
         ["event.handler"] = ("Handler: {0} → {1}", "Käsittelijä: {0} → {1}", "Handläggare: {0} → {1}"),
     };

@@ -19,6 +19,7 @@ public sealed class SettingsValidationTests(TwinServerFactory server) : IClassFi
     [InlineData("Map:DefaultLanguage", "de", "Map:DefaultLanguage")]
     [InlineData("Access:Open311PostsPerSecond", "0", "Access:Open311PostsPerSecond")]
     [InlineData("Access:TrustedOrigins:0", "https://example.org/path", "Access:TrustedOrigins")]
+    [InlineData("Cases:Answers:*:0:States:0", "fixed", "Cases:Answers")]
     public void A_setting_that_cannot_work_stops_the_start_and_names_itself(string key, string value, string named)
     {
         using var misconfigured = server.WithWebHostBuilder(builder => builder.UseSetting(key, value));

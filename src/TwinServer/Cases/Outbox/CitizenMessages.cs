@@ -11,6 +11,7 @@ internal static class CitizenMessages
         {
             "reply" => Reply(payload, question: false),
             "question" => Reply(payload, question: true),
+            "received" => Received(payload),
             _ => Done(payload),
         };
 
@@ -29,6 +30,22 @@ internal static class CitizenMessages
             (_, false) => ($"Reply to your report {number}", $"{text}\n\nKind regards\nThe contact centre"),
             (_, true) => ($"A question about your report {number}",
                 $"{text}\n\nReply to this message, or call the contact centre and give the number {number}.\n\nKind regards\nThe contact centre"),
+        };
+    }
+
+    /// <summary>The acknowledgement of a report (Cases:Acknowledge): its number, and that they will hear when it is done.</summary>
+    private static (string Subject, string Body) Received(JsonElement payload)
+    {
+        var number = payload.GetProperty("service_request_id").GetString();
+        var service = payload.TryGetProperty("service_name", out var name) ? name.GetString() : payload.GetProperty("service_code").GetString();
+        return (payload.TryGetProperty("language", out var l) ? l.GetString() : "en") switch
+        {
+            "fi" => ($"Palautteesi {number} on vastaanotettu",
+                $"Hei,\n\nkiitos palautteestasi ({service}). Sen numero on {number}: kerro se, jos otat yhteyttä asiasta. Kerromme, kun asia on hoidettu.\n\nYstävällisin terveisin\nAsiakaspalvelu"),
+            "sv" => ($"Ditt ärende {number} har tagits emot",
+                $"Hej,\n\ntack för din anmälan ({service}). Ärendenumret är {number}: uppge det om du kontaktar oss om ärendet. Vi meddelar dig när det är åtgärdat.\n\nVänliga hälsningar\nKontaktcenter"),
+            _ => ($"Your report {number} has been received",
+                $"Hello,\n\nthank you for your report ({service}). Its number is {number}: give it if you contact us about it. We will let you know when it has been dealt with.\n\nKind regards\nThe contact centre"),
         };
     }
 
