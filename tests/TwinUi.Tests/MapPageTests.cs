@@ -72,6 +72,27 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
         response!.Status.ShouldBe(403);
     }
 
+    [Theory]
+    [InlineData("fi", "Kohde: sthlm-assets:TK-BRO-0417-S1 (Omaisuuserä", "aliurakoitsija", "Töhryjen poisto")]
+    [InlineData("sv", "Objekt: sthlm-assets:TK-BRO-0417-S1 (Anläggning", "underentreprenören", "Klottersanering")]
+    public async Task The_explanation_is_said_in_the_pages_language_with_names_and_the_languages_dates(string language, string target, string role, string task)
+    {
+        var map = await OpenAsync($"?lang={language}");
+        await map.RunAsync($"explanation-{language}", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            await map.WaitForRecipientAsync("klotterfritt");
+            var lines = await map.Page.Locator("[data-testid=explanation] li").AllInnerTextsAsync();
+            lines[0].ShouldStartWith(target);
+            lines.ShouldContain(l => l.Contains(role, StringComparison.Ordinal) && l.Contains("Klotterfritt Stockholm AB", StringComparison.Ordinal));
+            lines.ShouldContain(l => l.Contains(task, StringComparison.Ordinal));
+            // Dates as the language writes them: 1.1.2025 in Finnish, 2025-01-01 in Swedish.
+            lines.ShouldContain(l => l.Contains(language == "fi" ? "1.1.2025" : "2025-01-01", StringComparison.Ordinal));
+            string.Join("\n", lines).ShouldNotContain("Target:");
+        });
+    }
+
     [Fact]
     public async Task Clicking_the_bridge_pillar_shows_the_graffiti_subcontractor_as_recipient()
     {
@@ -102,7 +123,7 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
             await map.WaitForRecipientAsync("trafikkontoret");
             (await map.Page.Locator("[data-testid=recipient]").GetAttributeAsync("data-role")).ShouldBe("Manager");
             (await map.Page.Locator("[data-testid=fallback]").IsVisibleAsync()).ShouldBeTrue();
-            (await map.Page.Locator("[data-testid=explanation]").InnerTextAsync()).ShouldContain("TK-BRO-2025 (brounderhall-norden) starts on 2025-01-01");
+            (await map.Page.Locator("[data-testid=explanation]").InnerTextAsync()).ShouldContain("TK-BRO-2025 (Brounderhåll Norden AB (bridge maintenance)) starts on 2025-01-01");
         });
     }
 
@@ -180,7 +201,9 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
     [Fact]
     public async Task The_language_switch_changes_the_interface_and_the_task_names()
     {
-        var map = await OpenAsync();
+        // A person of its own: the language chosen is remembered for the person, and the other tests read English.
+        var map = new MapPage(await browser.NewPageAsync());
+        await map.OpenAsync(server, role: "gis");
         await map.RunAsync("language", async () =>
         {
             await map.Page.SelectOptionAsync("[data-testid=language]", "fi");
@@ -194,6 +217,11 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
         var swedish = await OpenAsync("?lang=sv");
         await swedish.RunAsync("language-from-address", async () =>
             (await swedish.Page.Locator("h1").InnerTextAsync()).ShouldContain("vem ansvarar här"));
+        // The address wins over the remembered choice; nothing asked, the person's choice.
+        var english = new MapPage(await browser.NewPageAsync());
+        await english.OpenAsync(server, "?lang=en", role: "gis");
+        await english.RunAsync("language-address-over-choice", async () =>
+            (await english.Page.Locator("h1").InnerTextAsync()).ShouldContain("who is responsible here"));
     }
 
     [Fact]

@@ -151,6 +151,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
                 // Who the handler may choose between on a conflict: the contractors of the competing contracts.
                 candidates = answer.Conflicts.Select(c => c.Contractor).OfType<string>().Distinct(StringComparer.Ordinal),
                 explanation = answer.Explanation,
+                lines = answer.ExplanationLines.Select(l => new { key = l.Key, values = l.Values }),
             }));
         }
         catch (TwinException e)

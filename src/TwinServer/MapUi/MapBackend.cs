@@ -80,7 +80,10 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
             answer.Contract is null ? null : Contract(answer.Contract),
             answer.Subcontract is { } s ? new UiSubcontract(s.Id, s.SourceId, s.Name, s.Subcontractor) : null,
             answer.Recipient, answer.RecipientRole.ToString(), answer.IsFallback,
-            [.. answer.Conflicts.Select(Contract)], answer.Explanation, coverage);
+            [.. answer.Conflicts.Select(Contract)], answer.Explanation, coverage)
+        {
+            ExplanationLines = [.. answer.ExplanationLines.Select(l => new UiExplanationLine(l.Key, l.Values))],
+        };
     }
 
     public async Task<string?> GeometryAsync(string objectId, DateOnly on, CancellationToken cancellationToken)
@@ -269,8 +272,13 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         IReadOnlyList<string> List(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array
             ? [.. v.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.String).Select(e => e.GetString()!)]
             : [];
+        IReadOnlyList<UiExplanationLine> lines = root.TryGetProperty("lines", out var stored) && stored.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? [.. stored.EnumerateArray().Where(l => l.ValueKind == System.Text.Json.JsonValueKind.Object && l.TryGetProperty("key", out _) && l.TryGetProperty("values", out _))
+                .Select(l => new UiExplanationLine(l.GetProperty("key").GetString() ?? "",
+                    l.GetProperty("values").EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString() ?? "", StringComparer.Ordinal)))]
+            : [];
         return new UiSuggestion(Text("recipient"), Text("role"), root.TryGetProperty("fallback", out var f) && f.ValueKind == System.Text.Json.JsonValueKind.True,
-            List("candidates"), List("explanation"));
+            List("candidates"), List("explanation")) { Lines = lines };
     }
 
     public Task MoveCaseAsync(long caseId, double lon, double lat, int expectedVersion, CancellationToken cancellationToken) =>

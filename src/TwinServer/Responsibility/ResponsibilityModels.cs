@@ -75,6 +75,9 @@ public sealed record ResponsibilityAnswer(
     IReadOnlyList<ContractMatch> Conflicts,
     IReadOnlyList<string> Explanation)
 {
+    /// <summary>The explanation's lines as keys and values, for a client to say in its own language.</summary>
+    public IReadOnlyList<ExplanationLine> ExplanationLines { get; init; } = [];
+
     /// <summary>True when the recipient is not the first in line (no subcontractor or contractor for the task).</summary>
     public bool IsFallback => RecipientRole is not (RecipientRole.Subcontractor or RecipientRole.Contractor);
 

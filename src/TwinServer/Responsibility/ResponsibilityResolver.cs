@@ -41,7 +41,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         var tolerance = query.Tolerance ?? options.Value.DefaultTolerance;
         if (tolerance is < 0 or > MaxTolerance || double.IsNaN(tolerance))
             throw new TwinException(ErrorCodes.BadTolerance, $"The tolerance must be between 0 and {MaxTolerance} metres; it was {tolerance}.");
-        var explanation = new List<string>();
+        var explanation = new Explanation();
 
         var moment = ServedVersions.Moment(on, time);
 
@@ -70,17 +70,19 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         var (stack, point, versions, loadedLater) = lookup;
         if (loadedLater.Count > 0)
         {
-            explanation.Add($"Layers first loaded after {on:yyyy-MM-dd} answer from their first version: {string.Join(", ", loadedLater)}.");
+            explanation.Say("layers.later", ("date", on), ("layers", string.Join(", ", loadedLater)));
         }
 
         var target = Target(clicked, stack, explanation);
         var parcel = stack.FirstOrDefault(o => o.Kind == LayerKinds.Parcel);
         var landOwner = parcel?.Owner;
-        explanation.Add(parcel is null
-            ? "Land owner: no parcel at the point."
-            : $"Land owner: {landOwner ?? "not recorded"}, owner of parcel {parcel.Id}{(parcel.Name is null ? "" : $" ({parcel.Name})")}.");
+        if (parcel is null) explanation.Say("landOwner.none");
+        else explanation.Say(landOwner is null ? "landOwner.unrecorded" : "landOwner.parcel", ("owner", landOwner), ("parcel", Named(parcel.Id, parcel.Name)));
         var owner = target?.Kind == LayerKinds.Parcel ? landOwner : target?.Owner;
-        if (target is not null) explanation.Add($"Owner: {owner ?? "not recorded"}{(target.Kind == LayerKinds.Parcel ? " (the parcel's owner)" : $", owner of {target.Id}")}.");
+        if (target is not null)
+        {
+            explanation.Say((target.Kind == LayerKinds.Parcel ? "owner.parcel" : "owner.object") + (owner is null ? ".unrecorded" : ""), ("owner", owner), ("id", target.Id));
+        }
 
         var (manager, managerSource, area) = Manager(target, owner, landOwner, stack, query.TaskType, explanation);
 
@@ -99,27 +101,26 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
 
         var (recipient, role) = Recipient(subcontract, contract, conflicts, manager, owner, landOwner, options.Value.DefaultContact, explanation);
         return new ResponsibilityAnswer(query.TaskType, on, tolerance, stack, target, landOwner, owner, manager, managerSource,
-            area, contract, subcontract, recipient, role, conflicts, explanation);
+            area, contract, subcontract, recipient, role, conflicts, explanation) { ExplanationLines = explanation.Lines };
     }
 
     /// <summary>product contract 3.2: the clicked object; else the first asset or building; else the parcel at the point.</summary>
-    internal static StackObject? Target(StackObject? clicked, IReadOnlyList<StackObject> stack, List<string> explanation)
+    internal static StackObject? Target(StackObject? clicked, IReadOnlyList<StackObject> stack, Explanation explanation)
     {
         if (clicked is not null)
         {
-            explanation.Add($"Target: {Describe(clicked)}, as asked.");
+            explanation.Say("target.asked", Described(clicked));
             return clicked;
         }
         var target = stack.FirstOrDefault(o => o.Kind is LayerKinds.Asset or LayerKinds.Building);
         if (target is not null)
         {
-            explanation.Add($"Target: {Describe(target)}, the most specific object at the point ({Metres(target.Distance ?? 0)} away).");
+            explanation.Say("target.specific", [.. Described(target), ("metres", target.Distance ?? 0)]);
             return target;
         }
         target = stack.FirstOrDefault(o => o.Kind == LayerKinds.Parcel);
-        explanation.Add(target is null
-            ? "Target: nothing here; no parcel, building or asset within the tolerance."
-            : $"Target: {Describe(target)}; open ground, so the parcel at the point.");
+        if (target is null) explanation.Say("target.none");
+        else explanation.Say("target.ground", Described(target));
         return target;
     }
 
@@ -128,16 +129,16 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     /// the task (no task types listed: all); the land owner.
     /// </summary>
     internal static (string? Manager, ManagerSource Source, StackObject? Area) Manager(
-        StackObject? target, string? owner, string? landOwner, IReadOnlyList<StackObject> stack, string taskType, List<string> explanation)
+        StackObject? target, string? owner, string? landOwner, IReadOnlyList<StackObject> stack, string taskType, Explanation explanation)
     {
         if (target?.Manager is { } own)
         {
-            explanation.Add($"Manager: {own}, manager of {target.Id}.");
+            explanation.Say("manager.object", ("manager", own), ("id", target.Id));
             return (own, ManagerSource.Object, null);
         }
         if (target?.Kind == LayerKinds.Building && owner is not null)
         {
-            explanation.Add($"Manager: {owner}; a building is kept up by its owner.");
+            explanation.Say("manager.building", ("manager", owner));
             return (owner, ManagerSource.BuildingOwner, null);
         }
         var area = stack
@@ -146,15 +147,15 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             .FirstOrDefault();
         if (area is not null)
         {
-            explanation.Add($"Manager: {area.Manager}, from management area {area.Id}{(area.Name is null ? "" : $" ({area.Name})")}, which covers {taskType}.");
+            explanation.Say("manager.area", ("manager", area.Manager), ("area", Named(area.Id, area.Name)), ("task", taskType));
             return (area.Manager, ManagerSource.ManagementArea, area);
         }
         if (landOwner is not null)
         {
-            explanation.Add($"Manager: {landOwner}, the land owner (fallback: no manager recorded for the object and no management area for {taskType} here).");
+            explanation.Say("manager.landOwner", ("manager", landOwner), ("task", taskType));
             return (landOwner, ManagerSource.LandOwner, null);
         }
-        explanation.Add("Manager: none found.");
+        explanation.Say("manager.none");
         return (null, ManagerSource.None, null);
     }
 
@@ -164,72 +165,71 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     /// would apply on another date are mentioned, so the handler knows why.
     /// </summary>
     internal static (ContractMatch? Contract, IReadOnlyList<ContractMatch> Conflicts) ChooseContract(
-        IReadOnlyList<ContractMatch> matches, string manager, string taskType, DateOnly on, List<string> explanation)
+        IReadOnlyList<ContractMatch> matches, string manager, string taskType, DateOnly on, Explanation explanation)
     {
         foreach (var other in matches.Where(m => !m.IsValidOn(on)))
         {
-            explanation.Add(other.ValidTo is { } to && to < on
-                ? $"Contract {other.SourceId} ({other.Contractor}) ended on {to:yyyy-MM-dd}."
-                : $"Contract {other.SourceId} ({other.Contractor}) starts on {other.ValidFrom:yyyy-MM-dd}.");
+            if (other.ValidTo is { } to && to < on) explanation.Say("contract.ended", ("contract", other.SourceId), ("contractor", other.Contractor), ("date", to));
+            else explanation.Say("contract.starts", ("contract", other.SourceId), ("contractor", other.Contractor), ("date", other.ValidFrom));
         }
         var valid = matches.Where(m => m.IsValidOn(on)).ToList();
         var level = valid.Where(m => m.ListsTarget == true).ToList();
-        var how = "names the target";
+        var how = "contract.listed";
         if (level.Count == 0)
         {
             level = valid.Where(m => m.CoversPoint == true).ToList();
-            how = "its area covers the point";
+            how = "contract.covers";
         }
         switch (level.Count)
         {
             case 0:
-                explanation.Add($"Contract: none of {manager}'s contracts covers {taskType} here on {on:yyyy-MM-dd}.");
+                explanation.Say("contract.none", ("manager", manager), ("task", taskType), ("date", on));
                 return (null, []);
             case 1:
                 var contract = level[0];
-                explanation.Add($"Contract: {contract.SourceId}{(contract.Name is null ? "" : $" ({contract.Name})")}, commissioned by {manager} from {contract.Contractor}, " +
-                    $"valid {Dates(contract)}; {how}.");
+                explanation.Say(how, ("contract", Named(contract.SourceId, contract.Name)), ("manager", manager), ("contractor", contract.Contractor),
+                    ("from", (object?)contract.ValidFrom ?? "…"), ("to", (object?)contract.ValidTo ?? "…"));
                 return (contract, []);
             default:
-                explanation.Add($"Conflict: {level.Count} contracts of {manager} for {taskType} apply here on {on:yyyy-MM-dd} " +
-                    $"({string.Join(", ", level.Select(c => $"{c.SourceId} with {c.Contractor}"))}); contract areas for one task should not overlap.");
+                explanation.Say("conflict", ("count", level.Count), ("manager", manager), ("task", taskType), ("date", on),
+                    ("contracts", string.Join(", ", level.Select(c => $"{c.SourceId} with {c.Contractor}"))),
+                    ("pairs", string.Join(", ", level.Select(c => $"{c.SourceId} ({c.Contractor})"))));
                 return (null, level);
         }
     }
 
     /// <summary>product contract 3.6: under the chosen contract, the first subcontract for the task that covers the point.</summary>
-    internal static SubcontractMatch? ChooseSubcontract(ContractMatch contract, string taskType, List<string> explanation)
+    internal static SubcontractMatch? ChooseSubcontract(ContractMatch contract, string taskType, Explanation explanation)
     {
         SubcontractMatch? chosen = null;
         foreach (var match in contract.Subcontracts)
         {
             if (!match.CoversPoint)
             {
-                explanation.Add($"Subcontract {match.SourceId} ({match.Subcontractor}) does not cover the point.");
+                explanation.Say("subcontract.elsewhere", ("subcontract", match.SourceId), ("subcontractor", match.Subcontractor));
                 continue;
             }
             chosen ??= match;
         }
-        explanation.Add(chosen is null
-            ? $"Subcontract: none under {contract.SourceId} for {taskType} here."
-            : $"Subcontract: {chosen.SourceId}{(chosen.Name is null ? "" : $" ({chosen.Name})")}, {chosen.Subcontractor} for {taskType}.");
+        if (chosen is null) explanation.Say("subcontract.none", ("contract", contract.SourceId), ("task", taskType));
+        else explanation.Say("subcontract.chosen", ("subcontract", Named(chosen.SourceId, chosen.Name)), ("subcontractor", chosen.Subcontractor), ("task", taskType));
         return chosen;
     }
 
     /// <summary>product contract 3.7: subcontractor, contractor, manager, owner, land owner, default contact; on a conflict the manager.</summary>
     internal static (string? Recipient, RecipientRole Role) Recipient(SubcontractMatch? subcontract, ContractMatch? contract, IReadOnlyList<ContractMatch> conflicts,
-        string? manager, string? owner, string? landOwner, string? defaultContact, List<string> explanation)
+        string? manager, string? owner, string? landOwner, string? defaultContact, Explanation explanation)
     {
         (string?, RecipientRole, string) choice =
-            conflicts.Count > 0 && manager is not null ? (manager, RecipientRole.Manager, "the manager, who commissioned the competing contracts")
-            : subcontract?.Subcontractor is { } s ? (s, RecipientRole.Subcontractor, "the subcontractor")
-            : contract?.Contractor is { } c ? (c, RecipientRole.Contractor, "the contractor")
-            : manager is not null ? (manager, RecipientRole.Manager, "the manager (fallback: no contract for the task)")
-            : owner is not null ? (owner, RecipientRole.Owner, "the owner (fallback: no manager)")
-            : landOwner is not null ? (landOwner, RecipientRole.LandOwner, "the land owner (fallback)")
-            : defaultContact is { } fallback ? (fallback, RecipientRole.DefaultContact, "the default contact (fallback: nobody is responsible here)")
-            : (null, RecipientRole.Nobody, "nobody: no one is responsible here and no default contact is configured");
-        explanation.Add($"Recipient: {(choice.Item1 is null ? "" : choice.Item1 + ", ")}{choice.Item3}.");
+            conflicts.Count > 0 && manager is not null ? (manager, RecipientRole.Manager, "recipient.conflict")
+            : subcontract?.Subcontractor is { } s ? (s, RecipientRole.Subcontractor, "recipient.subcontractor")
+            : contract?.Contractor is { } c ? (c, RecipientRole.Contractor, "recipient.contractor")
+            : manager is not null ? (manager, RecipientRole.Manager, "recipient.manager")
+            : owner is not null ? (owner, RecipientRole.Owner, "recipient.owner")
+            : landOwner is not null ? (landOwner, RecipientRole.LandOwner, "recipient.landOwner")
+            : defaultContact is { } fallback ? (fallback, RecipientRole.DefaultContact, "recipient.default")
+            : (null, RecipientRole.Nobody, "recipient.nobody");
+        explanation.Say(choice.Item3, ("recipient", choice.Item1));
         return (choice.Item1, choice.Item2);
     }
 
@@ -352,11 +352,13 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             s[0].GetString()!, s[1].GetString()!, s[2].GetString(), s[3].GetString()) { CoversPoint = s[4].GetBoolean() })];
     }
 
-    private static string Describe(StackObject o) =>
-        $"{o.Id} ({o.Kind}{(o.Type is null ? "" : $", {o.Type}")}{(o.Name is null ? "" : $", {o.Name}")})";
+    /// <summary>An object as a line names it: in English whole (id, kind, type, name), and its parts for other languages.</summary>
+    private static (string, object?)[] Described(StackObject o) =>
+    [
+        ("object", $"{o.Id} ({o.Kind}{(o.Type is null ? "" : $", {o.Type}")}{(o.Name is null ? "" : $", {o.Name}")})"),
+        ("id", o.Id), ("kind", o.Kind), ("type", o.Type), ("name", o.Name),
+    ];
 
-    private static string Metres(double distance) => distance.ToString("0.#", CultureInfo.InvariantCulture) + " m";
-
-    private static string Dates(ContractMatch c) =>
-        $"{(c.ValidFrom is { } f ? f.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "…")}–{(c.ValidTo is { } t ? t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "…")}";
+    /// <summary>An id with its name in brackets, when it has one: TK-BRO-2025 (Broar Södermalm).</summary>
+    private static string Named(string id, string? name) => name is null ? id : $"{id} ({name})";
 }

@@ -270,7 +270,11 @@ public sealed record UiPhoto(long Id, string Url, string FileName, string AddedB
 /// A case's own routing suggestion: the recipient and its role, whether it is a fallback, the candidates of a
 /// conflict (contractors of competing contracts) and the explanation, one line per step.
 /// </summary>
-public sealed record UiSuggestion(string? Recipient, string? Role, bool Fallback, IReadOnlyList<string> Candidates, IReadOnlyList<string> Explanation);
+public sealed record UiSuggestion(string? Recipient, string? Role, bool Fallback, IReadOnlyList<string> Candidates, IReadOnlyList<string> Explanation)
+{
+    /// <summary>The explanation as keys and values (suggestions made before they were stored so have none: then the English).</summary>
+    public IReadOnlyList<UiExplanationLine> Lines { get; init; } = [];
+}
 
 /// <summary>A forward as the handler chose it: to whom, as which version, a note for the recipient, why (when not the suggestion), and a channel.</summary>
 public sealed record UiForward(string Recipient, int ExpectedVersion, string? Note = null, string? Reason = null, string? Channel = null);
@@ -358,7 +362,14 @@ public sealed record UiAnswer(
     bool IsFallback,
     IReadOnlyList<UiContract> Conflicts,
     IReadOnlyList<string> Explanation,
-    string? RecipientCoverageId);
+    string? RecipientCoverageId)
+{
+    /// <summary>The explanation as keys and values, said in the page's language (<see cref="Explanation"/> is the English).</summary>
+    public IReadOnlyList<UiExplanationLine> ExplanationLines { get; init; } = [];
+}
+
+/// <summary>One line of an explanation: what it says (a key) and its values (organisation keys, ids, task types, dates, metres).</summary>
+public sealed record UiExplanationLine(string Key, IReadOnlyDictionary<string, string> Values);
 
 public enum UiRole { Any, Owner, Manager, Contractor }
 

@@ -376,6 +376,40 @@ public sealed class Texts
         ["event.photo-added"] = ("Photo attached: {0}", "Kuva liitetty: {0}", "Foto bifogat: {0}"),
         ["preview.title"] = ("What the citizen receives", "Mitä asiakas saa", "Vad medborgaren får"),
         ["preview.where"] = ("By e-mail where they left an address, and as the case's note in Open311.", "Sähköpostina, jos hän jätti osoitteen, ja asian tilatietona Open311:ssä.", "Som e-post om hen lämnade en adress, och som ärendets anteckning i Open311."),
+        ["why.layers.later"] = ("Layers first loaded after {date} answer from their first version: {layers}.", "Päivän {date} jälkeen ensimmäisen kerran ladatut tasot vastaavat ensimmäisestä versiostaan: {layers}.", "Lager som lästes in första gången efter {date} svarar från sin första version: {layers}."),
+        ["why.target.asked"] = ("Target: {object}, as asked.", "Kohde: {object}, kuten kysyttiin.", "Objekt: {object}, som frågat."),
+        ["why.target.specific"] = ("Target: {object}, the most specific object at the point ({metres} m away).", "Kohde: {object}, pisteen tarkin kohde ({metres} m päässä).", "Objekt: {object}, det mest specifika objektet vid punkten ({metres} m bort)."),
+        ["why.target.none"] = ("Target: nothing here; no parcel, building or asset within the tolerance.", "Kohde: ei mitään; toleranssin sisällä ei ole kiinteistöä, rakennusta eikä omaisuuskohdetta.", "Objekt: inget här; ingen fastighet, byggnad eller anläggning inom toleransen."),
+        ["why.target.ground"] = ("Target: {object}; open ground, so the parcel at the point.", "Kohde: {object}; avointa maata, joten pisteen kiinteistö.", "Objekt: {object}; öppen mark, alltså fastigheten vid punkten."),
+        ["why.landOwner.none"] = ("Land owner: no parcel at the point.", "Maanomistaja: pisteessä ei ole kiinteistöä.", "Markägare: ingen fastighet vid punkten."),
+        ["why.landOwner.parcel"] = ("Land owner: {owner}, owner of parcel {parcel}.", "Maanomistaja: {owner}, kiinteistön {parcel} omistaja.", "Markägare: {owner}, ägare till fastigheten {parcel}."),
+        ["why.landOwner.unrecorded"] = ("Land owner: not recorded, owner of parcel {parcel}.", "Maanomistaja: ei tiedossa (kiinteistö {parcel}).", "Markägare: inte registrerad (fastigheten {parcel})."),
+        ["why.owner.parcel"] = ("Owner: {owner} (the parcel's owner).", "Omistaja: {owner} (kiinteistön omistaja).", "Ägare: {owner} (fastighetens ägare)."),
+        ["why.owner.parcel.unrecorded"] = ("Owner: not recorded (the parcel's owner).", "Omistaja: ei tiedossa (kiinteistön omistaja).", "Ägare: inte registrerad (fastighetens ägare)."),
+        ["why.owner.object"] = ("Owner: {owner}, owner of {id}.", "Omistaja: {owner}, kohteen {id} omistaja.", "Ägare: {owner}, ägare till {id}."),
+        ["why.owner.object.unrecorded"] = ("Owner: not recorded, owner of {id}.", "Omistaja: ei tiedossa (kohde {id}).", "Ägare: inte registrerad ({id})."),
+        ["why.manager.object"] = ("Manager: {manager}, manager of {id}.", "Hallinnoija: {manager}, kohteen {id} hallinnoija.", "Förvaltare: {manager}, förvaltare av {id}."),
+        ["why.manager.building"] = ("Manager: {manager}; a building is kept up by its owner.", "Hallinnoija: {manager}; rakennuksen ylläpitää sen omistaja.", "Förvaltare: {manager}; en byggnad sköts av sin ägare."),
+        ["why.manager.area"] = ("Manager: {manager}, from management area {area}, which covers {task}.", "Hallinnoija: {manager}, hallinta-alueelta {area}, joka kattaa tehtävän {task}.", "Förvaltare: {manager}, från förvaltningsområdet {area}, som omfattar {task}."),
+        ["why.manager.landOwner"] = ("Manager: {manager}, the land owner (fallback: no manager recorded for the object and no management area for {task} here).", "Hallinnoija: {manager}, maanomistaja (varavaihtoehto: kohteelle ei ole kirjattu hallinnoijaa eikä tässä ole tehtävän {task} hallinta-aluetta).", "Förvaltare: {manager}, markägaren (reserv: ingen förvaltare registrerad för objektet och inget förvaltningsområde för {task} här)."),
+        ["why.manager.none"] = ("Manager: none found.", "Hallinnoija: ei löytynyt.", "Förvaltare: ingen hittades."),
+        ["why.contract.ended"] = ("Contract {contract} ({contractor}) ended on {date}.", "Sopimus {contract} ({contractor}) päättyi {date}.", "Avtalet {contract} ({contractor}) upphörde {date}."),
+        ["why.contract.starts"] = ("Contract {contract} ({contractor}) starts on {date}.", "Sopimus {contract} ({contractor}) alkaa {date}.", "Avtalet {contract} ({contractor}) börjar {date}."),
+        ["why.contract.none"] = ("Contract: none of {manager}'s contracts covers {task} here on {date}.", "Sopimus: mikään hallinnoijan {manager} sopimuksista ei kata tehtävää {task} tässä {date}.", "Avtal: inget av {manager}s avtal omfattar {task} här den {date}."),
+        ["why.contract.listed"] = ("Contract: {contract}, commissioned by {manager} from {contractor}, valid {from}–{to}; names the target.", "Sopimus: {contract}, tilaaja {manager}, urakoitsija {contractor}, voimassa {from}–{to}; sopimus nimeää kohteen.", "Avtal: {contract}, beställt av {manager} från {contractor}, giltigt {from}–{to}; avtalet nämner objektet."),
+        ["why.contract.covers"] = ("Contract: {contract}, commissioned by {manager} from {contractor}, valid {from}–{to}; its area covers the point.", "Sopimus: {contract}, tilaaja {manager}, urakoitsija {contractor}, voimassa {from}–{to}; sen alue kattaa pisteen.", "Avtal: {contract}, beställt av {manager} från {contractor}, giltigt {from}–{to}; dess område täcker punkten."),
+        ["why.conflict"] = ("Conflict: {count} contracts of {manager} for {task} apply here on {date} ({pairs}); contract areas for one task should not overlap.", "Ristiriita: {count} hallinnoijan {manager} sopimusta tehtävälle {task} pätee tässä {date} ({pairs}); saman tehtävän sopimusalueet eivät saisi olla päällekkäisiä.", "Konflikt: {count} av {manager}s avtal för {task} gäller här den {date} ({pairs}); avtalsområden för en uppgift ska inte överlappa."),
+        ["why.subcontract.elsewhere"] = ("Subcontract {subcontract} ({subcontractor}) does not cover the point.", "Aliurakka {subcontract} ({subcontractor}) ei kata pistettä.", "Underentreprenaden {subcontract} ({subcontractor}) täcker inte punkten."),
+        ["why.subcontract.none"] = ("Subcontract: none under {contract} for {task} here.", "Aliurakka: sopimuksen {contract} alla ei ole aliurakkaa tehtävälle {task} tässä.", "Underentreprenad: ingen under {contract} för {task} här."),
+        ["why.subcontract.chosen"] = ("Subcontract: {subcontract}, {subcontractor} for {task}.", "Aliurakka: {subcontract}, {subcontractor} tehtävälle {task}.", "Underentreprenad: {subcontract}, {subcontractor} för {task}."),
+        ["why.recipient.conflict"] = ("Recipient: {recipient}, the manager, who commissioned the competing contracts.", "Vastaanottaja: {recipient}, hallinnoija, joka tilasi kilpailevat sopimukset.", "Mottagare: {recipient}, förvaltaren, som beställde de konkurrerande avtalen."),
+        ["why.recipient.subcontractor"] = ("Recipient: {recipient}, the subcontractor.", "Vastaanottaja: {recipient}, aliurakoitsija.", "Mottagare: {recipient}, underentreprenören."),
+        ["why.recipient.contractor"] = ("Recipient: {recipient}, the contractor.", "Vastaanottaja: {recipient}, urakoitsija.", "Mottagare: {recipient}, entreprenören."),
+        ["why.recipient.manager"] = ("Recipient: {recipient}, the manager (fallback: no contract for the task).", "Vastaanottaja: {recipient}, hallinnoija (varavaihtoehto: tehtävälle ei ole sopimusta).", "Mottagare: {recipient}, förvaltaren (reserv: inget avtal för uppgiften)."),
+        ["why.recipient.owner"] = ("Recipient: {recipient}, the owner (fallback: no manager).", "Vastaanottaja: {recipient}, omistaja (varavaihtoehto: ei hallinnoijaa).", "Mottagare: {recipient}, ägaren (reserv: ingen förvaltare)."),
+        ["why.recipient.landOwner"] = ("Recipient: {recipient}, the land owner (fallback).", "Vastaanottaja: {recipient}, maanomistaja (varavaihtoehto).", "Mottagare: {recipient}, markägaren (reserv)."),
+        ["why.recipient.default"] = ("Recipient: {recipient}, the default contact (fallback: nobody is responsible here).", "Vastaanottaja: {recipient}, oletusyhteystaho (varavaihtoehto: kukaan ei vastaa tästä).", "Mottagare: {recipient}, standardkontakten (reserv: ingen ansvarar här)."),
+        ["why.recipient.nobody"] = ("Recipient: nobody: no one is responsible here and no default contact is configured.", "Vastaanottaja: ei kukaan; kukaan ei vastaa tästä eikä oletusyhteystahoa ole asetettu.", "Mottagare: ingen; ingen ansvarar här och ingen standardkontakt är inställd."),
         ["event.note"] = ("Internal note", "Sisäinen muistiinpano", "Intern anteckning"),
         ["event.handler"] = ("Handler: {0} → {1}", "Käsittelijä: {0} → {1}", "Handläggare: {0} → {1}"),
     };
@@ -405,6 +439,12 @@ public sealed class Texts
             : length.TotalDays < 2 ? Format("unit.h", (int)length.TotalHours)
             : Format("unit.d", (int)length.TotalDays);
     }
+
+    /// <summary>
+    /// A date as the language writes it: 6.12.2026 in Finnish, 2026-12-06 in Swedish, and in English too (the city's
+    /// English is international: 06/12 reads one way in London and another in New York).
+    /// </summary>
+    public string Date(DateOnly date) => date.ToString(Language == "fi" ? "d.M.yyyy" : "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The culture of numbers and dates in this language.</summary>
     public System.Globalization.CultureInfo Culture => System.Globalization.CultureInfo.GetCultureInfo(Language switch { "fi" => "fi-FI", "sv" => "sv-SE", _ => "en-GB" });

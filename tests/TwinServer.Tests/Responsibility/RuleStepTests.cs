@@ -42,7 +42,7 @@ public sealed class RuleStepTests
     public void On_open_ground_the_parcel_is_the_target_and_areas_and_contracts_never_are()
     {
         var parcel = Object("p:1", "parcel");
-        var explanation = new List<string>();
+        var explanation = new Explanation();
         ResponsibilityResolver.Target(null, [Object("ar:district", "area"), Object("k:contract", "contract"), parcel], explanation).ShouldBe(parcel);
         explanation.Single().ShouldContain("open ground");
     }
@@ -50,7 +50,7 @@ public sealed class RuleStepTests
     [Fact]
     public void Nothing_at_the_point_is_no_target_and_says_so()
     {
-        var explanation = new List<string>();
+        var explanation = new Explanation();
         ResponsibilityResolver.Target(null, [Object("ar:district", "area")], explanation).ShouldBeNull();
         explanation.Single().ShouldStartWith("Target: nothing here");
     }
@@ -90,7 +90,7 @@ public sealed class RuleStepTests
     [Fact]
     public void With_no_manager_recorded_the_land_owner_manages_and_else_nobody()
     {
-        var explanation = new List<string>();
+        var explanation = new Explanation();
         ResponsibilityResolver.Manager(Object("a:lamp", "asset"), null, "city", [], "graffiti", explanation).ShouldBe(("city", ManagerSource.LandOwner, null));
         explanation.Single().ShouldContain("fallback");
         ResponsibilityResolver.Manager(null, null, null, [], "graffiti", []).ShouldBe((null, ManagerSource.None, null));
@@ -113,7 +113,7 @@ public sealed class RuleStepTests
     {
         var north = Contract("SN", "gatudrift-soder");
         var south = Contract("SS", "vag-anlaggning");
-        var explanation = new List<string>();
+        var explanation = new Explanation();
         var (chosen, conflicts) = ResponsibilityResolver.ChooseContract([north, south], "trafikkontoret", "litter", On, explanation);
         chosen.ShouldBeNull();
         conflicts.ShouldBe([north, south]);
@@ -125,7 +125,7 @@ public sealed class RuleStepTests
     {
         var ended = Contract("OLD", "old-crew", to: "2024-12-31");
         var next = Contract("NEXT", "next-crew", from: "2027-01-01");
-        var explanation = new List<string>();
+        var explanation = new Explanation();
         var (chosen, _) = ResponsibilityResolver.ChooseContract([ended, next], "parks", "park-care", On, explanation);
         chosen.ShouldBeNull();
         explanation.ShouldContain("Contract OLD (old-crew) ended on 2024-12-31.");
@@ -147,7 +147,7 @@ public sealed class RuleStepTests
     {
         var elsewhere = new SubcontractMatch("s:1", "UE-1", null, "far-away-crew") { CoversPoint = false };
         var here = new SubcontractMatch("s:2", "UE-2", null, "klotterfritt");
-        var explanation = new List<string>();
+        var explanation = new Explanation();
         ResponsibilityResolver.ChooseSubcontract(Contract("BRO", "brounderhall", subcontracts: [elsewhere, here]), "graffiti", explanation).ShouldBe(here);
         explanation[0].ShouldBe("Subcontract UE-1 (far-away-crew) does not cover the point.");
     }
@@ -172,7 +172,7 @@ public sealed class RuleStepTests
         bool Has(string what) => present.Split(", ").Contains(what);
         var subcontract = Has("subcontract") ? new SubcontractMatch("s:1", "UE-1", null, "klotterfritt") : null;
         var contract = Has("contract") ? Contract("BRO", "brounderhall") : null;
-        var explanation = new List<string>();
+        var explanation = new Explanation();
         ResponsibilityResolver.Recipient(subcontract, contract, [], Has("manager") ? "trafikkontoret" : null, Has("owner") ? "soderbostader" : null,
             Has("land owner") ? "exploateringskontoret" : null, Has("default") ? "kontaktcenter" : null, explanation).ShouldBe((recipient, role));
         explanation.Single().ShouldStartWith("Recipient: ");
