@@ -71,13 +71,17 @@ internal sealed class WhereClause
         public ImportException Error(string what) =>
             new($"--where {text}: {what}{(Peek is { } t ? $" at character {t.Position + 1}" : " at the end")}.");
 
-        public Func<IReadOnlyDictionary<string, object?>, bool?> Expression()
+        public Func<IReadOnlyDictionary<string, object?>, bool?> Expression() => Chain("or", () => Chain("and", Factor, And), Or);
+
+        /// <summary>Operands joined by one keyword, left to right: <c>a OR b OR c</c>.</summary>
+        private Func<IReadOnlyDictionary<string, object?>, bool?> Chain(
+            string keyword, Func<Func<IReadOnlyDictionary<string, object?>, bool?>> operand, Func<bool?, bool?, bool?> combine)
         {
-            var left = Term();
-            while (Accept("or"))
+            var left = operand();
+            while (Accept(keyword))
             {
-                var (a, b) = (left, Term());
-                left = row => Or(a(row), b(row));
+                var (a, b) = (left, operand());
+                left = row => combine(a(row), b(row));
             }
             return left;
         }
@@ -87,17 +91,6 @@ internal sealed class WhereClause
 
         /// <summary>SQL's three-valued AND: false wins, then unknown.</summary>
         private static bool? And(bool? a, bool? b) => a == false || b == false ? false : a is null || b is null ? null : true;
-
-        private Func<IReadOnlyDictionary<string, object?>, bool?> Term()
-        {
-            var left = Factor();
-            while (Accept("and"))
-            {
-                var (a, b) = (left, Factor());
-                left = row => And(a(row), b(row));
-            }
-            return left;
-        }
 
         private Func<IReadOnlyDictionary<string, object?>, bool?> Factor()
         {
