@@ -45,7 +45,7 @@ internal sealed record CityManifest(string? Organisations, string? TaskTypes, IR
         foreach (var (file, kind) in new[] { (manifest.Organisations, CatalogKind.Organisation), (manifest.TaskTypes, CatalogKind.TaskType) })
         {
             if (file is null) continue;
-            var report = await catalog.ImportAsync(Path.Combine(folder, file), kind, dryRun: false, cancellationToken);
+            var report = (await catalog.ImportAsync(Path.Combine(folder, file), kind, dryRun: false, cancellationToken)).Report;
             if (report.Errors > 0) throw new ManifestException($"{file}: rejected with {report.Errors} error(s).") { Problems = [.. report.FirstProblems.Select(p => p.ToString())] };
             progress?.Report($"{file}: {report.Loaded} {(kind == CatalogKind.Organisation ? "organisations" : "task types")}");
         }

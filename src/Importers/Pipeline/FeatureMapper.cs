@@ -63,7 +63,7 @@ internal sealed class FeatureMapper
     public MappedObject? Map(SourceFeature feature)
     {
         var errors = 0;
-        string? sourceId = Read(DomainField.Id, feature);
+        string? sourceId = null;
 
         void Error(string reason)
         {
@@ -71,13 +71,17 @@ internal sealed class FeatureMapper
             report.Add(new ImportProblem(feature.Number, sourceId, Severity.Error, reason));
         }
 
+        string? Read(DomainField field) => ReadField(field, feature, Error);
+
+        sourceId = Read(DomainField.Id);
+
         if (sourceId is null) Error(fields.ContainsKey(DomainField.Id) ? "missing id: the id field is empty" : "missing id: no id field (map one with fields.id)");
 
         var geometry = CheckGeometry(feature, sourceId, Error);
 
         string? Organisation(DomainField field)
         {
-            var key = Read(field, feature);
+            var key = Read(field);
             if (key is not null && !organisations.Contains(key))
             {
                 Error($"unknown organisation: '{key}' in {Camel(field)} is not an organisation key (load organisations first, or map the value)");
@@ -92,7 +96,7 @@ internal sealed class FeatureMapper
         var subcontractor = Organisation(DomainField.Subcontractor);
 
         string[]? tasks = null;
-        if (Read(DomainField.TaskTypes, feature) is { } taskText)
+        if (Read(DomainField.TaskTypes) is { } taskText)
         {
             tasks = Split(taskText);
             foreach (var task in tasks.Where(t => !taskTypes.Contains(t)))
@@ -102,8 +106,8 @@ internal sealed class FeatureMapper
             if (tasks.Length == 0) tasks = null;
         }
 
-        var validFrom = Date(DomainField.ValidFrom, feature, Error);
-        var validTo = Date(DomainField.ValidTo, feature, Error);
+        var validFrom = Date(DomainField.ValidFrom, Read(DomainField.ValidFrom), Error);
+        var validTo = Date(DomainField.ValidTo, Read(DomainField.ValidTo), Error);
         if (validFrom is { } from && validTo is { } to && to < from)
         {
             Error($"dates make no sense: validTo {to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
@@ -112,7 +116,7 @@ internal sealed class FeatureMapper
         string[]? covers = null;
         string? contractRef = null;
         string? responseTimes = null;
-        if (options.Kind is LayerKind.Contract or LayerKind.Subcontract && Read(DomainField.ResponseTimes, feature) is { } responseText)
+        if (options.Kind is LayerKind.Contract or LayerKind.Subcontract && Read(DomainField.ResponseTimes) is { } responseText)
         {
             responseTimes = ResponseTimes(responseText, tasks, Error);
         }
@@ -121,20 +125,22 @@ internal sealed class FeatureMapper
             case LayerKind.Contract:
                 if (contractor is null) Error("missing contractor: a contract needs its contractor");
                 if (commissioner is null) Error("missing commissioner: a contract needs the organisation that commissioned it");
-                if (Read(DomainField.Objects, feature) is { } objects)
+                if (Read(DomainField.Objects) is { } objects)
                 {
                     covers = Split(objects);
+                    // The mapping's objectsLayer names the layer of bare ids; without it each entry says its own.
+                    if (options.Mapping.ObjectsLayer is { } objectsLayer) covers = [.. covers.Select(c => $"{objectsLayer}:{c}")];
                     foreach (var bad in covers.Where(c => c.IndexOf(':', StringComparison.Ordinal) <= 0))
                     {
-                        Error($"bad object reference: '{bad}' in objects is not a stable id of the form layer:id");
+                        Error($"bad object reference: '{bad}' in objects is not a stable id of the form layer:id (or name the layer with objectsLayer in the mapping)");
                     }
                 }
                 if (geometry is null && covers is null && errors == 0) Error("no coverage: a contract needs an area geometry or a list of objects");
                 break;
             case LayerKind.Subcontract:
                 if (subcontractor is null) Error("missing subcontractor: a subcontract needs its subcontractor");
-                var contract = Read(DomainField.Contract, feature);
-                var contractLayer = Read(DomainField.ContractLayer, feature);
+                var contract = Read(DomainField.Contract);
+                var contractLayer = Read(DomainField.ContractLayer);
                 if (contract is null) Error("missing contract: a subcontract needs the id of its contract");
                 else if (contract.Contains(':', StringComparison.Ordinal)) contractRef = contract;
                 else if (contractLayer is null) Error("missing contract layer: map contractLayer, or give the contract as layer:id");
@@ -146,7 +152,7 @@ internal sealed class FeatureMapper
 
         // Still in the source CRS: the importer reprojects in batches (PostGIS may be the one to do it).
         return new MappedObject(
-            sourceId!, feature.Number, Read(DomainField.Type, feature), Read(DomainField.Name, feature), Read(DomainField.Address, feature),
+            sourceId!, feature.Number, Read(DomainField.Type), Read(DomainField.Name), Read(DomainField.Address),
             owner, manager, contractor, commissioner, subcontractor, contractRef, covers, tasks, validFrom, validTo,
             AttributesJson(feature.Attributes), geometry, responseTimes);
     }
@@ -287,7 +293,7 @@ internal sealed class FeatureMapper
             var sameButCase = names.FirstOrDefault(n => n.Equals(sourceField, StringComparison.OrdinalIgnoreCase));
             var ignored = sourceFields.FirstOrDefault(f => f.Ignored is not null && f.Name == sourceField);
             throw new ImportException(
-                $"The mapping maps {Camel(field)} from the field '{sourceField}', which {(ignored is null ? "no feature of the file has" : $"the file has only as {ignored.Ignored}")}"
+                $"The mapping maps {Camel(field)} from the field '{sourceField}', which {(ignored is null ? "no feature of the file has" : $"is not read: {ignored.Ignored}")}"
                 + (sameButCase is null ? "" : $" (names are case-sensitive: the file has '{sameButCase}')")
                 + $". Its fields are: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
         }
@@ -299,17 +305,19 @@ internal sealed class FeatureMapper
         sourceFields.Select(f => new FieldUse(
                 f.Name,
                 f.Features,
-                f.Ignored is null ? resolved.Where(r => r.Value.Field == f.Name).Select(r => Camel(r.Key)).Order(StringComparer.Ordinal).ToList() : [],
+                f.Ignored is null ? resolved.Where(r => r.Value.Fields.Contains(f.Name)).Select(r => Camel(r.Key)).Order(StringComparer.Ordinal).ToList() : [],
                 f.Origin,
                 f.Ignored))
             .ToList();
 
-    private string? Read(DomainField field, SourceFeature feature) =>
-        fields.TryGetValue(field, out var source) ? source.Read(feature.Attributes) : null;
+    private string? ReadField(DomainField field, SourceFeature feature, Action<string> error) =>
+        fields.TryGetValue(field, out var source)
+            ? source.Read(feature.Attributes, feature.Number, value => error(
+                $"unmatched value: '{value}' in {Camel(field)} (from {string.Join(", ", source.Fields)}) is not in the mapping's lookup"))
+            : null;
 
-    private DateOnly? Date(DomainField field, SourceFeature feature, Action<string> error)
+    private static DateOnly? Date(DomainField field, string? text, Action<string> error)
     {
-        var text = Read(field, feature);
         if (text is null) return null;
         // The date as written: "2024-03-01T00:00:00+02:00" is the 1st of March, not the 29th of February in UTC.
         string[] formats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss", "d.M.yyyy", "yyyyMMdd"];

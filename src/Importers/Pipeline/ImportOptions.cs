@@ -23,6 +23,15 @@ internal sealed record ImportOptions(string File, string Layer, LayerKind Kind)
     /// <summary>The settings the source is read with (mapping, CRS), folded into the version's checksum so that a changed mapping is a change.</summary>
     public string? SettingsFingerprint { get; init; }
 
+    /// <summary>Only the features this expression is true for (<see cref="Filtering.WhereClause"/>), as ogr2ogr's -where.</summary>
+    public string? Where { get; init; }
+
+    /// <summary>Only these source attributes are taken, as ogr2ogr's -select; null for all.</summary>
+    public IReadOnlyList<string>? Select { get; init; }
+
+    /// <summary>Replace the layer, or append to or update its serving version.</summary>
+    public ImportMode Mode { get; init; } = ImportMode.Replace;
+
     public string? Crs { get; init; }
     public LayerMapping Mapping { get; init; } = LayerMapping.Conventional;
     public string? Encoding { get; init; }

@@ -45,6 +45,15 @@ internal sealed class ImportReport(TextWriter? reportFile, int keep = 50)
     public int Repaired { get; private set; }
     public int Warnings { get; private set; }
     public int Skipped { get; set; }
+
+    /// <summary>Features read but left out by --where.</summary>
+    public long Filtered { get; set; }
+
+    /// <summary>An append or update: objects of the previous version kept as they were in the new one.</summary>
+    public long Kept { get; set; }
+
+    /// <summary>An update: features of the file that replaced an object of the previous version with the same id.</summary>
+    public long Replaced { get; set; }
     public IReadOnlyList<ImportProblem> FirstProblems => first;
 
     /// <summary>How the geometries were reprojected to the storage CRS, and why that way; null for a file without a CRS.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using DigitalTwin.Importers.Filtering;
 using DigitalTwin.Importers.Reprojection;
 using DigitalTwin.Importers.Sources;
 using DigitalTwin.Importers.Sources.Gdal;
@@ -64,10 +65,11 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         await using var reportWriter = options.ReportFile is null ? null : new StreamWriter(options.ReportFile);
         var report = new ImportReport(reportWriter) { Reprojection = reprojector?.Method };
         foreach (var note in notes) report.AddNote(note);
-        var mapper = new FeatureMapper(options, source.Fields, organisations, taskTypes, reprojectors, report);
+        var filter = FeatureFilter.Create(options.Where, options.Select, source.Fields);
+        var mapper = new FeatureMapper(options, filter?.Fields ?? source.Fields, organisations, taskTypes, reprojectors, report);
 
         await using var writer = await LayerWriter.BeginAsync(dataSource, options.Layer, options.Kind,
-            new LayerWriter.SourceInfo(fullPath, source.Format, crsName, await checksum ?? "", options.LoadedBy), cancellationToken);
+            new LayerWriter.SourceInfo(fullPath, source.Format, crsName, await checksum ?? "", options.LoadedBy, options.Mode, Filter(options)), cancellationToken);
 
         // Reading, mapping and reprojecting run on one thread, the COPY on another, with a bounded queue between them:
         // the two halves take about the same time, and memory stays flat.
@@ -105,9 +107,15 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             try
             {
                 var batchSize = reprojector?.BatchSize ?? 1;
-                foreach (var feature in source.ReadFeatures(stop.Token))
+                foreach (var read in source.ReadFeatures(stop.Token))
                 {
                     report.FeaturesRead++;
+                    // Left out by --where: not mapped, not checked, not loaded; numbers stay the file's.
+                    if ((filter is null ? read : filter.Apply(read)) is not { } feature)
+                    {
+                        report.Filtered++;
+                        continue;
+                    }
                     if (firstWithGeometry is null && feature.Geometry is not null) firstWithGeometry = feature;
                     var mapped = mapper.Map(feature);
                     if (mapped is null || (report.Errors > 0 && !options.SkipInvalid)) continue;
@@ -162,6 +170,12 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         var phases = new List<(string, TimeSpan)> { ("load", stopwatch.Elapsed) };
         var phase = Stopwatch.StartNew();
         if (report.FeaturesRead == 0) throw new ImportException($"{options.File}: the file has no features.");
+        if (filter?.Where is { } where)
+        {
+            report.AddNote(report.Filtered == report.FeaturesRead
+                ? $"--where {where.Text} is true for none of the {report.FeaturesRead:N0} features: nothing to load."
+                : $"--where {where.Text} kept {report.FeaturesRead - report.Filtered:N0} of {report.FeaturesRead:N0} features.");
+        }
 
         if (options.SkipIfUnchanged && report.Errors == 0 && await ServingAsync(options.Layer, cancellationToken) is { } serving && serving.Checksum == contentChecksum)
         {
@@ -174,7 +188,14 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         var willCommit = !options.DryRun && (featureErrors == 0 || options.SkipInvalid) && report.Loaded > 0;
         var layerProblems = await writer.FinishLoadAsync(options.Kind, willCommit, cancellationToken);
         foreach (var problem in layerProblems) report.Add(problem);
-        if (options.SkipInvalid) report.Skipped = (int)(report.FeaturesRead - report.Loaded);
+        if (options.Mode != ImportMode.Replace)
+        {
+            (report.Kept, report.Replaced) = (writer.Kept, writer.Replaced);
+            report.AddNote(writer.BasedOnVersion is { } basedOn
+                ? $"{(options.Mode == ImportMode.Append ? "appended to" : "updated")} version {basedOn}: {writer.Kept:N0} objects kept, {writer.Replaced:N0} replaced, {report.Loaded - writer.Replaced:N0} added."
+                : $"{options.Layer} had no version to {(options.Mode == ImportMode.Append ? "append to" : "update")}: the file is the whole layer.");
+        }
+        if (options.SkipInvalid) report.Skipped = (int)(report.FeaturesRead - report.Filtered - report.Loaded);
         phases.Add(("checks", phase.Elapsed));
         phase.Restart();
 
@@ -184,9 +205,18 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             await writer.AbandonAsync();
             return new ImportResult(false, null, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases, Accepted = accepted && report.Loaded > 0 };
         }
-        await writer.CommitAsync(report.Loaded, report.Skipped, report.Repaired, cancellationToken);
+        await writer.CommitAsync(report.Loaded + report.Kept, report.Skipped, report.Repaired, cancellationToken);
         phases.Add(("index+switch", phase.Elapsed));
         return new ImportResult(true, writer.Version, report, source.Format, crsName, stopwatch.Elapsed) { Phases = phases, Accepted = true };
+    }
+
+    /// <summary>What the version records of --where and --select, or null when the whole file was taken.</summary>
+    private static string? Filter(ImportOptions options)
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.Where)) parts.Add($"--where {options.Where}");
+        if (options.Select is not null) parts.Add($"--select {string.Join(",", options.Select)}");
+        return parts.Count == 0 ? null : string.Join(" ", parts);
     }
 
     /// <summary>The queue's items; a failure of the reading side comes out as itself, not wrapped.</summary>

@@ -50,7 +50,27 @@ internal sealed class LayerWriter : IAsyncDisposable
     // Identifiers are built from integers only; nothing from the file reaches the SQL text.
     private string Table => $"map_objects_v{VersionId}";
 
-    public sealed record SourceInfo(string File, string Format, string Crs, string Checksum, string LoadedBy);
+    /// <summary>
+    /// Where a version comes from and how it was made, as its layer_versions row records it; <c>Filter</c> is the
+    /// --where and --select it was read with, as given (null for the whole file).
+    /// </summary>
+    public sealed record SourceInfo(string File, string Format, string Crs, string Checksum, string LoadedBy, ImportMode Mode = ImportMode.Replace, string? Filter = null);
+
+    /// <summary>An append or update: the version (its layer_versions id) serving when the import began, which the new one builds on; null for a layer not loaded yet.</summary>
+    public int? BasedOn { get; private init; }
+
+    /// <summary>The version number of <see cref="BasedOn"/>, for the report.</summary>
+    public int? BasedOnVersion { get; private init; }
+
+    /// <summary>An append or update: objects of <see cref="BasedOn"/> carried into the new version unchanged.</summary>
+    public long Kept { get; private set; }
+
+    /// <summary>An update: features of the file whose id <see cref="BasedOn"/> has, which they replace.</summary>
+    public long Replaced { get; private set; }
+
+    // Every column but the version: what an append carries from the serving version to the new one.
+    private const string CarriedColumns = "layer, source_id, feature_no, kind, type, name, address, owner, manager, contractor, " +
+        "commissioner, subcontractor, contract_ref, covers, task_types, valid, attributes, geom, response_times";
 
     /// <summary>Sets the checksum the version records, for a source whose checksum is known only once it is read.</summary>
     public void SetChecksum(string checksum) => source = source with { Checksum = checksum };
@@ -62,12 +82,20 @@ internal sealed class LayerWriter : IAsyncDisposable
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using (var existing = new NpgsqlCommand("SELECT kind FROM layers WHERE name = $1", connection))
+            int? basedOn = null, basedOnVersion = null;
+            await using (var existing = new NpgsqlCommand(
+                "SELECT l.kind, l.current_version, v.version FROM layers l LEFT JOIN layer_versions v ON v.id = l.current_version WHERE l.name = $1", connection))
             {
                 existing.Parameters.AddWithValue(layer);
-                if (await existing.ExecuteScalarAsync(cancellationToken) is string existingKind && existingKind != kindName)
+                await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
                 {
-                    throw new ImportException($"The layer {layer} holds {existingKind} objects; it cannot be replaced with a {kindName} layer. Choose another layer name.");
+                    var existingKind = reader.GetString(0);
+                    if (existingKind != kindName)
+                    {
+                        throw new ImportException($"The layer {layer} holds {existingKind} objects; it cannot be {(source.Mode == ImportMode.Replace ? "replaced with" : "added to from")} a {kindName} layer. Choose another layer name.");
+                    }
+                    if (source.Mode != ImportMode.Replace && !reader.IsDBNull(1)) (basedOn, basedOnVersion) = (reader.GetInt32(1), reader.GetInt32(2));
                 }
             }
             await DropAbandonedAsync(connection, cancellationToken);
@@ -77,7 +105,7 @@ internal sealed class LayerWriter : IAsyncDisposable
             {
                 versionId = (int)(await next.ExecuteScalarAsync(cancellationToken))!;
             }
-            var writer = new LayerWriter(dataSource, connection, layer, kindName, source, versionId);
+            var writer = new LayerWriter(dataSource, connection, layer, kindName, source, versionId) { BasedOn = basedOn, BasedOnVersion = basedOnVersion };
             await Execute(connection, $"SELECT pg_advisory_lock({StagingLockKey}, {versionId})", cancellationToken);
             await Execute(connection,
                 $"CREATE TABLE {writer.Table} (LIKE map_objects INCLUDING DEFAULTS, CONSTRAINT {writer.Table}_version CHECK (version_id = {versionId}))",
@@ -173,18 +201,8 @@ internal sealed class LayerWriter : IAsyncDisposable
         await copy.DisposeAsync();
         copy = null;
 
-        var primaryKey = AddPrimaryKeyAsync(cancellationToken);
-        // The partition's indexes must match the parent's, so that ATTACH takes them as they are instead of building
-        // them inside the switch transaction. The partial ones are empty and cheap for layers without contracts.
-        var index = buildIndexes
-            ? OnOwnConnectionAsync(
-                $"CREATE INDEX {Table}_geom ON {Table} USING gist (geom); " +
-                $"CREATE INDEX {Table}_covers ON {Table} USING gin (covers) WHERE covers IS NOT NULL; " +
-                $"CREATE INDEX {Table}_contract_ref ON {Table} (contract_ref) WHERE contract_ref IS NOT NULL", cancellationToken)
-            : Task.CompletedTask;
-        var problems = new List<ImportProblem>(await primaryKey);
-        await index;
-
+        // The references are checked on the file's own features, before an append brings in the serving version's.
+        var problems = new List<ImportProblem>();
         if (kind == LayerKind.Subcontract)
         {
             await using var orphans = new NpgsqlCommand(
@@ -219,6 +237,59 @@ internal sealed class LayerWriter : IAsyncDisposable
                     $"object not loaded: {reader.GetString(2)} in objects is not (yet) an object of a loaded layer"));
             }
         }
+        if (BasedOn is { } basedOn) problems.AddRange(await CarryOverAsync(basedOn, cancellationToken));
+
+        var primaryKey = AddPrimaryKeyAsync(cancellationToken);
+        // The partition's indexes must match the parent's, so that ATTACH takes them as they are instead of building
+        // them inside the switch transaction. The partial ones are empty and cheap for layers without contracts.
+        var index = buildIndexes
+            ? OnOwnConnectionAsync(
+                $"CREATE INDEX {Table}_geom ON {Table} USING gist (geom); " +
+                $"CREATE INDEX {Table}_covers ON {Table} USING gin (covers) WHERE covers IS NOT NULL; " +
+                $"CREATE INDEX {Table}_contract_ref ON {Table} (contract_ref) WHERE contract_ref IS NOT NULL", cancellationToken)
+            : Task.CompletedTask;
+        problems.AddRange(await primaryKey);
+        await index;
+
+        return problems;
+    }
+
+    /// <summary>
+    /// An append or update: copies the serving version's objects that the file does not replace into the new version,
+    /// inside the database. An append refuses an id the serving version has (naming the feature); an update replaces it.
+    /// </summary>
+    private async Task<List<ImportProblem>> CarryOverAsync(int basedOn, CancellationToken cancellationToken)
+    {
+        var problems = new List<ImportProblem>();
+        await using (var same = new NpgsqlCommand(
+            $"""
+            SELECT s.feature_no, s.source_id
+            FROM {Table} s JOIN map_objects p ON p.version_id = $1 AND p.source_id = s.source_id
+            ORDER BY s.feature_no
+            """, connection))
+        {
+            same.Parameters.AddWithValue(basedOn);
+            await using var reader = await same.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                Replaced++;
+                if (source.Mode == ImportMode.Append && problems.Count < 10000)
+                {
+                    problems.Add(new ImportProblem(reader.GetInt64(0), reader.GetString(1), Severity.Error,
+                        $"already in the layer: version {BasedOnVersion} of {Layer} has an object with this id (--update replaces it)"));
+                }
+            }
+        }
+        if (source.Mode == ImportMode.Append) Replaced = 0;
+        await using var carry = new NpgsqlCommand(
+            $"""
+            INSERT INTO {Table} (version_id, {CarriedColumns})
+            SELECT {VersionId}, {CarriedColumns}
+            FROM map_objects p
+            WHERE p.version_id = $1 AND NOT EXISTS (SELECT 1 FROM {Table} s WHERE s.source_id = p.source_id)
+            """, connection);
+        carry.Parameters.AddWithValue(basedOn);
+        Kept = await carry.ExecuteNonQueryAsync(cancellationToken);
         return problems;
     }
 
@@ -283,6 +354,12 @@ internal sealed class LayerWriter : IAsyncDisposable
         {
             throw new ImportException($"The layer {Layer} holds {existingKind} objects; it cannot be replaced with a {kindName} layer. Choose another layer name.");
         }
+        // An append or update is the version it began from plus the file: another import switched in since makes it stale.
+        if (source.Mode != ImportMode.Replace && previous != BasedOn)
+        {
+            throw new ImportException(
+                $"Another import of {Layer} made a new version while this {(source.Mode == ImportMode.Append ? "append" : "update")} ran; nothing was changed: run it again to build on the version serving now.");
+        }
 
         // The old version stops serving at the very instant the new one starts: no gap, no overlap.
         DateTime switchedAt;
@@ -293,16 +370,18 @@ internal sealed class LayerWriter : IAsyncDisposable
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO layer_versions (id, layer, version, source_file, source_format, source_crs, checksum,
-                                        feature_count, skipped_count, repaired_count, loaded_by, served)
+                                        feature_count, skipped_count, repaired_count, loaded_by, served,
+                                        import_mode, based_on, source_filter)
             OVERRIDING SYSTEM VALUE
-            SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, tstzrange($11, NULL)
+            SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, tstzrange($11, NULL), $12, $13, $14
             FROM layer_versions WHERE layer = $2
             RETURNING version
             """, connection, transaction))
         {
-            foreach (var value in new object[] { VersionId, Layer, source.File, source.Format, source.Crs, source.Checksum, (int)featureCount, skipped, repaired, source.LoadedBy, switchedAt })
+            foreach (var value in new object?[] { VersionId, Layer, source.File, source.Format, source.Crs, source.Checksum, (int)featureCount, skipped, repaired, source.LoadedBy, switchedAt,
+                                                   source.Mode.ToString().ToLowerInvariant(), BasedOn, source.Filter })
             {
-                insert.Parameters.AddWithValue(value);
+                insert.Parameters.AddWithValue(value ?? DBNull.Value);
             }
             Version = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }

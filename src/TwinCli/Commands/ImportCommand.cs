@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace DigitalTwin.Cli.Commands;
 
-/// <summary><c>import FILE|URL --layer NAME --kind KIND [--source-layer L] [--crs EPSG:N] [--map MAPPING] [--dry-run] ...</c></summary>
+/// <summary><c>import FILE|URL --layer NAME --kind KIND [--source-layer L] [--crs EPSG:N] [--map MAPPING] [--where EXPR] [--select A,B] [--append|--update] [--dry-run] ...</c></summary>
 internal static class ImportCommand
 {
     private static readonly string[] Kinds = [.. LayerKinds.All, "organisation", "task-type"];
@@ -32,11 +32,19 @@ internal static class ImportCommand
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Load the valid features and skip the invalid ones (each reported) instead of rejecting the file." };
         var encoding = new Option<string?>("--encoding") { Description = "Text encoding of a Shapefile's .dbf or a CSV, overriding .cpg: windows-1252, iso-8859-1, utf-8, ..." };
         var reportFile = new Option<FileInfo?>("--report") { Description = "Write every problem, one per line, to this file." };
+        var where = new Option<string?>("--where") { Description = "Only the features this is true for, as ogr2ogr's -where: kommun = 'Stockholm' AND typ IN ('bro','gata'); see docs/import.md." };
+        var select = new Option<string?>("--select") { Description = "Only these source fields are taken (comma-separated), as ogr2ogr's -select; the others are listed as ignored." };
+        var append = new Option<bool>("--append") { Description = "The serving version's objects plus the file's features, as a new version; an id the layer already has is an error." };
+        var update = new Option<bool>("--update") { Description = "The serving version's objects with the file's features put in by id (changed or added), as a new version." };
 
         var command = new Command("import", "Load a layer, organisations or task types.")
         {
-            file, layer, kind, sourceLayer, crs, map, dryRun, makeValid, skipInvalid, encoding, reportFile, viaGdal,
+            file, layer, kind, sourceLayer, crs, map, dryRun, makeValid, skipInvalid, encoding, reportFile, viaGdal, where, select, append, update,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(append) && result.GetValue(update)) result.AddError("Give --append or --update, not both.");
+        });
         command.SetAction((parse, cancellationToken) => CliDatabase.RunAsync(async ct =>
         {
             var kindText = parse.GetValue(kind)!;
@@ -46,8 +54,11 @@ internal static class ImportCommand
             if (kindText is "organisation" or "task-type")
             {
                 var catalogKind = kindText == "organisation" ? CatalogKind.Organisation : CatalogKind.TaskType;
-                var catalogReport = await new CatalogImporter(dataSource).ImportAsync(path, catalogKind, parse.GetValue(dryRun), ct);
-                return PrintCatalogReport(path, catalogKind, catalogReport, parse.GetValue(dryRun));
+                if (parse.GetValue(where) is not null || parse.GetValue(select) is not null || parse.GetValue(append) || parse.GetValue(update))
+                    throw new CliException("--where, --select, --append and --update are for layers; organisations and task types are inserted or updated by key.");
+                var catalogMapping = parse.GetValue(map) is { } catalogMap ? CatalogMapping.Load(catalogMap.FullName, catalogKind) : null;
+                var catalog = await new CatalogImporter(dataSource, catalogMapping).ImportAsync(path, catalogKind, parse.GetValue(dryRun), ct);
+                return PrintCatalogReport(path, catalogKind, catalog, parse.GetValue(dryRun));
             }
 
             var layerName = parse.GetValue(layer) ?? throw new CliException("--layer NAME is required for a layer import.");
@@ -63,6 +74,9 @@ internal static class ImportCommand
                 ReportFile = parse.GetValue(reportFile)?.FullName,
                 SourceLayer = parse.GetValue(sourceLayer),
                 ViaGdal = parse.GetValue(viaGdal),
+                Where = parse.GetValue(where),
+                Select = parse.GetValue(select) is { } fields ? [.. fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : null,
+                Mode = parse.GetValue(append) ? ImportMode.Append : parse.GetValue(update) ? ImportMode.Update : ImportMode.Replace,
             };
             var result = await RunWithProgressAsync(dataSource, options, ct);
             return PrintLayerReport(options, result);
@@ -124,6 +138,12 @@ internal static class ImportCommand
         table.AddRow("repaired", report.Repaired.ToString(CultureInfo.InvariantCulture));
         table.AddRow("warnings", report.Warnings.ToString(CultureInfo.InvariantCulture));
         if (report.Skipped > 0) table.AddRow("skipped", report.Skipped.ToString(CultureInfo.InvariantCulture));
+        if (options.Where is not null) table.AddRow("left out by --where", report.Filtered.ToString("N0", CultureInfo.InvariantCulture));
+        if (options.Mode != ImportMode.Replace)
+        {
+            table.AddRow("kept from the serving version", report.Kept.ToString("N0", CultureInfo.InvariantCulture));
+            if (options.Mode == ImportMode.Update) table.AddRow("replaced by id", report.Replaced.ToString("N0", CultureInfo.InvariantCulture));
+        }
         AddFieldRows(table, report);
         var seconds = result.Elapsed.TotalSeconds;
         table.AddRow("time", string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s ({report.FeaturesRead / Math.Max(seconds, 0.001):N0} features/s; {string.Join(", ", result.Phases.Select(p => $"{p.Phase} {p.Time.TotalSeconds:F1} s"))})"));
@@ -163,14 +183,28 @@ internal static class ImportCommand
         if (ignored.Count > 0) table.AddRow("[yellow]fields ignored[/]", Markup.Escape(string.Join("\n", ignored)));
     }
 
-    private static int PrintCatalogReport(string file, CatalogKind kind, ImportReport report, bool dryRun)
+    private static int PrintCatalogReport(string file, CatalogKind kind, CatalogResult result, bool dryRun)
     {
+        var report = result.Report;
+        foreach (var used in report.Fields.Where(f => f.Ignored is null && !f.MappedTo.SequenceEqual([f.Field])))
+        {
+            AnsiConsole.MarkupLineInterpolated($"  column {used.Field} → {string.Join(", ", used.MappedTo)}");
+        }
         foreach (var ignored in report.Fields.Where(f => f.Ignored is not null))
         {
             AnsiConsole.MarkupLineInterpolated($"  [yellow]column {ignored.Field} ignored: {ignored.Ignored}[/]");
         }
+        // A dry run shows exactly what would be stored, row by row (catalogs are short).
+        if (dryRun && result.Rows.Count > 0)
+        {
+            var columns = CatalogMapping.Columns(kind);
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in columns) table.AddColumn(column);
+            foreach (var row in result.Rows) table.AddRow([.. columns.Select(c => Markup.Escape(row[c] ?? ""))]);
+            AnsiConsole.Write(table);
+        }
         PrintProblems(report, null);
-        var what = kind == CatalogKind.Organisation ? "organisations" : "task types";
+        var what = CatalogMapping.What(kind);
         if (report.Errors > 0)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]Rejected:[/] {report.Errors} error(s) in {file}; no {what} were changed.");

@@ -87,10 +87,12 @@ internal static partial class ImportEndpoints
             if (kindText is "organisation" or "task-type")
             {
                 var catalogKind = kindText == "organisation" ? CatalogKind.Organisation : CatalogKind.TaskType;
-                var report = await new CatalogImporter(dataSource).ImportAsync(dataFile, catalogKind, dryRun, ct);
-                return Results.Json(new { kind = kindText, committed = !dryRun && report.Errors == 0, accepted = report.Errors == 0, dryRun, report = Report(report) },
+                var catalogMapping = mappingFile is null ? null : CatalogMapping.Load(mappingFile, catalogKind);
+                var (report, rows) = await new CatalogImporter(dataSource, catalogMapping).ImportAsync(dataFile, catalogKind, dryRun, ct);
+                return Results.Json(new { kind = kindText, committed = !dryRun && report.Errors == 0, accepted = report.Errors == 0, dryRun, report = Report(report), rows },
                     statusCode: report.Errors == 0 ? 200 : 422);
             }
+            if (Flag("append") && Flag("update")) return ProblemResults.Of(ErrorCodes.ImportRefused, "Give append=true or update=true, not both.");
             var options = new ImportOptions(dataFile, name, kind)
             {
                 Crs = Param("crs"),
@@ -100,6 +102,9 @@ internal static partial class ImportEndpoints
                 SkipInvalid = Flag("skipInvalid"),
                 Encoding = Param("encoding"),
                 SourceLayer = Param("sourceLayer"),
+                Where = Param("where"),
+                Select = Param("select") is { } select ? [.. select.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : null,
+                Mode = Flag("append") ? ImportMode.Append : Flag("update") ? ImportMode.Update : ImportMode.Replace,
                 LoadedBy = loadedBy,
             };
             var result = await new LayerImporter(dataSource).ImportAsync(options, null, ct);
@@ -146,6 +151,9 @@ internal static partial class ImportEndpoints
         repaired = report.Repaired,
         warnings = report.Warnings,
         skipped = report.Skipped,
+        filtered = report.Filtered,
+        kept = report.Kept,
+        replaced = report.Replaced,
         problems = report.FirstProblems.Select(p => new { feature = p.FeatureNo, sourceId = p.SourceId, severity = p.Severity.ToString().ToLowerInvariant(), reason = p.Reason }),
         fields = report.Fields.Select(f => new { field = f.Field, features = f.Features, mappedTo = f.MappedTo, origin = f.Origin, ignored = f.Ignored }),
         notes = report.Notes,
