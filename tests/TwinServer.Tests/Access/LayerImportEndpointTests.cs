@@ -124,4 +124,39 @@ public sealed class LayerImportEndpointTests(SampleCityServer server) : IClassFi
         JsonDocument.Parse(await noData.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString().ShouldBe("BAD_UPLOAD");
         (await server.Database.ScalarAsync<long>("SELECT count(*) FROM layers WHERE name = 'http-x'")).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Over_http_a_layer_is_filtered_narrowed_and_updated_by_source_id_as_on_the_command_line()
+    {
+        using var gis = await ClientAsync("gis");
+        // where= keeps N1 only; select= keeps the mapped fields and drops the rest of the source attributes.
+        var (status, body) = await UploadAsync(gis, "http-filtered", Good, "kind=building&where=" + Uri.EscapeDataString("name = 'Nybygget'") + "&select=id,name,owner");
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        (await server.Database.ScalarAsync<string>("SELECT string_agg(source_id, ',') FROM current_map_objects WHERE layer = 'http-filtered'")).ShouldBe("N1");
+        (await server.Database.ScalarAsync<long>("SELECT count(*) FROM current_map_objects WHERE layer = 'http-filtered' AND attributes::jsonb ? 'address'")).ShouldBe(0);
+
+        // update=true changes N1 and keeps what the file does not name, as a new version.
+        var renamed = Good.Replace("Nybygget", "Nybygget 2").Replace("N2", "N1-ignored");
+        (status, body) = await UploadAsync(gis, "http-filtered", renamed, "kind=building&update=true&where=" + Uri.EscapeDataString("id = 'N1'"));
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        (await server.Database.ScalarAsync<string>("SELECT name FROM current_map_objects WHERE layer = 'http-filtered' AND source_id = 'N1'")).ShouldBe("Nybygget 2");
+        (await server.Database.ScalarAsync<long>("SELECT count(*) FROM layer_versions WHERE layer = 'http-filtered'")).ShouldBe(2);
+
+        // A where= that does not parse is refused with the reason, and changes nothing.
+        (status, body) = await UploadAsync(gis, "http-filtered", Good, "kind=building&where=" + Uri.EscapeDataString("name = 'x' OR; DROP TABLE layers"));
+        ((int)status).ShouldBeInRange(400, 422, body.ToString());
+        (await server.Database.ScalarAsync<long>("SELECT count(*) FROM layer_versions WHERE layer = 'http-filtered'")).ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("/vsicurl/http://example.org/x.gpkg")]
+    [InlineData("ftp://example.org/layer.gml")]
+    public async Task A_service_url_other_than_http_is_refused(string url)
+    {
+        using var gis = await ClientAsync("gis");
+        using var response = await gis.PostAsync($"/layers/http-service/import?kind=area&url={Uri.EscapeDataString(url)}", null);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("IMPORT_REFUSED");
+    }
 }
