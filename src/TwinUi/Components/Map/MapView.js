@@ -111,7 +111,8 @@ const labelKinds = new Set(['building', 'asset']);
 
 function labelText(text, placement) {
   return new Text({
-    text, placement, font: '12px system-ui, sans-serif', overflow: false, maxAngle: Math.PI / 6,
+    // overflow: a building is often narrower than its name; decluttering keeps names from covering each other.
+    text, placement, font: '12px system-ui, sans-serif', overflow: true, maxAngle: Math.PI / 6,
     fill: new Fill({ color: '#1a1a1a' }), stroke: new Stroke({ color: 'rgba(255,255,255,0.95)', width: 3 }),
   });
 }
