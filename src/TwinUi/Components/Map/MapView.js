@@ -1,5 +1,5 @@
-// The map of MapView.razor: OpenLayers with the layers' vector tiles from /tiles, a selection overlay, and an
-// optional basemap. The component drives it through the handle that create() returns; clicks go back to the
+// The map of MapView.razor: OpenLayers with the layers' vector tiles from /tiles, their names at close zoom, a
+// selection overlay, and a basemap (our own from /tiles/basemap, or a configured WMTS or XYZ service, or none). The component drives it through the handle that create() returns; clicks go back to the
 // component's [JSInvokable] OnMapClick. Bundled with OpenLayers and proj4 by build.mjs.
 import 'ol/ol.css';
 import Map from 'ol/Map.js';
@@ -30,7 +30,7 @@ proj4.defs('EPSG:3011', '+proj=tmerc +lat_0=0 +lon_0=18 +k=1 +x_0=150000 +y_0=0 
 proj4.defs('EPSG:3006', '+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
 register(proj4);
 
-// Colours by kind and infrastructure type: distinct, and readable on the plain background.
+// Colours by kind and infrastructure type: distinct, and readable on the light basemap or the plain background.
 const kindColours = {
   parcel: '#8a8f98', building: '#b5651d', asset: '#6a3d9a', area: '#1f78b4', contract: '#33a02c', subcontract: '#e31a1c',
 };
@@ -449,15 +449,19 @@ function matchesFilter(feature, filter) {
   return true;
 }
 
+// The page sends no Referer (Referrer-Policy: no-referrer); a city's or OpenStreetMap's tile service is told our
+// origin only, as OpenStreetMap's tile usage policy asks of browsers, and never the page's path.
+const tileReferrer = 'strict-origin';
+
 async function addBasemap(map, basemap) {
   let source;
   if (basemap.type === 'wmts') {
-    const response = await fetch(basemap.capabilitiesUrl);
+    const response = await fetch(basemap.capabilitiesUrl, { referrerPolicy: tileReferrer });
     const capabilities = new WMTSCapabilities().read(await response.text());
     const wmtsOptions = optionsFromCapabilities(capabilities, { layer: basemap.layer, matrixSet: basemap.matrixSet });
-    source = new WMTS({ ...wmtsOptions, attributions: basemap.attribution });
+    source = new WMTS({ ...wmtsOptions, attributions: basemap.attribution, referrerPolicy: tileReferrer });
   } else {
-    source = new XYZ({ url: basemap.url, attributions: basemap.attribution, maxZoom: basemap.maxZoom ?? 19 });
+    source = new XYZ({ url: basemap.url, attributions: basemap.attribution, maxZoom: Number(basemap.maxZoom ?? 19), referrerPolicy: tileReferrer });
   }
   const layer = new TileLayer({ source, zIndex: 0 });
   layer.set('basemap', true);
