@@ -40,6 +40,13 @@ public sealed class BasemapTests(LoopbackSampleCity server, Browser browser) : I
             lock (tiles) tiles.ShouldContain(t => t.Status == 200 && t.Bytes > 0);
             lock (elsewhere) elsewhere.ShouldBeEmpty(); // nothing from the internet
         });
+        // Helsinki's district has its basemap too: Töölönlahti east of the park.
+        await map.RunAsync("basemap-helsinki", async () =>
+        {
+            await ZoomAsync(map, 16, 24.9333, 60.1753); // Mannerheimintie x Arkadiankatu
+            await page.WaitForFunctionAsync("() => (document.querySelector('.map').twinMap.basemap().features.water ?? 0) > 0");
+            lock (elsewhere) elsewhere.ShouldBeEmpty();
+        });
     }
 
     [Fact]
@@ -96,11 +103,11 @@ public sealed class BasemapTests(LoopbackSampleCity server, Browser browser) : I
         });
     }
 
-    private static async Task ZoomAsync(MapPage map, int zoom)
+    private static async Task ZoomAsync(MapPage map, int zoom, double lon = BuildingLon, double lat = BuildingLat)
     {
         // A new complete render after the zoom: the counter of rendercomplete events moves on.
         var rendered = await map.Page.Locator(".map").GetAttributeAsync("data-rendered");
-        await map.Page.EvaluateAsync("([lon, lat, z]) => document.querySelector('.map').twinMap.zoomTo(lon, lat, z)", new object[] { BuildingLon, BuildingLat, zoom });
+        await map.Page.EvaluateAsync("([lon, lat, z]) => document.querySelector('.map').twinMap.zoomTo(lon, lat, z)", new object[] { lon, lat, zoom });
         await map.Page.WaitForFunctionAsync("n => document.querySelector('.map').dataset.rendered !== n", rendered);
     }
 
