@@ -836,7 +836,9 @@ def _write_all(tmp):
             f.write("\n")
     manifest = {"organisations": "organisations.csv", "taskTypes": "task-types.csv",
                 "layers": [{"file": file, "layer": layer, "kind": kind, "map": "mappings/%s.json" % layer}
-                           for file, layer, kind, _ in LAYERS]}
+                           for file, layer, kind, _ in LAYERS],
+                # The background map, written by basemap/make_basemap.py: never a layer (docs/decisions.md).
+                "basemap": ["basemap/stockholm.geojson", "basemap/helsinki.geojson"]}
     with open(P("sample.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=2)
         f.write("\n")
@@ -1252,6 +1254,7 @@ Coordinates are stored easting first in every file (x = E, y = N), whatever the 
 | `helsinki/subcontracts.csv` | CSV, UTF-8, WKT column `alue_wkt` (sub-area; empty = the whole contract area) | mapping says EPSG:3879 | hki-subcontracts (subcontract) | {c[hki-subcontracts]} | Graffiti removal in Töölönlahden puisto only (with a sub-area), street lighting everywhere (empty WKT). |
 | `mappings/LAYER.json` | JSON | | | | One mapping per layer file: source field, constant `{{"value": ...}}` or lookup `{{"field": ..., "map": {{...}}}}` per domain field; `crs` where the file has none (CSV, the Helsinki buildings GeoJSON). |
 | `make_sample.py` | python3 | | | | Writes and checks all of the above. |
+| `basemap/stockholm.geojson`, `basemap/helsinki.geojson` | GeoJSON RFC 7946 | WGS84 lon/lat | the basemap (not a layer) | 57, 40 | The background map the UI draws under the layers without internet: streets (centre lines with names), blocks, parks and water around each district, synthesised on a regular grid in the districts' own local metres by `basemap/make_basemap.py` (rerun it to rewrite them) so that they run under the sample's streets and canal. Loaded by `load-sample` into `basemap_features`, served at `/tiles/basemap/{z}/{x}/{y}.mvt`. |
 
 Empty values (empty CSV/dBASE strings, JSON `null`) mean "not given": an area with no manager is
 context only, an empty `taskTypes` means all task types, an empty `validTo` is open-ended, an empty

@@ -16,12 +16,20 @@ public sealed class MapSettings
     public string DefaultTaskType { get; set; } = "graffiti";
 
     /// <summary>
-    /// The background map, off by default (a plain background; no internet needed). An XYZ source:
+    /// The background map. Unset or <c>{ "type": "own" }</c>: our own basemap's vector tiles (<c>/tiles/basemap</c>,
+    /// the sample city's streets, blocks and water; no internet needed; a plain background when none is loaded).
+    /// <c>{ "type": "none" }</c>: a plain background. An XYZ source:
     /// <c>{ "type": "xyz", "url": "https://.../{z}/{x}/{y}.png", "attribution": "..." }</c>; a WMTS source, also in a
     /// national projection (EPSG:3879, 3067, 3011, 3006 are known to the map):
     /// <c>{ "type": "wmts", "capabilitiesUrl": "...", "layer": "...", "matrixSet": "...", "attribution": "..." }</c>.
     /// </summary>
     public Dictionary<string, object>? Basemap { get; set; }
+
+    /// <summary>The kinds of basemap, and the keys each needs besides <c>type</c>.</summary>
+    private static readonly Dictionary<string, string[]> BasemapKeys = new(StringComparer.Ordinal)
+    {
+        ["own"] = [], ["none"] = [], ["xyz"] = ["url"], ["wmts"] = ["capabilitiesUrl", "layer", "matrixSet"],
+    };
 
     /// <summary>What cannot work in these settings, each naming its key (checked when the server starts).</summary>
     public IReadOnlyList<string> Problems()
@@ -31,6 +39,14 @@ public sealed class MapSettings
             problems.Add("Map:Center is not a longitude and a latitude, e.g. [18.07, 59.33]");
         if (Zoom is < 0 or > 24) problems.Add("Map:Zoom is not between 0 and 24");
         if (!Languages.All.Contains(DefaultLanguage)) problems.Add($"Map:DefaultLanguage is not one of {string.Join(", ", Languages.All)}");
+        if (Basemap is not null)
+        {
+            var type = Basemap.GetValueOrDefault("type")?.ToString();
+            if (type is null || !BasemapKeys.TryGetValue(type, out var keys))
+                problems.Add($"Map:Basemap:type is not one of {string.Join(", ", BasemapKeys.Keys)}");
+            else
+                problems.AddRange(keys.Where(k => string.IsNullOrWhiteSpace(Basemap.GetValueOrDefault(k)?.ToString())).Select(k => $"Map:Basemap:{k} is needed for a {type} basemap"));
+        }
         return problems;
     }
 }

@@ -56,6 +56,9 @@ public sealed class AccessibilityTests(LoopbackCaseCity server, Browser browser)
         {
             await map.SelectCaseAsync(number);
             await map.WaitForRecipientAsync("klotterfritt");
+            // With the legend open, so that its list is checked too.
+            await map.Page.ClickAsync("[data-testid=legend-button]");
+            await map.Page.WaitForSelectorAsync("[data-testid=legend-body]");
             var findings = new List<string>();
             findings.AddRange((await FindingsAsync(map.Page)).Select(f => "/ " + f));
             foreach (var path in new[] { $"/cases/{number}", "/reports", "/audit" })

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DigitalTwin.Importers.Basemap;
 using DigitalTwin.Importers.Mapping;
 using DigitalTwin.Importers.Pipeline;
 using Npgsql;
@@ -7,10 +8,10 @@ namespace DigitalTwin.Importers.Catalog;
 
 /// <summary>
 /// A city as one manifest: its organisations and task types, then its layers in order (file, layer, kind, mapping,
-/// CRS), as <c>data/sample/sample.json</c> describes the sample city. <see cref="LoadAsync"/> loads it all, each file
+/// CRS), and the GeoJSON files of its basemap, as <c>data/sample/sample.json</c> describes the sample city. <see cref="LoadAsync"/> loads it all, each file
 /// through the same importers GIS staff use, and stops at the first file that is refused.
 /// </summary>
-internal sealed record CityManifest(string? Organisations, string? TaskTypes, IReadOnlyList<CityManifest.Layer>? Layers)
+internal sealed record CityManifest(string? Organisations, string? TaskTypes, IReadOnlyList<CityManifest.Layer>? Layers, IReadOnlyList<string>? Basemap)
 {
     /// <summary>One layer of the manifest: the file (relative to the manifest), the layer's name and kind, a mapping file, a CRS.</summary>
     public sealed record Layer(string File, [property: System.Text.Json.Serialization.JsonPropertyName("layer")] string Name, string Kind, string? Map, string? Crs);
@@ -62,6 +63,28 @@ internal sealed record CityManifest(string? Organisations, string? TaskTypes, IR
             var result = await new LayerImporter(dataSource).ImportAsync(options, null, cancellationToken);
             if (!result.Committed) throw new ManifestException($"{layer.File}: the layer {layer.Name} was rejected.") { Rejected = (options, result) };
             progress?.Report($"{layer.File}: {result.Report.Loaded} objects → {layer.Name} ({result.SourceFormat}, {result.SourceCrs})");
+        }
+        await LoadBasemapAsync(dataSource, manifest, folder, progress, cancellationToken);
+    }
+
+    /// <summary>Loads only the basemap files of the manifest at <paramref name="path"/> (a city loaded before it had one).</summary>
+    public static Task LoadBasemapAsync(NpgsqlDataSource dataSource, string path, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        LoadBasemapAsync(dataSource, Read(path), Path.GetDirectoryName(Path.GetFullPath(path))!, progress, cancellationToken);
+
+    private static async Task LoadBasemapAsync(NpgsqlDataSource dataSource, CityManifest manifest, string folder, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        foreach (var file in manifest.Basemap ?? [])
+        {
+            try
+            {
+                var count = await BasemapLoader.LoadAsync(dataSource, Path.Combine(folder, file), file, cancellationToken);
+                progress?.Report($"{file}: {count} basemap features");
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                throw new ManifestException(e.Message);
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalTwin.Importers.Basemap;
 using DigitalTwin.Importers.Catalog;
 using Spectre.Console;
 
@@ -6,7 +7,7 @@ namespace DigitalTwin.Cli.Commands;
 
 /// <summary>
 /// <c>load-sample MANIFEST</c>: loads a set of files described by a manifest (organisations, task types, then layers in
-/// order), as <c>./twin up</c> does with <c>data/sample/sample.json</c>.
+/// order, then the basemap), as <c>./twin up</c> does with <c>data/sample/sample.json</c>.
 /// </summary>
 internal static class SampleCommand
 {
@@ -24,22 +25,33 @@ internal static class SampleCommand
                 if ((long)(await count.ExecuteScalarAsync(ct))! > 0)
                 {
                     AnsiConsole.MarkupLine("Layers are loaded already; the sample is not loaded again.");
+                    // A city loaded before the sample had a basemap gets it now.
+                    if (!await BasemapLoader.IsLoadedAsync(dataSource, ct))
+                    {
+                        await LoadAsync(() => CityManifest.LoadBasemapAsync(dataSource, parse.GetValue(manifest)!.FullName, new Lines(AnsiConsole.WriteLine), ct));
+                    }
                     return 0;
                 }
             }
-            try
-            {
-                await CityManifest.LoadAsync(dataSource, parse.GetValue(manifest)!.FullName, new Lines(AnsiConsole.WriteLine), ct);
-                return 0;
-            }
-            catch (ManifestException e)
-            {
-                foreach (var problem in e.Problems) AnsiConsole.MarkupLineInterpolated($"  [red]{problem}[/]");
-                if (e.Rejected is var (options, result)) ImportCommand.PrintLayerReport(options, result);
-                throw new CliException(e.Message);
-            }
+            await LoadAsync(() => CityManifest.LoadAsync(dataSource, parse.GetValue(manifest)!.FullName, new Lines(AnsiConsole.WriteLine), ct));
+            return 0;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Runs a load; a refused file is printed with its problems and ends the command.</summary>
+    private static async Task LoadAsync(Func<Task> load)
+    {
+        try
+        {
+            await load();
+        }
+        catch (ManifestException e)
+        {
+            foreach (var problem in e.Problems) AnsiConsole.MarkupLineInterpolated($"  [red]{problem}[/]");
+            if (e.Rejected is var (options, result)) ImportCommand.PrintLayerReport(options, result);
+            throw new CliException(e.Message);
+        }
     }
 }
 

@@ -12,10 +12,13 @@ public static partial class LayerNames
 {
     public const int MaxLength = 63;
 
-    /// <summary>What the rule says, for a refusal: "'X' is not a layer name: ..." .</summary>
-    public const string Rule = "lowercase letters, digits, '-' and '_', starting with a letter or digit, at most 63 characters, e.g. sthlm-parcels";
+    /// <summary>Not a layer's name: the basemap's tiles are at <c>/tiles/basemap/{z}/{x}/{y}.mvt</c>.</summary>
+    public const string Basemap = "basemap";
 
-    public static bool IsValid(string? name) => name is { Length: > 0 and <= MaxLength } && Pattern().IsMatch(name);
+    /// <summary>What the rule says, for a refusal: "'X' is not a layer name: ..." .</summary>
+    public const string Rule = "lowercase letters, digits, '-' and '_', starting with a letter or digit, at most 63 characters, not 'basemap', e.g. sthlm-parcels";
+
+    public static bool IsValid(string? name) => name is { Length: > 0 and <= MaxLength } && name != Basemap && Pattern().IsMatch(name);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
     private static partial Regex Pattern();

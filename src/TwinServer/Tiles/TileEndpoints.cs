@@ -30,7 +30,6 @@ public sealed class TileOptions
 internal static partial class TileEndpoints
 {
     public const string MediaType = "application/vnd.mapbox-vector-tile";
-    private const int MaxZoom = 24;
 
     public static IServiceCollection AddTwinTiles(this IServiceCollection services, IConfiguration configuration)
     {
@@ -45,6 +44,7 @@ internal static partial class TileEndpoints
     public static void MapTwinTiles(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tiles/{layer}/{z}/{x}/{y}", HandleAsync).WithName("tile").RequireAuthorization(Access.AccessExtensions.ReaderPolicy);
+        app.MapTwinBasemapTiles();
         app.MapTwinTileJson();
     }
 
@@ -52,13 +52,8 @@ internal static partial class TileEndpoints
         IOptions<TileOptions> options, CancellationToken cancellationToken)
     {
         if (!LayerNames.IsValid(layer)) return ProblemResults.Of(ErrorCodes.BadLayerName, $"'{layer}' is not a layer name: {LayerNames.Rule}.");
-        if (!y.EndsWith(".mvt", StringComparison.Ordinal))
-            return ProblemResults.Of(ErrorCodes.BadTile, "Tiles are addressed as /tiles/{layer}/{z}/{x}/{y}.mvt.");
-        if (!int.TryParse(z, out var zoom) || zoom is < 0 or > MaxZoom)
-            return ProblemResults.Of(ErrorCodes.BadTile, $"The zoom must be a whole number from 0 to {MaxZoom}; it was '{z}'.");
-        var size = 1L << zoom;
-        if (!long.TryParse(x, out var column) || column < 0 || column >= size || !long.TryParse(y[..^4], out var row) || row < 0 || row >= size)
-            return ProblemResults.Of(ErrorCodes.BadTile, $"At zoom {zoom}, x and y must be whole numbers from 0 to {size - 1}; they were '{x}' and '{y[..^4]}'.");
+        if (!TileAddress.TryParse(z, x, y, out var tile, out var problem)) return problem!;
+        var (zoom, column, row) = tile;
 
         var serving = await store.ServingVersionAsync(layer, cancellationToken);
         if (serving is null) return ProblemResults.Of(ErrorCodes.UnknownLayer, $"There is no layer '{layer}'; GraphQL's layers lists them.");
@@ -75,7 +70,7 @@ internal static partial class TileEndpoints
         }
 
         if (zoom < options.Value.MinZoom.GetValueOrDefault(kind, 0)) return Results.NoContent();
-        var tile = await store.TileAsync(version.Value.Id, layer, zoom, (int)column, (int)row, cancellationToken);
-        return tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, MediaType);
+        var bytes = await store.TileAsync(version.Value.Id, layer, zoom, column, row, cancellationToken);
+        return bytes.Length == 0 ? Results.NoContent() : Results.Bytes(bytes, MediaType);
     }
 }

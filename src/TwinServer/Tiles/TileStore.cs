@@ -56,5 +56,26 @@ public sealed class TileStore : IDisposable
         return (byte[]?)await command.ExecuteScalarAsync(cancellationToken) ?? [];
     }
 
+    /// <summary>What basemap is loaded (its highest feature id, which any load changes); 0 when none is.</summary>
+    public async Task<long> BasemapRevisionAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Tiles/basemap_revision.sql"));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>A tile of the basemap as loaded at <paramref name="revision"/>; empty when nothing of it touches the tile.</summary>
+    public async Task<byte[]> BasemapTileAsync(long revision, TileAddress tile, CancellationToken cancellationToken)
+    {
+        var key = (LayerNames.Basemap, revision, tile);
+        if (cache.TryGetValue(key, out byte[]? cached)) return cached!;
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Tiles/basemap_tile.sql"));
+        command.Parameters.AddWithValue(tile.Z);
+        command.Parameters.AddWithValue(tile.X);
+        command.Parameters.AddWithValue(tile.Y);
+        var bytes = (byte[]?)await command.ExecuteScalarAsync(cancellationToken) ?? [];
+        cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length + 64 });
+        return bytes;
+    }
+
     public void Dispose() => cache.Dispose();
 }

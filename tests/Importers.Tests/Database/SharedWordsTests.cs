@@ -43,6 +43,8 @@ public sealed class SharedWordsTests(DatabaseFixture fixture) : IClassFixture<Da
     [InlineData("a:b", false)]
     [InlineData("a b", false)]
     [InlineData("", false)]
+    [InlineData("basemap", false)] // the basemap's tiles are at /tiles/basemap/
+    [InlineData("basemaps", true)]
     public void The_layer_name_rule(string name, bool valid) => LayerNames.IsValid(name).ShouldBe(valid);
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class SettingsValidationTests(TwinServerFactory server) : IClassFi
     [InlineData("Access:SessionHours", "0", "Access:SessionHours")]
     [InlineData("Map:Zoom", "30", "Map:Zoom")]
     [InlineData("Map:DefaultLanguage", "de", "Map:DefaultLanguage")]
+    [InlineData("Map:Basemap:type", "tms", "Map:Basemap:type")]
+    [InlineData("Map:Basemap:type", "wmts", "Map:Basemap:capabilitiesUrl")]
     [InlineData("Access:Open311PostsPerSecond", "0", "Access:Open311PostsPerSecond")]
     [InlineData("Access:TrustedOrigins:0", "https://example.org/path", "Access:TrustedOrigins")]
     [InlineData("Cases:Answers:*:0:States:0", "fixed", "Cases:Answers")]

@@ -1,5 +1,5 @@
-// The map of MapView.razor: OpenLayers with the layers' vector tiles from /tiles, a selection overlay, and an
-// optional basemap. The component drives it through the handle that create() returns; clicks go back to the
+// The map of MapView.razor: OpenLayers with the layers' vector tiles from /tiles, their names at close zoom, a
+// selection overlay, and a basemap (our own from /tiles/basemap, or a configured WMTS or XYZ service, or none). The component drives it through the handle that create() returns; clicks go back to the
 // component's [JSInvokable] OnMapClick. Bundled with OpenLayers and proj4 by build.mjs.
 import 'ol/ol.css';
 import Map from 'ol/Map.js';
@@ -30,7 +30,7 @@ proj4.defs('EPSG:3011', '+proj=tmerc +lat_0=0 +lon_0=18 +k=1 +x_0=150000 +y_0=0 
 proj4.defs('EPSG:3006', '+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
 register(proj4);
 
-// Colours by kind and infrastructure type: distinct, and readable on the plain background.
+// Colours by kind and infrastructure type: distinct, and readable on the light basemap or the plain background.
 const kindColours = {
   parcel: '#8a8f98', building: '#b5651d', asset: '#6a3d9a', area: '#1f78b4', contract: '#33a02c', subcontract: '#e31a1c',
 };
@@ -103,12 +103,67 @@ function caseStyle(feature) {
 }
 const coverageStyle = new Style({ stroke: new Stroke({ color: '#0d47a1', width: 3, lineDash: [10, 5] }), fill: new Fill({ color: 'rgba(13,71,161,0.10)' }) });
 
+// Names are drawn only this close (zoom 17, about 1 m a pixel): at city zoom they would hide the map. Street names of
+// the basemap come a little earlier. Labels of every layer are decluttered together; objects' names win over streets'.
+const LABEL_ZOOM = 17;
+const STREET_LABEL_ZOOM = 15;
+const labelKinds = new Set(['building', 'asset']);
+
+function labelText(text, placement) {
+  return new Text({
+    // overflow: a building is often narrower than its name; decluttering keeps names from covering each other.
+    text, placement, font: '12px system-ui, sans-serif', overflow: true, maxAngle: Math.PI / 6,
+    fill: new Fill({ color: '#1a1a1a' }), stroke: new Stroke({ color: 'rgba(255,255,255,0.95)', width: 3 }),
+  });
+}
+
+/** The name an object is labelled with at close zoom, or null: buildings and assets (not points, not areas). */
+function labelOf(feature) {
+  const type = feature.getGeometry().getType();
+  return labelKinds.has(feature.get('kind')) && !type.includes('Point') ? (feature.get('name') ?? null) : null;
+}
+
+function objectLabelStyle(feature) {
+  const text = labelOf(feature);
+  return text ? new Style({ text: labelText(text, 'point') }) : null;
+}
+
+// The sample city's own basemap (/tiles/basemap): light, so that the layers stay what one sees first.
+const basemapStyles = {
+  water: [new Style({ fill: new Fill({ color: '#cfe2f0' }) })],
+  park: [new Style({ fill: new Fill({ color: '#e2eedb' }) })],
+  block: [new Style({ fill: new Fill({ color: '#eeebe5' }), stroke: new Stroke({ color: '#e0dcd3', width: 1 }) })],
+  street: [new Style({ stroke: new Stroke({ color: '#d3cfc6', width: 8 }) }), new Style({ stroke: new Stroke({ color: '#ffffff', width: 6 }) })],
+};
+const basemapColours = { water: '#cfe2f0', park: '#e2eedb', block: '#eeebe5', street: '#ffffff' };
+
+function streetLabelStyle(feature) {
+  const name = feature.get('class') === 'street' ? feature.get('name') : null;
+  if (!name) return null;
+  const text = labelText(name, 'line');
+  text.getFill().setColor('#5f5a52');
+  return new Style({ text });
+}
+
+/** The sample city's basemap from our own tiles: shapes at the bottom, street names with the labels. */
+function ownBasemap(map) {
+  const source = new VectorTileSource({ format: new MVT(), url: '/tiles/basemap/{z}/{x}/{y}.mvt', maxZoom: 16 });
+  const shapes = new VectorTileLayer({ source, style: (f) => basemapStyles[f.get('class')], zIndex: 0, renderMode: 'hybrid' });
+  shapes.set('basemap', 'own');
+  const names = new VectorTileLayer({ source, style: streetLabelStyle, zIndex: 950, minZoom: STREET_LABEL_ZOOM, declutter: 'labels' });
+  names.set('labels', 'basemap');
+  map.addLayer(shapes);
+  map.addLayer(names);
+  return { shapes, names };
+}
+
 /**
- * Creates the map in `element`. `dotnet` is the component's reference; `options.basemap` is null or
- * { type: 'xyz', url, attribution, maxZoom } or { type: 'wmts', capabilitiesUrl, layer, matrixSet, attribution }.
+ * Creates the map in `element`. `dotnet` is the component's reference; `options.basemap` is null or { type: 'own' }
+ * (our own tiles, /tiles/basemap), { type: 'none' } (a plain background), { type: 'xyz', url, attribution, maxZoom }
+ * or { type: 'wmts', capabilitiesUrl, layer, matrixSet, attribution }.
  */
 export function create(element, dotnet, options) {
-  const state = { layers: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0 };
+  const state = { layers: new globalThis.Map(), labels: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0, basemap: null };
   const selection = new VectorSource();
   const coverage = new VectorSource();
   const problems = new VectorSource();
@@ -127,7 +182,9 @@ export function create(element, dotnet, options) {
     ],
     view: new View({ center: fromLonLat(options.center ?? [18.07, 59.31]), zoom: options.zoom ?? 14, maxZoom: 21 }),
   });
-  if (options.basemap) addBasemap(map, options.basemap);
+  const basemapType = options.basemap?.type ?? 'own';
+  if (basemapType === 'own') state.basemap = ownBasemap(map);
+  else if (basemapType !== 'none') addBasemap(map, options.basemap);
 
   // The selected case's pin can be dragged to where the problem really is; the page re-routes it.
   const drag = new Translate({ layers: [caseLayer], filter: (f) => f.get('selected') === true, hitTolerance: 4 });
@@ -190,13 +247,18 @@ export function create(element, dotnet, options) {
       for (const [name, layer] of state.layers) {
         if (!layers.some((l) => l.name === name)) {
           map.removeLayer(layer);
+          map.removeLayer(state.labels.get(name));
           state.layers.delete(name);
+          state.labels.delete(name);
         }
       }
       layers.forEach((l, index) => {
         let layer = state.layers.get(l.name);
         if (!layer || layer.get('version') !== l.version) {
-          if (layer) map.removeLayer(layer);
+          if (layer) {
+            map.removeLayer(layer);
+            map.removeLayer(state.labels.get(l.name));
+          }
           layer = new VectorTileLayer({
             source: new VectorTileSource({
               format: new MVT(),
@@ -211,14 +273,23 @@ export function create(element, dotnet, options) {
           layer.set('version', l.version);
           map.addLayer(layer);
           state.layers.set(l.name, layer);
+          // The objects' names at close zoom: a layer of their own on the same tiles, above every layer's shapes, so
+          // that names never hide or hold back a shape (decluttering drops only names) and clicks never pick a name.
+          const labels = new VectorTileLayer({ source: layer.getSource(), style: objectLabelStyle, minZoom: LABEL_ZOOM, declutter: 'labels' });
+          labels.set('labels', l.name);
+          map.addLayer(labels);
+          state.labels.set(l.name, labels);
         }
         layer.setZIndex(10 + index);
         layer.setVisible(l.visible);
+        state.labels.get(l.name).setZIndex(960 + index);
+        state.labels.get(l.name).setVisible(l.visible);
       });
     },
 
     setVisible(name, visible) {
       state.layers.get(name)?.setVisible(visible);
+      state.labels.get(name)?.setVisible(visible);
     },
 
     /** Highlights what matches { types, organisation, role, ids } and dims the rest; null shows everything as it is. */
@@ -301,6 +372,62 @@ export function create(element, dotnet, options) {
       return [...ids].sort();
     },
 
+    /** Shows a WGS84 point at a zoom at once (for tests: labels come at close zoom). */
+    zoomTo(lon, lat, zoom) {
+      map.getView().setCenter(fromLonLat([lon, lat]));
+      map.getView().setZoom(zoom);
+    },
+
+    zoom() {
+      return map.getView().getZoom();
+    },
+
+    /** Which basemap is drawn and, for our own, how many of its features of each class are drawn in view. */
+    basemap() {
+      if (!state.basemap) return { type: basemapType, features: {} };
+      const features = {};
+      for (const f of state.basemap.shapes.getFeaturesInExtent(map.getView().calculateExtent(map.getSize()))) {
+        features[f.get('class')] = (features[f.get('class')] ?? 0) + 1;
+      }
+      return { type: basemapType, features };
+    },
+
+    /** The names drawn as labels in view at this zoom (objects' and streets'), sorted; none below the labels' zoom. */
+    labels() {
+      const view = map.getView();
+      const extent = view.calculateExtent(map.getSize());
+      const names = new Set();
+      const labelLayers = [...state.labels.values()].map((l) => [l, labelOf]);
+      if (state.basemap) labelLayers.push([state.basemap.names, (f) => (f.get('class') === 'street' ? f.get('name') : null)]);
+      for (const [layer, text] of labelLayers) {
+        if (!layer.isVisible(view)) continue;
+        for (const f of layer.getFeaturesInExtent(extent)) {
+          const name = text(f);
+          if (name) names.add(name);
+        }
+      }
+      return [...names].sort();
+    },
+
+    /** The colours the map draws with, for the legend: by type, case status, basemap class, and the contractors of the areas in view. */
+    legend() {
+      const contractors = new Set();
+      const extent = map.getView().calculateExtent(map.getSize());
+      for (const layer of state.layers.values()) {
+        if (!layer.getVisible()) continue;
+        for (const f of layer.getFeaturesInExtent(extent)) {
+          const key = f.get('kind') === 'contract' ? f.get('contractor') : f.get('kind') === 'subcontract' ? f.get('subcontractor') : null;
+          if (key) contractors.add(key);
+        }
+      }
+      return {
+        types: typeColours,
+        cases: caseColours,
+        basemap: state.basemap ? basemapColours : {},
+        contractors: Object.fromEntries([...contractors].sort().map((k) => [k, colourOf(k)])),
+      };
+    },
+
     dispose() {
       map.setTarget(null);
     },
@@ -322,15 +449,19 @@ function matchesFilter(feature, filter) {
   return true;
 }
 
+// The page sends no Referer (Referrer-Policy: no-referrer); a city's or OpenStreetMap's tile service is told our
+// origin only, as OpenStreetMap's tile usage policy asks of browsers, and never the page's path.
+const tileReferrer = 'strict-origin';
+
 async function addBasemap(map, basemap) {
   let source;
   if (basemap.type === 'wmts') {
-    const response = await fetch(basemap.capabilitiesUrl);
+    const response = await fetch(basemap.capabilitiesUrl, { referrerPolicy: tileReferrer });
     const capabilities = new WMTSCapabilities().read(await response.text());
     const wmtsOptions = optionsFromCapabilities(capabilities, { layer: basemap.layer, matrixSet: basemap.matrixSet });
-    source = new WMTS({ ...wmtsOptions, attributions: basemap.attribution });
+    source = new WMTS({ ...wmtsOptions, attributions: basemap.attribution, referrerPolicy: tileReferrer });
   } else {
-    source = new XYZ({ url: basemap.url, attributions: basemap.attribution, maxZoom: basemap.maxZoom ?? 19 });
+    source = new XYZ({ url: basemap.url, attributions: basemap.attribution, maxZoom: Number(basemap.maxZoom ?? 19), referrerPolicy: tileReferrer });
   }
   const layer = new TileLayer({ source, zIndex: 0 });
   layer.set('basemap', true);
