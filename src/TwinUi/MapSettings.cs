@@ -25,6 +25,20 @@ public sealed class MapSettings
     /// </summary>
     public Dictionary<string, object>? Basemap { get; set; }
 
+    /// <summary>
+    /// Where citizens' photos come from (their app's media host, e.g. <c>https://media.cityapp.example</c>): a case's
+    /// media_url on one of these origins is shown as a thumbnail, any other as a link. Empty by default: the desk's
+    /// browser then fetches nothing from hosts the city did not name (a link could be a tracking pixel).
+    /// </summary>
+    /// <remarks>Null by default: configuration binding appends to an array that already has elements.</remarks>
+    public string[]? MediaOrigins { get; set; }
+
+    /// <summary>Whether a citizen's media URL is on an origin the city named (<see cref="MediaOrigins"/>).</summary>
+    public bool ShowsMedia(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        && (MediaOrigins ?? []).Any(origin => Uri.TryCreate(origin, UriKind.Absolute, out var allowed)
+            && string.Equals(allowed.GetLeftPart(UriPartial.Authority), uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The kinds of basemap, and the keys each needs besides <c>type</c>.</summary>
     private static readonly Dictionary<string, string[]> BasemapKeys = new(StringComparer.Ordinal)
     {
@@ -46,6 +60,12 @@ public sealed class MapSettings
                 problems.Add($"Map:Basemap:type is not one of {string.Join(", ", BasemapKeys.Keys)}");
             else
                 problems.AddRange(keys.Where(k => string.IsNullOrWhiteSpace(Basemap.GetValueOrDefault(k)?.ToString())).Select(k => $"Map:Basemap:{k} is needed for a {type} basemap"));
+        }
+        foreach (var origin in MediaOrigins ?? [])
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || uri.Query.Length > 0
+                || origin.Any(c => c is ';' or ' ' or ',' or '\'' or '"'))
+                problems.Add($"Map:MediaOrigins has '{origin}', which is not an origin such as https://media.cityapp.example");
         }
         return problems;
     }

@@ -27,6 +27,15 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
     private static async Task WaitForInboxAsync(MapPage map, int matched, int shown) =>
         await map.Page.WaitForSelectorAsync($"[data-testid=inbox][data-matched='{matched}'][data-shown='{shown}']");
 
+    /// <summary>Narrows the inbox by its text filter, as a handler types a number or a word, and waits for what it matches.</summary>
+    private static async Task NarrowInboxAsync(MapPage map, string text, int matched)
+    {
+        await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
+        await map.Page.FillAsync("[data-testid=inbox-text]", text);
+        await map.Page.PressAsync("[data-testid=inbox-text]", "Enter");
+        await WaitForInboxAsync(map, matched, matched);
+    }
+
     [Fact]
     public async Task More_than_a_page_of_cases_is_filtered_counted_and_paged_and_a_new_report_is_announced_without_moving_the_list()
     {
@@ -51,7 +60,10 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             await map.Page.ClickAsync("[data-testid=inbox-more]");
             await WaitForInboxAsync(map, all, Math.Min(all, 200));
 
-            // A citizen reports: announced in the inbox and in the title; the list the handler reads stays where it was.
+            // With the sound on, a citizen's report sounds once; it is announced in the inbox and in the title, and the
+            // list the handler reads stays where it was.
+            await map.Page.CheckAsync("[data-testid=inbox-sound]");
+            await map.Page.WaitForFunctionAsync("() => localStorage.getItem('twin.sound') === '1'");
             var first = await map.Page.Locator("[data-testid=inbox-list] li").First.GetAttributeAsync("data-case");
             using var http = new HttpClient { BaseAddress = server.BaseAddress };
             var app = await server.Services.GetRequiredService<ApiKeys>().CreateAsync("day-app", "citizen-app", null, null, CancellationToken.None);
@@ -64,6 +76,7 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             await banner.WaitForAsync();
             (await banner.InnerTextAsync()).ShouldBe("1 new case");
             await map.Page.WaitForFunctionAsync("() => document.title.startsWith('(1) ')");
+            (await map.Page.EvaluateAsync<int>("() => window.twinBeeps ?? 0")).ShouldBe(1);
             (await map.Page.Locator("[data-testid=inbox-list] li").First.GetAttributeAsync("data-case")).ShouldBe(first);
             await banner.ClickAsync();
             await banner.WaitForAsync(new() { State = WaitForSelectorState.Detached });
@@ -79,10 +92,7 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
         await anna.OpenAsync(server);
         await anna.RunAsync("working-day-take", async () =>
         {
-            await anna.Page.ClickAsync("[data-testid=inbox-filters] summary");
-            await anna.Page.FillAsync("[data-testid=inbox-text]", number);
-            await anna.Page.PressAsync("[data-testid=inbox-text]", "Enter");
-            await WaitForInboxAsync(anna, 1, 1);
+            await NarrowInboxAsync(anna, number, 1);
             await anna.SelectCaseAsync(number);
             await anna.Page.ClickAsync("[data-testid=take-case]");
             await anna.Page.WaitForSelectorAsync("[data-testid=case-handler-name][data-handler='user:test.handler']");
@@ -100,10 +110,7 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             await colleague.OpenAsync(server, role: "admin");
             await colleague.RunAsync("working-day-colleague", async () =>
             {
-                await colleague.Page.ClickAsync("[data-testid=inbox-filters] summary");
-                await colleague.Page.FillAsync("[data-testid=inbox-text]", number);
-                await colleague.Page.PressAsync("[data-testid=inbox-text]", "Enter");
-                await WaitForInboxAsync(colleague, 1, 1);
+                await NarrowInboxAsync(colleague, number, 1);
                 await colleague.SelectCaseAsync(number);
                 await colleague.Page.WaitForSelectorAsync("[data-testid=case-viewers][data-viewers='user:test.handler']");
                 (await colleague.Page.Locator("[data-testid=case-handler-name]").GetAttributeAsync("data-handler")).ShouldBe("user:test.handler");
@@ -156,10 +163,7 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
         await map.OpenAsync(server);
         await map.RunAsync("working-day-merge", async () =>
         {
-            await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
-            await map.Page.FillAsync("[data-testid=inbox-text]", duplicate);
-            await map.Page.PressAsync("[data-testid=inbox-text]", "Enter");
-            await WaitForInboxAsync(map, 1, 1);
+            await NarrowInboxAsync(map, duplicate, 1);
             await map.SelectCaseAsync(duplicate);
             var flag = map.Page.Locator("[data-testid=case-duplicate]");
             var original = (await flag.Locator("button.link").InnerTextAsync()).Trim();
@@ -184,10 +188,7 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
         await map.OpenAsync(server);
         await map.RunAsync("working-day-bulk", async () =>
         {
-            await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
-            await map.Page.FillAsync("[data-testid=inbox-text]", word);
-            await map.Page.PressAsync("[data-testid=inbox-text]", "Enter");
-            await WaitForInboxAsync(map, 4, 4);
+            await NarrowInboxAsync(map, word, 4);
             await map.Page.CheckAsync("[data-testid=inbox-pick-all]");
             await map.Page.WaitForSelectorAsync("[data-testid=bulk][data-selected='4']");
             // Behind the handler's back, one case changes (its version moves on, and this page is not told).
@@ -226,10 +227,7 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
         await map.OpenAsync(server);
         await map.RunAsync("working-day-photo", async () =>
         {
-            await map.Page.ClickAsync("[data-testid=inbox-filters] summary");
-            await map.Page.FillAsync("[data-testid=inbox-text]", number);
-            await map.Page.PressAsync("[data-testid=inbox-text]", "Enter");
-            await WaitForInboxAsync(map, 1, 1);
+            await NarrowInboxAsync(map, number, 1);
             await map.SelectCaseAsync(number);
             await map.Page.SetInputFilesAsync("[data-testid=attach-photo]", file);
             var thumbnail = map.Page.Locator("[data-testid=photo] img");

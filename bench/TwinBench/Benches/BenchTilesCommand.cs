@@ -142,7 +142,9 @@ internal static class BenchTilesCommand
     /// <summary>The browser timings, by TwinBench (Playwright in Debian's Chromium), which prints one JSON line per round.</summary>
     private static async Task BrowserAsync(NpgsqlDataSource dataSource, int rounds, CancellationToken cancellationToken)
     {
-        // The map is for people signed in: a handler of the bench's own, with a new password each run.
+        // The map is for people signed in: a handler of the bench's own, with a new password each run, whose inbox holds
+        // the contract's working day: at least 300 open cases, reported by a citizen app around the clicked spot.
+        var open = await EnsureOpenCasesAsync(dataSource, OpenCases, cancellationToken);
         var (username, password) = await BenchKeys.HandlerAsync(dataSource, cancellationToken);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["TWIN_BENCH_USER"] = username;
@@ -165,11 +167,51 @@ internal static class BenchTilesCommand
             load.Add(json.RootElement.GetProperty("loadToMapMs").GetDouble());
             click.Add(json.RootElement.GetProperty("clickToPanelMs").GetDouble());
         }
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("map page in Chromium").AddColumn("median").AddColumn("worst").AddColumn("target");
-        table.AddRow("load → first complete map", Ms(Statistics.Median(load)), Ms(load.Max()), "< 2,000 ms");
-        table.AddRow("click → answer in the panel", Ms(Statistics.Median(click)), Ms(click.Max()), "< 300 ms");
-        AnsiConsole.MarkupLineInterpolated($"{load.Count} page loads and clicks (headless Chromium, 1440 × 900, the map over the bench city at z17):");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("map page in Chromium").AddColumn("median").AddColumn("p90").AddColumn("worst")
+            .AddColumn("target").AddColumn("verdict");
+        void Row(string label, List<double> times, double target)
+        {
+            var sorted = times.Order().ToList();
+            var p90 = Statistics.Percentile(sorted, 0.9);
+            table.AddRow(label, Ms(Statistics.Median(times)), Ms(p90), Ms(sorted[^1]), $"p90 < {target.ToString("N0", CultureInfo.InvariantCulture)} ms",
+                Statistics.Verdict(p90 < target));
+        }
+        Row("load → first complete map", load, 2000);
+        Row("click → answer in the panel", click, 300);
+        AnsiConsole.MarkupLineInterpolated(
+            $"{load.Count} page loads and clicks (headless Chromium, 1440 × 900, the map over the bench city at z17, a handler's inbox of {open:N0} open cases):");
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>The open cases a handler's working day has in the product contract's target.</summary>
+    private const int OpenCases = 300;
+
+    /// <summary>
+    /// At least <paramref name="wanted"/> open cases in the inbox: what is missing is reported through Open311 by a
+    /// citizen app of the bench's own, scattered within half a kilometre of the clicked spot. Returns how many are open.
+    /// </summary>
+    private static async Task<long> EnsureOpenCasesAsync(NpgsqlDataSource dataSource, int wanted, CancellationToken cancellationToken)
+    {
+        await using var count = dataSource.CreateCommand("SELECT count(*) FROM cases WHERE status NOT IN ('done', 'closed')");
+        var open = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        if (open >= wanted) return open;
+        await using var service = dataSource.CreateCommand("SELECT code FROM task_types ORDER BY code LIMIT 1");
+        var code = (string?)await service.ExecuteScalarAsync(cancellationToken) ?? throw new BenchException("The bench city has no task types to report cases in.");
+        var key = await BenchKeys.KeyAsync(dataSource, "bench tiles inbox", "citizen-app", cancellationToken);
+        using var http = new HttpClient { BaseAddress = new Uri(BenchServer.Address) };
+        var random = new Random(300);
+        for (var i = open; i < wanted; i++)
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["api_key"] = key, ["service_code"] = code, ["description"] = $"Bench inbox {i + 1}",
+                ["lat"] = (60.075 + (random.NextDouble() - 0.5) * 0.009).ToString("F6", CultureInfo.InvariantCulture),
+                ["long"] = (24.65 + (random.NextDouble() - 0.5) * 0.018).ToString("F6", CultureInfo.InvariantCulture),
+            });
+            using var response = await http.PostAsync("/open311/v2/requests.json", form, cancellationToken);
+            if (!response.IsSuccessStatusCode) throw new BenchException($"Reporting the inbox's cases failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+        return wanted;
     }
 
     private static string Ms(double value) => value.ToString("N1", CultureInfo.InvariantCulture) + " ms";

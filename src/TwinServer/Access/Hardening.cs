@@ -112,7 +112,9 @@ internal static class Hardening
     {
         var basemap = string.Join(' ', (settings.Basemap ?? []).Values.Select(v => v?.ToString()).OfType<string>().Select(Origin).OfType<string>().Distinct());
         var extra = basemap.Length == 0 ? "" : " " + basemap;
-        return $"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{extra}; " +
+        // Citizens' photos from the origins the city named (Map:MediaOrigins, checked at start-up), images only.
+        var media = string.Concat((settings.MediaOrigins ?? []).Select(o => " " + new Uri(o).GetLeftPart(UriPartial.Authority)));
+        return $"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{extra}{media}; " +
                $"connect-src 'self'{extra}; worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     }
 

@@ -423,6 +423,7 @@ public sealed class Texts
         ["why.recipient.landOwner"] = ("Recipient: {recipient}, the land owner (fallback).", "Vastaanottaja: {recipient}, maanomistaja (varavaihtoehto).", "Mottagare: {recipient}, markägaren (reserv)."),
         ["why.recipient.default"] = ("Recipient: {recipient}, the default contact (fallback: nobody is responsible here).", "Vastaanottaja: {recipient}, oletusyhteystaho (varavaihtoehto: kukaan ei vastaa tästä).", "Mottagare: {recipient}, standardkontakten (reserv: ingen ansvarar här)."),
         ["why.recipient.nobody"] = ("Recipient: nobody: no one is responsible here and no default contact is configured.", "Vastaanottaja: ei kukaan; kukaan ei vastaa tästä eikä oletusyhteystahoa ole asetettu.", "Mottagare: ingen; ingen ansvarar här och ingen standardkontakt är inställd."),
+        ["inbox.sound"] = ("A sound when new cases arrive", "Äänimerkki uusista asioista", "Ljud när nya ärenden kommer"),
         ["event.note"] = ("Internal note", "Sisäinen muistiinpano", "Intern anteckning"),
         ["event.handler"] = ("Handler: {0} → {1}", "Käsittelijä: {0} → {1}", "Handläggare: {0} → {1}"),
     };

@@ -32,3 +32,26 @@ const reveal = (selector) => {
 };
 window.twinFocus = (selector) => { const el = reveal(selector); if (el) el.focus(); return el !== null; };
 window.twinClick = (selector) => { const el = reveal(selector); if (el && !el.disabled) el.click(); return el !== null; };
+
+// A short tone when new cases arrive, where the handler switched it on (kept in this browser). Counted in
+// window.twinBeeps, so that a test can tell it sounded without a speaker.
+window.twinSoundOn = (on) => {
+  if (on === true || on === false) localStorage.setItem('twin.sound', on ? '1' : '0');
+  return localStorage.getItem('twin.sound') === '1';
+};
+window.twinBeep = () => {
+  window.twinBeeps = (window.twinBeeps ?? 0) + 1;
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const volume = audio.createGain();
+    tone.frequency.value = 880;
+    volume.gain.setValueAtTime(0.15, audio.currentTime);
+    volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    tone.connect(volume).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.4);
+  } catch {
+    // No sound here (no audio device, or the browser wants a gesture first): the count in the title still says it.
+  }
+};

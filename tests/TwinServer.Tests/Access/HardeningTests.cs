@@ -84,6 +84,23 @@ public sealed class HardeningTests(TwinServerFactory server, SlowOpen311Server s
     }
 
     [Fact]
+    public void Citizens_photos_come_only_from_the_origins_the_city_named_and_only_as_images()
+    {
+        var settings = new MapSettings { MediaOrigins = ["https://media.cityapp.example"] };
+        var policy = Hardening.ContentSecurityPolicy(settings);
+        policy.ShouldContain("img-src 'self' data: blob: https://media.cityapp.example;");
+        policy.ShouldContain("connect-src 'self';");
+        settings.ShowsMedia("https://media.cityapp.example/reports/123.jpg").ShouldBeTrue();
+        settings.ShowsMedia("https://MEDIA.cityapp.example:443/x.png").ShouldBeTrue();
+        settings.ShowsMedia("http://media.cityapp.example/x.png").ShouldBeFalse(); // another origin: the scheme differs
+        settings.ShowsMedia("https://media.cityapp.example.evil.org/x.png").ShouldBeFalse();
+        settings.ShowsMedia("javascript:alert(1)").ShouldBeFalse();
+        new MapSettings().ShowsMedia("https://media.cityapp.example/x.png").ShouldBeFalse(); // none named: none shown
+        new MapSettings { MediaOrigins = ["https://media.cityapp.example; script-src *"] }.Problems().ShouldHaveSingleItem().ShouldContain("Map:MediaOrigins");
+        new MapSettings { MediaOrigins = ["https://media.cityapp.example/photos"] }.Problems().ShouldHaveSingleItem().ShouldContain("Map:MediaOrigins");
+    }
+
+    [Fact]
     public async Task A_flood_of_open311_posts_from_one_address_is_slowed_with_the_specifications_error()
     {
         var key = await slow.Services.GetRequiredService<ApiKeys>().CreateAsync("flood-app", "citizen-app", null, null, CancellationToken.None);

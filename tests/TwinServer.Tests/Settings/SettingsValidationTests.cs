@@ -22,6 +22,7 @@ public sealed class SettingsValidationTests(TwinServerFactory server) : IClassFi
     [InlineData("Access:Open311PostsPerSecond", "0", "Access:Open311PostsPerSecond")]
     [InlineData("Access:TrustedOrigins:0", "https://example.org/path", "Access:TrustedOrigins")]
     [InlineData("Cases:Answers:*:0:States:0", "fixed", "Cases:Answers")]
+    [InlineData("Map:MediaOrigins:0", "https://media.example/photos", "Map:MediaOrigins")]
     public void A_setting_that_cannot_work_stops_the_start_and_names_itself(string key, string value, string named)
     {
         using var misconfigured = server.WithWebHostBuilder(builder => builder.UseSetting(key, value));
