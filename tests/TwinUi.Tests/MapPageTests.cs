@@ -73,8 +73,8 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
     }
 
     [Theory]
-    [InlineData("fi", "Kohde: sthlm-assets:TK-BRO-0417-S1 (Omaisuuserä", "aliurakoitsija", "Töhryjen poisto")]
-    [InlineData("sv", "Objekt: sthlm-assets:TK-BRO-0417-S1 (Anläggning", "underentreprenören", "Klottersanering")]
+    [InlineData("fi", "Kohde: sthlm-assets:TK-BRO-0417-S1 (Omaisuuserä, sillan pilari", "aliurakoitsija", "Töhryjen poisto")]
+    [InlineData("sv", "Objekt: sthlm-assets:TK-BRO-0417-S1 (Anläggning, brostöd", "underentreprenören", "Klottersanering")]
     public async Task The_explanation_is_said_in_the_pages_language_with_names_and_the_languages_dates(string language, string target, string role, string task)
     {
         var map = await OpenAsync($"?lang={language}");

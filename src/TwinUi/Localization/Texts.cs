@@ -424,6 +424,21 @@ public sealed class Texts
         ["why.recipient.default"] = ("Recipient: {recipient}, the default contact (fallback: nobody is responsible here).", "Vastaanottaja: {recipient}, oletusyhteystaho (varavaihtoehto: kukaan ei vastaa tästä).", "Mottagare: {recipient}, standardkontakten (reserv: ingen ansvarar här)."),
         ["why.recipient.nobody"] = ("Recipient: nobody: no one is responsible here and no default contact is configured.", "Vastaanottaja: ei kukaan; kukaan ei vastaa tästä eikä oletusyhteystahoa ole asetettu.", "Mottagare: ingen; ingen ansvarar här och ingen standardkontakt är inställd."),
         ["inbox.sound"] = ("A sound when new cases arrive", "Äänimerkki uusista asioista", "Ljud när nya ärenden kommer"),
+        ["type.bridge"] = ("bridge", "silta", "bro"),
+        ["type.bridge-pillar"] = ("bridge pillar", "sillan pilari", "brostöd"),
+        ["type.bridge-deck"] = ("bridge deck", "sillan kansi", "brobana"),
+        ["type.street"] = ("street", "katu", "gata"),
+        ["type.street-land"] = ("street land", "katualue", "gatumark"),
+        ["type.street-light"] = ("street light", "katuvalo", "gatubelysning"),
+        ["type.park"] = ("park", "puisto", "park"),
+        ["type.park-land"] = ("park land", "puistoalue", "parkmark"),
+        ["type.playground"] = ("playground", "leikkipaikka", "lekplats"),
+        ["type.public-building"] = ("public building", "julkinen rakennus", "offentlig byggnad"),
+        ["type.residential"] = ("residential building", "asuinrakennus", "bostadshus"),
+        ["type.sports-hall"] = ("sports hall", "urheiluhalli", "idrottshall"),
+        ["type.water"] = ("water", "vesialue", "vatten"),
+        ["type.district"] = ("district", "kaupunginosa", "stadsdel"),
+        ["type.management"] = ("management area", "hallinta-alue", "förvaltningsområde"),
         ["event.note"] = ("Internal note", "Sisäinen muistiinpano", "Intern anteckning"),
         ["event.handler"] = ("Handler: {0} → {1}", "Käsittelijä: {0} → {1}", "Handläggare: {0} → {1}"),
     };
@@ -435,6 +450,12 @@ public sealed class Texts
     public string this[string key] => Words.TryGetValue(key, out var w)
         ? Language switch { "fi" => w.Fi, "sv" => w.Sv, _ => w.En }
         : key;
+
+    /// <summary>
+    /// An infrastructure type by its name in this language where the code is a common one (bridge, street-light, ...);
+    /// a type the city's own files name in their own words (asuinkerrostalo) is shown as it is.
+    /// </summary>
+    public string TypeName(string? code) => code is null ? "" : Words.ContainsKey("type." + code) ? this["type." + code] : code;
 
     /// <summary>A text with places ({0}, {1}, ...) filled in.</summary>
     public string Format(string key, params object?[] values) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], values);

@@ -30,6 +30,7 @@ public static class ExplanationText
                 "owner" or "manager" or "contractor" or "subcontractor" or "recipient" => organisation(value),
                 "task" => task(value),
                 "kind" => t["kind." + value],
+                "type" => t.TypeName(value),
                 "date" or "from" or "to" when DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) =>
                     t.Date(date),
                 "metres" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var metres) => t.Number(metres, metres % 1 == 0 ? 0 : 1),
@@ -39,7 +40,8 @@ public static class ExplanationText
         // An object in the language's words: its id, its kind, its type and its name.
         if (values.TryGetValue("id", out var id) && values.TryGetValue("kind", out var kind))
         {
-            var parts = new[] { t["kind." + kind], values.GetValueOrDefault("type"), values.GetValueOrDefault("name") }.Where(p => p is { Length: > 0 } && p != "–");
+            var type = values.GetValueOrDefault("type") is { Length: > 0 } code && code != "–" ? t.TypeName(code) : null;
+            var parts = new[] { t["kind." + kind], type, values.GetValueOrDefault("name") }.Where(p => p is { Length: > 0 } && p != "–");
             said["object"] = $"{id} ({string.Join(", ", parts)})";
         }
         return said;
