@@ -23,8 +23,12 @@ public sealed record DeskContext(Texts T, IReadOnlyDictionary<string, UiOrganisa
     /// <summary>The time of day, e.g. of a delivery's next try.</summary>
     public string Time(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
-    /// <summary>A date and time, e.g. of an event on a case's history.</summary>
-    public string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>A date and time in the city's time zone, as the language writes it (6.12.2026 10.40.05 in Finnish), e.g. of an event on a case's history.</summary>
+    public string When(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, Zone);
+        return T.Date(DateOnly.FromDateTime(local.DateTime)) + " " + local.ToString(T.Language == "fi" ? "HH.mm.ss" : "HH:mm:ss", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A case that the handler routes: not yet forwarded, or sent back.</summary>
     public static bool Routable(UiCase c) => c.Status is "received" or "assigned" or "rejected";
