@@ -14,6 +14,9 @@ ALTER TABLE cases ADD COLUMN promised_at timestamptz;
 ALTER TABLE cases ADD COLUMN merged_into bigint REFERENCES cases (id);
 CREATE INDEX cases_merged_into ON cases (merged_into) WHERE merged_into IS NOT NULL;
 
+-- Whom a person gave cases to lately: their shortlist of colleagues comes first when they give one again.
+CREATE INDEX case_events_handler ON case_events (actor, at) WHERE kind = 'handler';
+
 -- The version counts who works the case and the recipient's promise too: an action shown before a colleague took the
 -- case is refused as stale, as for any other change.
 CREATE OR REPLACE FUNCTION case_version() RETURNS trigger

@@ -56,11 +56,16 @@ public sealed class DeskState(NpgsqlDataSource dataSource, TimeProvider time)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The people of the users table who work cases (handlers and admins, not disabled), to give a case to.</summary>
-    public async Task<IReadOnlyList<Person>> ColleaguesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The people of the users table who work cases (handlers and admins, not disabled), to give a case to: the one
+    /// asking first, then their shortlist (those they gave cases to in the last 90 days, the latest first), then the
+    /// rest by name.
+    /// </summary>
+    public async Task<IReadOnlyList<Person>> ColleaguesAsync(string me, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT 'user:' || username, coalesce(display_name, username) FROM users WHERE role IN ('handler', 'admin') AND disabled_at IS NULL ORDER BY 2, 1");
+        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/colleagues.sql"));
+        command.Parameters.AddWithValue(me);
+        command.Parameters.AddWithValue(time.GetUtcNow().AddDays(-90));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var people = new List<Person>();
         while (await reader.ReadAsync(cancellationToken)) people.Add(new Person(reader.GetString(0), reader.GetString(1)));

@@ -190,7 +190,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     public Task<IReadOnlyList<UiPerson>> ColleaguesAsync(CancellationToken cancellationToken) => AsUi(async () =>
     {
         var me = (await HandlerAsync()).Name;
-        return (IReadOnlyList<UiPerson>)[.. (await desk.ColleaguesAsync(cancellationToken)).OrderBy(p => p.Id != me).Select(p => new UiPerson(p.Id, p.Name))];
+        return (IReadOnlyList<UiPerson>)[.. (await desk.ColleaguesAsync(me, cancellationToken)).Select(p => new UiPerson(p.Id, p.Name))];
     });
 
     public Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>

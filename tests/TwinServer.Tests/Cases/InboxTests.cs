@@ -153,6 +153,20 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
         (await InboxAsync(word, q => q with { UnassignedOnly = true })).Cases.Single().ServiceRequestId.ShouldBe(number);
     }
 
+    [Fact]
+    public async Task The_colleagues_one_gave_cases_to_lately_come_first_after_oneself()
+    {
+        var word = Word();
+        var anna = await PersonAsync("anna." + word);
+        var bo = await PersonAsync("zz-bo." + word); // last by name
+        var (id, _) = await CreateAsync(word);
+        await Cases.AssignHandlerAsync(id, bo, null, new Actor(anna), CancellationToken.None);
+
+        var people = (await Desk.ColleaguesAsync(anna, CancellationToken.None)).Select(p => p.Id).ToList();
+        people.Take(2).ShouldBe([anna, bo]);
+        (await Desk.ColleaguesAsync(bo, CancellationToken.None))[0].Id.ShouldBe(bo);
+    }
+
     [Theory]
     [InlineData("gis")]
     [InlineData("disabled")]
