@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -13,17 +12,7 @@ public sealed class AccessibilityTests(LoopbackCaseCity server, Browser browser)
 {
     private static readonly string Axe = File.ReadAllText(Path.Combine(SampleCityServer.RepositoryRoot, "tests", "TwinUi.Tests", "Axe", "node_modules", "axe-core", "axe.min.js"));
 
-    private const double PillarLon = 18.076363, PillarLat = 59.305782;
-
-    private async Task<string> CreateAsync(string description)
-    {
-        var (_, body) = await server.AskAsync(await server.KeyAsync("handler"), $$"""
-            mutation { createCase(input: { category: "graffiti", channel: PHONE,
-                       at: { x: {{PillarLon.ToString(CultureInfo.InvariantCulture)}}, y: {{PillarLat.ToString(CultureInfo.InvariantCulture)}} }, description: "{{description}}" })
-              { case { serviceRequestId } } }
-            """);
-        return body.GetProperty("data").GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
-    }
+    private Task<string> CreateAsync(string description) => PhoneCases.CreateAsync(server, "graffiti", description);
 
     /// <summary>axe-core's serious and critical findings on the page as it is now: rule, impact, and where.</summary>
     private static async Task<IReadOnlyList<string>> FindingsAsync(IPage page)

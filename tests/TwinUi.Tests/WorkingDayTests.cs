@@ -12,17 +12,8 @@ namespace DigitalTwin.Ui.Tests;
 /// </summary>
 public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : IClassFixture<LoopbackCaseCity>, IClassFixture<Browser>
 {
-    private const double PillarLon = 18.076363, PillarLat = 59.305782; // graffiti goes to klotterfritt
-
-    private async Task<string> CreateAsync(string category, string description, double lon = PillarLon, double lat = PillarLat)
-    {
-        var (_, body) = await server.AskAsync(await server.KeyAsync("handler"), $$"""
-            mutation { createCase(input: { category: "{{category}}", channel: PHONE,
-                       at: { x: {{lon.ToString(CultureInfo.InvariantCulture)}}, y: {{lat.ToString(CultureInfo.InvariantCulture)}} }, description: "{{description}}" })
-              { case { serviceRequestId } } }
-            """);
-        return body.GetProperty("data").GetProperty("createCase").GetProperty("case").GetProperty("serviceRequestId").GetString()!;
-    }
+    private Task<string> CreateAsync(string category, string description, double lon = PhoneCases.PillarLon, double lat = PhoneCases.PillarLat) =>
+        PhoneCases.CreateAsync(server, category, description, lon, lat);
 
     private static async Task WaitForInboxAsync(MapPage map, int matched, int shown) =>
         await map.Page.WaitForSelectorAsync($"[data-testid=inbox][data-matched='{matched}'][data-shown='{shown}']");

@@ -268,18 +268,17 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         batch.BatchCommands.Add(counts);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var inbox = new List<InboxCase>();
-        var matched = 0;
+        var matched = query.Offset; // a page past the end matches no more than the cases before it
         while (await reader.ReadAsync(cancellationToken))
         {
             inbox.Add(InboxCaseOf(reader));
             matched = (int)reader.GetInt64(33);
         }
-        if (inbox.Count == 0 && query.Offset > 0) matched = -1; // past the end: the count is not known from this page
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         int Count(int ordinal) => (int)reader.GetInt64(ordinal);
         var whole = new InboxCounts(Count(0), Count(1), Count(2), Count(3), Count(4), Count(5), Count(6), Count(7), Count(8), Count(9), Count(10), Count(11), reader.GetInt64(12));
-        return new InboxPage(inbox, matched < 0 ? query.Offset : matched, whole);
+        return new InboxPage(inbox, matched, whole);
     }
 
     /// <summary>One case as the inbox shows it, whatever its status (desk_case.sql); null when there is none.</summary>

@@ -196,8 +196,8 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     public Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
     {
         var actor = await HandlerAsync();
-        var shownAs = (await authentication.GetAuthenticationStateAsync()).User.FindFirst(System.Security.Claims.ClaimTypes.GivenName)?.Value ?? actor.Name;
-        return (IReadOnlyList<UiPerson>)[.. (await desk.ViewingAsync(caseId, new DeskState.Person(actor.Name, shownAs), cancellationToken)).Select(p => new UiPerson(p.Id, p.Name))];
+        var me = await PersonAsync() ?? new DeskState.Person(actor.Name, actor.Name);
+        return (IReadOnlyList<UiPerson>)[.. (await desk.ViewingAsync(caseId, me, cancellationToken)).Select(p => new UiPerson(p.Id, p.Name))];
     });
 
     public Task LeftCaseAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
@@ -219,17 +219,20 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         await desk.DeleteViewAsync((await HandlerAsync()).Name, name, cancellationToken);
     });
 
-    public async Task<string?> LanguageAsync(CancellationToken cancellationToken)
-    {
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
-        return user.Identity?.Name is { } name && user.IsPerson() ? await desk.LanguageAsync(name, cancellationToken) : null;
-    }
+    public async Task<string?> LanguageAsync(CancellationToken cancellationToken) =>
+        await PersonAsync() is { } person ? await desk.LanguageAsync(person.Id, cancellationToken) : null;
 
     public Task SetLanguageAsync(string language, CancellationToken cancellationToken) => AsUi(async () =>
     {
-        var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (user.Identity?.Name is { } name && user.IsPerson()) await desk.SetLanguageAsync(name, language, cancellationToken);
+        if (await PersonAsync() is { } person) await desk.SetLanguageAsync(person.Id, language, cancellationToken);
     });
+
+    /// <summary>The person signed in on this circuit, as the timeline names them and as they are shown; null for a system's key.</summary>
+    private async Task<DeskState.Person?> PersonAsync()
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        return user.Identity?.Name is { } name && user.IsPerson() ? new DeskState.Person(name, user.FindFirst(System.Security.Claims.ClaimTypes.GivenName)?.Value ?? name) : null;
+    }
 
     private static readonly System.Text.Json.JsonSerializerOptions ViewJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
