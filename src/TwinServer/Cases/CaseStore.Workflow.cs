@@ -418,6 +418,8 @@ public sealed partial class CaseStore
                     @object = new { from = current.ObjectId, to = objectId ?? answer?.Target?.Id },
                     recipient,
                     explanation = answer?.Explanation,
+                    // The same lines as keys and values, so that the desk says them in its own language (as for a suggestion).
+                    lines = answer?.ExplanationLines.Select(l => new { key = l.Key, values = l.Values }),
                 }, cancellationToken);
             }
         }, cancellationToken);

@@ -143,6 +143,16 @@ public sealed class HandlerDeskTests(CaseCityServer server) : IClassFixture<Case
         reroute.GetProperty("category").GetProperty("from").GetString().ShouldBe("graffiti");
         reroute.GetProperty("recipient").GetProperty("to").GetString().ShouldBe("brounderhall-norden");
         reroute.GetProperty("explanation").GetArrayLength().ShouldBeGreaterThan(0);
+        reroute.GetProperty("lines").GetArrayLength().ShouldBe(reroute.GetProperty("explanation").GetArrayLength());
+        // The desk says the new explanation in its own language, from the stored keys, not in the English it was stored with.
+        var finnish = new DigitalTwin.Ui.Components.Cases.DeskContext(new DigitalTwin.Ui.Localization.Texts("fi"),
+            new Dictionary<string, DigitalTwin.Ui.Backend.UiOrganisation>(), [], TimeZoneInfo.Utc);
+        var (_, said) = DigitalTwin.Ui.Components.Cases.TimelineText.Describe(
+            new DigitalTwin.Ui.Backend.UiCaseEvent(DateTimeOffset.UtcNow, "user:anna", "rerouted", reroute.GetRawText()), finnish);
+        var english = reroute.GetProperty("explanation").EnumerateArray().Select(l => "· " + l.GetString()).ToList();
+        said.Where(l => l.StartsWith("· ", StringComparison.Ordinal)).Count().ShouldBe(english.Count);
+        said.ShouldContain(l => l.StartsWith("· Kohde: ", StringComparison.Ordinal));
+        said.ShouldNotContain(l => english.Contains(l) && l.StartsWith("· Target", StringComparison.Ordinal));
         // The version moved on: a forward as shown before the reroute is refused.
         await RefusedAsync(handler, $$"""mutation { forwardCase(id: "{{number}}", recipient: "klotterfritt", expectedVersion: {{version}}) { status } }""", "STALE_CASE");
     }

@@ -102,7 +102,18 @@ public static class TimelineText
                 if (Text("place") is not null) lines.Add(t["placeChange"]);
                 if (Nested(data, "object", "to") is { } toObject && toObject != Nested(data, "object", "from")) lines.Add(t.Format("objectChange", toObject));
                 if (data.TryGetProperty("explanation", out var explanation) && explanation.ValueKind == JsonValueKind.Array)
-                    lines.AddRange(explanation.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => "· " + l.GetString()));
+                {
+                    // Said in the desk's language from the stored keys and values; an event stored before them, as it was written.
+                    List<string> english = [.. explanation.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => l.GetString()!)];
+                    List<UiExplanationLine> keyed = data.TryGetProperty("lines", out var stored) && stored.ValueKind == JsonValueKind.Array
+                        ? [.. stored.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String)
+                            .Select(l => new UiExplanationLine(l.GetProperty("key").GetString()!,
+                                l.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Object
+                                    ? v.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
+                                    : new Dictionary<string, string>(StringComparer.Ordinal)))]
+                        : [];
+                    lines.AddRange(Panel.ExplanationText.Say(keyed, english, t, desk.Organisation, desk.TaskName).Select(l => "· " + l));
+                }
                 break;
             case "closed":
                 headline = t.Format("event.closed", Text("resolution") is { } resolution ? t["resolution." + resolution] : "–");
