@@ -31,6 +31,35 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
     }
 
     [Fact]
+    public async Task The_map_starts_once_before_the_circuit_and_asks_for_each_tile_once_and_none_where_a_layer_has_nothing()
+    {
+        var page = await browser.NewPageAsync();
+        var tiles = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/tiles/", StringComparison.Ordinal)) lock (tiles) tiles.Add(new Uri(request.Url).PathAndQuery);
+        };
+        var map = new MapPage(page);
+        await map.OpenAsync(server);
+        await map.RunAsync("map-tiles-once", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            // One map: started from the page as the server sent it, then adopted by the component, never built again.
+            (await page.EvaluateAsync<int>("() => performance.getEntriesByName('twin:map-created').length")).ShouldBe(1);
+            lock (tiles)
+            {
+                tiles.ShouldContain(t => t.StartsWith("/tiles/sthlm-buildings/", StringComparison.Ordinal));
+                tiles.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ShouldBeEmpty();
+                // Helsinki's layers have nothing in Stockholm: not one tile of theirs is asked for.
+                tiles.ShouldNotContain(t => t.StartsWith("/tiles/hki-", StringComparison.Ordinal));
+            }
+            // And the adopted map answers clicks as the component's own.
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            await page.WaitForSelectorAsync("[data-testid=recipient]");
+        });
+    }
+
+    [Fact]
     public async Task Gis_staff_see_the_map_without_cases_and_signing_out_ends_the_session()
     {
         var map = new MapPage(await browser.NewPageAsync());

@@ -34,9 +34,10 @@ internal static class BenchTilesCommand
         var psqlUrl = new Option<string>("--psql-url") { Description = "The database as a postgres:// URL, for the server.", Required = true };
         var tiles = new Option<int>("--tiles") { Description = "How many different dense z14 tiles to ask for.", DefaultValueFactory = _ => 40 };
         var rounds = new Option<int>("--rounds") { Description = "Page loads and clicks in the browser.", DefaultValueFactory = _ => 5 };
+        var detail = new Option<bool>("--detail") { Description = "Print each page load's requests and marks up to the first complete map." };
         var command = new Command("bench-tiles", "Dense vector tiles through /tiles against raw ST_AsMVT, and the map page in Chromium.")
         {
-            server, noBrowser, psqlUrl, tiles, rounds,
+            server, noBrowser, psqlUrl, tiles, rounds, detail,
         };
         command.SetAction((parse, cancellationToken) => BenchDatabase.RunAsync(async ct =>
         {
@@ -58,7 +59,7 @@ internal static class BenchTilesCommand
                 try
                 {
                     await TilesAsync(dataSource, version, addresses, ct);
-                    if (!parse.GetValue(noBrowser)) await BrowserAsync(dataSource, parse.GetValue(rounds), ct);
+                    if (!parse.GetValue(noBrowser)) await BrowserAsync(dataSource, parse.GetValue(rounds), parse.GetValue(detail), ct);
                 }
                 finally
                 {
@@ -140,7 +141,7 @@ internal static class BenchTilesCommand
     }
 
     /// <summary>The browser timings, by TwinBench (Playwright in Debian's Chromium), which prints one JSON line per round.</summary>
-    private static async Task BrowserAsync(NpgsqlDataSource dataSource, int rounds, CancellationToken cancellationToken)
+    private static async Task BrowserAsync(NpgsqlDataSource dataSource, int rounds, bool detail, CancellationToken cancellationToken)
     {
         // The map is for people signed in: a handler of the bench's own, with a new password each run, whose inbox holds
         // the contract's working day: at least 300 open cases, reported by a citizen app around the clicked spot.
@@ -154,11 +155,13 @@ internal static class BenchTilesCommand
         {
             start.ArgumentList.Add(a);
         }
+        if (detail) start.ArgumentList.Add("--detail");
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = await process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0) throw new BenchException($"The browser timings failed: {errors}{output}");
+        if (detail) Console.Error.Write(errors);
         var load = new List<double>();
         var click = new List<double>();
         foreach (var line in output.Split('\n').Where(l => l.StartsWith('{')))

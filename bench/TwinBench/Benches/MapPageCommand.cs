@@ -19,7 +19,8 @@ internal static class MapPageCommand
         var lon = new Option<double>("--lon") { Description = "Where to click: longitude.", Required = true };
         var lat = new Option<double>("--lat") { Description = "Where to click: latitude.", Required = true };
         var chromium = new Option<string>("--chromium") { Description = "Chromium to drive.", DefaultValueFactory = _ => "/usr/bin/chromium" };
-        var command = new Command("map-page", "Times the map page in headless Chromium (bench-tiles runs it in a process of its own).") { url, rounds, lon, lat, chromium };
+        var detail = new Option<bool>("--detail") { Description = "Also print, per round, every request the page made until the first complete map (to standard error)." };
+        var command = new Command("map-page", "Times the map page in headless Chromium (bench-tiles runs it in a process of its own).") { url, rounds, lon, lat, chromium, detail };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var playwright = await Playwright.CreateAsync();
@@ -29,7 +30,9 @@ internal static class MapPageCommand
                 Headless = true,
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
             });
-            for (var round = 0; round < parse.GetValue(rounds); round++)
+            // Round 0 warms up and is not counted: the first page a server renders after it starts waits for the JIT,
+            // which a server that has served the day's first handler has done long since.
+            for (var round = 0; round <= parse.GetValue(rounds); round++)
             {
                 // A new context each round: an empty browser cache, as a handler's first visit of the day.
                 await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
@@ -39,9 +42,12 @@ internal static class MapPageCommand
                 await SignInAsync(context.APIRequest, parse.GetValue(url)!);
                 var page = await context.NewPageAsync();
                 await page.GotoAsync(parse.GetValue(url)!);
+                // The map may be drawn before the page is interactive (it starts before Blazor's circuit connects); the
+                // component adopts it with its marks once the circuit is up.
+                await page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
                 await page.WaitForSelectorAsync(".map[data-map-ready=true]");
                 var loadToMap = double.Parse((await page.Locator(".map").GetAttributeAsync("data-ready-at"))!, CultureInfo.InvariantCulture);
-                await page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
+                if (parse.GetValue(detail) && round > 0) await PrintRequestsAsync(page, round, loadToMap);
 
                 await page.EvaluateAsync("""
                     () => {
@@ -57,11 +63,42 @@ internal static class MapPageCommand
                 await page.Mouse.ClickAsync((float)(box.X + pixel[0]), (float)(box.Y + pixel[1]));
                 await page.WaitForFunctionAsync("() => window.twinTimes.answer !== undefined");
                 var clickToPanel = await page.EvaluateAsync<double>("() => window.twinTimes.answer - window.twinTimes.down");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $$"""{"round":{{round + 1}},"loadToMapMs":{{loadToMap:F1}},"clickToPanelMs":{{clickToPanel:F1}}}"""));
+                if (round == 0) continue;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $$"""{"round":{{round}},"loadToMapMs":{{loadToMap:F1}},"clickToPanelMs":{{clickToPanel:F1}}}"""));
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Where the time to the first complete map went: the page's own marks and each request's start, end and size
+    /// (Resource Timing), in order of start, with the requests made twice named.
+    /// </summary>
+    private static async Task PrintRequestsAsync(IPage page, int round, double loadToMap)
+    {
+        var entries = await page.EvaluateAsync<Entry[]>("""
+            () => [
+              ...performance.getEntriesByType('navigation').map((e) => ({ name: 'document', start: 0, end: e.responseEnd, bytes: e.transferSize, kind: 'navigation' })),
+              ...performance.getEntriesByType('resource').map((e) => ({ name: e.name.replace(location.origin, ''), start: e.startTime, end: e.responseEnd, bytes: e.transferSize, kind: e.initiatorType })),
+              ...performance.getEntriesByType('mark').map((e) => ({ name: e.name, start: e.startTime, end: e.startTime, bytes: 0, kind: 'mark' })),
+            ]
+            """);
+        var error = Console.Error;
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: first complete map at {loadToMap:F0} ms"));
+        foreach (var e in entries.Where(e => e.Start <= loadToMap).OrderBy(e => e.Start))
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {e.Start,7:F0} → {e.End,7:F0} ms {e.Bytes / 1024.0,8:F1} KiB  {e.Kind,-10} {e.Name}"));
+        foreach (var twice in entries.Where(e => e.Kind != "mark").GroupBy(e => e.Name).Where(g => g.Count() > 1))
+            error.WriteLine($"  fetched {twice.Count()} times: {twice.Key}");
+    }
+
+    private sealed class Entry
+    {
+        public string Name { get; set; } = "";
+        public double Start { get; set; }
+        public double End { get; set; }
+        public double Bytes { get; set; }
+        public string Kind { get; set; } = "";
     }
 
     private static async Task SignInAsync(IAPIRequestContext request, string url)

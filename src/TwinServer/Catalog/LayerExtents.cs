@@ -30,4 +30,21 @@ internal sealed class LayerExtents(NpgsqlDataSource dataSource)
         }
         return known[versionId] = box;
     }
+
+    /// <summary>The box of each layer's serving version, by layer name; none for a layer without geometry.</summary>
+    public async Task<IReadOnlyDictionary<string, LonLatBox>> OfServingAsync(CancellationToken cancellationToken)
+    {
+        var versions = new List<(string Layer, int Version)>();
+        await using (var command = dataSource.CreateCommand("SELECT name, current_version FROM layers WHERE current_version IS NOT NULL"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) versions.Add((reader.GetString(0), reader.GetInt32(1)));
+        }
+        var boxes = new Dictionary<string, LonLatBox>(StringComparer.Ordinal);
+        foreach (var (layer, version) in versions)
+        {
+            if (await OfVersionAsync(version, cancellationToken) is { } box) boxes[layer] = box;
+        }
+        return boxes;
+    }
 }

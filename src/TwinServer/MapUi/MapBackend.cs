@@ -18,7 +18,7 @@ namespace DigitalTwin.Server.MapUi;
 /// <summary>The map UI's questions, answered by the same services as GraphQL (one per circuit).</summary>
 internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityResolver resolver, MapObjectSearch search, ContractStore contracts,
     CaseStore cases, DeskState desk, CaseIntake caseIntake, CaseChanges changes, NpgsqlDataSource dataSource, AuthenticationStateProvider authentication, AuditTrail audit, AuditLog auditLog,
-    Reports.CaseStatistics statistics) : IMapBackend
+    Reports.CaseStatistics statistics, LayerExtents extents) : IMapBackend
 {
     /// <summary>
     /// The person signed in on this circuit, who acts on cases: only handlers and admins may (checked here, on the
@@ -34,11 +34,19 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     // Infrastructure types per set of serving layer versions: computing them reads every object once.
     private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> TypesByVersions = new(StringComparer.Ordinal);
 
-    public async Task<IReadOnlyList<UiLayer>> LayersAsync(CancellationToken cancellationToken) =>
-        [.. (await catalog.LayersAsync(null, cancellationToken))
+    public async Task<IReadOnlyList<UiLayer>> LayersAsync(CancellationToken cancellationToken)
+    {
+        // Each layer's box, so that the map asks for no tile of a layer where it has nothing (a city's layers beside
+        // another's, a district's layer at the other end of town): the browser fetches six tiles at a time.
+        var boxes = await extents.OfServingAsync(cancellationToken);
+        return [.. (await catalog.LayersAsync(null, cancellationToken))
             .Where(l => l.Current is not null)
             .OrderBy(l => DrawingOrder(l.Kind)).ThenBy(l => l.Name, StringComparer.Ordinal)
-            .Select(l => new UiLayer(l.Name, l.Kind, l.Current!.Version, l.Current.FeatureCount, l.Current.LoadedAt))];
+            .Select(l => new UiLayer(l.Name, l.Kind, l.Current!.Version, l.Current.FeatureCount, l.Current.LoadedAt)
+            {
+                Bounds = boxes.TryGetValue(l.Name, out var b) ? [b.West, b.South, b.East, b.North] : null,
+            })];
+    }
 
     public async Task<IReadOnlyList<UiTaskType>> TaskTypesAsync(CancellationToken cancellationToken) =>
         [.. (await catalog.TaskTypesAsync(cancellationToken)).Select(t => new UiTaskType(t.Code, Name(t.Name)))];

@@ -12,6 +12,11 @@ internal static class MapUiExtensions
         // Run from the build output (./twin up), TwinUi's files and Blazor's script are found through the static web
         // assets manifest beside the server's dll; ASP.NET reads it only in Development unless told to.
         builder.WebHost.UseStaticWebAssets();
+        // A build's manifest (./twin up runs the build output) would switch on the static-assets reloader, which serves
+        // every file as it is on disk now: uncompressed (gzip at level "stored": the map's half a megabyte of script as
+        // it is) and with no-cache on everything. Off, each file is served as the build left it, with its compressed
+        // copy and, at its fingerprinted address, cached for good, as a published server does.
+        builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         var settings = builder.Configuration.GetSection("Map").Get<MapSettings>() ?? new MapSettings();
@@ -26,5 +31,19 @@ internal static class MapUiExtensions
         app.MapStaticAssets();
         // Only people signed in (handlers, GIS staff, admins); anyone else is sent to /signin.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Access.AccessExtensions.MapPolicy);
+        // The layers' boxes (a scan of each serving version, a second for a million parcels) are worked out once the
+        // server has started, so that the first handler's map does not wait for them; a database not there yet is
+        // no matter: the first map then asks for them itself.
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await app.Services.GetRequiredService<Catalog.LayerExtents>().OfServingAsync(app.Lifetime.ApplicationStopping);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException)
+            {
+                Log.ExtentsDeferred(app.Logger, e.Message);
+            }
+        }));
     }
 }

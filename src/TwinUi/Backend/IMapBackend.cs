@@ -326,7 +326,11 @@ public sealed record UiName(string? Fi, string? Sv, string? En)
     public string? In(string language) => Languages.Pick(language, Fi, Sv, En);
 }
 
-public sealed record UiLayer(string Name, string Kind, int Version, int FeatureCount, DateTimeOffset LoadedAt);
+public sealed record UiLayer(string Name, string Kind, int Version, int FeatureCount, DateTimeOffset LoadedAt)
+{
+    /// <summary>Where the serving version has objects, in WGS84: west, south, east, north; null when it has none.</summary>
+    public double[]? Bounds { get; init; }
+}
 
 public sealed record UiTaskType(string Code, UiName Name);
 

@@ -55,3 +55,11 @@ window.twinBeep = () => {
     // No sound here (no audio device, or the browser wants a gesture first): the count in the title still says it.
   }
 };
+
+// The map starts as soon as the page is parsed, from what the server wrote into its element, instead of after Blazor's
+// circuit connects; the map component adopts it then (mapview.js: start, create). The element names the module's
+// address, the one the component imports, so that both share one module.
+{
+  const map = document.querySelector('.map[data-early-start]');
+  if (map?.dataset.module) import(new URL(map.dataset.module, document.baseURI).href).then((m) => m.start(map));
+}

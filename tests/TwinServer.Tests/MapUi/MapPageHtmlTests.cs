@@ -20,15 +20,32 @@ public sealed class MapPageHtmlTests(TwinServerFactory server) : IClassFixture<T
         html.ShouldContain("data-layer=\"sthlm-parcels\"");
         html.ShouldContain("1,234 objects");
         html.ShouldNotContain("not-loaded-yet"); // a layer without a committed import has nothing to draw
-        html.ShouldContain("_content/TwinUi/map/mapview.js");
-        html.ShouldContain("_framework/blazor.web.js");
+        // The map starts from the page before the circuit connects: its element names the module and the layers.
+        var map = System.Text.RegularExpressions.Regex.Match(html, "<div class=\"map\"[^>]*>").Value;
+        map.ShouldContain("data-early-start");
+        WebUtility.HtmlDecode(map).ShouldContain("\"name\":\"sthlm-parcels\"");
 
-        // The files the page asks for are served.
-        foreach (var path in new[] { "/_content/TwinUi/map/mapview.js", "/_content/TwinUi/twin.css", "/_framework/blazor.web.js" })
+        // The files the page asks for, at their fingerprinted addresses: served compressed and cached for good.
+        var assets = System.Text.RegularExpressions.Regex.Matches(html, "(?:href|src|data-module)=\"\\.?/?(_content/[^\"]+|_framework/[^\"]+)\"")
+            .Select(m => "/" + m.Groups[1].Value).Distinct().ToList();
+        foreach (var name in new[] { "mapview", "twin", "blazor.web" })
+            assets.ShouldContain(a => System.IO.Path.GetFileName(a).StartsWith(name + ".", StringComparison.Ordinal) && a != $"/_content/TwinUi/{name}.js", $"{name} at a fingerprinted address");
+        foreach (var path in assets)
         {
-            using var response = await client.GetAsync(path);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.AcceptEncoding.ParseAdd("gzip, br");
+            using var response = await client.SendAsync(request);
             response.IsSuccessStatusCode.ShouldBeTrue(path);
-            (await response.Content.ReadAsByteArrayAsync()).Length.ShouldBeGreaterThan(1000, path);
+            response.Content.Headers.ContentEncoding.ShouldNotBeEmpty(path);
+            response.Headers.CacheControl?.ToString().ShouldContain("immutable", customMessage: path);
+            var compressed = await response.Content.ReadAsByteArrayAsync();
+            await using var unzip = response.Content.Headers.ContentEncoding.Contains("br")
+                ? (System.IO.Stream)new System.IO.Compression.BrotliStream(new System.IO.MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.GZipStream(new System.IO.MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress);
+            using var plain = new System.IO.MemoryStream();
+            await unzip.CopyToAsync(plain);
+            plain.Length.ShouldBeGreaterThan(1000, path);
+            compressed.Length.ShouldBeLessThan((int)(plain.Length * 0.6), path);
         }
     }
 

@@ -17,7 +17,8 @@ import GeoJSON from 'ol/format/GeoJSON.js';
 import { Circle, Fill, Stroke, Style, Text, RegularShape } from 'ol/style.js';
 import Feature from 'ol/Feature.js';
 import Point from 'ol/geom/Point.js';
-import { fromLonLat, toLonLat } from 'ol/proj.js';
+import { fromLonLat, toLonLat, transformExtent } from 'ol/proj.js';
+import { buffer } from 'ol/extent.js';
 import { register } from 'ol/proj/proj4.js';
 import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
 import Translate from 'ol/interaction/Translate.js';
@@ -157,12 +158,40 @@ function ownBasemap(map) {
   return { shapes, names };
 }
 
+// The map started from the page as the server first sent it, before Blazor's circuit is up (see start), waiting for
+// the component to adopt it.
+let early = null;
+
 /**
- * Creates the map in `element`. `dotnet` is the component's reference; `options.basemap` is null or { type: 'own' }
- * (our own tiles, /tiles/basemap), { type: 'none' } (a plain background), { type: 'xyz', url, attribution, maxZoom }
- * or { type: 'wmts', capabilitiesUrl, layer, matrixSet, attribution }.
+ * Starts the map in the page as the server sent it, from the element's data-options and data-layers, so that the map
+ * is drawn while Blazor's circuit still connects (twin.js calls it as soon as the page is parsed; a handler's first
+ * complete map should not wait for the circuit). Clicks wait for the component, which adopts this map in create.
+ */
+export function start(element) {
+  if (early || element.twinMap) return;
+  const handle = build(element, null, JSON.parse(element.dataset.options ?? '{}'));
+  handle.setLayers(JSON.parse(element.dataset.layers ?? '[]'));
+  early = { handle };
+}
+
+/**
+ * Creates the map in `element`, or adopts the one start() drew before the circuit (moved into the component's
+ * element, with its view and loaded tiles). `dotnet` is the component's reference; `options.basemap` is null or
+ * { type: 'own' } (our own tiles, /tiles/basemap), { type: 'none' } (a plain background),
+ * { type: 'xyz', url, attribution, maxZoom } or { type: 'wmts', capabilitiesUrl, layer, matrixSet, attribution }.
  */
 export function create(element, dotnet, options) {
+  if (early && !early.adopted) {
+    early.adopted = true;
+    return early.handle.adopt(element, dotnet);
+  }
+  early = { adopted: true };
+  return build(element, dotnet, options);
+}
+
+function build(mapElement, dotnetReference, options) {
+  let element = mapElement;
+  let dotnet = dotnetReference;
   const state = { layers: new globalThis.Map(), labels: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0, basemap: null };
   const selection = new VectorSource();
   const coverage = new VectorSource();
@@ -192,10 +221,12 @@ export function create(element, dotnet, options) {
     const pin = event.features.item(0);
     if (!pin) return;
     const [lon, lat] = toLonLat(pin.getGeometry().getCoordinates());
-    dotnet.invokeMethodAsync('OnCaseMoved', pin.get('caseId'), lon, lat);
+    dotnet?.invokeMethodAsync('OnCaseMoved', pin.get('caseId'), lon, lat);
   });
   map.addInteraction(drag);
 
+  // Marks on the page's timeline (./twin bench tiles --detail prints them beside the requests).
+  performance.mark('twin:map-created');
   let first = true;
   map.on('rendercomplete', () => {
     element.dataset.rendered = String(Number(element.dataset.rendered ?? 0) + 1);
@@ -212,7 +243,7 @@ export function create(element, dotnet, options) {
     // A case's pin first: selecting a case is what the handler meant.
     const pin = map.forEachFeatureAtPixel(event.pixel, (f) => f, { hitTolerance: 4, layerFilter: (l) => l === caseLayer });
     if (pin) {
-      dotnet.invokeMethodAsync('OnCaseClicked', pin.get('caseId'));
+      dotnet?.invokeMethodAsync('OnCaseClicked', pin.get('caseId'));
       return;
     }
     // The features under the cursor, most specific first (as product contract 3 orders a stack); a second click on the same
@@ -229,7 +260,7 @@ export function create(element, dotnet, options) {
     state.lastPixel = event.pixel;
     const [lon, lat] = toLonLat(event.coordinate);
     const target = targets.length > 0 ? targets[state.cycle].id : null;
-    dotnet.invokeMethodAsync('OnMapClick', lon, lat, target);
+    dotnet?.invokeMethodAsync('OnMapClick', lon, lat, target);
   });
 
   function styleFor(feature) {
@@ -244,6 +275,7 @@ export function create(element, dotnet, options) {
   const handle = {
     /** The loaded layers, [{ name, kind, version, visible }], in drawing order (first at the bottom). */
     setLayers(layers) {
+      if (state.layers.size === 0) performance.mark('twin:layers-set');
       for (const [name, layer] of state.layers) {
         if (!layers.some((l) => l.name === name)) {
           map.removeLayer(layer);
@@ -259,7 +291,10 @@ export function create(element, dotnet, options) {
             map.removeLayer(layer);
             map.removeLayer(state.labels.get(l.name));
           }
+          // Where the version has objects (with a margin for strokes and symbols): no tile is asked for elsewhere.
+          const extent = l.bounds ? buffer(transformExtent(l.bounds, 'EPSG:4326', 'EPSG:3857'), 100) : undefined;
           layer = new VectorTileLayer({
+            extent,
             source: new VectorTileSource({
               format: new MVT(),
               url: `/tiles/${encodeURIComponent(l.name)}/{z}/{x}/{y}.mvt?v=${l.version}`,
@@ -275,7 +310,7 @@ export function create(element, dotnet, options) {
           state.layers.set(l.name, layer);
           // The objects' names at close zoom: a layer of their own on the same tiles, above every layer's shapes, so
           // that names never hide or hold back a shape (decluttering drops only names) and clicks never pick a name.
-          const labels = new VectorTileLayer({ source: layer.getSource(), style: objectLabelStyle, minZoom: LABEL_ZOOM, declutter: 'labels' });
+          const labels = new VectorTileLayer({ extent, source: layer.getSource(), style: objectLabelStyle, minZoom: LABEL_ZOOM, declutter: 'labels' });
           labels.set('labels', l.name);
           map.addLayer(labels);
           state.labels.set(l.name, labels);
@@ -430,6 +465,21 @@ export function create(element, dotnet, options) {
 
     dispose() {
       map.setTarget(null);
+    },
+
+    /** Moves the map started before the circuit into the component's element and gives it the component to call. */
+    adopt(into, dotnetReference) {
+      dotnet = dotnetReference;
+      if (into !== element) {
+        for (const key of ['readyAt', 'mapReady', 'rendered']) {
+          if (element.dataset[key] !== undefined) into.dataset[key] = element.dataset[key];
+        }
+        delete element.twinMap;
+        element = into;
+        map.setTarget(into);
+        into.twinMap = handle;
+      }
+      return handle;
     },
   };
   // The map element carries its handle, so that browser tests can ask where a place is drawn and what is shown.
