@@ -60,6 +60,32 @@ public sealed class MapPageTests(LoopbackSampleCity server, Browser browser) : I
     }
 
     [Fact]
+    public async Task The_map_is_drawn_while_the_circuit_still_connects_and_a_click_then_is_answered_once_it_is_up()
+    {
+        var map = await OpenAsync();
+        var page = map.Page;
+        // The page again, with Blazor's circuit held back until the map is drawn and clicked.
+        var circuit = new TaskCompletionSource();
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await circuit.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(new Uri(server.BaseAddress, "/").ToString());
+        await map.RunAsync("map-before-circuit", async () =>
+        {
+            await map.WaitUntilDrawnAsync("sthlm-assets:TK-BRO-0417-S1");
+            (await page.GetAttributeAsync("[data-testid=app]", "data-interactive")).ShouldBe("false");
+            await map.ClickAtAsync(PillarLon, PillarLat);
+            (await page.Locator("[data-testid=recipient]").CountAsync()).ShouldBe(0);
+            circuit.SetResult();
+            await page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
+            await map.WaitForRecipientAsync("klotterfritt");
+            (await page.EvaluateAsync<int>("() => performance.getEntriesByName('twin:map-created').length")).ShouldBe(1);
+        });
+    }
+
+    [Fact]
     public async Task Gis_staff_see_the_map_without_cases_and_signing_out_ends_the_session()
     {
         var map = new MapPage(await browser.NewPageAsync());

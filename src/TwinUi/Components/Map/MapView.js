@@ -192,6 +192,10 @@ export function create(element, dotnet, options) {
 function build(mapElement, dotnetReference, options) {
   let element = mapElement;
   let dotnet = dotnetReference;
+  // What the handler did on a map started before the circuit (a click, a dragged pin), kept for the component that
+  // adopts it: the map is drawn before it can answer, and a click then must not be lost.
+  const waiting = [];
+  const call = (method, ...args) => (dotnet ? dotnet.invokeMethodAsync(method, ...args) : waiting.push([method, args]));
   const state = { layers: new globalThis.Map(), labels: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0, basemap: null };
   const selection = new VectorSource();
   const coverage = new VectorSource();
@@ -221,7 +225,7 @@ function build(mapElement, dotnetReference, options) {
     const pin = event.features.item(0);
     if (!pin) return;
     const [lon, lat] = toLonLat(pin.getGeometry().getCoordinates());
-    dotnet?.invokeMethodAsync('OnCaseMoved', pin.get('caseId'), lon, lat);
+    call('OnCaseMoved', pin.get('caseId'), lon, lat);
   });
   map.addInteraction(drag);
 
@@ -243,7 +247,7 @@ function build(mapElement, dotnetReference, options) {
     // A case's pin first: selecting a case is what the handler meant.
     const pin = map.forEachFeatureAtPixel(event.pixel, (f) => f, { hitTolerance: 4, layerFilter: (l) => l === caseLayer });
     if (pin) {
-      dotnet?.invokeMethodAsync('OnCaseClicked', pin.get('caseId'));
+      call('OnCaseClicked', pin.get('caseId'));
       return;
     }
     // The features under the cursor, most specific first (as product contract 3 orders a stack); a second click on the same
@@ -260,7 +264,7 @@ function build(mapElement, dotnetReference, options) {
     state.lastPixel = event.pixel;
     const [lon, lat] = toLonLat(event.coordinate);
     const target = targets.length > 0 ? targets[state.cycle].id : null;
-    dotnet?.invokeMethodAsync('OnMapClick', lon, lat, target);
+    call('OnMapClick', lon, lat, target);
   });
 
   function styleFor(feature) {
@@ -465,6 +469,11 @@ function build(mapElement, dotnetReference, options) {
 
     dispose() {
       map.setTarget(null);
+    },
+
+    /** Hands over what the handler did before the component adopted the map (it calls this once it is ready). */
+    flush() {
+      for (const [method, args] of waiting.splice(0)) dotnet?.invokeMethodAsync(method, ...args);
     },
 
     /** Moves the map started before the circuit into the component's element and gives it the component to call. */
