@@ -17,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTwinDatabase();
 builder.Services.AddTwinHealth();
 builder.Services.AddTwinCatalog();
+builder.Services.AddTwinLayers();
 builder.AddTwinResponsibility();
 builder.Services.AddTwinGraphQL();
 builder.Services.AddTwinTiles(builder.Configuration);

@@ -50,7 +50,7 @@ public sealed class AccessibilityTests(LoopbackCaseCity server, Browser browser)
             await map.Page.WaitForSelectorAsync("[data-testid=legend-body]");
             var findings = new List<string>();
             findings.AddRange((await FindingsAsync(map.Page)).Select(f => "/ " + f));
-            foreach (var path in new[] { $"/cases/{number}", "/reports", "/audit" })
+            foreach (var path in new[] { $"/cases/{number}", "/reports", "/audit", "/layers?layer=sthlm-buildings" })
             {
                 await map.Page.GotoAsync(new Uri(server.BaseAddress, path).ToString());
                 await map.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);

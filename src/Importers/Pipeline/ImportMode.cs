@@ -14,4 +14,10 @@ internal enum ImportMode
 
     /// <summary>The serving version's objects with the file's features put in by id: changed where the id is there, added where not.</summary>
     Update,
+
+    /// <summary>
+    /// A copy of an earlier version of the layer (the layers page's roll back): made inside the database, switched in
+    /// like any import, so that the versions in between keep answering for the dates they served.
+    /// </summary>
+    Rollback,
 }

@@ -29,6 +29,12 @@ internal sealed record ImportOptions(string File, string Layer, LayerKind Kind)
     /// <summary>Only these source attributes are taken, as ogr2ogr's -select; null for all.</summary>
     public IReadOnlyList<string>? Select { get; init; }
 
+    /// <summary>
+    /// The version (its layer_versions id; 0 for none) the file was checked against in a dry run: the import commits
+    /// only while that version still serves (the layers page's check, then load). Null: over whatever serves.
+    /// </summary>
+    public int? ServingWhenChecked { get; init; }
+
     /// <summary>Replace the layer, or append to or update its serving version.</summary>
     public ImportMode Mode { get; init; } = ImportMode.Replace;
 
@@ -61,4 +67,10 @@ internal sealed record ImportResult(bool Committed, int? Version, ImportReport R
 }
 
 /// <summary>An import that cannot go on at all (no file, bad CRS, kind mismatch); nothing was changed.</summary>
-internal sealed class ImportException(string message, Exception? inner = null) : Exception(message, inner);
+internal class ImportException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The layer has a version other than the one the import or roll back was meant to replace (<see cref="ImportOptions.ServingWhenChecked"/>):
+/// someone else loaded one meanwhile. Nothing was changed.
+/// </summary>
+internal sealed class StaleLayerException(string message) : ImportException(message);

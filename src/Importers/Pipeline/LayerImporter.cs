@@ -69,7 +69,10 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
         var mapper = new FeatureMapper(options, filter?.Fields ?? source.Fields, organisations, taskTypes, reprojectors, report);
 
         await using var writer = await LayerWriter.BeginAsync(dataSource, options.Layer, options.Kind,
-            new LayerWriter.SourceInfo(fullPath, source.Format, crsName, await checksum ?? "", options.LoadedBy, options.Mode, Filter(options)), cancellationToken);
+            new LayerWriter.SourceInfo(fullPath, source.Format, crsName, await checksum ?? "", options.LoadedBy, options.Mode, Filter(options))
+            {
+                ExpectedCurrent = options.ServingWhenChecked,
+            }, cancellationToken);
 
         // Reading, mapping and reprojecting run on one thread, the COPY on another, with a bounded queue between them:
         // the two halves take about the same time, and memory stays flat.

@@ -54,15 +54,25 @@ internal sealed class LayerWriter : IAsyncDisposable
     /// Where a version comes from and how it was made, as its layer_versions row records it; <c>Filter</c> is the
     /// --where and --select it was read with, as given (null for the whole file).
     /// </summary>
-    public sealed record SourceInfo(string File, string Format, string Crs, string Checksum, string LoadedBy, ImportMode Mode = ImportMode.Replace, string? Filter = null);
+    public sealed record SourceInfo(string File, string Format, string Crs, string Checksum, string LoadedBy, ImportMode Mode = ImportMode.Replace, string? Filter = null)
+    {
+        /// <summary>
+        /// The version (its layer_versions id; 0 for none) that must still serve when the new one switches in: what the
+        /// person saw when they checked the file or chose the version to roll back to. Null: whatever serves then.
+        /// </summary>
+        public int? ExpectedCurrent { get; init; }
+    }
 
-    /// <summary>An append or update: the version (its layer_versions id) serving when the import began, which the new one builds on; null for a layer not loaded yet.</summary>
+    /// <summary>
+    /// An append or update: the version (its layer_versions id) serving when the import began, which the new one builds
+    /// on; null for a layer not loaded yet. A roll back: the earlier version it copies.
+    /// </summary>
     public int? BasedOn { get; private init; }
 
     /// <summary>The version number of <see cref="BasedOn"/>, for the report.</summary>
     public int? BasedOnVersion { get; private init; }
 
-    /// <summary>An append or update: objects of <see cref="BasedOn"/> carried into the new version unchanged.</summary>
+    /// <summary>An append, update or roll back: objects of <see cref="BasedOn"/> carried into the new version unchanged.</summary>
     public long Kept { get; private set; }
 
     /// <summary>An update: features of the file whose id <see cref="BasedOn"/> has, which they replace.</summary>
@@ -76,7 +86,17 @@ internal sealed class LayerWriter : IAsyncDisposable
     public void SetChecksum(string checksum) => source = source with { Checksum = checksum };
 
     /// <summary>Creates the staging table and opens the COPY.</summary>
-    public static async Task<LayerWriter> BeginAsync(NpgsqlDataSource dataSource, string layer, LayerKind kind, SourceInfo source, CancellationToken cancellationToken)
+    public static Task<LayerWriter> BeginAsync(NpgsqlDataSource dataSource, string layer, LayerKind kind, SourceInfo source, CancellationToken cancellationToken) =>
+        BeginCoreAsync(dataSource, layer, kind, source, null, cancellationToken);
+
+    /// <summary>
+    /// A roll back: a new version that is a copy of an earlier one (<paramref name="restoreFrom"/>, its layer_versions
+    /// id), made when the load finishes; nothing is written through the COPY.
+    /// </summary>
+    public static Task<LayerWriter> BeginCopyAsync(NpgsqlDataSource dataSource, string layer, LayerKind kind, SourceInfo source, int restoreFrom, CancellationToken cancellationToken) =>
+        BeginCoreAsync(dataSource, layer, kind, source with { Mode = ImportMode.Rollback }, restoreFrom, cancellationToken);
+
+    private static async Task<LayerWriter> BeginCoreAsync(NpgsqlDataSource dataSource, string layer, LayerKind kind, SourceInfo source, int? restoreFrom, CancellationToken cancellationToken)
     {
         var kindName = ImportOptions.KindName(kind);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -95,8 +115,16 @@ internal sealed class LayerWriter : IAsyncDisposable
                     {
                         throw new ImportException($"The layer {layer} holds {existingKind} objects; it cannot be {(source.Mode == ImportMode.Replace ? "replaced with" : "added to from")} a {kindName} layer. Choose another layer name.");
                     }
-                    if (source.Mode != ImportMode.Replace && !reader.IsDBNull(1)) (basedOn, basedOnVersion) = (reader.GetInt32(1), reader.GetInt32(2));
+                    if (source.Mode is ImportMode.Append or ImportMode.Update && !reader.IsDBNull(1)) (basedOn, basedOnVersion) = (reader.GetInt32(1), reader.GetInt32(2));
                 }
+            }
+            if (restoreFrom is { } earlier)
+            {
+                await using var find = new NpgsqlCommand("SELECT version FROM layer_versions WHERE id = $1 AND layer = $2", connection);
+                find.Parameters.AddWithValue(earlier);
+                find.Parameters.AddWithValue(layer);
+                basedOnVersion = await find.ExecuteScalarAsync(cancellationToken) as int? ?? throw new ImportException($"The layer {layer} has no version with id {earlier}.");
+                basedOn = earlier;
             }
             await DropAbandonedAsync(connection, cancellationToken);
 
@@ -355,10 +383,16 @@ internal sealed class LayerWriter : IAsyncDisposable
             throw new ImportException($"The layer {Layer} holds {existingKind} objects; it cannot be replaced with a {kindName} layer. Choose another layer name.");
         }
         // An append or update is the version it began from plus the file: another import switched in since makes it stale.
-        if (source.Mode != ImportMode.Replace && previous != BasedOn)
+        if (source.Mode is ImportMode.Append or ImportMode.Update && previous != BasedOn)
         {
             throw new ImportException(
                 $"Another import of {Layer} made a new version while this {(source.Mode == ImportMode.Append ? "append" : "update")} ran; nothing was changed: run it again to build on the version serving now.");
+        }
+        // A file checked against one version, or a roll back chosen while one version served, is refused over another.
+        if (source.ExpectedCurrent is { } expected && (previous ?? 0) != expected)
+        {
+            throw new StaleLayerException(
+                $"{Layer} changed since it was {(source.Mode == ImportMode.Rollback ? "looked at" : "checked")}: another version was loaded meanwhile. Nothing was changed; look at the versions again.");
         }
 
         // The old version stops serving at the very instant the new one starts: no gap, no overlap.

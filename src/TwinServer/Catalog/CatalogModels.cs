@@ -18,7 +18,20 @@ public sealed record LocalizedName(string? Fi, string? Sv, string? En)
 public sealed record LayerVersion(
     int Version, string SourceFile, string SourceFormat, string SourceCrs, string Checksum,
     int FeatureCount, int SkippedCount, int RepairedCount, string LoadedBy, DateTimeOffset LoadedAt,
-    DateTimeOffset ServedFrom, DateTimeOffset? ServedUntil, bool IsCurrent);
+    DateTimeOffset ServedFrom, DateTimeOffset? ServedUntil, bool IsCurrent)
+{
+    /// <summary>Its id in layer_versions (unique over all layers; the key of its tiles and of its partition).</summary>
+    public int Id { get; init; }
+
+    /// <summary>How it was made: replace, append, update or rollback.</summary>
+    public string Mode { get; init; } = "replace";
+
+    /// <summary>An append or update: the version it was built on; a rollback: the version it copies.</summary>
+    public int? BasedOn { get; init; }
+
+    /// <summary>The --where and --select it was read with; null for the whole file.</summary>
+    public string? Filter { get; init; }
+}
 
 /// <summary>A named set of map objects of one kind, with its versions (newest first).</summary>
 public sealed record Layer(string Name, string Kind, DateTimeOffset CreatedAt, IReadOnlyList<LayerVersion> Versions)

@@ -31,7 +31,13 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
                 reader.GetInt32(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
                 reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetString(11),
                 reader.GetFieldValue<DateTimeOffset>(12), reader.GetFieldValue<DateTimeOffset>(13),
-                reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14), reader.GetBoolean(15)));
+                reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14), reader.GetBoolean(15))
+            {
+                Id = reader.GetInt32(16),
+                Mode = reader.GetString(17),
+                BasedOn = reader.IsDBNull(18) ? null : reader.GetInt32(18),
+                Filter = reader.IsDBNull(19) ? null : reader.GetString(19),
+            });
         }
         return layers;
     }

@@ -75,6 +75,7 @@ public static class ErrorCodes
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
     public const string ResponseTooLarge = "RESPONSE_TOO_LARGE";
     public const string StaleCase = "STALE_CASE";
+    public const string StaleLayer = "STALE_LAYER";
     public const string Timeout = "TIMEOUT";
     public const string TooDeep = "TOO_DEEP";
     public const string TooManyAliases = "TOO_MANY_ALIASES";
@@ -93,6 +94,7 @@ public static class ErrorCodes
     public const string UnknownOrganisation = "UNKNOWN_ORGANISATION";
     public const string UnknownService = "UNKNOWN_SERVICE";
     public const string UnknownTaskType = "UNKNOWN_TASK_TYPE";
+    public const string UnknownVersion = "UNKNOWN_VERSION";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
 
     /// <summary>Every code with its HTTP status and what it means, by code.</summary>
@@ -157,6 +159,7 @@ public static class ErrorCodes
         new(RequestTooLarge, 413, "The request body is larger than the endpoint takes."),
         new(ResponseTooLarge, 400, "The answer would be larger than allowed and was stopped; ask for less."),
         new(StaleCase, 409, "The case changed since it was shown; the refusal carries its state now (version, status, assignee, suggestedTo)."),
+        new(StaleLayer, 409, "The layer changed since it was shown or its file checked: another version serves now. Nothing was changed; look again."),
         new(Timeout, 400, "The request ran longer than allowed and was stopped; ask for less."),
         new(TooDeep, 400, "A GraphQL query nests deeper than allowed."),
         new(TooManyAliases, 400, "A GraphQL query has more aliased fields than allowed."),
@@ -175,6 +178,7 @@ public static class ErrorCodes
         new(UnknownOrganisation, 400, "There is no such organisation."),
         new(UnknownService, 400, "There is no such case category (Open311 service; taskTypes and services.json list them)."),
         new(UnknownTaskType, 400, "There is no such task type; taskTypes lists them."),
+        new(UnknownVersion, 404, "The layer has no version of that number (layers { versions } lists them), or none serving."),
         new(UnsupportedMediaType, 415, "The request body is not of the media type the endpoint reads."),
     }.ToFrozenDictionary(c => c.Code, StringComparer.Ordinal);
 

@@ -8,7 +8,8 @@ public sealed class Mutation : ObjectGraphType
     public Mutation()
     {
         Name = "Mutation";
-        Description = "Changes: cases (intake, forwarding, status, rejection, replies, questions to the citizen, closing at first contact, rerouting).";
+        Description = "Changes: cases (intake, forwarding, status, rejection, replies, questions to the citizen, closing at first contact, rerouting); layers rolled back.";
         CaseFields.AddMutations(this);
+        LayerFields.AddMutations(this);
     }
 }

@@ -126,6 +126,7 @@ public sealed class Query : ObjectGraphType
         foreach (var field in Fields) field.WithMetadata(RoleRule.RolesKey, RoleRule.Readers);
         CaseFields.AddQueries(this);
         ReportFields.AddQueries(this);
+        LayerFields.AddQueries(this);
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AuditEntryType>>>>("auditLog")
             .Description("The audit trail, newest first (admins only): sign-ins, reads of personal data, changes to cases, layers, users and keys.")

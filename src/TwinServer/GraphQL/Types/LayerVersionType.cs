@@ -8,7 +8,7 @@ public sealed class LayerVersionType : ObjectGraphType<LayerVersion>
     public LayerVersionType()
     {
         Name = "LayerVersion";
-        Description = "One import of a layer: its source, when and by whom it was loaded, and while it served.";
+        Description = "One import (or roll back) of a layer: its source, when and by whom it was loaded, how, and while it served.";
         Field(v => v.Version).Description("1 for the first import, then 2, 3, ...");
         Field(v => v.SourceFile).Description("The file loaded.");
         Field(v => v.SourceFormat).Description("GeoJSON, Shapefile, GeoPackage or CSV.");
@@ -22,5 +22,8 @@ public sealed class LayerVersionType : ObjectGraphType<LayerVersion>
         Field(v => v.ServedFrom).Description("When this version started to serve.");
         Field(v => v.ServedUntil, nullable: true).Description("When a newer version replaced it; null while it serves.");
         Field(v => v.IsCurrent).Description("Whether this version serves now.");
+        Field(v => v.Mode).Description("How it was made: replace (the file is the whole layer), append or update (the version before plus the file), or rollback (a copy of an earlier version).");
+        Field(v => v.BasedOn, nullable: true).Description("An append or update: the version it was built on; a rollback: the version it copies; null for a replace.");
+        Field(v => v.Filter, nullable: true).Description("The --where and --select the file was read with; null for the whole file.");
     }
 }
