@@ -40,7 +40,7 @@ public sealed class MapPage
         await Page.FillAsync("input[name=password]", password);
         await Page.ClickAsync("button[type=submit]");
         await Page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
-        await Page.WaitForSelectorAsync(".map[data-map-ready=true]");
+        await Page.WaitForSelectorAsync(".map[data-map-ready=true][data-map-live=true]");
     }
 
     /// <summary>Opens the map in a page that is signed in already, and waits for the map.</summary>
@@ -48,7 +48,7 @@ public sealed class MapPage
     {
         await Page.GotoAsync(new Uri(server.BaseAddress, "/").ToString());
         await Page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
-        await Page.WaitForSelectorAsync(".map[data-map-ready=true]");
+        await Page.WaitForSelectorAsync(".map[data-map-ready=true][data-map-live=true]");
     }
 
     /// <summary>The ids of the objects drawn in view (only those the filter highlights, if asked).</summary>

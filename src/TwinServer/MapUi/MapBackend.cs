@@ -44,7 +44,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
             .OrderBy(l => DrawingOrder(l.Kind)).ThenBy(l => l.Name, StringComparer.Ordinal)
             .Select(l => new UiLayer(l.Name, l.Kind, l.Current!.Version, l.Current.FeatureCount, l.Current.LoadedAt)
             {
-                Bounds = boxes.TryGetValue(l.Name, out var b) ? [b.West, b.South, b.East, b.North] : null,
+                Bounds = boxes.TryGetValue(l.Name, out var b) ? [b.West, b.South, b.East, b.North] : [],
             })];
     }
 

@@ -328,7 +328,7 @@ public sealed record UiName(string? Fi, string? Sv, string? En)
 
 public sealed record UiLayer(string Name, string Kind, int Version, int FeatureCount, DateTimeOffset LoadedAt)
 {
-    /// <summary>Where the serving version has objects, in WGS84: west, south, east, north; null when it has none.</summary>
+    /// <summary>Where the serving version has objects, in WGS84: west, south, east, north; empty when it has no geometry, null when not known.</summary>
     public double[]? Bounds { get; init; }
 }
 

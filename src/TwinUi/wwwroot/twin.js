@@ -61,5 +61,8 @@ window.twinBeep = () => {
 // address, the one the component imports, so that both share one module.
 {
   const map = document.querySelector('.map[data-early-start]');
-  if (map?.dataset.module) import(new URL(map.dataset.module, document.baseURI).href).then((m) => m.start(map));
+  if (map?.dataset.module) {
+    performance.mark('twin:module-asked');
+    import(new URL(map.dataset.module, document.baseURI).href).then((m) => m.start(map));
+  }
 }

@@ -18,7 +18,7 @@ import { Circle, Fill, Stroke, Style, Text, RegularShape } from 'ol/style.js';
 import Feature from 'ol/Feature.js';
 import Point from 'ol/geom/Point.js';
 import { fromLonLat, toLonLat, transformExtent } from 'ol/proj.js';
-import { buffer } from 'ol/extent.js';
+import { buffer, createEmpty } from 'ol/extent.js';
 import { register } from 'ol/proj/proj4.js';
 import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
 import Translate from 'ol/interaction/Translate.js';
@@ -158,6 +158,8 @@ function ownBasemap(map) {
   return { shapes, names };
 }
 
+performance.mark('twin:module-evaluated');
+
 // The map started from the page as the server first sent it, before Blazor's circuit is up (see start), waiting for
 // the component to adopt it.
 let early = null;
@@ -206,6 +208,9 @@ function build(mapElement, dotnetReference, options) {
 
   const map = new Map({
     target: element,
+    // Every tile in view asked for at once (OpenLayers' default is 16 at a time; a view over a dozen layers needs more):
+    // the browser queues them on its own connections, and the first complete map waits for the slowest only.
+    maxTilesLoading: 64,
     controls: defaultControls({ attributionOptions: { collapsible: true } }).extend([new ScaleLine()]),
     layers: [
       new VectorLayer({ source: problems, style: (f) => (f.get('problem') === 'gap' ? gapStyle : overlapStyle), zIndex: 800 }),
@@ -296,7 +301,9 @@ function build(mapElement, dotnetReference, options) {
             map.removeLayer(state.labels.get(l.name));
           }
           // Where the version has objects (with a margin for strokes and symbols): no tile is asked for elsewhere.
-          const extent = l.bounds ? buffer(transformExtent(l.bounds, 'EPSG:4326', 'EPSG:3857'), 100) : undefined;
+          // A version without geometry (a table of subcontracts, say) has no box: nothing to ask for anywhere.
+          const extent = l.bounds?.length === 4 ? buffer(transformExtent(l.bounds, 'EPSG:4326', 'EPSG:3857'), 100)
+            : l.bounds ? createEmpty() : undefined;
           layer = new VectorTileLayer({
             extent,
             source: new VectorTileSource({
@@ -374,6 +381,11 @@ function build(mapElement, dotnetReference, options) {
     casePixel(number) {
       const pin = cases.getFeatures().find((f) => f.get('number') === number);
       return pin && !map.getView().getAnimating() ? map.getPixelFromCoordinate(pin.getGeometry().getCoordinates()) : null;
+    },
+
+    /** The case number of the pin at a pixel (relative to the map element), or null: a click there selects that case. */
+    caseAt(x, y) {
+      return map.forEachFeatureAtPixel([x, y], (f) => f.get('number'), { hitTolerance: 4, layerFilter: (l) => l === caseLayer }) ?? null;
     },
 
     /** How many gaps and overlaps are drawn (for tests). */
@@ -471,9 +483,11 @@ function build(mapElement, dotnetReference, options) {
       map.setTarget(null);
     },
 
-    /** Hands over what the handler did before the component adopted the map (it calls this once it is ready). */
+    /** Hands over what the handler did before the page was ready for it (the page calls this once it is: GoLiveAsync). */
     flush() {
       for (const [method, args] of waiting.splice(0)) dotnet?.invokeMethodAsync(method, ...args);
+      // The map answers clicks from here on (tests and ./twin bench tiles wait for this before clicking).
+      element.dataset.mapLive = 'true';
     },
 
     /** Moves the map started before the circuit into the component's element and gives it the component to call. */
