@@ -1,6 +1,7 @@
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Cluster;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
 using DigitalTwin.Server.Health;
@@ -25,6 +26,7 @@ builder.AddTwinMapUi();
 builder.Services.AddTwinCases(builder.Configuration);
 builder.Services.AddTwinReports(builder.Configuration);
 builder.Services.AddTwinAccess(builder.Configuration);
+builder.Services.AddTwinCluster(builder.Configuration); // what the nodes share: the key ring of sessions, word of changes
 builder.AddTwinHardening();
 
 var app = builder.Build();
