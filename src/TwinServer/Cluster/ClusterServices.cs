@@ -37,7 +37,12 @@ public static class ClusterServices
         services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseKeyRing(sp.GetRequiredService<NpgsqlDataSource>())));
-        services.AddHostedService<SharedKeyRing>();
         return services;
     }
+
+    /// <summary>
+    /// The shared key ring has a key before anything of this node asks for one (after the migrations, before the host
+    /// starts): the first node to get here makes it, the others find it.
+    /// </summary>
+    public static Task ShareKeyRingAsync(this WebApplication app) => SharedKeyRing.EnsureKeyAsync(app.Services, app.Lifetime.ApplicationStopping);
 }

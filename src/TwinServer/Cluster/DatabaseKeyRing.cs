@@ -37,21 +37,22 @@ internal sealed class DatabaseKeyRing(NpgsqlDataSource dataSource) : IXmlReposit
 
 /// <summary>
 /// Makes the ring's first key (or a new one when every key has expired) once for all nodes, under an advisory lock:
-/// nodes that start together on an empty ring would otherwise each make a key of their own, and for a while each
-/// would refuse the others' cookies.
+/// nodes that start together on an empty ring would otherwise each make a key of their own (ASP.NET loads the ring as
+/// it starts), and for a while each would refuse the others' cookies. Runs before the host starts, after the migrations.
 /// </summary>
-internal sealed partial class SharedKeyRing(NpgsqlDataSource dataSource, IKeyManager keys, TimeProvider time, ILogger<SharedKeyRing> logger) : IHostedService
+internal static partial class SharedKeyRing
 {
     private const long AdvisoryLockKey = 0x7477696e_6b657973; // "twinkeys"
 
     /// <summary>How long a key made here serves (ASP.NET's default).</summary>
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public static async Task EnsureKeyAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SharedKeyRing));
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
             await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection))
             {
                 take.Parameters.AddWithValue(AdvisoryLockKey);
@@ -59,7 +60,8 @@ internal sealed partial class SharedKeyRing(NpgsqlDataSource dataSource, IKeyMan
             }
             try
             {
-                var now = time.GetUtcNow();
+                var keys = services.GetRequiredService<IKeyManager>();
+                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
                 if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
                 {
                     var key = keys.CreateNewKey(now, now + Lifetime);
@@ -79,8 +81,6 @@ internal sealed partial class SharedKeyRing(NpgsqlDataSource dataSource, IKeyMan
             LogKeyRingUnchecked(logger, e);
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(6010, LogLevel.Information, "Made the shared key ring's key {KeyId} for sessions and forms, valid until {Expires}.")]
     private static partial void LogKeyMade(ILogger logger, Guid keyId, DateTimeOffset expires);

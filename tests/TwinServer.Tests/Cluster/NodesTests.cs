@@ -74,6 +74,49 @@ public sealed class NodesTests(TwoNodes nodes, ITestOutputHelper output) : IClas
     }
 
     [Fact]
+    public async Task A_node_whose_listening_connection_is_cut_listens_again_and_reloads_its_inboxes_once()
+    {
+        await ListeningAsync(nodes.B);
+        var signals = nodes.B.Services.GetRequiredService<ClusterSignals>();
+        var before = signals.Listens;
+        await Task.Delay(CaseChanges.Quiet * 2);
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged() => heard.TrySetResult();
+        var changes = nodes.B.Services.GetRequiredService<CaseChanges>();
+        changes.Changed += OnChanged;
+        try
+        {
+            // As a database restart or a failover ends it.
+            (await nodes.Database.ScalarAsync<long>(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'twin-server-listener'"))
+                .ShouldBeGreaterThanOrEqualTo(2);
+            await TwinNodes.EventuallyAsync(() => Task.FromResult(signals.Listens > before), TimeSpan.FromSeconds(5), "node B listens again");
+            (await Task.WhenAny(heard.Task, Task.Delay(TimeSpan.FromSeconds(2)))).ShouldBe(heard.Task, "node B's inboxes reload once, for what it may have missed");
+        }
+        finally
+        {
+            changes.Changed -= OnChanged;
+        }
+        await ListeningAsync(nodes.A);
+        (await nodes.B.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Notices_nobody_expects_are_lived_through()
+    {
+        await ListeningAsync(nodes.B);
+        var signals = nodes.B.Services.GetRequiredService<ClusterSignals>();
+        var (listens, heard) = (signals.Listens, signals.Heard);
+        await nodes.Database.ScalarAsync<int>("SELECT 1 FROM pg_notify('twin_cases', repeat('ä', 2000))");
+        await nodes.Database.ScalarAsync<int>("SELECT 1 FROM pg_notify('twin_access', 'no such table')");
+        await nodes.Database.ScalarAsync<int>("SELECT 1 FROM pg_notify('twin_access', '')");
+        await TwinNodes.EventuallyAsync(() => Task.FromResult(signals.Heard >= heard + 3), TimeSpan.FromSeconds(2), "node B took the three notices");
+        signals.Listens.ShouldBe(listens, "the same connection listens on");
+        var key = await nodes.B.KeyAsync("integration");
+        (await AskAsync(nodes.B, key, "{ taskTypes { code } }")).Status.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_burst_of_changes_reloads_each_nodes_inboxes_at_most_four_times_a_second()
     {
         await ListeningAsync(nodes.B);
@@ -131,7 +174,8 @@ public sealed class NodesTests(TwoNodes nodes, ITestOutputHelper output) : IClas
         // The ring is the database's, on both nodes: one key, and no file under anyone's home.
         foreach (var node in new[] { nodes.A, nodes.B })
             node.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository!.GetType().Name.ShouldBe("DatabaseKeyRing");
-        (await nodes.Database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys WHERE friendly_name LIKE 'key-%'")).ShouldBe(1);
+        (await nodes.Database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys WHERE friendly_name LIKE 'key-%'")).ShouldBe(1,
+            await nodes.Database.ScalarAsync<string>("SELECT string_agg(created_at::text || ' ' || xml, E'\n') FROM data_protection_keys"));
     }
 
     [Fact]
