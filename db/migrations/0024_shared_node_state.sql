@@ -28,3 +28,12 @@ CREATE TRIGGER api_keys_changed AFTER INSERT OR UPDATE OR DELETE ON api_keys
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_changed();
 CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_changed();
+
+-- Sign-in attempts of the last minute, per address (Access/SignInAttempts.cs): the limit on guessing passwords holds
+-- across every node, rather than once per node behind a balancer that spreads the guesses. An attempt over the limit
+-- is not written, so a flood adds nothing; rows older than the window are deleted at each attempt.
+CREATE TABLE sign_in_attempts (
+    address text NOT NULL,
+    at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX sign_in_attempts_by_address ON sign_in_attempts (address, at);

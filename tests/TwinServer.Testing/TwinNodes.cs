@@ -29,6 +29,9 @@ public class TwinNodes : IAsyncLifetime
 
     public Uri SimulatorAddress { get; private set; } = null!;
 
+    /// <summary>Settings of both nodes.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
+
     /// <summary>Settings of node B only (a test that must see that only the database's word reaches it).</summary>
     protected virtual IReadOnlyDictionary<string, string> SettingsOfB => new Dictionary<string, string>();
 
@@ -41,8 +44,8 @@ public class TwinNodes : IAsyncLifetime
         SimulatorAddress = new Uri(simulatorApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         await database.ScalarAsync<int>(
             $"UPDATE organisations SET webhook_url = '{SimulatorAddress}webhooks/' || key, webhook_secret = 'nodes-secret', open311_endpoint = NULL, email = NULL WHERE kind = 'contractor'");
-        A = new TwinNode(database, new Dictionary<string, string>());
-        B = new TwinNode(database, SettingsOfB);
+        A = new TwinNode(database, Settings);
+        B = new TwinNode(database, Settings.Concat(SettingsOfB).ToDictionary());
         await ((IAsyncLifetime)A).InitializeAsync();
         await ((IAsyncLifetime)B).InitializeAsync();
         // Both at once, as nodes start behind a balancer.
