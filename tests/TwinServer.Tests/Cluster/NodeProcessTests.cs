@@ -84,9 +84,10 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_node_killed_mid_batch_leaves_its_deliveries_to_the_other_node_and_each_case_arrives_once_by_its_key()
     {
         const int count = 1000;
-        await ForwardedAsync(count);
-        await using var a = await ServerProcess.StartAsync(database.ConnectionString, OutboxSettings);
-        await using var b = await ServerProcess.StartAsync(database.ConnectionString, OutboxSettings);
+        var started = await Task.WhenAll(ServerProcess.StartAsync(database.ConnectionString, OutboxSettings), ServerProcess.StartAsync(database.ConnectionString, OutboxSettings));
+        await using var a = started[0];
+        await using var b = started[1];
+        await ForwardedAsync(count); // once both are up, so that both drain
         await TwinNodes.EventuallyAsync(() => Task.FromResult(simulator.All.Count >= count / 3), TimeSpan.FromSeconds(60), "a third delivered by the two nodes");
         await a.KillAsync();
         var atKill = simulator.All.Count;
@@ -101,9 +102,10 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_node_frozen_mid_batch_gives_up_its_batch_after_its_claim_and_the_other_node_delivers_it()
     {
         const int count = 1000;
-        await ForwardedAsync(count);
-        await using var a = await ServerProcess.StartAsync(database.ConnectionString, OutboxSettings);
-        await using var b = await ServerProcess.StartAsync(database.ConnectionString, OutboxSettings);
+        var started = await Task.WhenAll(ServerProcess.StartAsync(database.ConnectionString, OutboxSettings), ServerProcess.StartAsync(database.ConnectionString, OutboxSettings));
+        await using var a = started[0];
+        await using var b = started[1];
+        await ForwardedAsync(count); // once both are up, so that both drain
         await TwinNodes.EventuallyAsync(() => Task.FromResult(simulator.All.Count >= count / 4), TimeSpan.FromSeconds(60), "a quarter delivered by the two nodes");
 
         // Frozen with its connections open: the database sees an idle transaction holding rows, not a lost client.
