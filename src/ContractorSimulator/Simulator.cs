@@ -31,6 +31,9 @@ public sealed class Simulator
     /// <summary>Reports progress and completion of each new case back to DigitalTwin (the demo), if set.</summary>
     public Responder? Responder { get; set; }
 
+    /// <summary>How long each answer takes: a slow receiver, so that a sender stopped mid-batch has deliveries in flight.</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>Deliveries that failed the signature check.</summary>
     public int Refused => refused;
 
@@ -53,6 +56,7 @@ public sealed class Simulator
                 return Results.Json(new { error = "bad signature" }, statusCode: 401);
             }
             var record = simulator.Record(organisation, http.Request.Headers["Idempotency-Key"].ToString(), "webhook", body);
+            if (simulator.Delay > TimeSpan.Zero) await Task.Delay(simulator.Delay);
             return Results.Json(new { id = record.ExternalId });
         });
         app.MapPost("/open311/{organisation}/v2/requests.json", async (HttpContext http, string organisation) =>

@@ -1,6 +1,7 @@
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
+using DigitalTwin.Server.Cluster;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.GraphQL;
 using DigitalTwin.Server.Health;
@@ -26,12 +27,14 @@ builder.AddTwinMapUi();
 builder.Services.AddTwinCases(builder.Configuration);
 builder.Services.AddTwinReports(builder.Configuration);
 builder.Services.AddTwinAccess(builder.Configuration);
+builder.Services.AddTwinCluster(builder.Configuration); // what the nodes share: the key ring of sessions, word of changes
 builder.AddTwinHardening();
 
 var app = builder.Build();
 
 await app.CheckConnectionBudgetAsync(); // the pools fit the database's max_connections, or the server does not start
 await app.MigrateTwinDatabaseAsync();
+await app.ShareKeyRingAsync(); // one key for sessions and forms on every node, made by the first to start
 app.UseTwinHardening(); // security headers, error bodies without internals
 app.UseTwinCrossSiteRefusal(); // a session changes nothing at another site's request
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/

@@ -60,6 +60,24 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>SIGKILL: no shutdown, connections cut off mid-transaction.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>
+    /// SIGSTOP (<paramref name="frozen"/>) or SIGCONT: the process stops answering with its sockets open, as a machine
+    /// that hangs or a network that drops its packets leaves it; the database is told nothing.
+    /// </summary>
+    public async Task FreezeAsync(bool frozen)
+    {
+        using var signal = Process.Start("kill", [frozen ? "-STOP" : "-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await signal.WaitForExitAsync();
+        signal.ExitCode.ShouldBe(0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited) process.Kill(entireProcessTree: true);

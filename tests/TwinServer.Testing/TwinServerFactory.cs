@@ -73,6 +73,9 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }));
     }
 
+    /// <summary>Whether the fixture drops its database when it is done (a node of <see cref="TwinNodes"/> shares one and does not).</summary>
+    protected virtual bool OwnsDatabase => true;
+
     /// <summary>Data a fixture puts in its database before the first test.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
@@ -138,6 +141,6 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync(); // the most derived, so that a fixture can stop what it started beside the server
-        if (database is not null) await database.DisposeAsync();
+        if (database is not null && OwnsDatabase) await database.DisposeAsync();
     }
 }

@@ -199,7 +199,10 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             foreach (var number in new[] { changed, conflicted })
                 (await server.Database.ScalarAsync<string>("SELECT status FROM cases WHERE service_request_id = $1", number)).ShouldBe("received");
 
-            // The rest given to the handler in one go, each as it is shown now.
+            // The rest given to the handler in one go, each as it is shown now: once the inbox shows the forwards (its
+            // reload after them has come back; on a loaded machine that can take longer than the clicks below).
+            foreach (var number in plain)
+                await map.Page.WaitForSelectorAsync($"[data-testid=inbox] li[data-case='{number}'][data-status='forwarded']");
             await map.Page.SelectOptionAsync("[data-testid=bulk-assign-to]", "user:test.handler");
             await map.Page.ClickAsync("[data-testid=bulk-assign]");
             await map.Page.ClickAsync("[data-testid=bulk-confirm-yes]");

@@ -31,7 +31,7 @@ public sealed class ConnectionBudget
     [Range(1, 100)]
     public int ImporterPool { get; set; } = 4;
 
-    /// <summary>Server processes that share the database (the nodes of the high-availability shape), each with both pools.</summary>
+    /// <summary>Server processes that share the database (the nodes of the high-availability shape), each with both pools and its listening connection.</summary>
     [Range(1, 64)]
     public int Servers { get; set; } = 1;
 
@@ -58,6 +58,12 @@ public sealed class ConnectionBudget
     [Range(0, 3600)]
     public int KeepAliveSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Each server's one connection of its own that listens for the other nodes' word (LISTEN/NOTIFY), held for the
+    /// server's life, outside its pools.
+    /// </summary>
+    public const int ListeningConnections = 1;
+
     /// <summary>The server's main pool.</summary>
     public PoolSettings Server => new(ServerPool, AcquireTimeoutSeconds, CommandTimeoutSeconds, KeepAliveSeconds);
 
@@ -68,14 +74,15 @@ public sealed class ConnectionBudget
     public PoolSettings Importer => new(ImporterPool, AcquireTimeoutSeconds, null, KeepAliveSeconds);
 
     /// <summary>The connections the budget needs of a database that reserves <paramref name="superuserReserved"/> for superusers.</summary>
-    public int Needed(int superuserReserved) => Servers * (ServerPool + LookupPool) + ImporterPool + superuserReserved + AdminReserve;
+    public int Needed(int superuserReserved) => Servers * (ServerPool + LookupPool + ListeningConnections) + ImporterPool + superuserReserved + AdminReserve;
 
     /// <summary>Why the budget does not fit a database with these settings, in words an operator can act on; null when it fits.</summary>
     public string? Misfit(int maxConnections, int superuserReserved)
     {
         var needed = Needed(superuserReserved);
         if (needed <= maxConnections) return null;
-        var servers = Servers == 1 ? $"the server's pools ({ServerPool} + {LookupPool})" : $"{Servers} servers' pools ({Servers} × ({ServerPool} + {LookupPool}))";
+        var servers = Servers == 1 ? $"the server's pools and listener ({ServerPool} + {LookupPool} + {ListeningConnections})"
+            : $"{Servers} servers' pools and listeners ({Servers} × ({ServerPool} + {LookupPool} + {ListeningConnections}))";
         return string.Create(CultureInfo.InvariantCulture,
             $"The connection budget does not fit the database: {servers}, the command line's ({ImporterPool}), PostgreSQL's " +
             $"superuser_reserved_connections ({superuserReserved}) and the administrators' reserve ({AdminReserve}) need {needed} connections, " +

@@ -43,6 +43,13 @@ public sealed class AccessOptions
     /// <summary>Origins besides the server's own whose pages may post with a session (scheme://host[:port]).</summary>
     public string[] TrustedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Addresses of the load balancers in front of the nodes (HAProxy): their <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> are believed, so that the limits per address, the audit trail and the cookies see the
+    /// client rather than the balancer. Empty: nobody's forwarded headers are believed.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     /// <summary>The section as it is configured, checked; invalid settings are an <see cref="OptionsValidationException"/> naming each key.</summary>
     public static AccessOptions Read(IConfiguration configuration)
     {
@@ -61,6 +68,8 @@ public sealed class AccessOptions
         problems.AddRange(options.TrustedOrigins
             .Where(o => !(Uri.TryCreate(o, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"))
             .Select(o => $"{Section}:TrustedOrigins: '{o}' is not an origin (scheme://host[:port])."));
+        problems.AddRange(options.TrustedProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _))
+            .Select(p => $"{Section}:TrustedProxies: '{p}' is not an IP address."));
         return problems;
     }
 }

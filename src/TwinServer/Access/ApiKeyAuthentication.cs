@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Errors;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -140,14 +139,9 @@ public static class AccessExtensions
             .AddPolicy(Layers.ImportEndpoints.GisPolicy, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Gis, TwinRoles.Admin))
             .AddPolicy(ReaderPolicy, p => p.RequireAuthenticatedUser().RequireRole(
                 TwinRoles.Handler, TwinRoles.Gis, TwinRoles.Admin, TwinRoles.Contractor, TwinRoles.Integration));
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Guessing passwords: a few tries a minute per address.
-            o.AddPolicy(SignInEndpoints.RateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = access.SignInsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-        });
+        // Guessing passwords: a few tries a minute per address, counted in the database for every node.
+        services.AddSingleton<SignInAttempts>();
+        services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         return services;
     }
 

@@ -3,6 +3,7 @@ using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
 using DigitalTwin.Ui;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace DigitalTwin.Server.Access;
 
@@ -47,6 +48,16 @@ internal static class Hardening
 
     public static void UseTwinHardening(this WebApplication app)
     {
+        // Behind the balancers named in Access:TrustedProxies, the client is who they say it is; nobody else is believed.
+        var proxies = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>().Value.TrustedProxies;
+        if (proxies.Length > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies) forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            app.UseForwardedHeaders(forwarded);
+        }
         // An error is answered in the caller's terms with a code, never with the exception: no stack trace, no SQL.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

@@ -9,12 +9,10 @@ namespace DigitalTwin.Server.Access;
 
 /// <summary>
 /// Sign-in for people (<c>/signin</c>, <c>/signout</c>): a plain form, with an antiforgery token, rate-limited per
-/// address; a session cookie (HttpOnly, SameSite=Strict) on success. The map UI sends anyone not signed in here.
+/// address across every node (<see cref="SignInAttempts"/>); a session cookie (HttpOnly, SameSite=Strict) on success. The map UI sends anyone not signed in here.
 /// </summary>
 internal static class SignInEndpoints
 {
-    public const string RateLimit = "signin";
-
     public static void MapTwinSignIn(this WebApplication app)
     {
         app.MapGet("/signin", async (HttpContext http, IAntiforgery antiforgery, Users users, string? returnUrl, string? error, string? lang) =>
@@ -45,12 +43,12 @@ internal static class SignInEndpoints
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
             await audit.WriteAsync(principal, "signed-in", null, null, remote, http.RequestAborted);
             return Results.Redirect(back);
-        }).AllowAnonymous().RequireRateLimiting(RateLimit).DisableRequestTimeout();
+        }).AllowAnonymous().AddEndpointFilter(SignInAttempts.LimitAsync).DisableRequestTimeout();
 
         // The city's identity provider, when configured (Access:Oidc): there and back, then to where the person was going.
         app.MapGet("/signin/oidc", (string? returnUrl) => OidcSignIn.IsConfigured(app.Configuration)
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [OidcSignIn.Scheme])
-            : Results.NotFound()).AllowAnonymous().RequireRateLimiting(RateLimit);
+            : Results.NotFound()).AllowAnonymous().AddEndpointFilter(SignInAttempts.LimitAsync);
 
         // The form's antiforgery token is checked (a form field makes the endpoint validate it): no page elsewhere can sign anyone out.
         app.MapPost("/signout", async (HttpContext http, AuditLog audit, [FromForm] string? returnUrl) =>

@@ -33,19 +33,33 @@ public sealed class Users(NpgsqlDataSource dataSource)
 
     private readonly ConcurrentDictionary<(string, string), (bool Active, DateTimeOffset At)> checkedUsers = new();
 
+    /// <summary>Counts <see cref="Forget"/>s: a check that began before one does not put back what it forgot.</summary>
+    private long forgotten;
+
+    /// <summary>
+    /// Forgets every answer remembered: a user was disabled or changed somewhere (the database tells every node,
+    /// <see cref="Cluster.ClusterSignals"/>), so the next request of each session asks again.
+    /// </summary>
+    public void Forget()
+    {
+        Interlocked.Increment(ref forgotten);
+        checkedUsers.Clear();
+    }
+
     /// <summary>
     /// Whether the user may still be signed in with this role (not disabled, role unchanged), as the database said at
-    /// most <paramref name="maxAge"/> ago.
+    /// most <paramref name="maxAge"/> ago, and since the last change to any user that this node heard of.
     /// </summary>
     public async Task<bool> IsActiveAsync(string username, string role, TimeSpan maxAge, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         if (checkedUsers.TryGetValue((username, role), out var known) && now - known.At < maxAge) return known.Active;
+        var generation = Interlocked.Read(ref forgotten);
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM users WHERE username = $1 AND role = $2 AND disabled_at IS NULL");
         command.Parameters.AddWithValue(username);
         command.Parameters.AddWithValue(role);
         var active = (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
-        checkedUsers[(username, role)] = (active, now);
+        if (generation == Interlocked.Read(ref forgotten)) checkedUsers[(username, role)] = (active, now);
         return active;
     }
 

@@ -13,8 +13,10 @@ public sealed record ApiKey(int Id, string Name, string Role, string? Organisati
 /// <summary>
 /// Keys of systems (citizen apps, contractors' systems). Only a SHA-256 hash of a key is stored; a key is shown once,
 /// when made. Revoked and expired keys are refused. A key found is remembered for <see cref="Remembered"/>, so that a
-/// citizen app posting hundreds of cases a second is not looked up hundreds of times: a revoked key (./twin key
-/// revoke, from another process) is refused within that time. Keys not found are not remembered.
+/// citizen app posting hundreds of cases a second is not looked up hundreds of times. A revoked key (./twin key
+/// revoke, from any process) is refused on every node at once: the database tells each node's listener
+/// (<see cref="Cluster.ClusterSignals"/>, migration 0024's trigger), which calls <see cref="Forget"/>; and within
+/// <see cref="Remembered"/> on a node that missed the word. Keys not found are not remembered.
 /// </summary>
 public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
 {
@@ -22,14 +24,18 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
 
     private readonly MemoryCache found = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
+    /// <summary>Counts <see cref="Forget"/>s: a look-up that began before one does not put back what it forgot.</summary>
+    private long forgotten;
+
     public async Task<ApiKey?> FindAsync(string? key, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(key) || key.Length > 200) return null;
         var hash = ApiKeyHash.Of(key);
         var name = Convert.ToHexString(hash);
         if (found.TryGetValue(name, out ApiKey? known)) return known;
+        var generation = Interlocked.Read(ref forgotten);
         var apiKey = await Server.Database.DatabaseFaults.OnceMoreIfBrokenAsync(() => LookUpAsync(hash, cancellationToken));
-        if (apiKey is not null) found.Set(name, apiKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Remembered });
+        if (apiKey is not null && generation == Interlocked.Read(ref forgotten)) found.Set(name, apiKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Remembered });
         return apiKey;
     }
 
@@ -41,6 +47,13 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
         return await reader.ReadAsync(cancellationToken)
             ? new ApiKey(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
             : null;
+    }
+
+    /// <summary>Forgets every key remembered: a key was revoked or changed somewhere; the next use looks it up again.</summary>
+    public void Forget()
+    {
+        Interlocked.Increment(ref forgotten);
+        found.Clear();
     }
 
     /// <summary>Makes a key and returns it: the only time it is seen.</summary>

@@ -11,6 +11,7 @@ public static class CaseServices
             .ValidateDataAnnotations()
             .Validate(o => EmailAddresses.IsValid(o.SmtpFrom), "Outbox:SmtpFrom is not one e-mail address (such as digitaltwin@city.example)")
             .Validate(o => o.MaxRetrySeconds >= o.FirstRetrySeconds, "Outbox:MaxRetrySeconds is less than Outbox:FirstRetrySeconds")
+            .Validate(o => o.ClaimSeconds > 2 * o.TimeoutSeconds, "Outbox:ClaimSeconds is not more than twice Outbox:TimeoutSeconds: batches still being sent would be given to others and sent twice")
             .ValidateOnStart();
         services.AddOptions<CaseOptions>().Bind(configuration.GetSection("Cases"))
             .Validate(o => o.Answers.Values.All(answers => answers.All(a => a.En is not null || a.Fi is not null || a.Sv is not null)),

@@ -6,7 +6,7 @@ internal static partial class Log
     public static partial void MigrationsApplied(ILogger logger, int count, string names);
 
     [LoggerMessage(1002, LogLevel.Information,
-        "Connection budget: {Servers} server(s) × ({ServerPool} + {LookupPool}) + command line {ImporterPool} + superusers {SuperuserReserved} + reserve {AdminReserve} = {Needed} of max_connections {MaxConnections}")]
+        "Connection budget: {Servers} server(s) × ({ServerPool} + {LookupPool} + 1 listening) + command line {ImporterPool} + superusers {SuperuserReserved} + reserve {AdminReserve} = {Needed} of max_connections {MaxConnections}")]
     public static partial void BudgetFits(ILogger logger, int servers, int serverPool, int lookupPool, int importerPool, int superuserReserved, int adminReserve,
         int needed, int maxConnections);
 

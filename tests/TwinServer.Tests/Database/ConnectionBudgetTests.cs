@@ -10,7 +10,7 @@ public sealed class ConnectionBudgetTests(TwinServerFactory server) : IClassFixt
     {
         var budget = new ConnectionBudget();
         budget.Misfit(maxConnections: 100, superuserReserved: 3).ShouldBeNull();
-        budget.Needed(3).ShouldBe(30 + 15 + 4 + 3 + 10);
+        budget.Needed(3).ShouldBe(30 + 15 + 1 + 4 + 3 + 10);
     }
 
     [Fact]
@@ -19,18 +19,18 @@ public sealed class ConnectionBudgetTests(TwinServerFactory server) : IClassFixt
         // Two pools of Npgsql's default 100 on a PostgreSQL of 100 connections: "too many clients" under the first burst.
         var misfit = new ConnectionBudget { ServerPool = 100, LookupPool = 100 }.Misfit(maxConnections: 100, superuserReserved: 3);
         misfit.ShouldNotBeNull();
-        misfit.ShouldContain("need 217 connections");
+        misfit.ShouldContain("need 218 connections");
         misfit.ShouldContain("max_connections is 100");
         misfit.ShouldContain("Database:Connections:ServerPool");
         misfit.ShouldContain("Database__Connections__ServerPool");
     }
 
     [Fact]
-    public void Servers_that_share_the_database_each_count_with_both_pools()
+    public void Servers_that_share_the_database_each_count_with_both_pools_and_their_listening_connection()
     {
         var budget = new ConnectionBudget { Servers = 2 };
-        budget.Needed(3).ShouldBe(2 * (30 + 15) + 4 + 3 + 10);
-        budget.Misfit(100, 3)!.ShouldContain("2 servers' pools (2 × (30 + 15))");
+        budget.Needed(3).ShouldBe(2 * (30 + 15 + 1) + 4 + 3 + 10);
+        budget.Misfit(100, 3)!.ShouldContain("2 servers' pools and listeners (2 × (30 + 15 + 1))");
     }
 
     [Fact]

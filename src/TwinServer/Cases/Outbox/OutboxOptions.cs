@@ -31,6 +31,15 @@ public sealed class OutboxOptions
     [Range(0.1, 600)]
     public double TimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How long a node may hold a batch between two statements before the database ends its session and gives the batch
+    /// to the other nodes' workers (PostgreSQL's <c>idle_in_transaction_session_timeout</c>, set for that transaction
+    /// only): for a node that stops without its connection closing. More than a batch's sends take
+    /// (<see cref="TimeoutSeconds"/>, and for SMTP a few of those), or deliveries go out twice, with the same key.
+    /// </summary>
+    [Range(1, 3600)]
+    public int ClaimSeconds { get; set; } = 60;
+
     /// <summary>How often an idle worker looks for due deliveries, in milliseconds.</summary>
     [Range(10, 60000)]
     public int PollMilliseconds { get; set; } = 200;

@@ -7,10 +7,13 @@ using Npgsql;
 namespace DigitalTwin.Server.Cases;
 
 /// <summary>
-/// Drains the outbox: each worker takes a batch of due deliveries with <c>FOR UPDATE SKIP LOCKED</c> (so that several
-/// server instances can run side by side), sends them, and records the outcomes in the same transaction. The rows stay
-/// locked while they are sent: if the server dies mid-send, the transaction is rolled back and the deliveries are sent
-/// again, with the same idempotency keys, so the receiver can tell it has them already. Failures wait longer each time;
+/// Drains the outbox: each worker takes a batch of due deliveries with <c>FOR UPDATE SKIP LOCKED</c> (so that the
+/// workers of every server node run side by side, each delivery taken by one), sends them, and records the outcomes in
+/// the same transaction. The rows stay locked while they are sent: if the server dies mid-send, its connection closes,
+/// the transaction is rolled back and the other nodes' workers (or this one's, after a restart) send the deliveries
+/// again, with the same idempotency keys, so the receiver can tell it has them already. A node that stops answering
+/// without its connection closing (a frozen process, a machine lost) holds its batch at most
+/// <see cref="OutboxOptions.ClaimSeconds"/>: the database then ends its session. Failures wait longer each time;
 /// after <see cref="OutboxOptions.MaxAttempts"/> the delivery is dead and the case's timeline says so. What is due and
 /// when the next attempt is are read from the <see cref="TimeProvider"/> (the system clock, kept in step by NTP on
 /// every node), so that a test can move the clock rather than wait.
@@ -44,6 +47,11 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (PostgresException e) when (e.SqlState == "25P03") // idle_in_transaction_session_timeout
+            {
+                LogClaimExpired(logger, options.Value.ClaimSeconds);
+                failures++;
             }
             catch (Exception e)
             {
@@ -90,6 +98,13 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
             }
         }
         if (due.Count == 0) return false;
+        // The claim ends if this node stops answering mid-batch (its machine lost, its process frozen, its network cut,
+        // where no socket closes to tell the database): the session ends and the rows go to the other nodes' workers.
+        await using (var claim = new NpgsqlCommand("SELECT set_config('idle_in_transaction_session_timeout', $1, true)", connection, transaction))
+        {
+            claim.Parameters.AddWithValue($"{options.Value.ClaimSeconds}s");
+            await claim.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         var outcomes = await Task.WhenAll(due.Select(d => SendOneAsync(d, cancellationToken)));
         await RecordAsync(connection, transaction, [.. due.Zip(outcomes)], cancellationToken);
@@ -172,6 +187,9 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
 
     [LoggerMessage(2103, LogLevel.Warning, "The outbox worker cannot reach the database ({Reason}); it keeps trying, and nothing due is lost.")]
     private static partial void LogDatabaseAway(ILogger logger, string reason);
+
+    [LoggerMessage(2105, LogLevel.Warning, "A batch took longer than Outbox:ClaimSeconds ({ClaimSeconds} s) between its statements; the database gave it to the other workers, who send it again with the same keys.")]
+    private static partial void LogClaimExpired(ILogger logger, int claimSeconds);
 
     [LoggerMessage(2104, LogLevel.Information, "The outbox worker reached the database again after {Failures} failed attempt(s).")]
     private static partial void LogWorkerResumed(ILogger logger, int failures);
