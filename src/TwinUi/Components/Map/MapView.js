@@ -24,12 +24,19 @@ import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
 import Translate from 'ol/interaction/Translate.js';
 import proj4 from 'proj4';
 
-// National projections the Nordic cities publish their WMTS basemaps in (OpenLayers reprojects their tiles).
-proj4.defs('EPSG:3879', '+proj=tmerc +lat_0=0 +lon_0=25 +k=1 +x_0=25500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
-proj4.defs('EPSG:3067', '+proj=utm +zone=35 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
-proj4.defs('EPSG:3011', '+proj=tmerc +lat_0=0 +lon_0=18 +k=1 +x_0=150000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
-proj4.defs('EPSG:3006', '+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
-register(proj4);
+// National projections the Nordic cities publish their WMTS basemaps in (OpenLayers reprojects their tiles). Made
+// known to OpenLayers only when a WMTS basemap is drawn: registering them builds a transform between every pair of
+// projections proj4 knows, about half a second before the map could start.
+let nationalProjections = false;
+function registerNationalProjections() {
+  if (nationalProjections) return;
+  nationalProjections = true;
+  proj4.defs('EPSG:3879', '+proj=tmerc +lat_0=0 +lon_0=25 +k=1 +x_0=25500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+  proj4.defs('EPSG:3067', '+proj=utm +zone=35 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+  proj4.defs('EPSG:3011', '+proj=tmerc +lat_0=0 +lon_0=18 +k=1 +x_0=150000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+  proj4.defs('EPSG:3006', '+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs');
+  register(proj4);
+}
 
 // Colours by kind and infrastructure type: distinct, and readable on the light basemap or the plain background.
 const kindColours = {
@@ -529,6 +536,7 @@ const tileReferrer = 'strict-origin';
 async function addBasemap(map, basemap) {
   let source;
   if (basemap.type === 'wmts') {
+    registerNationalProjections();
     const response = await fetch(basemap.capabilitiesUrl, { referrerPolicy: tileReferrer });
     const capabilities = new WMTSCapabilities().read(await response.text());
     const wmtsOptions = optionsFromCapabilities(capabilities, { layer: basemap.layer, matrixSet: basemap.matrixSet });
