@@ -145,6 +145,23 @@ public sealed class TestDatabase(string name, string connectionString) : IAsyncD
     }
 
     /// <summary>
+    /// <paramref name="count"/> graffiti cases at the sample's bridge pillar (numbered <paramref name="prefix"/>-1, -2, ...),
+    /// forwarded to the graffiti subcontractor's webhook at <paramref name="webhooks"/>: each with its outbox row, as a
+    /// handler's forward writes them. For the tests that kill, freeze or double the servers that deliver them.
+    /// </summary>
+    public Task<int> ForwardedCasesAsync(string prefix, int count, Uri webhooks) => ScalarAsync<int>("""
+        WITH made AS (
+            INSERT INTO cases (service_request_id, category, description, lon, lat, geom, language, channel, status, assignee)
+            SELECT $1 || '-' || n, 'graffiti', 'case ' || n, 18.076363, 59.305782,
+                   ST_Transform(ST_SetSRID(ST_MakePoint(18.076363, 59.305782), 4326), 3035), 'sv', 'open311', 'forwarded', 'klotterfritt'
+            FROM generate_series(1, $2) n
+            RETURNING id, service_request_id)
+        INSERT INTO outbox (case_id, recipient, channel, target, payload)
+        SELECT id, 'klotterfritt', 'webhook', $3 || 'klotterfritt', json_build_object('service_request_id', service_request_id)::jsonb
+        FROM made;
+        """, prefix, count, new Uri(webhooks, "webhooks/").ToString());
+
+    /// <summary>
     /// Closes the database to new connections and ends its sessions, as a restart ends them (an outage for whoever
     /// uses it, and no one else), or opens it again.
     /// </summary>

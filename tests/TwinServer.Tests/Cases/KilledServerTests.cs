@@ -42,17 +42,7 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
         const int count = 1000;
         await database.ScalarAsync<int>($"UPDATE organisations SET webhook_url = '{simulatorAddress}webhooks/' || key, webhook_secret = 'kill-secret' WHERE key = 'klotterfritt'");
         // 1,000 cases forwarded to the graffiti subcontractor: each with its outbox row, as ForwardAsync writes them.
-        await database.ScalarAsync<int>($"""
-            WITH made AS (
-                INSERT INTO cases (service_request_id, category, description, lon, lat, geom, language, channel, status, assignee)
-                SELECT 'K-' || n, 'graffiti', 'case ' || n, 18.076363, 59.305782,
-                       ST_Transform(ST_SetSRID(ST_MakePoint(18.076363, 59.305782), 4326), 3035), 'sv', 'open311', 'forwarded', 'klotterfritt'
-                FROM generate_series(1, {count}) n
-                RETURNING id, service_request_id)
-            INSERT INTO outbox (case_id, recipient, channel, target, payload)
-            SELECT id, 'klotterfritt', 'webhook', '{simulatorAddress}webhooks/klotterfritt', json_build_object('service_request_id', service_request_id)::jsonb
-            FROM made;
-            """);
+        await database.ForwardedCasesAsync("K", count, simulatorAddress);
 
         using (var first = StartServer())
         {

@@ -47,17 +47,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task ForwardedAsync(int count)
     {
         await database.ScalarAsync<int>($"UPDATE organisations SET webhook_url = '{simulatorAddress}webhooks/' || key, webhook_secret = 'node-secret' WHERE key = 'klotterfritt'");
-        await database.ScalarAsync<int>($"""
-        WITH made AS (
-            INSERT INTO cases (service_request_id, category, description, lon, lat, geom, language, channel, status, assignee)
-            SELECT 'P-' || n, 'graffiti', 'case ' || n, 18.076363, 59.305782,
-                   ST_Transform(ST_SetSRID(ST_MakePoint(18.076363, 59.305782), 4326), 3035), 'sv', 'open311', 'forwarded', 'klotterfritt'
-            FROM generate_series(1, {count}) n
-            RETURNING id, service_request_id)
-        INSERT INTO outbox (case_id, recipient, channel, target, payload)
-        SELECT id, 'klotterfritt', 'webhook', '{simulatorAddress}webhooks/klotterfritt', json_build_object('service_request_id', service_request_id)::jsonb
-        FROM made;
-        """);
+        await database.ForwardedCasesAsync("P", count, simulatorAddress);
     }
 
     private async Task EveryDeliveryRecordedAsync(int count, TimeSpan within)

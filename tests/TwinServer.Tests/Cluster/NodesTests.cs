@@ -280,17 +280,7 @@ public sealed class NodesTests(TwoNodes nodes, ITestOutputHelper output) : IClas
     {
         const int count = 500;
         var prefix = $"N{Guid.NewGuid():N}"[..10];
-        await nodes.Database.ScalarAsync<int>($"""
-            WITH made AS (
-                INSERT INTO cases (service_request_id, category, description, lon, lat, geom, language, channel, status, assignee)
-                SELECT '{prefix}-' || n, 'graffiti', 'case ' || n, 18.076363, 59.305782,
-                       ST_Transform(ST_SetSRID(ST_MakePoint(18.076363, 59.305782), 4326), 3035), 'sv', 'open311', 'forwarded', 'klotterfritt'
-                FROM generate_series(1, {count}) n
-                RETURNING id, service_request_id)
-            INSERT INTO outbox (case_id, recipient, channel, target, payload)
-            SELECT id, 'klotterfritt', 'webhook', '{nodes.SimulatorAddress}webhooks/klotterfritt', json_build_object('service_request_id', service_request_id)::jsonb
-            FROM made;
-            """);
+        await nodes.Database.ForwardedCasesAsync(prefix, count, nodes.SimulatorAddress);
         var keys = (await nodes.Database.ScalarAsync<string>(
             $"SELECT string_agg(o.idempotency_key::text, ',') FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.service_request_id LIKE '{prefix}-%'")).Split(',').ToHashSet();
         keys.Count.ShouldBe(count);

@@ -101,9 +101,16 @@ const gapStyle = new Style({ stroke: new Stroke({ color: '#b00020', width: 2, li
 const overlapStyle = new Style({ stroke: new Stroke({ color: '#6a1b9a', width: 2 }), fill: new Fill({ color: 'rgba(106,27,154,0.30)' }) });
 // Case pins by status: new ones stand out, forwarded ones are calmer, sent-back ones are red.
 const caseColours = { received: '#d50000', assigned: '#d50000', rejected: '#b00020', forwarded: '#1565c0', in_progress: '#2e7d32' };
+// One style per status for the pins not selected (hundreds of them: a new shape each would be a canvas each, per frame).
+const pinStyles = {};
 function caseStyle(feature) {
   const colour = caseColours[feature.get('status')] ?? '#555';
   const selected = feature.get('selected');
+  if (!selected) {
+    return pinStyles[colour] ??= new Style({
+      image: new RegularShape({ points: 3, radius: 9, rotation: Math.PI, fill: new Fill({ color: colour }), stroke: new Stroke({ color: '#fff', width: 2 }) }),
+    });
+  }
   return new Style({
     image: new RegularShape({ points: 3, radius: selected ? 13 : 9, rotation: Math.PI, fill: new Fill({ color: colour }), stroke: new Stroke({ color: '#fff', width: 2 }) }),
     text: selected ? new Text({ text: feature.get('number'), offsetY: -18, font: 'bold 12px system-ui', fill: new Fill({ color: '#111' }), stroke: new Stroke({ color: '#fff', width: 3 }) }) : undefined,
@@ -131,9 +138,14 @@ function labelOf(feature) {
   return labelKinds.has(feature.get('kind')) && !type.includes('Point') ? (feature.get('name') ?? null) : null;
 }
 
+// One label style, its text set per feature as it is drawn (OpenLayers' own pattern for labels): no new style, text,
+// fill and stroke for each of a dense city's names in every frame.
+const objectLabel = new Style({ text: labelText('', 'point') });
 function objectLabelStyle(feature) {
   const text = labelOf(feature);
-  return text ? new Style({ text: labelText(text, 'point') }) : null;
+  if (!text) return null;
+  objectLabel.getText().setText(text);
+  return objectLabel;
 }
 
 // The sample city's own basemap (/tiles/basemap): light, so that the layers stay what one sees first.
