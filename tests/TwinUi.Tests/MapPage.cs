@@ -58,7 +58,8 @@ public sealed class MapPage
     /// <summary>Waits until an object is drawn (its tile has arrived), then returns what is drawn.</summary>
     public async Task<string[]> WaitUntilDrawnAsync(string id)
     {
-        await Page.WaitForFunctionAsync("id => document.querySelector('.map').twinMap.featureIds(false).includes(id)", id);
+        // The map may be between two elements for an instant (drawn before the circuit, then adopted by the component).
+        await Page.WaitForFunctionAsync("id => document.querySelector('.map')?.twinMap?.featureIds(false).includes(id) === true", id);
         return await DrawnAsync();
     }
 

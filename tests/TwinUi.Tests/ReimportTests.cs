@@ -42,7 +42,7 @@ public sealed class ReimportTests(LoopbackSampleCity server, Browser browser) : 
             (await after.Content.ReadAsByteArrayAsync()).ShouldNotBe(await before.Content.ReadAsByteArrayAsync());
 
             await map.Page.ReloadAsync();
-            await map.Page.WaitForSelectorAsync(".map[data-map-ready=true]");
+            await map.Page.WaitForSelectorAsync(".map[data-map-ready=true][data-map-live=true]");
             var drawn = await map.WaitUntilDrawnAsync("sthlm-buildings:B9999");
             drawn.ShouldNotContain("sthlm-buildings:B3103");
         });
