@@ -57,6 +57,22 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IAsyncLifetime
             TimeSpan.FromSeconds(30), "every delivery recorded");
     }
 
+    /// <summary>Two server processes on the database, then <paramref name="count"/> forwarded cases: once both are up, so that both drain.</summary>
+    private async Task<(ServerProcess A, ServerProcess B)> TwoNodesDrainingAsync(int count)
+    {
+        var started = await Task.WhenAll(ServerProcess.StartAsync(database.ConnectionString, OutboxSettings), ServerProcess.StartAsync(database.ConnectionString, OutboxSettings));
+        try
+        {
+            await ForwardedAsync(count);
+        }
+        catch
+        {
+            foreach (var node in started) await node.DisposeAsync();
+            throw;
+        }
+        return (started[0], started[1]);
+    }
+
     /// <summary>Exactly once by key: each case received, under its one key; a delivery cut off mid-send came again with that key, no other.</summary>
     private async Task<int> EachOnceByKeyAsync(int count)
     {
@@ -74,10 +90,9 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_node_killed_mid_batch_leaves_its_deliveries_to_the_other_node_and_each_case_arrives_once_by_its_key()
     {
         const int count = 1000;
-        var started = await Task.WhenAll(ServerProcess.StartAsync(database.ConnectionString, OutboxSettings), ServerProcess.StartAsync(database.ConnectionString, OutboxSettings));
-        await using var a = started[0];
-        await using var b = started[1];
-        await ForwardedAsync(count); // once both are up, so that both drain
+        var (a, b) = await TwoNodesDrainingAsync(count);
+        await using var _ = a;
+        await using var __ = b;
         await TwinNodes.EventuallyAsync(() => Task.FromResult(simulator.All.Count >= count / 3), TimeSpan.FromSeconds(60), "a third delivered by the two nodes");
         await a.KillAsync();
         var atKill = simulator.All.Count;
@@ -92,10 +107,9 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_node_frozen_mid_batch_gives_up_its_batch_after_its_claim_and_the_other_node_delivers_it()
     {
         const int count = 1000;
-        var started = await Task.WhenAll(ServerProcess.StartAsync(database.ConnectionString, OutboxSettings), ServerProcess.StartAsync(database.ConnectionString, OutboxSettings));
-        await using var a = started[0];
-        await using var b = started[1];
-        await ForwardedAsync(count); // once both are up, so that both drain
+        var (a, b) = await TwoNodesDrainingAsync(count);
+        await using var _ = a;
+        await using var __ = b;
         await TwinNodes.EventuallyAsync(() => Task.FromResult(simulator.All.Count >= count / 4), TimeSpan.FromSeconds(60), "a quarter delivered by the two nodes");
 
         // Frozen with its connections open: the database sees an idle transaction holding rows, not a lost client.
