@@ -28,6 +28,19 @@ public abstract class BatchLoader<TValue>
         return new Deferred(this, key);
     }
 
+    /// <summary>Values already read elsewhere in the request (say with the answer that names them): they are not read again.</summary>
+    public void Prime(IReadOnlyDictionary<string, TValue> values)
+    {
+        lock (pending)
+        {
+            foreach (var (key, value) in values)
+            {
+                loaded[key] = value;
+                pending.Remove(key);
+            }
+        }
+    }
+
     private async Task<TValue?> GetAsync(string key, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);

@@ -42,7 +42,10 @@ public sealed class Query : ObjectGraphType
                     at is null ? null : Number(at["x"]), at is null ? null : Number(at["y"]),
                     Srid(at?.GetValueOrDefault("crs"), "at.crs"), c.GetArgument<string?>("objectId"), c.GetArgument<string>("taskType"),
                     c.GetArgument<DateOnly?>("on"), c.GetArgument<double?>("tolerance"));
-                return await c.RequestServices!.GetRequiredService<ResponsibilityResolver>().ResolveAsync(query, c.CancellationToken);
+                var answer = await c.RequestServices!.GetRequiredService<ResponsibilityResolver>().ResolveAsync(query, c.CancellationToken);
+                // The organisations came with the answer, in the same round trip.
+                c.RequestServices!.GetRequiredService<OrganisationLoader>().Prime(answer.Organisations);
+                return answer;
             });
 
         Field<MapObjectType>("mapObject")

@@ -78,6 +78,9 @@ public sealed record ResponsibilityAnswer(
     /// <summary>The explanation's lines as keys and values, for a client to say in its own language.</summary>
     public IReadOnlyList<ExplanationLine> ExplanationLines { get; init; } = [];
 
+    /// <summary>The organisations the answer names, as the lookup read them (a GraphQL request needs not read them again).</summary>
+    internal IReadOnlyDictionary<string, Catalog.Organisation> Organisations { get; init; } = new Dictionary<string, Catalog.Organisation>();
+
     /// <summary>True when the recipient is not the first in line (no subcontractor or contractor for the task).</summary>
     public bool IsFallback => RecipientRole is not (RecipientRole.Subcontractor or RecipientRole.Contractor);
 

@@ -55,22 +55,22 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             (clicked, var x, var y) = await ObjectAsync(connection, objectId, moment, cancellationToken)
                 ?? throw new TwinException(ErrorCodes.UnknownObject, $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
             lookup = query is { X: { } atX, Y: { } atY } && double.IsFinite(atX) && double.IsFinite(atY)
-                ? await LookupAsync(connection, atX, atY, query.Srid, tolerance, moment, query.TaskType, cancellationToken)
-                : await LookupAsync(connection, x, y, StorageCrs.Srid, tolerance, moment, query.TaskType, cancellationToken);
+                ? await LookupAsync(connection, atX, atY, query.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken)
+                : await LookupAsync(connection, x, y, StorageCrs.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken);
         }
         else if (query is { X: { } x, Y: { } y })
         {
             if (!double.IsFinite(x) || !double.IsFinite(y)) throw new TwinException(ErrorCodes.BadPoint, "The point's coordinates must be numbers.");
-            lookup = await LookupAsync(connection, x, y, query.Srid, tolerance, moment, query.TaskType, cancellationToken);
+            lookup = await LookupAsync(connection, x, y, query.Srid, tolerance, moment, on, query.TaskType, null, cancellationToken);
         }
         else
         {
             throw new TwinException(ErrorCodes.BadRequest, "Ask about a point (at) or an object (objectId).");
         }
-        var (stack, point, versions, loadedLater) = lookup;
-        if (loadedLater.Count > 0)
+        var stack = lookup.Stack;
+        if (lookup.LayersLoadedLater.Count > 0)
         {
-            explanation.Say("layers.later", ("date", on), ("layers", string.Join(", ", loadedLater)));
+            explanation.Say("layers.later", ("date", on), ("layers", string.Join(", ", lookup.LayersLoadedLater)));
         }
 
         var target = Target(clicked, stack, explanation);
@@ -91,8 +91,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         IReadOnlyList<ContractMatch> conflicts = [];
         if (manager is not null)
         {
-            var matches = await ContractsAsync(connection, manager, query.TaskType, target?.Id, point, versions, on, cancellationToken);
-            (contract, conflicts) = ChooseContract(matches, manager, query.TaskType, on, explanation);
+            (contract, conflicts) = ChooseContract(lookup.ContractsOf(manager, target?.Id), manager, query.TaskType, on, explanation);
             if (contract is not null)
             {
                 subcontract = ChooseSubcontract(contract, query.TaskType, explanation);
@@ -101,7 +100,11 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
 
         var (recipient, role) = Recipient(subcontract, contract, conflicts, manager, owner, landOwner, options.Value.DefaultContact, explanation);
         return new ResponsibilityAnswer(query.TaskType, on, tolerance, stack, target, landOwner, owner, manager, managerSource,
-            area, contract, subcontract, recipient, role, conflicts, explanation) { ExplanationLines = explanation.Lines };
+            area, contract, subcontract, recipient, role, conflicts, explanation)
+        {
+            ExplanationLines = explanation.Lines,
+            Organisations = lookup.Organisations,
+        };
     }
 
     /// <summary>product contract 3.2: the clicked object; else the first asset or building; else the parcel at the point.</summary>
@@ -266,11 +269,37 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         }
     }
 
-    /// <summary>The stack, the point and the layer versions of a lookup, from one round trip (lookup.sql).</summary>
-    private sealed record Lookup(IReadOnlyList<StackObject> Stack, Point Point, int[] Versions, IReadOnlyList<string> LayersLoadedLater);
+    /// <summary>
+    /// What the database says about a lookup, from one round trip (lookup.sql): the stack, the point, the layer
+    /// versions, the contracts any organisation of the stack commissioned for the task, and those organisations.
+    /// </summary>
+    private sealed record Lookup(IReadOnlyList<StackObject> Stack, Point Point, int[] Versions, IReadOnlyList<string> LayersLoadedLater,
+        IReadOnlyList<ContractRow> Contracts, IReadOnlyDictionary<string, Organisation> Organisations)
+    {
+        /// <summary>
+        /// The manager's contracts that apply to the target or the point: those that list the target, and those whose
+        /// area covers the point (product contract 3.5). lookup.sql reads the contracts of every organisation that could
+        /// be the manager, listing any object of the stack, before the manager and the target are chosen.
+        /// </summary>
+        public List<ContractMatch> ContractsOf(string manager, string? targetId)
+        {
+            var matches = new List<ContractMatch>();
+            foreach (var row in Contracts)
+            {
+                if (!string.Equals(row.Contract.Commissioner, manager, StringComparison.Ordinal)) continue;
+                var listsTarget = targetId is not null && row.Listed.Contains(targetId, StringComparer.Ordinal);
+                if (!listsTarget && !row.CoversPoint) continue;
+                matches.Add(row.Contract with { ListsTarget = listsTarget, CoversPoint = row.CoversPoint, Versions = Versions });
+            }
+            return matches;
+        }
+    }
+
+    /// <summary>A contract as lookup.sql reads it, before the target is known: the ids of the stack it lists, whether its area covers the point.</summary>
+    private sealed record ContractRow(ContractMatch Contract, IReadOnlyList<string> Listed, bool CoversPoint);
 
     private static async Task<Lookup> LookupAsync(NpgsqlConnection connection, double x, double y, int srid, double tolerance,
-        DateTimeOffset moment, string taskType, CancellationToken cancellationToken)
+        DateTimeOffset moment, DateOnly on, string taskType, StackObject? asked, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/lookup.sql"), connection);
         command.Parameters.AddWithValue(x);
@@ -279,6 +308,13 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         command.Parameters.AddWithValue(tolerance);
         command.Parameters.AddWithValue(moment);
         command.Parameters.AddWithValue(taskType);
+        command.Parameters.AddWithValue(on);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)asked?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = asked is null ? Array.Empty<string>() : new[] { asked.Owner, asked.Manager }.OfType<string>().ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+        });
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -297,7 +333,9 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
                         throw new TwinException(ErrorCodes.BadPoint,
                             string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
                     }
-                    lookup = new Lookup(stack, reader.GetFieldValue<Point>(15), reader.GetFieldValue<int[]>(16), reader.GetFieldValue<string[]>(17));
+                    lookup = new Lookup(stack, reader.GetFieldValue<Point>(15), reader.GetFieldValue<int[]>(16), reader.GetFieldValue<string[]>(17),
+                        reader.IsDBNull(18) ? [] : Contracts(reader.GetString(18)),
+                        reader.IsDBNull(19) ? new Dictionary<string, Organisation>() : Organisations(reader.GetString(19)));
                 }
                 if (!reader.IsDBNull(0)) stack.Add(MapObjects.MapObjectSearch.Read(reader));
             }
@@ -321,36 +359,52 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         return (MapObjects.MapObjectSearch.Read(reader), reader.GetDouble(13), reader.GetDouble(14));
     }
 
-    private static async Task<IReadOnlyList<ContractMatch>> ContractsAsync(NpgsqlConnection connection, string commissioner, string taskType, string? targetId,
-        Point point, int[] versions, DateOnly on, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/contracts.sql"), connection);
-        command.Parameters.AddWithValue(commissioner);
-        command.Parameters.AddWithValue(taskType);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.AddWithValue(point);
-        command.Parameters.AddWithValue(versions);
-        command.Parameters.AddWithValue(on);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var matches = new List<ContractMatch>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            matches.Add(ContractMatch.Read(reader, reader.GetBoolean(8), reader.GetBoolean(9)) with
-            {
-                Versions = versions,
-                Subcontracts = reader.IsDBNull(10) ? [] : Subcontracts(reader.GetString(10)),
-            });
-        }
-        return matches;
-    }
-
-    /// <summary>contracts.sql's subcontracts column: [[id, source id, name, subcontractor, covers the point], ...].</summary>
-    private static SubcontractMatch[] Subcontracts(string json)
+    /// <summary>
+    /// lookup.sql's contracts column: [[id, source id, name, contractor, commissioner, task types, lower(valid),
+    /// upper(valid), listed ids, covers the point, subcontracts], ...], each subcontract [id, source id, name,
+    /// subcontractor, covers the point].
+    /// </summary>
+    private static List<ContractRow> Contracts(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return [.. document.RootElement.EnumerateArray().Select(s => new SubcontractMatch(
-            s[0].GetString()!, s[1].GetString()!, s[2].GetString(), s[3].GetString()) { CoversPoint = s[4].GetBoolean() })];
+        var rows = new List<ContractRow>();
+        foreach (var c in document.RootElement.EnumerateArray())
+        {
+            var contract = new ContractMatch(c[0].GetString()!, c[1].GetString()!, Text(c[2]), Text(c[3]), Text(c[4]),
+                c[5].ValueKind == JsonValueKind.Null ? null : [.. c[5].EnumerateArray().Select(t => t.GetString()!)],
+                Date(c[6]),
+                // daterange's upper bound is exclusive; the last valid day is the one before.
+                Date(c[7])?.AddDays(-1),
+                null, null)
+            {
+                Subcontracts = c[10].ValueKind == JsonValueKind.Null ? [] : [.. c[10].EnumerateArray().Select(s => new SubcontractMatch(
+                    s[0].GetString()!, s[1].GetString()!, Text(s[2]), Text(s[3])) { CoversPoint = s[4].GetBoolean() })],
+            };
+            rows.Add(new ContractRow(contract,
+                c[8].ValueKind == JsonValueKind.Null ? [] : [.. c[8].EnumerateArray().Select(t => t.GetString()!)],
+                c[9].GetBoolean()));
+        }
+        return rows;
     }
+
+    /// <summary>lookup.sql's organisations column: [[key, kind, name fi, name sv, name en, webhook url, open311 endpoint, e-mail], ...].</summary>
+    private static Dictionary<string, Organisation> Organisations(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var found = new Dictionary<string, Organisation>(StringComparer.Ordinal);
+        foreach (var o in document.RootElement.EnumerateArray())
+        {
+            var organisation = new Organisation(o[0].GetString()!, o[1].GetString()!, new LocalizedName(Text(o[2]), Text(o[3]), Text(o[4])),
+                Text(o[5]), Text(o[6]), Text(o[7]));
+            found[organisation.Key] = organisation;
+        }
+        return found;
+    }
+
+    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetString();
+
+    private static DateOnly? Date(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Null ? null : DateOnly.ParseExact(value.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>An object as a line names it: in English whole (id, kind, type, name), and its parts for other languages.</summary>
     private static (string, object?)[] Described(StackObject o) =>
