@@ -30,10 +30,23 @@ public static class TwinDatabase
     /// <param name="sessionOptions">Server settings for every session (libpq's options), unless the connection string sets its own.</param>
     /// <param name="noResetOnClose">Skip the session reset when a connection goes back to the pool (only for statements that leave no state).</param>
     /// <param name="pool">The pool's size and waits from the <see cref="ConnectionBudget"/>; they override the connection string's. Null keeps Npgsql's.</param>
+    /// <param name="target">
+    /// For a database of several hosts (a primary and its standbys): which of them the sessions go to, in Npgsql's
+    /// words (<c>read-write</c>, <c>prefer-standby</c>, ...). Null keeps the connection string's, and when it names
+    /// none, <c>read-write</c>: Npgsql's own default, <c>any</c>, would send writes to whichever host answers first.
+    /// </param>
     public static NpgsqlDataSource CreateDataSource(string connectionStringOrUrl, string applicationName = "twin", string? sessionOptions = null,
-        bool noResetOnClose = false, PoolSettings? pool = null)
+        bool noResetOnClose = false, PoolSettings? pool = null, string? target = null)
     {
         var builder = new NpgsqlDataSourceBuilder(ToConnectionString(connectionStringOrUrl));
+        if (IsSeveralHosts(builder.ConnectionStringBuilder))
+        {
+            if (target is not null) builder.ConnectionStringBuilder.TargetSessionAttributes = target;
+            else builder.ConnectionStringBuilder.TargetSessionAttributes ??= "read-write";
+            // A host that refused or failed is skipped for this long before it is tried again (Npgsql's default, 10 s,
+            // said here because it bounds how soon look-ups return to a standby that came back).
+            if (builder.ConnectionStringBuilder.HostRecheckSeconds == 10) builder.ConnectionStringBuilder.HostRecheckSeconds = 5;
+        }
         if (pool is not null)
         {
             // The budget wins over a URL's own pool settings: the start-up check counts these numbers, not the URL's.
@@ -50,6 +63,11 @@ public static class TwinDatabase
         builder.UseNetTopologySuite();
         return builder.Build();
     }
+
+    /// <summary>Whether the database is a primary and its standbys, named together (<c>Host=h1:p1,h2:p2</c>).</summary>
+    public static bool IsSeveralHosts(string connectionStringOrUrl) => IsSeveralHosts(new NpgsqlConnectionStringBuilder(ToConnectionString(connectionStringOrUrl)));
+
+    private static bool IsSeveralHosts(NpgsqlConnectionStringBuilder builder) => builder.Host?.Contains(',', StringComparison.Ordinal) == true;
 
     /// <summary>
     /// Accepts both <c>postgres://user:password@host:port/database?sslmode=...</c> and Npgsql's <c>Host=...;Database=...</c>.
