@@ -238,24 +238,30 @@ internal static class BenchFailoverCommand
         }
 
         private static NpgsqlConnection Node(int port, string user) =>
-            new($"Host=127.0.0.1;Port={port};Username={user};Database=postgres;Timeout=2;Pooling=false");
+            new($"Host=127.0.0.1;Port={port};Username={user};Database=twin;Timeout=5;Pooling=false");
 
         private static async Task<int> PrimaryPortAsync(int[] ports, string user, CancellationToken cancellationToken)
         {
-            foreach (var port in ports)
+            var problems = new List<string>();
+            for (var attempt = 0; attempt < 10; attempt++)
             {
-                try
+                foreach (var port in ports)
                 {
-                    await using var connection = Node(port, user);
-                    await connection.OpenAsync(cancellationToken);
-                    await using var command = new NpgsqlCommand("SELECT NOT pg_is_in_recovery()", connection);
-                    if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!) return port;
+                    try
+                    {
+                        await using var connection = Node(port, user);
+                        await connection.OpenAsync(cancellationToken);
+                        await using var command = new NpgsqlCommand("SELECT NOT pg_is_in_recovery()", connection);
+                        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!) return port;
+                    }
+                    catch (NpgsqlException e)
+                    {
+                        problems.Add($":{port} {e.Message}");
+                    }
                 }
-                catch (NpgsqlException)
-                {
-                }
+                await Task.Delay(1000, cancellationToken);
             }
-            throw new BenchException("No primary answers on the cluster's data nodes.");
+            throw new BenchException($"No primary answers on the cluster's data nodes ({string.Join("; ", problems.TakeLast(2))}).");
         }
 
         /// <summary>Every second, the standby's lag as the primary sees it (bytes of WAL not yet replayed, and replay_lag).</summary>
