@@ -23,6 +23,7 @@ internal static class Program
             MapPageCommand.Create(),
             BenchIntakeCommand.Create(),
             BenchReportsCommand.Create(),
+            BenchFailoverCommand.Create(),
             SeedCasesCommand.Create(),
             DemoCommand.CreateSetup(),
             DemoCommand.CreatePost(),

@@ -30,10 +30,23 @@ public static class TwinDatabase
     /// <param name="sessionOptions">Server settings for every session (libpq's options), unless the connection string sets its own.</param>
     /// <param name="noResetOnClose">Skip the session reset when a connection goes back to the pool (only for statements that leave no state).</param>
     /// <param name="pool">The pool's size and waits from the <see cref="ConnectionBudget"/>; they override the connection string's. Null keeps Npgsql's.</param>
+    /// <param name="target">
+    /// For a database of several hosts (a primary and its standbys): which of them the sessions go to, in Npgsql's
+    /// words (<c>read-write</c>, <c>prefer-standby</c>, ...). Null keeps the connection string's, and when it names
+    /// none, <c>read-write</c>: Npgsql's own default, <c>any</c>, would send writes to whichever host answers first.
+    /// </param>
     public static NpgsqlDataSource CreateDataSource(string connectionStringOrUrl, string applicationName = "twin", string? sessionOptions = null,
-        bool noResetOnClose = false, PoolSettings? pool = null)
+        bool noResetOnClose = false, PoolSettings? pool = null, string? target = null)
     {
         var builder = new NpgsqlDataSourceBuilder(ToConnectionString(connectionStringOrUrl));
+        if (IsSeveralHosts(builder.ConnectionStringBuilder))
+        {
+            if (target is not null) builder.ConnectionStringBuilder.TargetSessionAttributes = target;
+            else builder.ConnectionStringBuilder.TargetSessionAttributes ??= "read-write";
+            // A host that refused or failed is skipped for this long before it is tried again (Npgsql's default, 10 s,
+            // said here because it bounds how soon look-ups return to a standby that came back).
+            if (builder.ConnectionStringBuilder.HostRecheckSeconds == 10) builder.ConnectionStringBuilder.HostRecheckSeconds = 5;
+        }
         if (pool is not null)
         {
             // The budget wins over a URL's own pool settings: the start-up check counts these numbers, not the URL's.
@@ -51,39 +64,84 @@ public static class TwinDatabase
         return builder.Build();
     }
 
+    /// <summary>Whether the database is a primary and its standbys, named together (<c>Host=h1:p1,h2:p2</c>).</summary>
+    public static bool IsSeveralHosts(string connectionStringOrUrl) => IsSeveralHosts(new NpgsqlConnectionStringBuilder(ToConnectionString(connectionStringOrUrl)));
+
+    private static bool IsSeveralHosts(NpgsqlConnectionStringBuilder builder) => builder.Host?.Contains(',', StringComparison.Ordinal) == true;
+
     /// <summary>
     /// Accepts both <c>postgres://user:password@host:port/database?sslmode=...</c> and Npgsql's <c>Host=...;Database=...</c>.
+    /// A URL may name several hosts, as libpq and <c>pg_autoctl show uri</c> write them
+    /// (<c>postgres://h1:p1,h2:p2/twin?target_session_attrs=read-write</c>): Npgsql then tries them in turn and keeps the
+    /// one whose role fits. libpq's parameter names are taken in Npgsql's words (<see cref="LibpqParameters"/>).
     /// </summary>
     public static string ToConnectionString(string connectionStringOrUrl)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionStringOrUrl);
         var text = connectionStringOrUrl.Trim();
-        if (!text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-            && !text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            return new NpgsqlConnectionStringBuilder(text).ConnectionString;
-        }
+        var scheme = text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ? "postgres://".Length
+            : text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ? "postgresql://".Length
+            : 0;
+        if (scheme == 0) return new NpgsqlConnectionStringBuilder(text).ConnectionString;
 
-        var uri = new Uri(text);
-        var builder = new NpgsqlConnectionStringBuilder
+        // System.Uri takes one host only, so the URL is cut by hand: [user[:password]@]hosts[/database][?query].
+        var rest = text[scheme..];
+        var query = "";
+        if (rest.IndexOf('?', StringComparison.Ordinal) is var q and >= 0) (rest, query) = (rest[..q], rest[(q + 1)..]);
+        var database = "";
+        if (rest.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0) (rest, database) = (rest[..slash], Uri.UnescapeDataString(rest[(slash + 1)..]));
+        var builder = new NpgsqlConnectionStringBuilder { Database = database.Length > 0 ? database : "postgres" };
+        if (rest.LastIndexOf('@') is var at and >= 0)
         {
-            Host = string.IsNullOrEmpty(uri.Host) ? "127.0.0.1" : uri.Host,
-            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
-            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } db ? db : "postgres",
-        };
-        if (uri.UserInfo.Length > 0)
-        {
-            var parts = uri.UserInfo.Split(':', 2);
+            var parts = rest[..at].Split(':', 2);
             builder.Username = Uri.UnescapeDataString(parts[0]);
             if (parts.Length == 2) builder.Password = Uri.UnescapeDataString(parts[1]);
+            rest = rest[(at + 1)..];
         }
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        var hosts = rest.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(HostAndPort).ToList();
+        if (hosts.Count == 0) hosts.Add(("127.0.0.1", 5432));
+        if (hosts.Count == 1)
+        {
+            (builder.Host, builder.Port) = (hosts[0].Host, hosts[0].Port);
+        }
+        else
+        {
+            // Npgsql's form of several hosts: each with its own port, in the Host keyword.
+            builder.Host = string.Join(',', hosts.Select(h => $"{h.Host}:{h.Port}"));
+        }
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var kv = pair.Split('=', 2);
             var key = Uri.UnescapeDataString(kv[0]);
             var value = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
-            builder[key.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? "SSL Mode" : key] = value;
+            builder[LibpqParameters.GetValueOrDefault(key.ToLowerInvariant(), key)] = value;
         }
         return builder.ConnectionString;
+    }
+
+    /// <summary>libpq's names of the URL parameters that Npgsql spells otherwise; other names pass as they are.</summary>
+    private static readonly Dictionary<string, string> LibpqParameters = new()
+    {
+        ["sslmode"] = "SSL Mode",
+        ["target_session_attrs"] = "Target Session Attributes",
+        ["connect_timeout"] = "Timeout",
+        ["application_name"] = "Application Name",
+        ["options"] = "Options",
+        ["sslrootcert"] = "Root Certificate",
+        ["sslcert"] = "SSL Certificate",
+        ["sslkey"] = "SSL Key",
+    };
+
+    /// <summary>host, host:port, [v6] or [v6]:port; the port 5432 when none is given.</summary>
+    private static (string Host, int Port) HostAndPort(string text)
+    {
+        text = Uri.UnescapeDataString(text);
+        var colon = text.LastIndexOf(':');
+        var closing = text.LastIndexOf(']');
+        if (colon < 0 || colon < closing) return (text.Trim('[', ']') is { Length: > 0 } h ? h : "127.0.0.1", 5432);
+        var host = text[..colon].Trim('[', ']');
+        if (!int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"The database URL names the port '{text[(colon + 1)..]}' of {host}: not a port number.");
+        return (host.Length > 0 ? host : "127.0.0.1", port);
     }
 }

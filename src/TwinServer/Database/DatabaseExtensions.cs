@@ -17,6 +17,14 @@ internal sealed class DatabaseOptions
     /// <summary>What a 503 tells the caller when the database is away or out of connections: try again after this many seconds.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// When the URL names a primary and its standbys: send the responsibility look-ups (the generic-plan pool) to a
+    /// standby when one answers (Npgsql's <c>prefer-standby</c>), and to the primary otherwise. Look-ups then go on
+    /// while the primary is lost, and leave its CPU to the writes; they may see a change committed on the primary a
+    /// moment late (the standby's replay lag, milliseconds when healthy; docs/operations.md). Off by default.
+    /// </summary>
+    public bool LookupsFromStandby { get; set; }
 }
 
 internal static class DatabaseExtensions
@@ -46,8 +54,12 @@ internal static class DatabaseExtensions
                 // connection needs no reset between uses, which cost as much as a small query each time.
                 noResetOnClose: true, pool: sp.GetRequiredService<IOptions<ConnectionBudget>>().Value.Server));
         builder.Services.AddKeyedSingleton(GenericPlans, (sp, _) =>
-            TwinDatabase.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Url!, "twin-server-lookup",
-                TwinDatabase.GenericPlanSessionOptions, noResetOnClose: true, pool: sp.GetRequiredService<IOptions<ConnectionBudget>>().Value.Lookup));
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return TwinDatabase.CreateDataSource(options.Url!, "twin-server-lookup",
+                TwinDatabase.GenericPlanSessionOptions, noResetOnClose: true, pool: sp.GetRequiredService<IOptions<ConnectionBudget>>().Value.Lookup,
+                target: options.LookupsFromStandby ? "prefer-standby" : null);
+        });
     }
 
     /// <summary>

@@ -24,7 +24,19 @@ internal static class DatabaseFaults
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is NpgsqlException { IsTransient: true } or PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }) return true;
+            if (e is NpgsqlException { IsTransient: true }) return true;
+            if (e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction })
+            {
+                // The primary became a standby under open connections (a switchover, or an old primary back as a
+                // standby before its sessions ended): those connections would refuse every write until they close.
+                // Dropping the idle ones makes the next write look for the primary again.
+                NpgsqlConnection.ClearAllPools();
+                return true;
+            }
+            // Several hosts and none fit (the primary lost, the standby not yet promoted): Npgsql gathers each
+            // host's failure under one exception.
+            if (e is AggregateException all && all.InnerExceptions.Any(IsUnavailable)) return true;
+            if (e is NpgsqlException n && n.Message.StartsWith("No suitable host", StringComparison.Ordinal)) return true;
         }
         return false;
     }

@@ -51,4 +51,23 @@ public sealed class MigratorTests
         builder.Database.ShouldBe("twin");
         builder.SslMode.ShouldBe(SslMode.Require);
     }
+
+    [Fact]
+    public void A_url_of_several_hosts_as_pg_autoctl_prints_it_keeps_every_host_and_the_read_write_target()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(TwinDatabase.ToConnectionString(
+            "postgres://twin@10.0.0.1:5432,10.0.0.2:6432,[fd00::3]:5433/twin?target_session_attrs=read-write&sslmode=prefer&connect_timeout=3"));
+        builder.Host.ShouldBe("10.0.0.1:5432,10.0.0.2:6432,fd00::3:5433");
+        builder.Username.ShouldBe("twin");
+        builder.Database.ShouldBe("twin");
+        builder.TargetSessionAttributes.ShouldBe("read-write");
+        builder.SslMode.ShouldBe(SslMode.Prefer);
+        builder.Timeout.ShouldBe(3);
+    }
+
+    [Fact]
+    public void A_url_with_a_port_that_is_not_a_number_is_refused_by_name()
+    {
+        Should.Throw<ArgumentException>(() => TwinDatabase.ToConnectionString("postgres://h1:5432,h2:x/twin")).Message.ShouldContain("'x'");
+    }
 }
