@@ -1,5 +1,6 @@
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Cases;
+using DigitalTwin.Server.Tiles;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -8,8 +9,10 @@ namespace DigitalTwin.Server.Cluster;
 /// <summary>
 /// Word between the server nodes that share one database, through PostgreSQL's LISTEN/NOTIFY: one long-lived
 /// connection per node, of its own (not from the pools), listening on <see cref="CasesChannel"/> (cases changed on
-/// another node: this node's open inboxes reload) and <see cref="AccessChannel"/> (a key or a user changed anywhere,
-/// told by migration 0024's triggers: this node forgets what it remembered of them).
+/// another node: this node's open inboxes reload), <see cref="AccessChannel"/> (a key or a user changed anywhere,
+/// told by migration 0024's triggers: this node forgets what it remembered of them) and <see cref="LayersChannel"/>
+/// (a layer's serving version or the basemap changed, told by migration 0030's triggers: the tiles forget which
+/// versions serve; they remember them only while this node listens).
 /// </summary>
 /// <remarks>
 /// A node tells the others of its case changes after their commit, at most once per <see cref="CaseChanges.Quiet"/>
@@ -25,10 +28,11 @@ namespace DigitalTwin.Server.Cluster;
 /// </remarks>
 public sealed partial class ClusterSignals(
     [FromKeyedServices(ClusterServices.ListeningSource)] NpgsqlDataSource listening, NpgsqlDataSource dataSource, CaseChanges cases, ApiKeys keys, Users users,
-    IOptions<ClusterOptions> options, ILogger<ClusterSignals> logger) : BackgroundService
+    TileStore tiles, IOptions<ClusterOptions> options, ILogger<ClusterSignals> logger) : BackgroundService
 {
     public const string CasesChannel = "twin_cases";
     public const string AccessChannel = "twin_access";
+    public const string LayersChannel = "twin_layers";
 
     private static readonly TimeSpan FirstReconnect = TimeSpan.FromMilliseconds(500);
 
@@ -66,6 +70,8 @@ public sealed partial class ClusterSignals(
             }
             catch (Exception e)
             {
+                // Not hearing of layer changes, the tiles ask which version serves at every tile.
+                tiles.Listening = false;
                 // The database restarted, failed over or dropped the connection: say so once, and try again.
                 if (failures == 0) LogListenerLost(logger, e.GetType().Name, e.Message);
                 failures++;
@@ -87,8 +93,10 @@ public sealed partial class ClusterSignals(
     {
         await using var connection = await listening.OpenConnectionAsync(stoppingToken);
         connection.Notification += OnNotification;
-        await using (var listen = new NpgsqlCommand($"LISTEN {CasesChannel}; LISTEN {AccessChannel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {CasesChannel}; LISTEN {AccessChannel}; LISTEN {LayersChannel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
+        // From here every change of a layer is heard (and the tiles forget what they knew from before).
+        tiles.Listening = true;
         if (Interlocked.Increment(ref listens) > 1)
         {
             // Whatever was told while this node was not listening is lost: act as if each notice had come.
@@ -133,6 +141,10 @@ public sealed partial class ClusterSignals(
                     // The trigger names the table; anything else (a notice by hand) forgets both, which is always safe.
                     if (notice.Payload != "users") keys.Forget();
                     if (notice.Payload != "api_keys") users.Forget();
+                    return;
+                case LayersChannel:
+                    Interlocked.Increment(ref heard);
+                    tiles.Forget();
                     return;
             }
         }

@@ -4,6 +4,7 @@ using DigitalTwin.Importers.Mapping;
 using DigitalTwin.Importers.Pipeline;
 using DigitalTwin.Importers.Sources;
 using DigitalTwin.Importers.Sources.Gdal;
+using DigitalTwin.Server.Tiles;
 using Npgsql;
 
 namespace DigitalTwin.Server.Layers;
@@ -107,7 +108,16 @@ internal static partial class ImportEndpoints
                 Mode = Flag("append") ? ImportMode.Append : Flag("update") ? ImportMode.Update : ImportMode.Replace,
                 LoadedBy = loadedBy,
             };
-            var result = await new LayerImporter(dataSource).ImportAsync(options, null, ct);
+            ImportResult result;
+            try
+            {
+                result = await new LayerImporter(dataSource).ImportAsync(options, null, ct);
+            }
+            finally
+            {
+                // This node's very next tile answers from the new version (the other nodes hear of it from the database).
+                http.RequestServices.GetRequiredService<TileStore>().Forget();
+            }
             Log.Imported(logs.CreateLogger("DigitalTwin.Server.Layers"), loadedBy, url is null ? Path.GetFileName(dataFile) : ServiceUrl.Parse(url).Display, name,
                 result.Committed ? $"version {result.Version}" : dryRun ? "dry run" : "rejected");
             return Results.Json(new

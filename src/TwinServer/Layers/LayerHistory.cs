@@ -42,7 +42,7 @@ public sealed record LayerRollbackResult(string Layer, int Version, int Restored
 /// (<c>layer_changes()</c>, migration 0023), and rolling back to an earlier one (<see cref="LayerRollback"/>: a new
 /// version that copies it). Who may ask is checked by the callers (GraphQL's RoleRule, the layers page's backend).
 /// </summary>
-public sealed class LayerHistory(NpgsqlDataSource dataSource, AuditLog audit, ILogger<LayerHistory> logger)
+public sealed class LayerHistory(NpgsqlDataSource dataSource, AuditLog audit, Tiles.TileStore tiles, ILogger<LayerHistory> logger)
 {
     public const int DefaultPageSize = 100, MaxPageSize = 1000;
 
@@ -130,6 +130,11 @@ public sealed class LayerHistory(NpgsqlDataSource dataSource, AuditLog audit, IL
         catch (ImportException e)
         {
             throw new TwinException(ErrorCodes.BadRequest, e.Message);
+        }
+        finally
+        {
+            // This node's very next tile answers from the version now serving.
+            tiles.Forget();
         }
         Log.RolledBack(logger, by, layer, toVersion, result.Version, result.Objects);
         await audit.WriteAsync(who, "layer-rolled-back", $"layer:{layer}",

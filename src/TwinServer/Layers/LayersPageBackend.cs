@@ -18,7 +18,7 @@ namespace DigitalTwin.Server.Layers;
 /// chooses to, over the version it was checked against; the folder goes when the upload is loaded, discarded, replaced
 /// or the circuit ends.
 /// </summary>
-internal sealed class LayersPageBackend(NpgsqlDataSource dataSource, CatalogStore catalog, LayerHistory history, AuthenticationStateProvider authentication,
+internal sealed class LayersPageBackend(NpgsqlDataSource dataSource, CatalogStore catalog, LayerHistory history, Tiles.TileStore tiles, AuthenticationStateProvider authentication,
     IOptions<AccessOptions> access, ILogger<LayersPageBackend> logger) : ILayersBackend, IAsyncDisposable
 {
     private static readonly string[] DataExtensions = [".shp", ".zip", ".gpkg", ".geojson", ".json", ".csv", ".txt"];
@@ -200,6 +200,11 @@ internal sealed class LayersPageBackend(NpgsqlDataSource dataSource, CatalogStor
         {
             throw new TwinException(ErrorCodes.ImportFailed,
                 $"The import could not be done, and nothing was changed: {(e is PostgresException p ? p.MessageText : e.Message.Replace(folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal))}");
+        }
+        finally
+        {
+            // A load changes what serves: this node's very next tile answers from it (a check changes nothing, and costs nothing to forget).
+            if (!options.DryRun) tiles.Forget();
         }
     }
 
