@@ -14,7 +14,7 @@ namespace DigitalTwin.Bench.Benches;
 /// </summary>
 internal static class BenchIntakeCommand
 {
-    private const string SimulatorAddress = "http://127.0.0.1:5096";
+    private static readonly string SimulatorAddress = $"http://127.0.0.1:{BenchServer.Port - 1}";
     private const string Secret = "bench-intake-secret";
 
     public static Command Create()
