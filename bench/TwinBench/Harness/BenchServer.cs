@@ -37,7 +37,7 @@ internal static class BenchServer
         {
             using var probe = new System.Net.Sockets.TcpClient();
             await probe.ConnectAsync(uri.Host, uri.Port, cancellationToken);
-            throw new BenchException($"Port {uri.Port} is taken by another program (another bench?). Stop it, or run on other ports: TWIN_BENCH_PORT=5197 (the server; the contractor simulator takes the port below it).");
+            throw new BenchException($"Port {uri.Port} is taken by another program (another bench?). Stop it, or run on other ports: TWIN_BENCH_PORT={uri.Port + 100} (the server; the contractor simulator takes the port below it).");
         }
         catch (System.Net.Sockets.SocketException)
         {
