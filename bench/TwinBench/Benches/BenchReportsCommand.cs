@@ -133,9 +133,18 @@ internal static class BenchReportsCommand
                 foreach (var (label, from) in new[] { ("reports page, last 90 days", since), ("reports page, every case", (string?)null) })
                 {
                     var variables = new { f = from is null ? null : new { from } };
-                    await AskAsync(http, page, variables, ct);
                     var times = new List<double>();
-                    for (var round = 0; round < roundCount; round++) times.Add((await AskAsync(http, page, variables, ct)).Ms);
+                    try
+                    {
+                        await AskAsync(http, page, variables, ct);
+                        for (var round = 0; round < roundCount; round++) times.Add((await AskAsync(http, page, variables, ct)).Ms);
+                    }
+                    catch (BenchException e) when (from is null && e.Message.Contains("\"TIMEOUT\"", StringComparison.Ordinal))
+                    {
+                        // The whole history's page on a busy machine may pass the server's request limit: said, not fatal.
+                        table.AddRow(label + " (7 questions in one request)", "over the server's request limit", "", "", "");
+                        continue;
+                    }
                     table.AddRow(label + " (7 questions in one request)", Ms(Statistics.Median(times)), "", "", "");
                     if (from is not null) pageMedian90 = Statistics.Median(times);
                 }
