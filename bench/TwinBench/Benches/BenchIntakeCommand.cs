@@ -14,7 +14,7 @@ namespace DigitalTwin.Bench.Benches;
 /// </summary>
 internal static class BenchIntakeCommand
 {
-    private const string SimulatorAddress = "http://127.0.0.1:5096";
+    private static readonly string SimulatorAddress = $"http://127.0.0.1:{BenchServer.Port - 1}";
     private const string Secret = "bench-intake-secret";
 
     public static Command Create()
@@ -37,8 +37,19 @@ internal static class BenchIntakeCommand
 
             using var receiver = await BenchServer.StartProcessAsync(parse.GetValue(simulator)!,
                 new Dictionary<string, string> { ["ASPNETCORE_URLS"] = SimulatorAddress, ["SIMULATOR_SECRET"] = Secret }, SimulatorAddress + "/received", ct);
-            using var twin = await BenchServer.StartAsync(parse.GetValue(server)!, parse.GetValue(psqlUrl)!, ct,
-                new Dictionary<string, string> { ["Cases__AutoForward"] = "true", ["Outbox__Workers"] = "4", ["Outbox__PollMilliseconds"] = "20" });
+            Process twin;
+            try
+            {
+                twin = await BenchServer.StartAsync(parse.GetValue(server)!, parse.GetValue(psqlUrl)!, ct,
+                    new Dictionary<string, string> { ["Cases__AutoForward"] = "true", ["Outbox__Workers"] = "4", ["Outbox__PollMilliseconds"] = "20" });
+            }
+            catch
+            {
+                // The simulator goes with the run, however the server's start failed.
+                await BenchServer.StopAsync(receiver);
+                throw;
+            }
+            using var _ = twin;
             try
             {
                 var started = DateTimeOffset.UtcNow;

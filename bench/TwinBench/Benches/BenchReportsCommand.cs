@@ -50,9 +50,15 @@ internal static class BenchReportsCommand
                     await SeedCasesCommand.SeedAsync(dataSource, (int)(want - have), 730, 3000, 7, serverDll, url, ct);
                 }
             }
-            await using (var total = dataSource.CreateCommand("SELECT count(*) FROM cases"))
+            long all, recent;
+            double span;
+            await using (var total = dataSource.CreateCommand(
+                "SELECT count(*), count(*) FILTER (WHERE created_at >= now() - interval '90 days'), coalesce(extract(epoch FROM now() - min(created_at)) / 86400, 0)::float8 FROM cases"))
+            await using (var reader = await total.ExecuteReaderAsync(ct))
             {
-                AnsiConsole.MarkupLineInterpolated($"{(long)(await total.ExecuteScalarAsync(ct))!:N0} cases");
+                await reader.ReadAsync(ct);
+                (all, recent, span) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2));
+                AnsiConsole.MarkupLineInterpolated($"{all:N0} cases over {span:F0} days, {recent:N0} in the last 90");
             }
 
             var key = await BenchKeys.KeyAsync(dataSource, "bench-reports", TwinRoles.Integration, ct);
@@ -103,6 +109,8 @@ internal static class BenchReportsCommand
                 var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("question").AddColumn("/graphql (median)").AddColumn("raw SQL (median)").AddColumn("ratio").AddColumn("numbers agree");
                 var allAgree = true;
+                // The slowest question over the whole history (two years when seeded here): the contract's 2 s.
+                var (slowestWhole, slowestName) = (0.0, "");
                 foreach (var s in scenarios)
                 {
                     AnsiConsole.MarkupLineInterpolated($"{s.Name}: a warm-up, then {roundCount} rounds of each");
@@ -118,23 +126,35 @@ internal static class BenchReportsCommand
                         sqlTimes.Add((await HandAsync(dataSource, s.Sql, ct)).Ms);
                     }
                     var (g, q) = (Statistics.Median(graphqlTimes), Statistics.Median(sqlTimes));
+                    if (s.Name.EndsWith("every case", StringComparison.Ordinal) && g > slowestWhole) (slowestWhole, slowestName) = (g, s.Name);
                     table.AddRow(s.Name, Ms(g), Ms(q), (g / q).ToString("F2", CultureInfo.InvariantCulture), agrees ? "yes" : "[red]no: " + Markup.Escape(why) + "[/]");
                 }
                 var pageMedian90 = 0.0;
                 foreach (var (label, from) in new[] { ("reports page, last 90 days", since), ("reports page, every case", (string?)null) })
                 {
                     var variables = new { f = from is null ? null : new { from } };
-                    await AskAsync(http, page, variables, ct);
                     var times = new List<double>();
-                    for (var round = 0; round < roundCount; round++) times.Add((await AskAsync(http, page, variables, ct)).Ms);
+                    try
+                    {
+                        await AskAsync(http, page, variables, ct);
+                        for (var round = 0; round < roundCount; round++) times.Add((await AskAsync(http, page, variables, ct)).Ms);
+                    }
+                    catch (BenchException e) when (from is null && e.Message.Contains("\"TIMEOUT\"", StringComparison.Ordinal))
+                    {
+                        // The whole history's page on a busy machine may pass the server's request limit: said, not fatal.
+                        table.AddRow(label + " (7 questions in one request)", "over the server's request limit", "", "", "");
+                        continue;
+                    }
                     table.AddRow(label + " (7 questions in one request)", Ms(Statistics.Median(times)), "", "", "");
                     if (from is not null) pageMedian90 = Statistics.Median(times);
                 }
                 AnsiConsole.Write(table);
                 // The contract's target (docs/contract.md, section 7): the page's questions over the last 90 days within a second.
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"reports page over 90 days: {pageMedian90:F0} ms (target ≤ 1,000 ms: {Statistics.Verdict(pageMedian90 <= 1000)}); " +
-                    $"numbers as a hand count in SQL gives them: {Statistics.Verdict(allAgree)}"));
+                    $"reports page over 90 days ({recent:N0} cases of {all:N0}): {pageMedian90:F0} ms (target ≤ 1,000 ms: {Statistics.Verdict(pageMedian90 <= 1000)})"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"one question over the whole history ({span:F0} days, {all:N0} cases), the slowest ({slowestName}): {slowestWhole:F0} ms (target ≤ 2,000 ms: {Statistics.Verdict(slowestWhole <= 2000)})"));
+                Console.WriteLine($"numbers as a hand count in SQL gives them: {Statistics.Verdict(allAgree)}");
                 return allAgree ? 0 : 1;
             }
             finally

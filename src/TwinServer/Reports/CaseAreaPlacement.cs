@@ -7,8 +7,10 @@ namespace DigitalTwin.Server.Reports;
 /// <summary>
 /// Keeps <c>case_areas</c> (migration 0009) whole: after an area layer is imported, its new version is placed for every
 /// case once, in the background, and a sweep every few minutes places any case whose intake was still open when a
-/// version was marked. New and moved cases are placed by triggers as they are written. A report by district or area
-/// that finds a serving version not yet placed waits for the placement, which no request's timeout cuts short.
+/// version was marked. New cases are queued by their insert and placed from the queue every second (migration 0026:
+/// off the intake's statement; reports count the queued ones by their points); moved cases are placed again by a
+/// trigger as they move. A report by district or area that finds a serving version not yet placed waits for the
+/// placement, which no request's timeout cuts short.
 /// </summary>
 public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<ReportOptions> options, ILogger<CaseAreaPlacement> logger) : BackgroundService
 {
@@ -51,7 +53,48 @@ public sealed class CaseAreaPlacement(NpgsqlDataSource dataSource, IOptions<Repo
         if (clock.Elapsed > TimeSpan.FromSeconds(1)) Log.CasesPlaced(logger, clock.Elapsed.TotalSeconds);
     }
 
+    /// <summary>Places the queued new cases every <see cref="ReportOptions.QueueSweepMilliseconds"/>, whatever goes wrong in one round.</summary>
+    private async Task PlaceQueuedAsync(CancellationToken stoppingToken)
+    {
+        var every = TimeSpan.FromMilliseconds(Math.Max(50, options.Value.QueueSweepMilliseconds));
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT case_areas_place_pending()");
+                // A queue grown long (a history loaded with COPY) is placed in one go, however long that takes.
+                command.CommandTimeout = (int)PlacementTimeout.TotalSeconds;
+                await command.ExecuteScalarAsync(stoppingToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database away, most likely: said once, not every second; reports count the queue meanwhile.
+                if (failures++ == 0) Log.PlacementFailed(logger, e, every.TotalSeconds);
+            }
+            await Task.Delay(every, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = Task.Run(() => PlaceQueuedAsync(stoppingToken), CancellationToken.None);
+        try
+        {
+            await SweepAsync(stoppingToken);
+        }
+        finally
+        {
+            await queue;
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
     {
         var every = TimeSpan.FromSeconds(Math.Max(1, options.Value.PlacementSweepSeconds));
         while (!stoppingToken.IsCancellationRequested)

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace DigitalTwin.Server.Tests.Reports;
+
+/// <summary>
+/// New cases are queued for placement in the area layers by their insert and placed every second (migration 0026):
+/// reports by district or area count the queued cases as if placed, and stay exact while cases come in, change status
+/// and are placed under them, counted against a direct spatial count.
+/// </summary>
+public sealed class CaseAreaQueueTests(SampleCityServer server) : IClassFixture<SampleCityServer>
+{
+    private const double SodermalmLon = 18.076363, SodermalmLat = 59.305782; // Skanstullsbron: Södermalm district
+    private const double TooloLon = 24.933337, TooloLat = 60.175849;         // Töölö district, Helsinki
+    private const string Sodermalm = "sthlm-areas:SDO-SODERMALM", Toolo = "hki-areas:ETU-TOOLO";
+    private const int PlacementLock = 7207001;
+
+    private static async Task InsertAsync(NpgsqlConnection connection, string number, double lon, double lat, DateTimeOffset created, string status = "received")
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO cases (service_request_id, category, lon, lat, geom, channel, status, created_at, updated_at)
+            VALUES ($1, 'litter', $2, $3, ST_Transform(ST_SetSRID(ST_MakePoint($2, $3), 4326), 3035), 'other', $4, $5, $5)
+            """, connection);
+        insert.Parameters.AddWithValue(number);
+        insert.Parameters.AddWithValue(lon);
+        insert.Parameters.AddWithValue(lat);
+        insert.Parameters.AddWithValue(status);
+        insert.Parameters.AddWithValue(created);
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    private async Task<JsonElement> ReportAsync(string arguments, object filter)
+    {
+        var query = $$"""query($filter: CaseStatisticsFilter) { caseStatistics(filter: $filter {{arguments}}) { total { cases } groups { areaId counts { cases } } } }""";
+        var (status, body) = await server.AskAsync(await server.IntegrationKeyAsync(), query, new { filter });
+        status.ShouldBe(200, body.ToString());
+        body.TryGetProperty("errors", out _).ShouldBeFalse(body.ToString());
+        return body.GetProperty("data").GetProperty("caseStatistics");
+    }
+
+    private static SortedDictionary<string, long> Districts(JsonElement statistics) =>
+        new(statistics.GetProperty("groups").EnumerateArray().ToDictionary(
+            g => g.GetProperty("areaId").ValueKind == JsonValueKind.Null ? "" : g.GetProperty("areaId").GetString()!,
+            g => g.GetProperty("counts").GetProperty("cases").GetInt64()), StringComparer.Ordinal);
+
+    /// <summary>The cases of the prefix in each district of the serving area layers, by testing their points directly.</summary>
+    private async Task<SortedDictionary<string, long>> DirectAsync(string prefix)
+    {
+        await using var command = server.Database.DataSource.CreateCommand("""
+            SELECT coalesce(d.id, ''), count(*)
+            FROM cases c
+            LEFT JOIN (SELECT twin_object_id(o.layer, o.source_id) AS id, o.geom
+                       FROM map_objects o JOIN layers l ON l.current_version = o.version_id AND l.kind = 'area'
+                       WHERE o.type = 'district') d ON ST_Intersects(d.geom, c.geom)
+            WHERE c.service_request_id LIKE $1 || '%'
+            GROUP BY 1
+            """);
+        command.Parameters.AddWithValue(prefix);
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
+    private Task<long> QueuedAsync(string prefix) => server.Database.ScalarAsync<long>(
+        "SELECT count(*) FROM case_areas_pending p JOIN cases c ON c.id = p.case_id WHERE c.service_request_id LIKE $1 || '%'", prefix);
+
+    private async Task WaitPlacedAsync(string prefix)
+    {
+        for (var i = 0; i < 300 && await QueuedAsync(prefix) > 0; i++) await Task.Delay(100);
+        (await QueuedAsync(prefix)).ShouldBe(0, "the server places the queue every second");
+    }
+
+    [Fact]
+    public async Task Queued_cases_are_counted_in_their_districts_and_areas_before_they_are_placed_and_after()
+    {
+        var period = new { from = "2024-05-01T00:00:00Z", until = "2024-06-01T00:00:00Z" };
+        var created = new DateTimeOffset(2024, 5, 10, 9, 0, 0, TimeSpan.Zero);
+        // Every serving area layer placed first: a refresh would wait on the lock held below.
+        await ReportAsync(", groupBy: [DISTRICT]", period);
+
+        await using (var holder = await server.Database.DataSource.OpenConnectionAsync())
+        await using (var hold = await holder.BeginTransactionAsync())
+        {
+            // The placement waits on its lock: the new cases stay queued while the reports are asked.
+            await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PlacementLock})", holder, hold)) await take.ExecuteNonQueryAsync();
+            await using (var connection = await server.Database.DataSource.OpenConnectionAsync())
+            {
+                for (var i = 0; i < 3; i++) await InsertAsync(connection, $"AQ-S{i}", SodermalmLon, SodermalmLat, created.AddHours(i));
+                for (var i = 0; i < 2; i++) await InsertAsync(connection, $"AQ-T{i}", TooloLon, TooloLat, created.AddHours(i));
+                await InsertAsync(connection, "AQ-X0", 10.0, 52.0, created);
+            }
+            (await QueuedAsync("AQ-")).ShouldBe(6);
+            (await server.Database.ScalarAsync<long>("SELECT count(*) FROM case_areas ca JOIN cases c ON c.id = ca.case_id WHERE c.service_request_id LIKE 'AQ-%'")).ShouldBe(0);
+
+            var queued = Districts(await ReportAsync(", groupBy: [DISTRICT]", period));
+            queued.ShouldBe(new SortedDictionary<string, long>(StringComparer.Ordinal) { [Sodermalm] = 3, [Toolo] = 2, [""] = 1 });
+            queued.ShouldBe(await DirectAsync("AQ-"));
+            (await ReportAsync("", new { period.from, period.until, area = Sodermalm })).GetProperty("total").GetProperty("cases").GetInt64().ShouldBe(3);
+            var areas = Districts(await ReportAsync(", groupBy: [AREA], areaLayer: \"hki-areas\"", period));
+            areas[Toolo].ShouldBe(2);
+            await hold.RollbackAsync();
+        }
+
+        await WaitPlacedAsync("AQ-");
+        (await server.Database.ScalarAsync<long>("SELECT count(DISTINCT ca.case_id) FROM case_areas ca JOIN cases c ON c.id = ca.case_id WHERE c.service_request_id LIKE 'AQ-%'")).ShouldBe(5);
+        Districts(await ReportAsync(", groupBy: [DISTRICT]", period)).ShouldBe(new SortedDictionary<string, long>(StringComparer.Ordinal) { [Sodermalm] = 3, [Toolo] = 2, [""] = 1 });
+        (await ReportAsync("", new { period.from, period.until, area = Sodermalm })).GetProperty("total").GetProperty("cases").GetInt64().ShouldBe(3);
+        Districts(await ReportAsync(", groupBy: [AREA], areaLayer: \"hki-areas\"", period))[Toolo].ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Under_concurrent_intake_status_changes_and_placement_every_report_counts_each_case_once_in_its_district()
+    {
+        var period = new { from = "2024-07-01T00:00:00Z", until = "2024-08-01T00:00:00Z" };
+        var created = new DateTimeOffset(2024, 7, 10, 9, 0, 0, TimeSpan.Zero);
+        await ReportAsync(", groupBy: [DISTRICT]", period);
+        using var stop = new CancellationTokenSource();
+        var made = 0;
+
+        // Four writers: new cases in both districts, and status changes of earlier ones (a new row version each).
+        async Task WriteAsync(int writer)
+        {
+            await using var connection = await server.Database.DataSource.OpenConnectionAsync();
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var (lon, lat) = i % 3 == 0 ? (TooloLon, TooloLat) : (SodermalmLon, SodermalmLat);
+                await InsertAsync(connection, $"CQ-{writer}-{i}", lon, lat, created.AddMinutes(i));
+                Interlocked.Increment(ref made);
+                await using var change = new NpgsqlCommand(
+                    "UPDATE cases SET status = CASE status WHEN 'received' THEN 'in_progress' ELSE 'done' END WHERE service_request_id = $1", connection);
+                change.Parameters.AddWithValue($"CQ-{writer}-{i / 2}");
+                await change.ExecuteNonQueryAsync();
+            }
+        }
+        // A second placer beside the server's own, as another node's would be.
+        async Task PlaceAsync()
+        {
+            await using var connection = await server.Database.DataSource.OpenConnectionAsync();
+            while (!stop.IsCancellationRequested)
+            {
+                await using var place = new NpgsqlCommand("SELECT case_areas_place_pending()", connection);
+                await place.ExecuteNonQueryAsync();
+                await Task.Delay(37);
+            }
+        }
+        var work = Enumerable.Range(0, 4).Select(WriteAsync).Append(PlaceAsync()).ToList();
+
+        // Each report's one statement sees each case once: in its district, never in none (they all lie in one), never
+        // twice; and no district loses a case from one report to the next.
+        var seen = new Dictionary<string, long> { [Sodermalm] = 0, [Toolo] = 0 };
+        var reports = 0;
+        for (var deadline = DateTime.UtcNow.AddSeconds(8); DateTime.UtcNow < deadline || reports < 5; reports++)
+        {
+            var counts = Districts(await ReportAsync(", groupBy: [DISTRICT]", period));
+            counts.ContainsKey("").ShouldBeFalse($"a case counted in no district: {string.Join(", ", counts)}");
+            foreach (var (district, count) in counts)
+            {
+                count.ShouldBeGreaterThanOrEqualTo(seen[district], district);
+                seen[district] = count;
+            }
+            (counts.Values.Sum()).ShouldBeLessThanOrEqualTo(Volatile.Read(ref made));
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(work);
+        made.ShouldBeGreaterThan(20);
+
+        // At rest, some cases perhaps still queued: the report as the direct count; then placed, the same.
+        var direct = await DirectAsync("CQ-");
+        direct.Values.Sum().ShouldBe(made);
+        Districts(await ReportAsync(", groupBy: [DISTRICT]", period)).ShouldBe(direct);
+        await WaitPlacedAsync("CQ-");
+        Districts(await ReportAsync(", groupBy: [DISTRICT]", period)).ShouldBe(direct);
+        // Placed once in each area it lies in, as a direct test of its point says.
+        (await server.Database.ScalarAsync<long>("""
+            SELECT count(*) FROM (
+                (SELECT ca.case_id, ca.version_id, ca.area FROM case_areas ca JOIN cases c ON c.id = ca.case_id WHERE c.service_request_id LIKE 'CQ-%'
+                 EXCEPT ALL
+                 SELECT c.id, m.version_id, a.source_id FROM cases c CROSS JOIN case_area_marks m
+                 JOIN map_objects a ON a.version_id = m.version_id AND ST_Intersects(a.geom, c.geom) WHERE c.service_request_id LIKE 'CQ-%')
+                UNION ALL
+                (SELECT c.id, m.version_id, a.source_id FROM cases c CROSS JOIN case_area_marks m
+                 JOIN map_objects a ON a.version_id = m.version_id AND ST_Intersects(a.geom, c.geom) WHERE c.service_request_id LIKE 'CQ-%'
+                 EXCEPT ALL
+                 SELECT ca.case_id, ca.version_id, ca.area FROM case_areas ca JOIN cases c ON c.id = ca.case_id WHERE c.service_request_id LIKE 'CQ-%')) x
+            """)).ShouldBe(0);
+    }
+}
