@@ -27,6 +27,7 @@ internal sealed class LayerWriter : IAsyncDisposable
     private readonly string kindName;
     private SourceInfo source;
     private NpgsqlBinaryImporter? copy;
+    private readonly EwkbWriter ewkb = new();
     private bool committed;
 
     private LayerWriter(NpgsqlDataSource dataSource, NpgsqlConnection connection, string layer, string kindName, SourceInfo source, int versionId)
@@ -213,8 +214,9 @@ internal sealed class LayerWriter : IAsyncDisposable
             o.ValidFrom ?? default, true, o.ValidFrom is null,
             o.ValidTo ?? default, o.ValidTo is not null, o.ValidTo is null);
         c.Write(range, NpgsqlDbType.DateRange);
-        c.Write(o.AttributesJson, NpgsqlDbType.Json);
-        if (o.Geometry is null) c.WriteNull(); else c.Write(o.Geometry, NpgsqlDbType.Geometry);
+        // The binary forms of json and geometry are the JSON text and EWKB, made here as bytes and sent as they are.
+        c.Write(o.AttributesJson, NpgsqlDbType.Bytea);
+        if (o.Geometry is null) c.WriteNull(); else c.Write(ewkb.Write(o.Geometry, StorageCrs.Srid), NpgsqlDbType.Bytea);
         if (o.ResponseTimesJson is null) c.WriteNull(); else c.Write(o.ResponseTimesJson, NpgsqlDbType.Jsonb);
     }
 

@@ -30,6 +30,7 @@ internal sealed class GeoJsonSource : IFeatureSource
     private readonly string? rootType;
     private readonly List<Coordinate> scratch = [];
     private readonly JsonFileCursor.ValueParser<SourceFeature?> readNextFeature;
+    private readonly JsonFileCursor.ValueParser<bool> scanFeature;
     private readonly FieldCounter fieldCounter = new();
     private readonly List<string> scanNames = [];
     private readonly List<string> scanForeign = [];
@@ -47,6 +48,7 @@ internal sealed class GeoJsonSource : IFeatureSource
         this.path = path;
         cursor = new JsonFileCursor(path);
         readNextFeature = ReadNextFeature;
+        scanFeature = ScanFeature;
         try
         {
             (rootType, Crs) = ScanTopLevel();
@@ -210,7 +212,7 @@ internal sealed class GeoJsonSource : IFeatureSource
             while (true)
             {
                 feature++;
-                if (!cursor.Parse(ScanFeature)) break;
+                if (!cursor.Parse(scanFeature)) break;
                 CommitScannedFeature();
             }
         }
@@ -286,11 +288,13 @@ internal sealed class GeoJsonSource : IFeatureSource
     private void CommitScannedFeature()
     {
         fieldCounter.BeginFeature();
-        foreach (var name in scanNames) fieldCounter.Count(name, $"a second \"{name}\" in the properties of a feature");
+        foreach (var name in scanNames) fieldCounter.Count(name, RepeatedProperty);
         if (scanHasId) fieldCounter.CountId();
         foreach (var name in scanForeign) fieldCounter.Ignore(name, "a member of the feature outside its \"properties\"");
         if (scanPropertiesNotObject) fieldCounter.Ignore("properties", "\"properties\" is not a JSON object");
     }
+
+    private static string RepeatedProperty(string name) => $"a second \"{name}\" in the properties of a feature";
 
     private SourceCrs? ToSourceCrs((string? Type, string? Name, int? Code) crs)
     {
