@@ -78,11 +78,13 @@ internal sealed class FeatureMapper
     private string? Read(DomainField field)
     {
         if (!fields.TryGetValue(field, out var source)) return null;
-        return source.ReportUnmatched
-            ? source.Read(current.Attributes, current.Number, value => Error(
-                $"unmatched value: '{value}' in {Camel(field)} (from {string.Join(", ", source.Fields)}) is not in the mapping's lookup"))
-            : source.Read(current.Attributes, current.Number);
+        return source.ReportUnmatched ? ReadReportingUnmatched(field, source) : source.Read(current.Attributes, current.Number);
     }
+
+    // Apart from Read, so that the closure is made only for the fields that have a lookup.
+    private string? ReadReportingUnmatched(DomainField field, FieldSource source) =>
+        source.Read(current.Attributes, current.Number, value => Error(
+            $"unmatched value: '{value}' in {Camel(field)} (from {string.Join(", ", source.Fields)}) is not in the mapping's lookup"));
 
     /// <summary>Maps one feature; null when it has an error (reported).</summary>
     /// <remarks>
