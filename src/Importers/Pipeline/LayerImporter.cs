@@ -19,6 +19,7 @@ internal readonly record struct ImportProgress(long Features, double? Fraction);
 /// </summary>
 internal sealed class LayerImporter(NpgsqlDataSource dataSource)
 {
+    private const string DoesNotReproject = "coordinates out of range: the geometry does not reproject; is the source CRS right? (use --crs)";
 
     public async Task<ImportResult> ImportAsync(ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -76,7 +77,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
 
         // Reading, mapping and reprojecting run on one thread, the COPY on another, with a bounded queue between them:
         // the two halves take about the same time, and memory stays flat.
-        var queue = Channel.CreateBounded<MappedObject>(new BoundedChannelOptions(8192) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<MappedObject>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         SourceFeature? firstWithGeometry = null;
         var batch = new List<MappedObject>();
@@ -92,8 +93,7 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
                 {
                     if (reprojected[next++] is not { } geometry || !IsFinite(geometry))
                     {
-                        report.Add(new ImportProblem(mapped.FeatureNo, mapped.SourceId, Severity.Error,
-                            "coordinates out of range: the geometry does not reproject; is the source CRS right? (use --crs)"));
+                        report.Add(new ImportProblem(mapped.FeatureNo, mapped.SourceId, Severity.Error, DoesNotReproject));
                         continue;
                     }
                     stored = mapped with { Geometry = geometry };
@@ -110,6 +110,8 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
             try
             {
                 var batchSize = reprojector?.BatchSize ?? 1;
+                // In process (ProjNet), each geometry is reprojected where it is, as it comes: no copy, no batch.
+                var inProcess = reprojector as GeometryReprojector;
                 foreach (var read in source.ReadFeatures(stop.Token))
                 {
                     report.FeaturesRead++;
@@ -119,11 +121,22 @@ internal sealed class LayerImporter(NpgsqlDataSource dataSource)
                         report.Filtered++;
                         continue;
                     }
-                    if (firstWithGeometry is null && feature.Geometry is not null) firstWithGeometry = feature;
+                    // A copy: the feature's own geometry is reprojected in place below, and the override note wants the file's.
+                    if (firstWithGeometry is null && feature.Geometry is not null) firstWithGeometry = feature with { Geometry = feature.Geometry.Copy() };
                     var mapped = mapper.Map(feature);
                     if (mapped is null || (report.Errors > 0 && !options.SkipInvalid)) continue;
-                    batch.Add(mapped);
-                    if (batch.Count >= batchSize) await ReprojectAndQueueAsync();
+                    if (inProcess is null)
+                    {
+                        batch.Add(mapped);
+                        if (batch.Count >= batchSize) await ReprojectAndQueueAsync();
+                        continue;
+                    }
+                    if (mapped.Geometry is { } geometry && !inProcess.TransformInPlace(geometry))
+                    {
+                        report.Add(new ImportProblem(mapped.FeatureNo, mapped.SourceId, Severity.Error, DoesNotReproject));
+                        continue;
+                    }
+                    if (!queue.Writer.TryWrite(mapped)) await queue.Writer.WriteAsync(mapped, stop.Token);
                 }
                 await ReprojectAndQueueAsync();
                 queue.Writer.Complete();

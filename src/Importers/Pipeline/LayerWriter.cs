@@ -26,7 +26,11 @@ internal sealed class LayerWriter : IAsyncDisposable
     private readonly NpgsqlConnection connection;
     private readonly string kindName;
     private SourceInfo source;
+    /// <summary>The binary form of the range (,): only its flags, both bounds infinite (RANGE_LB_INF | RANGE_UB_INF).</summary>
+    private static readonly byte[] UnboundedRange = [0x08 | 0x10];
+
     private NpgsqlBinaryImporter? copy;
+    private readonly EwkbWriter ewkb = new();
     private bool committed;
 
     private LayerWriter(NpgsqlDataSource dataSource, NpgsqlConnection connection, string layer, string kindName, SourceInfo source, int versionId)
@@ -208,13 +212,21 @@ internal sealed class LayerWriter : IAsyncDisposable
         WriteText(c, o.ContractRef);
         WriteTextArray(c, o.Covers);
         WriteTextArray(c, o.TaskTypes);
-        // Validity dates are inclusive days: [from, to].
-        var range = new NpgsqlRange<DateOnly>(
-            o.ValidFrom ?? default, true, o.ValidFrom is null,
-            o.ValidTo ?? default, o.ValidTo is not null, o.ValidTo is null);
-        c.Write(range, NpgsqlDbType.DateRange);
-        c.Write(o.AttributesJson, NpgsqlDbType.Json);
-        if (o.Geometry is null) c.WriteNull(); else c.Write(o.Geometry, NpgsqlDbType.Geometry);
+        // Validity dates are inclusive days: [from, to]. Most objects have none: the binary form of (,) is sent as it is.
+        if (o.ValidFrom is null && o.ValidTo is null)
+        {
+            c.Write(UnboundedRange, NpgsqlDbType.Bytea);
+        }
+        else
+        {
+            var range = new NpgsqlRange<DateOnly>(
+                o.ValidFrom ?? default, true, o.ValidFrom is null,
+                o.ValidTo ?? default, o.ValidTo is not null, o.ValidTo is null);
+            c.Write(range, NpgsqlDbType.DateRange);
+        }
+        // The binary forms of json and geometry are the JSON text and EWKB, made here as bytes and sent as they are.
+        c.Write(o.AttributesJson, NpgsqlDbType.Bytea);
+        if (o.Geometry is null) c.WriteNull(); else c.Write(ewkb.Write(o.Geometry, StorageCrs.Srid), NpgsqlDbType.Bytea);
         if (o.ResponseTimesJson is null) c.WriteNull(); else c.Write(o.ResponseTimesJson, NpgsqlDbType.Jsonb);
     }
 

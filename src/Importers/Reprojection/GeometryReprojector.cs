@@ -49,6 +49,18 @@ internal sealed class GeometryReprojector : IReprojector
         return copy;
     }
 
+    /// <summary>
+    /// Reprojects <paramref name="geometry"/> itself, for a caller that owns it and needs no copy (the importer, a
+    /// million times); its SRID is left as it was, for the writer to stamp. False when a coordinate does not
+    /// reproject (comes out infinite or NaN): the geometry is then of no use.
+    /// </summary>
+    public bool TransformInPlace(Geometry geometry)
+    {
+        var transform = new SequenceTransform(steps);
+        geometry.Apply(transform);
+        return transform.AllFinite;
+    }
+
     private static void SetSrid(Geometry geometry, int srid)
     {
         geometry.SRID = srid;
@@ -68,6 +80,9 @@ internal sealed class GeometryReprojector : IReprojector
         public bool Done => false;
 
         public bool GeometryChanged => true;
+
+        /// <summary>Whether every coordinate transformed so far came out finite.</summary>
+        public bool AllFinite { get; private set; } = true;
 
         public void Filter(CoordinateSequence seq)
         {
@@ -89,6 +104,7 @@ internal sealed class GeometryReprojector : IReprojector
                 foreach (var step in steps) step.Apply(xs.AsSpan(0, count), ys.AsSpan(0, count), zs.AsSpan(0, count));
                 for (var i = 0; i < count; i++)
                 {
+                    if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i])) AllFinite = false;
                     seq.SetX(i, xs[i]);
                     seq.SetY(i, ys[i]);
                 }

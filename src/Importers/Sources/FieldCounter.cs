@@ -28,10 +28,11 @@ internal sealed class FieldCounter
 
     /// <summary>Counts a property of the current feature; one it already has is counted under its suffixed name.</summary>
     /// <param name="name">The property's name in the file.</param>
-    /// <param name="repeatOrigin">What a suffixed name says about where it comes from.</param>
-    public void Count(string name, string? repeatOrigin)
+    /// <param name="repeatOrigin">What a suffixed name says about where it comes from, given the name (made only when
+    /// a name repeats, not for every property of every feature).</param>
+    public void Count(string name, Func<string, string>? repeatOrigin)
     {
-        if (Has(name)) Add(SuffixedWhere(name, Has), repeatOrigin);
+        if (Has(name)) Add(SuffixedWhere(name, Has), repeatOrigin?.Invoke(name));
         else Add(name, null);
     }
 

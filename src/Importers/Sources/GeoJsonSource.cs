@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using DigitalTwin.Importers.Reprojection;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Implementation;
 
 namespace DigitalTwin.Importers.Sources;
 
@@ -28,8 +29,11 @@ internal sealed class GeoJsonSource : IFeatureSource
     private readonly JsonFileCursor cursor;
     private readonly GeometryFactory factory;
     private readonly string? rootType;
-    private readonly List<Coordinate> scratch = [];
+    private static readonly LinearRing[] NoHoles = [];
+    private double[] scratch = new double[64];
+    private int scratchLength;
     private readonly JsonFileCursor.ValueParser<SourceFeature?> readNextFeature;
+    private readonly JsonFileCursor.ValueParser<bool> scanFeature;
     private readonly FieldCounter fieldCounter = new();
     private readonly List<string> scanNames = [];
     private readonly List<string> scanForeign = [];
@@ -47,10 +51,11 @@ internal sealed class GeoJsonSource : IFeatureSource
         this.path = path;
         cursor = new JsonFileCursor(path);
         readNextFeature = ReadNextFeature;
+        scanFeature = ScanFeature;
         try
         {
             (rootType, Crs) = ScanTopLevel();
-            factory = new GeometryFactory(new PrecisionModel(), Crs.Epsg ?? 0);
+            factory = new GeometryFactory(new PrecisionModel(), Crs.Epsg ?? 0, PackedCoordinateSequenceFactory.DoubleFactory);
             if (rootType == "Feature") CountRootFeature();
         }
         catch
@@ -210,7 +215,7 @@ internal sealed class GeoJsonSource : IFeatureSource
             while (true)
             {
                 feature++;
-                if (!cursor.Parse(ScanFeature)) break;
+                if (!cursor.Parse(scanFeature)) break;
                 CommitScannedFeature();
             }
         }
@@ -286,11 +291,13 @@ internal sealed class GeoJsonSource : IFeatureSource
     private void CommitScannedFeature()
     {
         fieldCounter.BeginFeature();
-        foreach (var name in scanNames) fieldCounter.Count(name, $"a second \"{name}\" in the properties of a feature");
+        foreach (var name in scanNames) fieldCounter.Count(name, RepeatedProperty);
         if (scanHasId) fieldCounter.CountId();
         foreach (var name in scanForeign) fieldCounter.Ignore(name, "a member of the feature outside its \"properties\"");
         if (scanPropertiesNotObject) fieldCounter.Ignore("properties", "\"properties\" is not a JSON object");
     }
+
+    private static string RepeatedProperty(string name) => $"a second \"{name}\" in the properties of a feature";
 
     private SourceCrs? ToSourceCrs((string? Type, string? Name, int? Code) crs)
     {
@@ -615,43 +622,44 @@ internal sealed class GeoJsonSource : IFeatureSource
 
     /// <summary>
     /// Nested coordinate arrays, the reader on their opening bracket: a position gives a <see cref="Coordinate"/>
-    /// (Z and M dropped), an array of positions a <see cref="Coordinate"/>[], deeper arrays object[] of those.
+    /// (Z and M dropped), an array of positions its x and y packed in a double[] (x0, y0, x1, y1, ...), deeper arrays
+    /// object[] of those. Packed, a ring of five positions is one array instead of five coordinates and an array of them.
     /// </summary>
     private object ReadCoordinates(ref Utf8JsonReader reader)
     {
         Next(ref reader);
+        return ReadCoordinatesInside(ref reader);
+    }
+
+    /// <summary><see cref="ReadCoordinates"/> once past the opening bracket: the reader on the array's first token.</summary>
+    private object ReadCoordinatesInside(ref Utf8JsonReader reader)
+    {
         switch (reader.TokenType)
         {
             case JsonTokenType.EndArray:
                 return EmptyArray;
             case JsonTokenType.Number:
-                var x = reader.GetDouble();
-                Next(ref reader);
-                if (reader.TokenType != JsonTokenType.Number) throw new GeometryFormatException("a position has fewer than two numbers");
-                var y = reader.GetDouble();
-                while (true)
-                {
-                    Next(ref reader);
-                    if (reader.TokenType == JsonTokenType.EndArray) return new Coordinate(x, y);
-                    if (reader.TokenType != JsonTokenType.Number) throw new GeometryFormatException("a position holds something else than numbers");
-                }
+                var (x, y) = ReadPositionRest(ref reader);
+                return new Coordinate(x, y);
             case JsonTokenType.StartArray:
-                var first = ReadCoordinates(ref reader);
-                if (first is Coordinate coordinate)
+                Next(ref reader);
+                if (reader.TokenType == JsonTokenType.Number)
                 {
-                    // Positions never nest further, so one scratch list serves every sequence in turn.
-                    scratch.Clear();
-                    scratch.Add(coordinate);
+                    // An array of positions. They never nest further, so one scratch buffer serves every sequence in turn.
+                    scratchLength = 0;
                     while (true)
                     {
+                        var (px, py) = ReadPositionRest(ref reader);
+                        AddToScratch(px, py);
                         Next(ref reader);
-                        if (reader.TokenType == JsonTokenType.EndArray) return scratch.ToArray();
-                        if (reader.TokenType != JsonTokenType.StartArray || ReadCoordinates(ref reader) is not Coordinate next)
+                        if (reader.TokenType == JsonTokenType.EndArray) return scratch.AsSpan(0, scratchLength).ToArray();
+                        if (reader.TokenType == JsonTokenType.StartArray) Next(ref reader);
+                        else throw new GeometryFormatException("positions and arrays are mixed at one level of \"coordinates\"");
+                        if (reader.TokenType != JsonTokenType.Number)
                             throw new GeometryFormatException("positions and arrays are mixed at one level of \"coordinates\"");
-                        scratch.Add(next);
                     }
                 }
-                var children = new List<object> { first };
+                var children = new List<object> { ReadCoordinatesInside(ref reader) };
                 while (true)
                 {
                     Next(ref reader);
@@ -666,6 +674,28 @@ internal sealed class GeoJsonSource : IFeatureSource
         }
     }
 
+    /// <summary>A position's x (the reader on it), y, and any further numbers (Z, M: dropped), up to its closing bracket.</summary>
+    private static (double X, double Y) ReadPositionRest(ref Utf8JsonReader reader)
+    {
+        var x = reader.GetDouble();
+        Next(ref reader);
+        if (reader.TokenType != JsonTokenType.Number) throw new GeometryFormatException("a position has fewer than two numbers");
+        var y = reader.GetDouble();
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndArray) return (x, y);
+            if (reader.TokenType != JsonTokenType.Number) throw new GeometryFormatException("a position holds something else than numbers");
+        }
+    }
+
+    private void AddToScratch(double x, double y)
+    {
+        if (scratchLength + 2 > scratch.Length) Array.Resize(ref scratch, scratch.Length * 2);
+        scratch[scratchLength++] = x;
+        scratch[scratchLength++] = y;
+    }
+
     private Geometry? Build(RawGeometry raw)
     {
         var c = raw.Coordinates;
@@ -675,39 +705,57 @@ internal sealed class GeoJsonSource : IFeatureSource
             null => throw new GeometryFormatException("the geometry has no \"type\""),
             _ => throw new GeometryFormatException($"unknown geometry type \"{raw.Type}\""),
         };
-        return raw.Type switch
+        switch (raw.Type)
         {
-            "Point" => factory.CreatePoint(As<Coordinate>(c, raw.Type)),
-            "MultiPoint" => factory.CreateMultiPointFromCoords(Sequence(c, raw.Type)),
-            "LineString" => factory.CreateLineString(Sequence(c, raw.Type)),
-            "MultiLineString" => factory.CreateMultiLineString(
-                Array.ConvertAll(As<object[]>(c, raw.Type), line => factory.CreateLineString(Sequence(line, raw.Type)))),
-            "Polygon" => Polygon(As<object[]>(c, raw.Type)),
-            "MultiPolygon" => factory.CreateMultiPolygon(
-                Array.ConvertAll(As<object[]>(c, raw.Type), polygon => Polygon(As<object[]>(polygon, raw.Type)))),
-            "GeometryCollection" => factory.CreateGeometryCollection(
-                (raw.Members ?? []).Select(Build).OfType<Geometry>().Where(g => !g.IsEmpty).ToArray()),
-            null => throw new GeometryFormatException("the geometry has no \"type\""),
-            _ => throw new GeometryFormatException($"unknown geometry type \"{raw.Type}\""),
-        };
+            case "Point":
+                return factory.CreatePoint(As<Coordinate>(c, raw.Type));
+            case "MultiPoint":
+                return factory.CreateMultiPoint(Sequence(c, raw.Type));
+            case "LineString":
+                return factory.CreateLineString(Sequence(c, raw.Type));
+            case "MultiLineString":
+                var lineParts = As<object[]>(c, raw.Type);
+                var lines = new LineString[lineParts.Length];
+                for (var i = 0; i < lines.Length; i++) lines[i] = factory.CreateLineString(Sequence(lineParts[i], raw.Type));
+                return factory.CreateMultiLineString(lines);
+            case "Polygon":
+                return Polygon(As<object[]>(c, raw.Type));
+            case "MultiPolygon":
+                var polygonParts = As<object[]>(c, raw.Type);
+                var polygons = new Polygon[polygonParts.Length];
+                for (var i = 0; i < polygons.Length; i++) polygons[i] = Polygon(As<object[]>(polygonParts[i], raw.Type));
+                return factory.CreateMultiPolygon(polygons);
+            case "GeometryCollection":
+                return factory.CreateGeometryCollection((raw.Members ?? []).Select(Build).OfType<Geometry>().Where(g => !g.IsEmpty).ToArray());
+            case null:
+                throw new GeometryFormatException("the geometry has no \"type\"");
+            default:
+                throw new GeometryFormatException($"unknown geometry type \"{raw.Type}\"");
+        }
     }
 
     private Polygon Polygon(object[] rings)
     {
         if (rings.Length == 0) return factory.CreatePolygon();
-        var linearRings = Array.ConvertAll(rings, ring =>
-        {
-            var points = Sequence(ring, "Polygon");
-            // NTS accepts rings of 3 points (and leaves them to IsValid); GeoJSON asks for 4, as does PostGIS.
-            if (points.Length is > 0 and < 4)
-                throw new GeometryFormatException($"a Polygon ring has {points.Length} positions; at least 4 are needed");
-            return factory.CreateLinearRing(points);
-        });
-        return factory.CreatePolygon(linearRings[0], linearRings[1..]);
+        var shell = Ring(rings[0]);
+        var holes = rings.Length == 1 ? NoHoles : new LinearRing[rings.Length - 1];
+        for (var i = 1; i < rings.Length; i++) holes[i - 1] = Ring(rings[i]);
+        return factory.CreatePolygon(shell, holes);
     }
 
-    private static Coordinate[] Sequence(object? value, string type) =>
-        ReferenceEquals(value, EmptyArray) ? [] : As<Coordinate[]>(value, type);
+    private LinearRing Ring(object ring)
+    {
+        var points = Sequence(ring, "Polygon");
+        // NTS accepts rings of 3 points (and leaves them to IsValid); GeoJSON asks for 4, as does PostGIS.
+        if (points.Count is > 0 and < 4)
+            throw new GeometryFormatException($"a Polygon ring has {points.Count} positions; at least 4 are needed");
+        return factory.CreateLinearRing(points);
+    }
+
+    private CoordinateSequence Sequence(object? value, string type) =>
+        ReferenceEquals(value, EmptyArray)
+            ? factory.CoordinateSequenceFactory.Create(0, 2, 0)
+            : new PackedDoubleCoordinateSequence(As<double[]>(value, type), 2, 0);
 
     private static T As<T>(object? value, string type) where T : class =>
         value as T ?? throw new GeometryFormatException($"the coordinates of a {type} are not nested as a {type}'s");
