@@ -69,7 +69,7 @@ internal static class BenchFailoverCommand
             var user = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Username ?? "postgres";
             int[] dataPorts = [ports + 1, ports + 2];
 
-            using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
+            using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5), UseCookies = false })
             {
                 BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10),
             };

@@ -54,7 +54,8 @@ internal static class BenchScaleCommand
         var standbyPort = primaryPort == basePort + 1 ? basePort + 2 : basePort + 1;
         var socket = Path.Combine(folder, "run", "haproxy.sock");
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        // No cookies: HAProxy's TWINNODE would keep every look-up on the first node, as it keeps a browser on its circuit's.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, UseCookies = false }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
         AnsiConsole.MarkupLineInterpolated($"{clients} clients asking look-ups through {url}, {seconds} s with 1 server node, then {seconds} s with {nodes}; look-ups read from the standby (:{standbyPort}).");
         var phases = new List<Phase>();
         try
