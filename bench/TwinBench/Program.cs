@@ -24,6 +24,7 @@ internal static class Program
             BenchIntakeCommand.Create(),
             BenchReportsCommand.Create(),
             BenchFailoverCommand.Create(),
+            BenchScaleCommand.Create(),
             SeedCasesCommand.Create(),
             DemoCommand.CreateSetup(),
             DemoCommand.CreatePost(),

@@ -10,8 +10,8 @@ namespace DigitalTwin.Testing;
 /// A primary and its synchronous standby kept by pg_auto_failover, of one test's own: a monitor and two data nodes in a
 /// temporary folder on free loopback ports, each <c>pg_autoctl run</c> in a process group of its own, so that a test
 /// can kill one node whole (its keeper and its PostgreSQL, as with the machine) and watch the monitor promote the
-/// other. Made as <c>./twin cluster up</c> makes its cluster, with the same quick failover settings. As root it runs as
-/// the postgres system user.
+/// other. Made as <c>./twin cluster up</c> makes its cluster, with the same failover settings (seconds, but not so
+/// quick that a loaded machine fails over on its own). As root it runs as the postgres system user.
 /// </summary>
 public sealed class FailoverPair : IAsyncDisposable
 {
@@ -55,10 +55,10 @@ public sealed class FailoverPair : IAsyncDisposable
                 shared_buffers = '32MB'
                 fsync = off
                 pgautofailover.health_check_period = 1000
-                pgautofailover.health_check_timeout = 1000
-                pgautofailover.health_check_max_retries = 1
+                pgautofailover.health_check_timeout = 3000
+                pgautofailover.health_check_max_retries = 2
                 pgautofailover.health_check_retry_delay = 500
-                pgautofailover.node_considered_unhealthy_timeout = 2000
+                pgautofailover.node_considered_unhealthy_timeout = 3000
                 pgautofailover.primary_demote_timeout = 2000
 
                 """);
@@ -90,13 +90,6 @@ public sealed class FailoverPair : IAsyncDisposable
             await pair.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>PostGIS in the database twin, on the primary (the standby has it by replication).</summary>
-    public async Task CreatePostgisAsync()
-    {
-        var primary = await PrimaryPortAsync() ?? throw new InvalidOperationException("No primary.");
-        await ScalarAsync<object>(primary, "twin", "CREATE EXTENSION IF NOT EXISTS postgis; SELECT 1");
     }
 
     /// <summary>The port of the node that takes writes now, or null while none does.</summary>

@@ -22,7 +22,25 @@ public static class Migrator
     /// <summary>The migrations shipped in this build, in the order they apply.</summary>
     public static IReadOnlyList<Migration> All { get; } = LoadEmbedded();
 
-    /// <summary>Applies what is missing; returns the names applied now.</summary>
+    /// <summary>
+    /// Applies what is missing to the database at <paramref name="connectionStringOrUrl"/>, through a data source of
+    /// its own that is closed afterwards; returns the names applied now. The way to migrate before serving: the data
+    /// sources opened afterwards learn the types the migrations made (PostGIS's geometry in an empty database) when
+    /// they first connect, on every host of a primary and its standbys. (A data source of several hosts that was
+    /// already used does not learn them again: Npgsql 10 reloads types only for the data source of the one host a
+    /// connection went to, npgsql/npgsql#6237.)
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(string connectionStringOrUrl, CancellationToken cancellationToken = default)
+    {
+        await using var dataSource = TwinDatabase.CreateDataSource(connectionStringOrUrl, "twin-migrate");
+        return await MigrateAsync(dataSource, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies what is missing; returns the names applied now. The types the migrations made are known afterwards to
+    /// <paramref name="dataSource"/> when it names one host; for several hosts use the other overload before opening
+    /// the data sources that serve.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -28,22 +28,21 @@ public static class ToolDatabase
         {
             throw new ToolDatabaseException($"the connection budget is not valid: {e.Message}");
         }
-        var dataSource = TwinDatabase.CreateDataSource(url, applicationName, sessionOptions, pool: budget.Importer);
         try
         {
-            await Migrator.MigrateAsync(dataSource, cancellationToken);
+            // Migrated first, through a data source of its own: the tool's then learns the types the migrations made
+            // (geometry in an empty database), on every host when the URL names a primary and its standbys.
+            await Migrator.MigrateAsync(url, cancellationToken);
         }
         catch (PostgresException e)
         {
-            await dataSource.DisposeAsync();
             throw new ToolDatabaseException($"the database refused a migration: {e.MessageText} ({e.SqlState}).");
         }
         catch (NpgsqlException e)
         {
-            await dataSource.DisposeAsync();
             throw new ToolDatabaseException($"cannot reach the database ({e.Message}). Is it running? ./twin up starts it.");
         }
-        return dataSource;
+        return TwinDatabase.CreateDataSource(url, applicationName, sessionOptions, pool: budget.Importer);
     }
 }
 

@@ -43,9 +43,11 @@ public static class TwinDatabase
         {
             if (target is not null) builder.ConnectionStringBuilder.TargetSessionAttributes = target;
             else builder.ConnectionStringBuilder.TargetSessionAttributes ??= "read-write";
-            // A host that refused or failed is skipped for this long before it is tried again (Npgsql's default, 10 s,
-            // said here because it bounds how soon look-ups return to a standby that came back).
-            if (builder.ConnectionStringBuilder.HostRecheckSeconds == 10) builder.ConnectionStringBuilder.HostRecheckSeconds = 5;
+            // How long Npgsql believes what it learnt of a host (primary, standby, offline) before it asks again
+            // (Npgsql's default: 10 s). It bounds how soon writes find a standby that was just promoted (until then it
+            // is still "the standby") and how soon a host that failed once under load is tried again: a second each,
+            // for the price of one pg_is_in_recovery() a second per pool.
+            if (builder.ConnectionStringBuilder.HostRecheckSeconds == 10) builder.ConnectionStringBuilder.HostRecheckSeconds = 1;
         }
         if (pool is not null)
         {

@@ -17,8 +17,13 @@ public sealed record ApiKey(int Id, string Name, string Role, string? Organisati
 /// revoke, from any process) is refused on every node at once: the database tells each node's listener
 /// (<see cref="Cluster.ClusterSignals"/>, migration 0024's trigger), which calls <see cref="Forget"/>; and within
 /// <see cref="Remembered"/> on a node that missed the word. Keys not found are not remembered.
+/// Keys are looked up on the primary; while it is lost (a failover) and a standby serves look-ups
+/// (<c>Database:LookupsFromStandby</c>), on the standby, so that integrations asking go on being answered: a
+/// revocation of the last moments may then be seen late, by the standby's replay lag.
 /// </summary>
-public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
+/// <param name="dataSource">The primary's pool.</param>
+/// <param name="standby">The look-ups' pool that prefers a standby, asked only while the primary is unavailable; null: none.</param>
+public sealed class ApiKeys(NpgsqlDataSource dataSource, NpgsqlDataSource? standby = null) : IDisposable
 {
     public static readonly TimeSpan Remembered = TimeSpan.FromSeconds(10);
 
@@ -34,14 +39,22 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource) : IDisposable
         var name = Convert.ToHexString(hash);
         if (found.TryGetValue(name, out ApiKey? known)) return known;
         var generation = Interlocked.Read(ref forgotten);
-        var apiKey = await Server.Database.DatabaseFaults.OnceMoreIfBrokenAsync(() => LookUpAsync(hash, cancellationToken));
+        ApiKey? apiKey;
+        try
+        {
+            apiKey = await DatabaseFaults.OnceMoreIfBrokenAsync(() => LookUpAsync(dataSource, hash, cancellationToken));
+        }
+        catch (Exception e) when (standby is not null && DatabaseFaults.IsUnavailable(e))
+        {
+            apiKey = await DatabaseFaults.OnceMoreIfBrokenAsync(() => LookUpAsync(standby, hash, cancellationToken));
+        }
         if (apiKey is not null && generation == Interlocked.Read(ref forgotten)) found.Set(name, apiKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Remembered });
         return apiKey;
     }
 
-    private async Task<ApiKey?> LookUpAsync(byte[] hash, CancellationToken cancellationToken)
+    private static async Task<ApiKey?> LookUpAsync(NpgsqlDataSource source, byte[] hash, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/api_key.sql"));
+        await using var command = source.CreateCommand(SqlResources.Get("Cases/api_key.sql"));
         command.Parameters.AddWithValue(hash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)

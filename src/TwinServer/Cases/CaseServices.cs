@@ -29,6 +29,10 @@ public static class CaseServices
             .AddSingleton<IOutboxChannel, CitizenEmailChannel>();
         services.AddHostedService<OutboxWorker>();
 
-        return services.AddSingleton<CaseStore>().AddSingleton<DeskState>().AddSingleton<CaseIntake>().AddSingleton<ApiKeys>().AddSingleton<CaseChanges>();
+        return services.AddSingleton<CaseStore>().AddSingleton<DeskState>().AddSingleton<CaseIntake>().AddSingleton<CaseChanges>()
+            // Keys from the standby while the primary is lost, when look-ups are served by one.
+            .AddSingleton(sp => new ApiKeys(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Database.DatabaseOptions>>().Value.LookupsFromStandby
+                    ? sp.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(Database.DatabaseExtensions.GenericPlans) : null));
     }
 }

@@ -83,10 +83,15 @@ internal static class DatabaseExtensions
             budget.Needed(superuserReserved), maxConnections);
     }
 
+    /// <summary>
+    /// Applies pending migrations through a data source of their own, before the server's pools first connect: they then
+    /// learn the types the migrations made (geometry, in an empty database) on every host of a primary and its standbys.
+    /// </summary>
     public static async Task MigrateTwinDatabaseAsync(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart) return;
-        var applied = await Migrator.MigrateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
+        var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (!options.MigrateOnStart) return;
+        var applied = await Migrator.MigrateAsync(options.Url!, app.Lifetime.ApplicationStopping);
         if (applied.Count > 0) Log.MigrationsApplied(app.Logger, applied.Count, string.Join(", ", applied));
     }
 }

@@ -23,6 +23,24 @@ public sealed class MigratorTests
     }
 
     [Fact]
+    public async Task A_data_source_of_several_hosts_knows_postgis_types_after_an_empty_database_is_migrated_by_its_url()
+    {
+        // A primary and its standby as the server names them, here one PostgreSQL named twice: Npgsql makes a pool
+        // per host and learns the database's types in each when it first connects to it. The server makes its data
+        // sources, migrates by the URL, then serves: the pools connect after geometry exists.
+        await using var database = await PostgisServer.CreateDatabaseAsync("hosts", migrated: false);
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        builder.Host = $"{builder.Host}:{builder.Port},localhost:{builder.Port}";
+        await using var serving = TwinDatabase.CreateDataSource(builder.ConnectionString, "twin-tests");
+
+        (await Migrator.MigrateAsync(builder.ConnectionString)).ShouldNotBeEmpty();
+
+        await using var command = serving.CreateCommand("SELECT ST_SetSRID(ST_MakePoint(1, 2), 3035)");
+        var point = (await command.ExecuteScalarAsync()).ShouldBeOfType<NetTopologySuite.Geometries.Point>();
+        (point.X, point.Y, point.SRID).ShouldBe((1.0, 2.0, 3035));
+    }
+
+    [Fact]
     public async Task Concurrent_starts_migrate_once()
     {
         await using var database = await PostgisServer.CreateDatabaseAsync("race", migrated: false);
