@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace DigitalTwin.Data.Database;
@@ -16,6 +17,29 @@ public static class TwinDatabase
     /// when a spatial estimate is rough.
     /// </summary>
     public const string ServerSessionOptions = "-c max_parallel_workers_per_gather=0";
+
+    /// <summary>The data sources made here, while they live: what <see cref="ClearPools"/> clears.</summary>
+    private static readonly ConditionalWeakTable<NpgsqlDataSource, object?> Created = [];
+
+    /// <summary>
+    /// Closes the idle connections of every pool made by <see cref="CreateDataSource"/> (Npgsql's
+    /// <c>NpgsqlConnection.ClearAllPools</c> clears only pools made from connection strings, never a data source's), so
+    /// that the next connection looks for the primary again; connections in use close when they are given back.
+    /// </summary>
+    public static void ClearPools()
+    {
+        foreach (var (dataSource, _) in Created)
+        {
+            try
+            {
+                dataSource.Clear();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile: nothing of it is left to clear.
+            }
+        }
+    }
 
     /// <summary>
     /// Session settings for statements whose best plan does not depend on their parameters' values, such as the
@@ -63,7 +87,9 @@ public static class TwinDatabase
         // The same few statements run over and over (the resolver's, the catalog's): let Npgsql prepare them.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         builder.UseNetTopologySuite();
-        return builder.Build();
+        var dataSource = builder.Build();
+        Created.Add(dataSource, null);
+        return dataSource;
     }
 
     /// <summary>Whether the database is a primary and its standbys, named together (<c>Host=h1:p1,h2:p2</c>).</summary>

@@ -30,7 +30,7 @@ internal static class DatabaseFaults
                 // The primary became a standby under open connections (a switchover, or an old primary back as a
                 // standby before its sessions ended): those connections would refuse every write until they close.
                 // Dropping the idle ones makes the next write look for the primary again.
-                NpgsqlConnection.ClearAllPools();
+                DigitalTwin.Data.Database.TwinDatabase.ClearPools();
                 return true;
             }
             // Several hosts and none fit (the primary lost, the standby not yet promoted): Npgsql gathers each
