@@ -95,7 +95,8 @@ public sealed class PrivateCluster : IAsyncDisposable
         Environment.IsPrivilegedProcess ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(bin, program), .. arguments])
             : RunAsync(Path.Combine(bin, program), arguments);
 
-    private static async Task RunAsync(string program, params string[] arguments)
+    /// <summary>Runs a program from / and waits; its output goes into the exception when it fails.</summary>
+    internal static async Task RunAsync(string program, params string[] arguments)
     {
         // From / so that a private working folder does not bother the postgres user.
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
@@ -108,7 +109,8 @@ public sealed class PrivateCluster : IAsyncDisposable
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
