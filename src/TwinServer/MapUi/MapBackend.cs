@@ -471,10 +471,23 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
     private static UiReportCounts Counts(CaseCounts c) => new(c.Cases, c.Open, c.Resolved, c.Forwarded, c.FirstContact, c.WithDeadline, c.Overdue, c.Late,
         c.Rejections, c.ForwardMedian, c.ForwardP90, c.DoneMedian, c.DoneP90, c.FirstContactRate);
 
+    /// <summary>
+    /// The areas of the serving area layers, districts first, for the inbox's filter. The area layers' versions are
+    /// read first and then given as values, so that PostgreSQL plans only their partitions: through the view (a join on
+    /// layers) it read every layer's, a third of a second on every page load over a city of a million parcels.
+    /// </summary>
     public async Task<IReadOnlyList<UiArea>> AreasAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT id, name, type FROM current_map_objects WHERE kind = 'area' ORDER BY type = 'district' DESC, name, id LIMIT 2000");
+        int[] versions;
+        await using (var layers = dataSource.CreateCommand("SELECT coalesce(array_agg(current_version), '{}') FROM layers WHERE kind = 'area' AND current_version IS NOT NULL"))
+            versions = (int[])(await layers.ExecuteScalarAsync(cancellationToken))!;
+        if (versions.Length == 0) return [];
+        await using var command = dataSource.CreateCommand("""
+            SELECT twin_object_id(layer, source_id) AS id, name, type FROM map_objects
+            WHERE version_id = ANY ($1) AND kind = 'area'
+            ORDER BY type = 'district' DESC, name, id LIMIT 2000
+            """);
+        command.Parameters.AddWithValue(versions);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var areas = new List<UiArea>();
         while (await reader.ReadAsync(cancellationToken))
