@@ -35,9 +35,10 @@ internal static class BenchTilesCommand
         var tiles = new Option<int>("--tiles") { Description = "How many different dense z14 tiles to ask for.", DefaultValueFactory = _ => 40 };
         var rounds = new Option<int>("--rounds") { Description = "Page loads and clicks in the browser.", DefaultValueFactory = _ => 5 };
         var detail = new Option<bool>("--detail") { Description = "Print each page load's requests and marks up to the first complete map." };
+        var trace = new Option<string?>("--trace") { Description = "Write Chromium's performance trace of the first measured page load to this file (open it in Perfetto or chrome://tracing)." };
         var command = new Command("bench-tiles", "Dense vector tiles through /tiles against raw ST_AsMVT, and the map page in Chromium.")
         {
-            server, noBrowser, psqlUrl, tiles, rounds, detail,
+            server, noBrowser, psqlUrl, tiles, rounds, detail, trace,
         };
         command.SetAction((parse, cancellationToken) => BenchDatabase.RunAsync(async ct =>
         {
@@ -59,7 +60,7 @@ internal static class BenchTilesCommand
                 try
                 {
                     await TilesAsync(dataSource, version, addresses, ct);
-                    if (!parse.GetValue(noBrowser)) await BrowserAsync(dataSource, parse.GetValue(rounds), parse.GetValue(detail), ct);
+                    if (!parse.GetValue(noBrowser)) await BrowserAsync(dataSource, parse.GetValue(rounds), parse.GetValue(detail), parse.GetValue(trace), ct);
                 }
                 finally
                 {
@@ -141,7 +142,7 @@ internal static class BenchTilesCommand
     }
 
     /// <summary>The browser timings, by TwinBench (Playwright in Debian's Chromium), which prints one JSON line per round.</summary>
-    private static async Task BrowserAsync(NpgsqlDataSource dataSource, int rounds, bool detail, CancellationToken cancellationToken)
+    private static async Task BrowserAsync(NpgsqlDataSource dataSource, int rounds, bool detail, string? trace, CancellationToken cancellationToken)
     {
         // The map is for people signed in: a handler of the bench's own, with a new password each run, whose inbox holds
         // the contract's working day: at least 300 open cases, reported by a citizen app around the clicked spot.
@@ -156,6 +157,11 @@ internal static class BenchTilesCommand
             start.ArgumentList.Add(a);
         }
         if (detail) start.ArgumentList.Add("--detail");
+        if (trace is not null)
+        {
+            start.ArgumentList.Add("--trace");
+            start.ArgumentList.Add(Path.GetFullPath(trace));
+        }
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = await process.StandardError.ReadToEndAsync(cancellationToken);

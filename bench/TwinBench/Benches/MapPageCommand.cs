@@ -20,7 +20,8 @@ internal static class MapPageCommand
         var lat = new Option<double>("--lat") { Description = "Where to click: latitude.", Required = true };
         var chromium = new Option<string>("--chromium") { Description = "Chromium to drive.", DefaultValueFactory = _ => "/usr/bin/chromium" };
         var detail = new Option<bool>("--detail") { Description = "Also print, per round, every request the page made until the first complete map (to standard error)." };
-        var command = new Command("map-page", "Times the map page in headless Chromium (bench-tiles runs it in a process of its own).") { url, rounds, lon, lat, chromium, detail };
+        var trace = new Option<string?>("--trace") { Description = "Write Chromium's performance trace of the first measured page load (round 1) to this file." };
+        var command = new Command("map-page", "Times the map page in headless Chromium (bench-tiles runs it in a process of its own).") { url, rounds, lon, lat, chromium, detail, trace };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var playwright = await Playwright.CreateAsync();
@@ -50,12 +51,15 @@ internal static class MapPageCommand
                 });
                 context.SetDefaultTimeout(30_000);
                 var page = await context.NewPageAsync();
+                var tracing = round == 1 && parse.GetValue(trace) is not null;
+                var recorder = tracing ? await TraceRecorder.StartAsync(page) : null;
                 await page.GotoAsync(parse.GetValue(url)!);
                 // The map may be drawn before the page is interactive (it starts before Blazor's circuit connects); the
                 // component adopts it with its marks once the circuit is up.
                 await page.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
                 await page.WaitForSelectorAsync(".map[data-map-ready=true]");
                 var loadToMap = double.Parse((await page.Locator(".map").GetAttributeAsync("data-ready-at"))!, CultureInfo.InvariantCulture);
+                if (recorder is not null) await recorder.StopAsync(parse.GetValue(trace)!);
                 if (parse.GetValue(detail) && round > 0) await PrintRequestsAsync(page, round, loadToMap);
                 // The click is timed on a page that answers clicks: the component has taken the map over.
                 await page.WaitForSelectorAsync(".map[data-map-live=true]");
@@ -148,5 +152,45 @@ internal static class MapPageCommand
         var response = await request.PostAsync(url.TrimEnd('/') + "/signin", new APIRequestContextOptions { Form = data, MaxRedirects = 0 });
         if (response.Status != 302 || response.Headers.GetValueOrDefault("location") != "/")
             throw new InvalidOperationException($"Signing in as {user} failed: {response.Status} {response.Headers.GetValueOrDefault("location")}");
+    }
+
+    /// <summary>Chromium's performance trace through the DevTools protocol (Playwright's .NET API has no tracing of its own).</summary>
+    private sealed class TraceRecorder
+    {
+        // What DevTools' Performance panel records: the main thread's tasks, scripts, layout, paint, and the page's marks.
+        private static readonly string[] Categories = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing", "loading", "latencyInfo"];
+
+        private readonly ICDPSession session;
+        private readonly List<System.Text.Json.JsonElement> events = [];
+        private readonly TaskCompletionSource complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private TraceRecorder(ICDPSession session) => this.session = session;
+
+        public static async Task<TraceRecorder> StartAsync(IPage page)
+        {
+            var recorder = new TraceRecorder(await page.Context.NewCDPSessionAsync(page));
+            recorder.session.Event("Tracing.dataCollected").OnEvent += (_, data) =>
+            {
+                if (data is { } d && d.TryGetProperty("value", out var value)) recorder.events.AddRange(value.EnumerateArray().Select(e => e.Clone()));
+            };
+            recorder.session.Event("Tracing.tracingComplete").OnEvent += (_, _) => recorder.complete.TrySetResult();
+            await recorder.session.SendAsync("Tracing.start", new Dictionary<string, object>
+            {
+                ["transferMode"] = "ReportEvents",
+                ["traceConfig"] = new Dictionary<string, object>
+                {
+                    ["includedCategories"] = Categories,
+                },
+            });
+            return recorder;
+        }
+
+        public async Task StopAsync(string path)
+        {
+            await session.SendAsync("Tracing.end");
+            await complete.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await using var file = File.Create(path);
+            await System.Text.Json.JsonSerializer.SerializeAsync(file, new { traceEvents = events });
+        }
     }
 }
