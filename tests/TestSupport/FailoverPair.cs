@@ -110,8 +110,7 @@ public sealed class FailoverPair : IAsyncDisposable
     public async Task KillAsync(int port)
     {
         var name = port == Ports[0] ? "node1" : "node2";
-        using var kill = Process.Start("kill", ["-KILL", "--", "-" + Invariant(groups[name])])!;
-        await kill.WaitForExitAsync();
+        await KillGroupAsync(name, groups[name]);
         groups.Remove(name);
     }
 
@@ -131,6 +130,53 @@ public sealed class FailoverPair : IAsyncDisposable
     }
 
     private string Data(string name) => Path.Combine(folder, name);
+
+    /// <summary>
+    /// SIGKILL to a node's process group, and to its PostgreSQL's children: each of them runs in a session of its own
+    /// (so that the postmaster can signal theirs), outside the group, and the monitor's health-check worker does not
+    /// notice its postmaster's death; without this it and the logger outlive every test run.
+    /// </summary>
+    private async Task KillGroupAsync(string name, int group)
+    {
+        var children = PostmasterChildren(name);
+        using (var kill = Process.Start("kill", ["-KILL", "--", "-" + Invariant(group)])!)
+            await kill.WaitForExitAsync();
+        foreach (var child in children)
+        {
+            try
+            {
+                child.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // Gone already.
+            }
+            child.Dispose();
+        }
+    }
+
+    private List<Process> PostmasterChildren(string name)
+    {
+        var pidFile = Path.Combine(Data(name), "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster)) return [];
+        var children = new List<Process>();
+        foreach (var stat in Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "stat")))
+        {
+            try
+            {
+                // pid (comm) state ppid ...: comm may hold spaces, so the fields are counted after its closing parenthesis.
+                var text = File.ReadAllText(stat);
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster)
+                    children.Add(Process.GetProcessById(int.Parse(text[..text.IndexOf(' ')], CultureInfo.InvariantCulture)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+            {
+                // Not a process, or one that ended meanwhile.
+            }
+        }
+        return children;
+    }
 
     private void Run(string name)
     {
@@ -185,11 +231,7 @@ public sealed class FailoverPair : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var group in groups.Values)
-        {
-            using var kill = Process.Start("kill", ["-KILL", "--", "-" + Invariant(group)])!;
-            await kill.WaitForExitAsync();
-        }
+        foreach (var (name, group) in groups) await KillGroupAsync(name, group);
         groups.Clear();
         await Task.Delay(300);
         try
