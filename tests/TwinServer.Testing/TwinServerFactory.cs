@@ -125,6 +125,22 @@ public class TwinServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public Task<string> KeyAsync(string role, string? organisation = null) =>
         Services.GetRequiredService<DigitalTwin.Server.Cases.ApiKeys>().CreateAsync($"test-{role}-{Guid.NewGuid():N}", role, organisation, null, CancellationToken.None);
 
+    /// <summary>
+    /// Loads GeoJSON into a layer as GIS staff do over HTTP (POST /layers/{name}/import, with a key of the gis role);
+    /// the import must succeed. Returns the new version.
+    /// </summary>
+    public async Task<int> ImportLayerAsync(string key, string layer, string kind, string geojson)
+    {
+        using var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(geojson, Encoding.UTF8, "application/geo+json"), "file", $"{layer}.geojson");
+        using var response = await client.PostAsync($"/layers/{layer}/import?kind={kind}", form);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Importing {layer} failed ({(int)response.StatusCode}): {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("version").GetInt32();
+    }
+
     /// <summary>POSTs a GraphQL query with a key (Authorization: Bearer) and returns the status and the parsed body.</summary>
     public async Task<(int Status, JsonElement Body)> AskAsync(string key, string query, object? variables = null)
     {

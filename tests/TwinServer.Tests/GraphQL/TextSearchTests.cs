@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using DigitalTwin.Server.Cases;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -78,12 +76,7 @@ public sealed class TextSearchTests(SampleCityServer server) : IClassFixture<Sam
                   {"type":"Feature","properties":{"id":"U_1","name":"Plain sign"},"geometry":{"type":"Point","coordinates":[18.0766,59.3061]}},
                   {"type":"Feature","properties":{"id":"B1","name":"Sign \\ bakgården"},"geometry":{"type":"Point","coordinates":[18.0767,59.3062]}}]}
                 """;
-            using var client = server.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.KeyAsync("gis"));
-            using var form = new MultipartFormDataContent();
-            form.Add(new StringContent(marks, Encoding.UTF8, "application/geo+json"), "file", "marks.geojson");
-            using var response = await client.PostAsync("/layers/search-marks/import?kind=asset", form);
-            response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
+            await server.ImportLayerAsync(await server.KeyAsync("gis"), "search-marks", "asset", marks);
         }
         finally
         {

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace DigitalTwin.Server.Tests.Layers;
@@ -49,17 +47,7 @@ public sealed class LayerHistoryTests(SampleCityServer server) : IClassFixture<S
     private async Task<string> GisKeyAsync() => await server.KeyAsync("gis");
 
     /// <summary>Loads a file into a layer as GIS staff do over HTTP (POST /layers/{name}/import); returns the version.</summary>
-    private async Task<int> ImportAsync(string key, string layer, string geojson)
-    {
-        using var client = server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var form = new MultipartFormDataContent();
-        form.Add(new StringContent(geojson, Encoding.UTF8, "application/geo+json"), "file", $"{layer}.geojson");
-        using var response = await client.PostAsync($"/layers/{layer}/import?kind=building", form);
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("version").GetInt32();
-    }
+    private Task<int> ImportAsync(string key, string layer, string geojson) => server.ImportLayerAsync(key, layer, "building", geojson);
 
     private async Task<JsonElement> AskAsync(string key, string query, object? variables = null)
     {

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace DigitalTwin.Server.Tests.Responsibility;
@@ -43,16 +40,8 @@ public sealed class ContractByNameTests(SampleCityServer server) : IClassFixture
     private async Task LoadAsync()
     {
         var key = await server.KeyAsync("gis");
-        foreach (var (layer, kind, geojson) in new[] { ("cbn-buildings", "building", Buildings), ("cbn-contracts", "contract", Contracts) })
-        {
-            using var client = server.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var form = new MultipartFormDataContent();
-            form.Add(new StringContent(geojson, Encoding.UTF8, "application/geo+json"), "file", $"{layer}.geojson");
-            using var response = await client.PostAsync($"/layers/{layer}/import?kind={kind}", form);
-            var body = await response.Content.ReadAsStringAsync();
-            response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
-        }
+        await server.ImportLayerAsync(key, "cbn-buildings", "building", Buildings);
+        await server.ImportLayerAsync(key, "cbn-contracts", "contract", Contracts);
     }
 
     private async Task<JsonElement> AskAsync(object variables)
