@@ -35,6 +35,7 @@ var app = builder.Build();
 await app.MigrateTwinDatabaseAsync(); // before the pools first connect, so that they know the types it made
 await app.CheckConnectionBudgetAsync(); // the pools fit the database's max_connections, or the server does not start
 await app.ShareKeyRingAsync(); // one key for sessions and forms on every node, made by the first to start
+await app.WarmUpAsync(); // pools open and the look-up compiled before the first request (and the balancer's check)
 app.UseTwinHardening(); // security headers, error bodies without internals
 app.UseTwinCrossSiteRefusal(); // a session changes nothing at another site's request
 app.UseStaticFiles(); // wwwroot: the GraphiQL bundle under /graphiql/
