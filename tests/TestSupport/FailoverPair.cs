@@ -31,6 +31,9 @@ public sealed class FailoverPair : IAsyncDisposable
     /// <summary>The database <c>twin</c> on both nodes, as <c>pg_autoctl show uri</c> gives it: Npgsql finds the primary.</summary>
     public string Url => $"postgres://{user}@127.0.0.1:{Ports[0]},127.0.0.1:{Ports[1]}/twin?target_session_attrs=read-write";
 
+    /// <summary>The URL of one data node's twin database, whatever its role.</summary>
+    public string UrlOf(int port) => $"postgres://{user}@127.0.0.1:{port}/twin";
+
     /// <summary>Makes and starts the monitor and both nodes; returns once the monitor has a primary and a secondary (about 30 s).</summary>
     public static async Task<FailoverPair> StartNewAsync()
     {
