@@ -16,7 +16,7 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Warning, "The database is unavailable; requests are answered 503 with Retry-After ({Kind}: {Reason})")]
     public static partial void DatabaseUnavailable(ILogger logger, string kind, string reason);
 
-    [LoggerMessage(1005, LogLevel.Information, "Warmed up in {Milliseconds:F0} ms: connections open in each pool, a look-up answered")]
+    [LoggerMessage(1005, LogLevel.Information, "Warmed up in {Milliseconds:F0} ms: connections open in each pool, the GraphQL schema built, a look-up answered")]
     public static partial void WarmedUp(ILogger logger, double milliseconds);
 
     [LoggerMessage(1006, LogLevel.Warning, "Warming up stopped after {Milliseconds:F0} ms ({Kind}: {Reason}); serving cold")]
