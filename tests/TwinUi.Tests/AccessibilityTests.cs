@@ -89,6 +89,8 @@ public sealed class AccessibilityTests(LoopbackCaseCity server, Browser browser)
             // t takes it, f goes to Forward and Enter sends it: the focus stays on the case afterwards.
             await map.Page.Keyboard.PressAsync("t");
             await map.Page.WaitForSelectorAsync("[data-testid=case-handler-name][data-handler='user:test.handler']");
+            // f once the Forward button is there, as a handler presses it once they see it (it comes with the answer).
+            await map.Page.Locator("[data-testid=forward]:enabled").WaitForAsync();
             await map.Page.Keyboard.PressAsync("f");
             await map.Page.WaitForFunctionAsync("() => document.activeElement?.dataset.testid === 'forward'");
             await map.Page.Keyboard.PressAsync("Enter");
