@@ -19,9 +19,6 @@ namespace DigitalTwin.Bench.Benches;
 /// </summary>
 internal static class BenchFailoverCommand
 {
-    private const string Lookup =
-        "{\"query\":\"query ($x: Float!, $y: Float!) { responsibility(at: {x: $x, y: $y}, taskType: \\\"graffiti\\\") { recipient { key } } }\",\"variables\":{\"x\":%X%,\"y\":%Y%}}";
-
     public static Command Create()
     {
         var cluster = new Option<string>("--cluster") { Description = "The cluster's folder (.twin/cluster).", Required = true };
@@ -92,7 +89,7 @@ internal static class BenchFailoverCommand
             await At(0.21, cancellationToken);
             Restart(server);
             await At(0.375, cancellationToken);
-            var primaryPort = await PrimaryPortAsync(dataPorts, user, cancellationToken);
+            var primaryPort = await ClusterNodes.PrimaryPortAsync(dataPorts, user, 10, cancellationToken);
             var primaryName = primaryPort == dataPorts[0] ? "node1" : "node2";
             var node = Kill(primaryName);
             await At(0.625, cancellationToken);
@@ -154,8 +151,6 @@ internal static class BenchFailoverCommand
             Say($"{piece.Name} started again (process group {process.Id})");
         }
 
-        private static double Jitter(long n, double scale) => ((n * 7919) % 1000) / 1000.0 * scale;
-
         /// <summary>Starts a post every 1/rate s until the end; each is tried again with its key until acknowledged.</summary>
         private async Task PostAllAsync(HttpClient http, string key, CancellationToken stop)
         {
@@ -182,7 +177,7 @@ internal static class BenchFailoverCommand
         private async Task PostOneAsync(HttpClient http, string key, long n)
         {
             var idempotency = prefix + n.ToString(CultureInfo.InvariantCulture);
-            var (lat, lon) = (59.3075 + Jitter(n, 0.001), 18.0765 + Jitter(n + 1, 0.002));
+            var (lat, lon) = (59.3075 + ClusterNodes.Jitter(n, 0.001), 18.0765 + ClusterNodes.Jitter(n + 1, 0.002));
             var deadline = Now + seconds + 60;
             for (var attempt = 0; Now < deadline; attempt++)
             {
@@ -230,8 +225,7 @@ internal static class BenchFailoverCommand
                 var started = Now;
                 try
                 {
-                    var body = Lookup.Replace("%X%", (18.0765 + Jitter(n, 0.002)).ToString("F7", CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                        .Replace("%Y%", (59.3075 + Jitter(n + 3, 0.001)).ToString("F7", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                    var body = ClusterNodes.LookupBody(n);
                     using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                     request.Headers.Authorization = new("Bearer", key);
                     using var response = await http.SendAsync(request, stop);
@@ -292,33 +286,6 @@ internal static class BenchFailoverCommand
         private static string Tally(ConcurrentDictionary<string, long> reasons) =>
             reasons.IsEmpty ? "none" : string.Join("; ", reasons.OrderByDescending(r => r.Value).Select(r => $"{r.Key}: {r.Value:N0}"));
 
-        private static NpgsqlConnection Node(int port, string user) =>
-            new($"Host=127.0.0.1;Port={port};Username={user};Database=twin;Timeout=5;Pooling=false");
-
-        private static async Task<int> PrimaryPortAsync(int[] ports, string user, CancellationToken cancellationToken)
-        {
-            var problems = new List<string>();
-            for (var attempt = 0; attempt < 10; attempt++)
-            {
-                foreach (var port in ports)
-                {
-                    try
-                    {
-                        await using var connection = Node(port, user);
-                        await connection.OpenAsync(cancellationToken);
-                        await using var command = new NpgsqlCommand("SELECT NOT pg_is_in_recovery()", connection);
-                        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!) return port;
-                    }
-                    catch (NpgsqlException e)
-                    {
-                        problems.Add($":{port} {e.Message}");
-                    }
-                }
-                await Task.Delay(1000, cancellationToken);
-            }
-            throw new BenchException($"No primary answers on the cluster's data nodes ({string.Join("; ", problems.TakeLast(2))}).");
-        }
-
         /// <summary>Every second, the standby's lag as the primary sees it (bytes of WAL not yet replayed, and replay_lag).</summary>
         private async Task WatchLagAsync(int[] ports, string user, CancellationToken stop)
         {
@@ -326,8 +293,8 @@ internal static class BenchFailoverCommand
             {
                 try
                 {
-                    var primary = await PrimaryPortAsync(ports, user, stop);
-                    await using var connection = Node(primary, user);
+                    var primary = await ClusterNodes.PrimaryPortAsync(ports, user, 10, stop);
+                    await using var connection = ClusterNodes.Node(primary, user);
                     await connection.OpenAsync(stop);
                     await using var command = new NpgsqlCommand(
                         "SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)::bigint, " +
@@ -364,8 +331,8 @@ internal static class BenchFailoverCommand
             {
                 try
                 {
-                    var primary = await PrimaryPortAsync(ports, user, cancellationToken);
-                    await using var connection = Node(primary, user);
+                    var primary = await ClusterNodes.PrimaryPortAsync(ports, user, 10, cancellationToken);
+                    await using var connection = ClusterNodes.Node(primary, user);
                     await connection.OpenAsync(cancellationToken);
                     await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')", connection);
                     if ((long)(await command.ExecuteScalarAsync(cancellationToken))! > 0)

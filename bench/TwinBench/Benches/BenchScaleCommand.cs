@@ -20,9 +20,6 @@ namespace DigitalTwin.Bench.Benches;
 /// </summary>
 internal static class BenchScaleCommand
 {
-    private const string Lookup =
-        "{\"query\":\"query ($x: Float!, $y: Float!) { responsibility(at: {x: $x, y: $y}, taskType: \\\"graffiti\\\") { recipient { key } } }\",\"variables\":{\"x\":%X%,\"y\":%Y%}}";
-
     public static Command Create()
     {
         var cluster = new Option<string>("--cluster") { Description = "The cluster's folder (.twin/cluster).", Required = true };
@@ -50,7 +47,7 @@ internal static class BenchScaleCommand
         if (nodes < 2) throw new BenchException("The cluster runs one server node: ./twin cluster down, then ./twin cluster up (two nodes) to compare.");
         var basePort = int.Parse(File.ReadAllText(Path.Combine(folder, "ports")).Trim(), CultureInfo.InvariantCulture);
         var user = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Username ?? "postgres";
-        var primaryPort = await PrimaryPortAsync([basePort + 1, basePort + 2], user, cancellationToken);
+        var primaryPort = await ClusterNodes.PrimaryPortAsync([basePort + 1, basePort + 2], user, 1, cancellationToken);
         var standbyPort = primaryPort == basePort + 1 ? basePort + 2 : basePort + 1;
         var socket = Path.Combine(folder, "run", "haproxy.sock");
 
@@ -133,14 +130,11 @@ internal static class BenchScaleCommand
     private static async Task LookUpAsync(HttpClient http, string key, int clients, int each, CancellationToken cancellationToken) =>
         await Task.WhenAll(Enumerable.Range(0, clients * each).Select(n => OneAsync(http, key, n, cancellationToken)));
 
-    private static double Jitter(long n, double scale) => ((n * 7919) % 1000) / 1000.0 * scale;
-
     private static async Task<bool> OneAsync(HttpClient http, string key, long n, CancellationToken cancellationToken)
     {
         try
         {
-            var body = Lookup.Replace("%X%", (18.0765 + Jitter(n, 0.002)).ToString("F7", CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("%Y%", (59.3075 + Jitter(n + 3, 0.001)).ToString("F7", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            var body = ClusterNodes.LookupBody(n);
             using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             request.Headers.Authorization = new("Bearer", key);
             using var response = await http.SendAsync(request, cancellationToken);
@@ -210,23 +204,5 @@ internal static class BenchScaleCommand
         var read = await socket.ReceiveAsync(buffer);
         var answer = Encoding.ASCII.GetString(buffer, 0, read).Trim();
         if (answer.Length > 0) throw new BenchException($"HAProxy refused '{command}': {answer}");
-    }
-
-    private static async Task<int> PrimaryPortAsync(int[] ports, string user, CancellationToken cancellationToken)
-    {
-        foreach (var port in ports)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username={user};Database=twin;Timeout=5;Pooling=false");
-                await connection.OpenAsync(cancellationToken);
-                await using var command = new NpgsqlCommand("SELECT NOT pg_is_in_recovery()", connection);
-                if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!) return port;
-            }
-            catch (NpgsqlException)
-            {
-            }
-        }
-        throw new BenchException("No primary answers on the cluster's data nodes: ./twin cluster status.");
     }
 }
