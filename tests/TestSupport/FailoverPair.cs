@@ -109,6 +109,22 @@ public sealed class FailoverPair : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// The primary's port, asked again every 250 ms for up to <paramref name="within"/>: on a loaded machine one answer
+    /// can miss its 2 s connect timeout while a keeper or the suite is busy, and a single miss says nothing.
+    /// </summary>
+    public async Task<int> WaitForPrimaryAsync(TimeSpan within, int? other = null)
+    {
+        var until = DateTime.UtcNow + within;
+        while (true)
+        {
+            if (await PrimaryPortAsync() is { } port && port != other) return port;
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"No data node said it was the primary{(other is null ? "" : $" (other than :{other})")} within {within.TotalSeconds} s");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>SIGKILL to a data node's keeper and PostgreSQL together: the machine lost, as far as the database can tell.</summary>
     public async Task KillAsync(int port)
     {
