@@ -130,7 +130,7 @@ public static class ErrorCodes
         new(BadResolution, 400, "A first-contact resolution is not one we know."),
         new(BadStatus, 400, "A status is not one we know, or not one the case can move to now, or by this caller."),
         new(BadText, 400, "Text holds a NUL, a control character other than tab and line breaks, or a broken surrogate."),
-        new(BadTile, 400, "A tile address is not /tiles/{layer}/{z}/{x}/{y}.mvt with z from 0 to 24 and x and y on that zoom's grid."),
+        new(BadTile, 400, "A tile address is not /tiles/{layer}/{z}/{x}/{y}.mvt (or /tiles/{z}/{x}/{y}.mvt?layers=a:1,b:2) with z from 0 to 24 and x and y on that zoom's grid."),
         new(BadTimeZone, 400, "A time zone is not an IANA name PostgreSQL knows, such as Europe/Stockholm."),
         new(BadTolerance, 400, "A responsibility question's tolerance is outside its range of metres."),
         new(BadUpload, 400, "A layer upload has no data file, or a part whose file name is not one."),

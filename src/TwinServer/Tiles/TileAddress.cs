@@ -13,7 +13,7 @@ public readonly record struct TileAddress(int Z, int X, int Y)
         address = default;
         problem = null;
         if (!y.EndsWith(".mvt", StringComparison.Ordinal))
-            problem = ProblemResults.Of(ErrorCodes.BadTile, "Tiles are addressed as /tiles/{layer}/{z}/{x}/{y}.mvt.");
+            problem = ProblemResults.Of(ErrorCodes.BadTile, "Tiles are addressed as /tiles/{layer}/{z}/{x}/{y}.mvt, or /tiles/{z}/{x}/{y}.mvt?layers=... for several layers.");
         else if (!int.TryParse(z, out var zoom) || zoom is < 0 or > MaxZoom)
             problem = ProblemResults.Of(ErrorCodes.BadTile, $"The zoom must be a whole number from 0 to {MaxZoom}; it was '{z}'.");
         else if (!int.TryParse(x, out var column) || column < 0 || column >= 1L << zoom || !int.TryParse(y[..^4], out var row) || row < 0 || row >= 1L << zoom)

@@ -44,6 +44,7 @@ internal static partial class TileEndpoints
     public static void MapTwinTiles(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tiles/{layer}/{z}/{x}/{y}", HandleAsync).WithName("tile").RequireAuthorization(Access.AccessExtensions.ReaderPolicy);
+        app.MapGet("/tiles/{z}/{x}/{y}", LayerSetTiles.HandleAsync).WithName("layer-set-tile").RequireAuthorization(Access.AccessExtensions.ReaderPolicy);
         app.MapTwinBasemapTiles();
         app.MapTwinTileJson();
     }

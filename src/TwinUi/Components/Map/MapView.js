@@ -18,7 +18,7 @@ import { Circle, Fill, Stroke, Style, Text, RegularShape } from 'ol/style.js';
 import Feature from 'ol/Feature.js';
 import Point from 'ol/geom/Point.js';
 import { fromLonLat, toLonLat, transformExtent } from 'ol/proj.js';
-import { buffer, createEmpty } from 'ol/extent.js';
+import { buffer, createEmpty, intersects } from 'ol/extent.js';
 import { register } from 'ol/proj/proj4.js';
 import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
 import Translate from 'ol/interaction/Translate.js';
@@ -53,6 +53,42 @@ export function colourOf(key) {
   let hash = 0;
   for (const ch of key ?? '') hash = (hash * 31 + ch.charCodeAt(0)) | 0;
   return palette[Math.abs(hash) % palette.length];
+}
+
+/**
+ * Where a layer version has objects, in EPSG:3857, with a margin for strokes and symbols; an empty extent for a version
+ * without geometry (a table of subcontracts, say: nothing to ask for anywhere); undefined when not known (everywhere).
+ */
+function extentOf(layer) {
+  if (layer.bounds?.length === 4) return buffer(transformExtent(layer.bounds, 'EPSG:4326', 'EPSG:3857'), 100);
+  return layer.bounds ? createEmpty() : undefined;
+}
+
+/**
+ * The tiles of all the map's layers from one source: /tiles/{z}/{x}/{y}.mvt?layers=a:1,b:2 names, for each tile, the
+ * layers whose extent meets it, with their versions (so the browser keeps the tile for good); no request where none
+ * does. The server answers one MVT with a layer for each, named after it: 9 requests for a view of 9 tiles, not 9 per
+ * layer.
+ */
+function layerSetSource(entries) {
+  const source = new VectorTileSource({
+    format: new MVT(),
+    maxZoom: 16,
+    tileUrlFunction: (tileCoord) => {
+      const tileExtent = source.getTileGrid().getTileCoordExtent(tileCoord);
+      const here = entries.filter((e) => e.extent === undefined || intersects(e.extent, tileExtent));
+      if (here.length === 0) return undefined;
+      const names = here.map((e) => `${encodeURIComponent(e.name)}:${e.version}`).join(',');
+      return `/tiles/${tileCoord[0]}/${tileCoord[1]}/${tileCoord[2]}.mvt?layers=${names}`;
+    },
+  });
+  return source;
+}
+
+/** The features of a map layer's own MVT layer in an extent (the tiles it draws from hold every layer's). */
+function featuresOf(layer, extent) {
+  const name = layer.get('twinLayer');
+  return layer.getFeaturesInExtent(extent).filter((f) => f.get('layer') === name);
 }
 
 /** An object's id, layer:source id: the tile carries the source id, and OpenLayers the MVT layer's name (the layer's). */
@@ -217,7 +253,7 @@ function build(mapElement, dotnetReference, options) {
   // adopts it: the map is drawn before it can answer, and a click then must not be lost.
   const waiting = [];
   const call = (method, ...args) => (dotnet ? dotnet.invokeMethodAsync(method, ...args) : waiting.push([method, args]));
-  const state = { layers: new globalThis.Map(), labels: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0, basemap: null };
+  const state = { layers: new globalThis.Map(), labels: new globalThis.Map(), filter: null, lastPixel: null, cycle: 0, basemap: null, source: null, sourceKey: null };
   const selection = new VectorSource();
   const coverage = new VectorSource();
   const problems = new VectorSource();
@@ -301,7 +337,7 @@ function build(mapElement, dotnetReference, options) {
   }
 
   const handle = {
-    /** The loaded layers, [{ name, kind, version, visible }], in drawing order (first at the bottom). */
+    /** The loaded layers, [{ name, kind, version, bounds, visible }], in drawing order (first at the bottom). */
     setLayers(layers) {
       if (state.layers.size === 0) performance.mark('twin:layers-set');
       for (const [name, layer] of state.layers) {
@@ -312,43 +348,49 @@ function build(mapElement, dotnetReference, options) {
           state.labels.delete(name);
         }
       }
-      layers.forEach((l, index) => {
-        let layer = state.layers.get(l.name);
-        if (!layer || layer.get('version') !== l.version) {
-          if (layer) {
-            map.removeLayer(layer);
-            map.removeLayer(state.labels.get(l.name));
-          }
-          // Where the version has objects (with a margin for strokes and symbols): no tile is asked for elsewhere.
-          // A version without geometry (a table of subcontracts, say) has no box: nothing to ask for anywhere.
-          const extent = l.bounds?.length === 4 ? buffer(transformExtent(l.bounds, 'EPSG:4326', 'EPSG:3857'), 100)
-            : l.bounds ? createEmpty() : undefined;
+      const entries = layers.map((l) => ({ name: l.name, version: l.version, extent: extentOf(l) }));
+      // One source for every layer, asked again only when a layer or its version changes: each tile is one request
+      // with the layers that have something there, drawn in one go as it comes.
+      const key = entries.map((e) => `${e.name}:${e.version}`).join(',');
+      if (key !== state.sourceKey) {
+        state.sourceKey = key;
+        state.source = layerSetSource(entries);
+        for (const layer of [...state.layers.values(), ...state.labels.values()]) layer.setSource(state.source);
+      }
+      entries.forEach(({ name, version, extent }, index) => {
+        let layer = state.layers.get(name);
+        if (!layer) {
+          // Each layer draws its own MVT layer of the shared tiles (OpenLayers names it in the feature's 'layer').
           layer = new VectorTileLayer({
-            extent,
-            source: new VectorTileSource({
-              format: new MVT(),
-              url: `/tiles/${encodeURIComponent(l.name)}/{z}/{x}/{y}.mvt?v=${l.version}`,
-              maxZoom: 16,
-            }),
-            style: styleFor,
+            source: state.source,
+            style: (f) => (f.get('layer') === name ? styleFor(f) : null),
             declutter: false,
             renderMode: 'hybrid',
           });
-          layer.set('twinLayer', l.name);
-          layer.set('version', l.version);
+          layer.set('twinLayer', name);
           map.addLayer(layer);
-          state.layers.set(l.name, layer);
+          state.layers.set(name, layer);
           // The objects' names at close zoom: a layer of their own on the same tiles, above every layer's shapes, so
           // that names never hide or hold back a shape (decluttering drops only names) and clicks never pick a name.
-          const labels = new VectorTileLayer({ extent, source: layer.getSource(), style: objectLabelStyle, minZoom: LABEL_ZOOM, declutter: 'labels' });
-          labels.set('labels', l.name);
+          const labels = new VectorTileLayer({
+            source: state.source,
+            style: (f) => (f.get('layer') === name ? objectLabelStyle(f) : null),
+            minZoom: LABEL_ZOOM,
+            declutter: 'labels',
+          });
+          labels.set('labels', name);
           map.addLayer(labels);
-          state.labels.set(l.name, labels);
+          state.labels.set(name, labels);
         }
+        // Drawn only where the version has objects: no tile is asked for, or drawn, elsewhere.
+        layer.setExtent(extent);
+        layer.set('version', version);
         layer.setZIndex(10 + index);
-        layer.setVisible(l.visible);
-        state.labels.get(l.name).setZIndex(960 + index);
-        state.labels.get(l.name).setVisible(l.visible);
+        layer.setVisible(layers[index].visible);
+        const labels = state.labels.get(name);
+        labels.setExtent(extent);
+        labels.setZIndex(960 + index);
+        labels.setVisible(layers[index].visible);
       });
     },
 
@@ -435,7 +477,7 @@ function build(mapElement, dotnetReference, options) {
       const ids = new Set();
       for (const layer of state.layers.values()) {
         if (!layer.getVisible()) continue;
-        for (const feature of layer.getFeaturesInExtent(extent)) {
+        for (const feature of featuresOf(layer, extent)) {
           if (!highlighted || (state.filter && matchesFilter(feature, state.filter))) ids.add(idOf(feature));
         }
       }
@@ -467,7 +509,7 @@ function build(mapElement, dotnetReference, options) {
       const view = map.getView();
       const extent = view.calculateExtent(map.getSize());
       const names = new Set();
-      const labelLayers = [...state.labels.values()].map((l) => [l, labelOf]);
+      const labelLayers = [...state.labels.values()].map((l) => [l, (f) => (f.get('layer') === l.get('labels') ? labelOf(f) : null)]);
       if (state.basemap) labelLayers.push([state.basemap.names, (f) => (f.get('class') === 'street' ? f.get('name') : null)]);
       for (const [layer, text] of labelLayers) {
         if (!layer.isVisible(view)) continue;
@@ -485,7 +527,7 @@ function build(mapElement, dotnetReference, options) {
       const extent = map.getView().calculateExtent(map.getSize());
       for (const layer of state.layers.values()) {
         if (!layer.getVisible()) continue;
-        for (const f of layer.getFeaturesInExtent(extent)) {
+        for (const f of featuresOf(layer, extent)) {
           const key = f.get('kind') === 'contract' ? f.get('contractor') : f.get('kind') === 'subcontract' ? f.get('subcontractor') : null;
           if (key) contractors.add(key);
         }
