@@ -182,14 +182,14 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             await NarrowInboxAsync(map, word, 4);
             await map.Page.CheckAsync("[data-testid=inbox-pick-all]");
             await map.Page.WaitForSelectorAsync("[data-testid=bulk][data-selected='4']");
-            // Behind the handler's back, one case changes (its version moves on, and this page is not told).
-            await server.Database.ScalarAsync<int>("WITH u AS (UPDATE cases SET description = description || ' (edited)' WHERE service_request_id = $1 RETURNING 1) SELECT count(*)::int FROM u", changed);
-
             await map.Page.ClickAsync("[data-testid=bulk-forward]");
             var plan = map.Page.Locator("[data-testid=bulk-confirm]");
             (await plan.Locator($"li[data-case='{plain[0]}']").InnerTextAsync()).ShouldContain("Klotterfritt");
             (await plan.Locator($"li[data-case='{conflicted}']").InnerTextAsync()).ShouldContain("no single recipient");
             await map.ScreenshotAsync("working-day-bulk-plan");
+            // While the handler reads the question, one case changes behind the handler's back (its version moves on;
+            // whether or not the inbox reloads beside the question, what is confirmed is what the question showed).
+            await server.Database.ScalarAsync<int>("WITH u AS (UPDATE cases SET description = description || ' (edited)' WHERE service_request_id = $1 RETURNING 1) SELECT count(*)::int FROM u", changed);
             await map.Page.ClickAsync("[data-testid=bulk-confirm-yes]");
             await map.Page.WaitForSelectorAsync("[data-testid=bulk-result][data-done='2'][data-refused='2']");
             (await map.Page.Locator($"[data-testid=bulk-result] li[data-case='{changed}']").InnerTextAsync()).ShouldContain("changed since");
