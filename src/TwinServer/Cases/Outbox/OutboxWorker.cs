@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using DigitalTwin.Server.Database;
 using Microsoft.Extensions.Options;
@@ -18,10 +19,32 @@ namespace DigitalTwin.Server.Cases;
 /// when the next attempt is are read from the <see cref="TimeProvider"/> (the system clock, kept in step by NTP on
 /// every node), so that a test can move the clock rather than wait.
 /// </summary>
+/// <remarks>
+/// A delivery that was sent but whose outcome could not be recorded (the primary lost between the send and the
+/// commit, a failover, a claim that ran out) is remembered by the node that sent it, recorded as soon as the database
+/// answers again, before the node takes anything new, and not taken again by this node's workers meanwhile: a
+/// failover does not make the receiver get what it has already. The memory only spares a second send: the row stays
+/// pending in the database, so a node that dies with it, or another node that takes the row first, sends it again
+/// with its key, as before.
+/// </remarks>
 public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerable<IOutboxChannel> channels, IOptions<OutboxOptions> options, CaseChanges changes,
     TimeProvider time, ILogger<OutboxWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IOutboxChannel> byName = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+
+    /// <summary>Sent, the receiver said yes, and not yet recorded: by delivery id (see the remarks).</summary>
+    private readonly ConcurrentDictionary<long, Sent> unrecorded = new();
+
+    /// <summary>One worker at a time records what was kept; the others take new work meanwhile.</summary>
+    private readonly SemaphoreSlim recording = new(1, 1);
+
+    private sealed record Sent(OutboxDelivery Delivery, Outcome Outcome);
+
+    /// <summary>How often a worker that keeps unrecorded outcomes asks for the database, so that it is back first.</summary>
+    private static readonly TimeSpan KeptWait = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How many sent deliveries wait for their outcome to be recorded (for tests and diagnostics).</summary>
+    public int Unrecorded => unrecorded.Count;
 
     /// <summary>The longest a failing worker waits before it tries again (or the poll interval, when that is longer).</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
@@ -65,6 +88,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
             // Idle: the poll interval. Failing: twice as long after each failure, up to MaxWait.
             var wait = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
             if (failures > 0) wait = TimeSpan.FromTicks(Math.Min(wait.Ticks << Math.Min(failures, 16), Math.Max(MaxWait.Ticks, wait.Ticks)));
+            if (failures > 0 && !unrecorded.IsEmpty && wait > KeptWait) wait = KeptWait;
             try
             {
                 await Task.Delay(wait, time, stoppingToken);
@@ -83,11 +107,13 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
     /// </summary>
     public async Task<bool> DeliverBatchAsync(CancellationToken cancellationToken)
     {
+        if (!unrecorded.IsEmpty && await RecordKeptAsync(cancellationToken)) return true;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var select = new NpgsqlCommand(SqlResources.Get("Cases/Outbox/take_due.sql"), connection, transaction);
         select.Parameters.AddWithValue(Math.Max(1, options.Value.BatchSize));
         select.Parameters.AddWithValue(time.GetUtcNow());
+        select.Parameters.AddWithValue(unrecorded.Keys.ToArray());
         var due = new List<OutboxDelivery>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -107,10 +133,59 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
         }
 
         var outcomes = await Task.WhenAll(due.Select(d => SendOneAsync(d, cancellationToken)));
-        await RecordAsync(connection, transaction, [.. due.Zip(outcomes)], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        List<(OutboxDelivery Delivery, Outcome Outcome)> batch = [.. due.Zip(outcomes)];
+        try
+        {
+            await RecordAsync(connection, transaction, batch, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Whether the commit was done is unknown (it may have been, with its answer lost): what the receivers
+            // took is kept, and recorded once the database answers, if the rows are still as they were.
+            foreach (var (d, o) in batch.Where(b => b.Outcome.Error is null)) unrecorded[d.Id] = new Sent(d, o);
+            if (!unrecorded.IsEmpty) LogOutcomesKept(logger, unrecorded.Count);
+            throw;
+        }
         changes.Raise();
         return true;
+    }
+
+    /// <summary>
+    /// Records the kept outcomes of deliveries sent before the database went away: those still pending with no attempt
+    /// recorded since (locked while recorded); the others were recorded after all, or taken by another node. False
+    /// when another worker is at it, or there was nothing to record; throws, keeping them, while the database is away.
+    /// </summary>
+    private async Task<bool> RecordKeptAsync(CancellationToken cancellationToken)
+    {
+        if (!await recording.WaitAsync(0, cancellationToken)) return false;
+        try
+        {
+            var kept = unrecorded.Values.ToList();
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var asSent = new HashSet<long>();
+            const string AsSent = "SELECT o.id FROM outbox o JOIN unnest($1::bigint[], $2::int[]) AS k (id, attempts) ON k.id = o.id AND k.attempts = o.attempts "
+                + "WHERE o.state = 'pending' FOR UPDATE OF o SKIP LOCKED";
+            await using (var select = new NpgsqlCommand(AsSent, connection, transaction))
+            {
+                select.Parameters.AddWithValue(kept.Select(k => k.Delivery.Id).ToArray());
+                select.Parameters.AddWithValue(kept.Select(k => k.Delivery.Attempts).ToArray());
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) asSent.Add(reader.GetInt64(0));
+            }
+            var recorded = kept.Where(k => asSent.Contains(k.Delivery.Id)).ToList();
+            if (recorded.Count > 0) await RecordAsync(connection, transaction, [.. recorded.Select(k => (k.Delivery, k.Outcome))], cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            foreach (var k in kept) unrecorded.TryRemove(k.Delivery.Id, out _);
+            LogOutcomesRecorded(logger, recorded.Count, kept.Count - recorded.Count);
+            if (recorded.Count > 0) changes.Raise();
+            return recorded.Count > 0;
+        }
+        finally
+        {
+            recording.Release();
+        }
     }
 
     private async Task<Outcome> SendOneAsync(OutboxDelivery d, CancellationToken cancellationToken)
@@ -190,6 +265,12 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
 
     [LoggerMessage(2105, LogLevel.Warning, "A batch took longer than Outbox:ClaimSeconds ({ClaimSeconds} s) between its statements; the database gave it to the other workers, who send it again with the same keys.")]
     private static partial void LogClaimExpired(ILogger logger, int claimSeconds);
+
+    [LoggerMessage(2106, LogLevel.Warning, "{Count} sent deliveries could not be recorded as delivered; they are recorded once the database answers, not sent again by this node.")]
+    private static partial void LogOutcomesKept(ILogger logger, int count);
+
+    [LoggerMessage(2107, LogLevel.Information, "Recorded {Recorded} deliveries sent before the database went away; {Other} were recorded already or taken by another node.")]
+    private static partial void LogOutcomesRecorded(ILogger logger, int recorded, int other);
 
     [LoggerMessage(2104, LogLevel.Information, "The outbox worker reached the database again after {Failures} failed attempt(s).")]
     private static partial void LogWorkerResumed(ILogger logger, int failures);
