@@ -6,17 +6,20 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DigitalTwin.Server.Tests.Cases;
 
 /// <summary>
 /// The sample city with the outbox's workers off (the test drives each batch) and the graffiti subcontractor's webhook
 /// at a receiver of the test's own, which ends the sending worker's database session while it answers: the database
-/// is lost between the send and the record, as at a failover.
+/// is lost between the send and the record, as at a failover. On a clock the test moves; one delivery per batch.
 /// </summary>
 public sealed class SessionEndingReceiverCity : SampleCityServer
 {
     private WebApplication? receiver;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>Each idempotency key the receiver took, with how many times.</summary>
     public ConcurrentDictionary<string, int> Received { get; } = new(StringComparer.Ordinal);
@@ -29,6 +32,8 @@ public sealed class SessionEndingReceiverCity : SampleCityServer
         base.ConfigureWebHost(builder);
         builder.UseSetting("Outbox:Enabled", "false");
         builder.UseSetting("Cases:AutoForward", "true");
+        builder.UseSetting("Outbox:BatchSize", "1");
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     protected override async Task SeedAsync()
@@ -61,11 +66,55 @@ public sealed class SessionEndingReceiverCity : SampleCityServer
     }
 }
 
-/// <summary>A delivery the receiver took is not sent again because the database went away before it was recorded.</summary>
+/// <summary>
+/// A delivery the receiver took is not sent again because the database went away before it was recorded, and after the
+/// loss what was due before it waits, in case another node sent it.
+/// </summary>
 public sealed class OutboxUnrecordedTests(SessionEndingReceiverCity server) : IClassFixture<SessionEndingReceiverCity>
 {
     [Fact]
-    public async Task A_delivery_sent_before_the_database_went_away_is_recorded_when_it_answers_and_not_sent_again()
+    public async Task A_delivery_sent_before_the_database_went_away_is_recorded_when_it_answers_and_not_sent_again_and_older_ones_wait_their_grace()
+    {
+        var first = await PostAsync();
+        var older = await PostAsync();
+        var worker = server.Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
+        server.Clock.SetUtcNow(await NextAttemptAsync(older)); // both due
+
+        // Sent, and the session ended under it before the outcome was recorded: the batch fails, the outcome is kept.
+        await Should.ThrowAsync<Exception>(() => worker.DeliverBatchAsync(CancellationToken.None));
+        server.Received.Values.Sum().ShouldBe(1);
+        worker.Unrecorded.ShouldBe(1);
+        (await StateAsync(first)).ShouldBe("pending 0");
+
+        // A report after the loss, due when the database answers again.
+        server.EndSession = false;
+        var newer = await PostAsync();
+        server.Clock.SetUtcNow(await NextAttemptAsync(newer));
+
+        // The kept outcome is recorded, and nothing is sent.
+        (await worker.DeliverBatchAsync(CancellationToken.None)).ShouldBeTrue();
+        worker.Unrecorded.ShouldBe(0);
+        (await StateAsync(first)).ShouldBe("delivered 1");
+        server.Received.Values.Sum().ShouldBe(1);
+        (await server.Database.ScalarAsync<string>(
+            "SELECT string_agg(kind || ':' || coalesce(data->>'external_id', ''), ' ' ORDER BY id) FROM case_events WHERE case_id = (SELECT id FROM cases WHERE service_request_id = $1) AND kind IN ('delivered', 'delivery-failed')", first))
+            .ShouldBe("delivered:R-1");
+
+        // What came due since the loss goes at once; what was due before it (another node may have sent it just before)
+        // waits the grace.
+        (await worker.DeliverBatchAsync(CancellationToken.None)).ShouldBeTrue();
+        (await StateAsync(newer)).ShouldBe("delivered 1");
+        (await worker.DeliverBatchAsync(CancellationToken.None)).ShouldBeFalse("what was due before the loss waits");
+        (await StateAsync(older)).ShouldBe("pending 0");
+        server.Clock.Advance(TimeSpan.FromSeconds(10));
+        (await worker.DeliverBatchAsync(CancellationToken.None)).ShouldBeTrue();
+        (await StateAsync(older)).ShouldBe("delivered 1");
+        (await worker.DeliverBatchAsync(CancellationToken.None)).ShouldBeFalse("nothing is left to send");
+        server.Received.Count.ShouldBe(3);
+        server.Received.Values.ShouldAllBe(n => n == 1);
+    }
+
+    private async Task<string> PostAsync()
     {
         var app = await server.KeyAsync("citizen-app");
         using var client = server.CreateClient();
@@ -74,26 +123,11 @@ public sealed class OutboxUnrecordedTests(SessionEndingReceiverCity server) : IC
             ["api_key"] = app, ["service_code"] = "graffiti", ["lat"] = "59.305782", ["long"] = "18.076363", // story S1: klotterfritt
         }));
         response.EnsureSuccessStatusCode();
-        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0].GetProperty("service_request_id").GetString()!;
-        var worker = server.Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
-
-        // Sent, and the session ended under it before the outcome was recorded: the batch fails, the outcome is kept.
-        await Should.ThrowAsync<Exception>(() => worker.DeliverBatchAsync(CancellationToken.None));
-        server.Received.Values.Sum().ShouldBe(1);
-        worker.Unrecorded.ShouldBe(1);
-        (await StateAsync(id)).ShouldBe("pending 0");
-
-        // The database answers again: the kept outcome is recorded, and nothing is sent.
-        server.EndSession = false;
-        (await worker.DeliverBatchAsync(CancellationToken.None)).ShouldBeTrue();
-        worker.Unrecorded.ShouldBe(0);
-        (await StateAsync(id)).ShouldBe("delivered 1");
-        (await worker.DeliverBatchAsync(CancellationToken.None)).ShouldBeFalse("nothing is left to send");
-        server.Received.ShouldHaveSingleItem().Value.ShouldBe(1);
-        (await server.Database.ScalarAsync<string>(
-            "SELECT string_agg(kind || ':' || coalesce(data->>'external_id', ''), ' ' ORDER BY id) FROM case_events WHERE case_id = (SELECT id FROM cases WHERE service_request_id = $1) AND kind IN ('delivered', 'delivery-failed')", id))
-            .ShouldBe("delivered:R-1");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0].GetProperty("service_request_id").GetString()!;
     }
+
+    private async Task<DateTimeOffset> NextAttemptAsync(string id) => new(await server.Database.ScalarAsync<DateTime>(
+        "SELECT o.next_attempt_at FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.service_request_id = $1", id), TimeSpan.Zero);
 
     private Task<string> StateAsync(string id) => server.Database.ScalarAsync<string>(
         "SELECT o.state || ' ' || o.attempts FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.service_request_id = $1", id);

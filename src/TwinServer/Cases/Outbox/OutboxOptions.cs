@@ -40,6 +40,14 @@ public sealed class OutboxOptions
     [Range(1, 3600)]
     public int ClaimSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// After the database was away (a failover, a restart), how long this node's workers leave the deliveries that were
+    /// due before the loss, and take only newer ones: a batch that another node sent just before the loss is then
+    /// recorded by that node, not sent again by this one (see <see cref="OutboxWorker"/>). 0: no wait.
+    /// </summary>
+    [Range(0, 600)]
+    public int ResumeGraceSeconds { get; set; } = 10;
+
     /// <summary>How often an idle worker looks for due deliveries, in milliseconds.</summary>
     [Range(10, 60000)]
     public int PollMilliseconds { get; set; } = 200;

@@ -25,7 +25,9 @@ namespace DigitalTwin.Server.Cases;
 /// answers again, before the node takes anything new, and not taken again by this node's workers meanwhile: a
 /// failover does not make the receiver get what it has already. The memory only spares a second send: the row stays
 /// pending in the database, so a node that dies with it, or another node that takes the row first, sends it again
-/// with its key, as before.
+/// with its key, as before. So that another node does not take such rows first, a node that lost the database leaves
+/// the deliveries that were due before the loss for <see cref="OutboxOptions.ResumeGraceSeconds"/> once it reaches the
+/// database again (newer ones go at once): the node that sent them has that long to record them.
 /// </remarks>
 public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerable<IOutboxChannel> channels, IOptions<OutboxOptions> options, CaseChanges changes,
     TimeProvider time, ILogger<OutboxWorker> logger) : BackgroundService
@@ -42,6 +44,11 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
 
     /// <summary>How often a worker that keeps unrecorded outcomes asks for the database, so that it is back first.</summary>
     private static readonly TimeSpan KeptWait = TimeSpan.FromMilliseconds(250);
+
+    // When this node's workers lost the database, and until when, once it answers again, they leave what was due
+    // before then (ticks of the clock's UTC time; 0: none). Shared by the node's workers.
+    private long lostAt;
+    private long graceUntil;
 
     /// <summary>How many sent deliveries wait for their outcome to be recorded (for tests and diagnostics).</summary>
     public int Unrecorded => unrecorded.Count;
@@ -107,6 +114,40 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
     /// </summary>
     public async Task<bool> DeliverBatchAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            return await TakeAndSendAsync(cancellationToken);
+        }
+        catch (Exception e) when (Database.DatabaseFaults.IsUnavailable(e))
+        {
+            // The first worker to see the loss says when: what was due by then may be in another node's hands.
+            Interlocked.CompareExchange(ref lostAt, time.GetUtcNow().UtcTicks, 0);
+            Interlocked.Exchange(ref graceUntil, 0);
+            throw;
+        }
+    }
+
+    /// <summary>The oldest next attempt this worker may take now (null: any): after a loss, for a while, only what came due since.</summary>
+    private DateTimeOffset? TakeFrom()
+    {
+        var lost = Interlocked.Read(ref lostAt);
+        if (lost == 0) return null;
+        var now = time.GetUtcNow();
+        var until = Interlocked.Read(ref graceUntil);
+        if (until == 0)
+        {
+            // The database answers again: the grace starts now.
+            until = now.AddSeconds(options.Value.ResumeGraceSeconds).UtcTicks;
+            Interlocked.CompareExchange(ref graceUntil, until, 0);
+            until = Interlocked.Read(ref graceUntil);
+        }
+        if (now.UtcTicks < until) return new DateTimeOffset(lost, TimeSpan.Zero);
+        Interlocked.CompareExchange(ref lostAt, 0, lost);
+        return null;
+    }
+
+    private async Task<bool> TakeAndSendAsync(CancellationToken cancellationToken)
+    {
         if (!unrecorded.IsEmpty && await RecordKeptAsync(cancellationToken)) return true;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -114,6 +155,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
         select.Parameters.AddWithValue(Math.Max(1, options.Value.BatchSize));
         select.Parameters.AddWithValue(time.GetUtcNow());
         select.Parameters.AddWithValue(unrecorded.Keys.ToArray());
+        select.Parameters.Add(new NpgsqlParameter { Value = (object?)TakeFrom() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         var due = new List<OutboxDelivery>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
