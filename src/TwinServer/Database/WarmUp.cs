@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using System.Security.Claims;
+using System.Text.Json;
 using DigitalTwin.Server.Errors;
 using DigitalTwin.Server.GraphQL;
-using GraphQL;
-using DigitalTwin.Server.Responsibility;
 using DigitalTwin.Ui;
 using Npgsql;
 
@@ -10,7 +10,7 @@ namespace DigitalTwin.Server.Database;
 
 /// <summary>
 /// Before a node listens, it opens a few connections in each pool, builds its GraphQL schema and answers one look-up of
-/// its own (the map's centre, the default task, today): a node started again beside others under load otherwise takes
+/// its own through its GraphQL endpoint (the map's centre, the default task, today): a node started again beside others under load otherwise takes
 /// its first requests cold, opening connections and building and compiling the look-up's path while they wait, and the balancer's health checks and
 /// those requests ran out of time together (docs/performance.md, Failover). Bounded, and never fatal: a database that
 /// does not answer now is the health check's business, as before.
@@ -31,20 +31,21 @@ internal static class WarmUp
             // Opened together, so that each pool keeps that many (a connection opened and returned at once would be
             // the same one every time).
             await Task.WhenAll(pools.SelectMany(pool => Enumerable.Range(0, ConnectionsPerPool).Select(_ => OpenAsync(pool, timeout.Token))));
-            // The schema is built on the first request, and the executer compiled: seconds on a loaded machine, which a
-            // node's first look-ups waited for (every client of the failover bench on it at once, by round robin).
-            await using (var scope = app.Services.CreateAsyncScope())
-            {
-                await app.Services.GetRequiredService<IDocumentExecuter<TwinSchema>>().ExecuteAsync(new ExecutionOptions
-                {
-                    Query = "{ __typename }", RequestServices = scope.ServiceProvider, CancellationToken = timeout.Token,
-                });
-            }
+            // The schema is built on the first request, and the executer compiled, and the look-up's path from the
+            // request's JSON to the answer's: seconds on a loaded machine, which a node's first look-ups waited for
+            // (every client of the failover bench on it at once, by round robin). So the node asks itself one, through
+            // the GraphQL endpoint, as a city system would, and looks up a key that is none (the key's path).
+            await app.Services.GetRequiredService<Cases.ApiKeys>().FindAsync("twin_warm-up-is-not-a-key", timeout.Token);
             var map = app.Services.GetRequiredService<MapSettings>();
             if (map.Center is [var lon, var lat])
             {
-                var resolver = app.Services.GetRequiredService<ResponsibilityResolver>();
-                await resolver.ResolveAsync(new ResponsibilityQuery(lon, lat, 4326, null, map.DefaultTaskType, null, null), timeout.Token);
+                await using var scope = app.Services.CreateAsyncScope();
+                var status = await LookUpAsync(scope.ServiceProvider, lon, lat, map.DefaultTaskType, timeout.Token);
+                if (status != StatusCodes.Status200OK)
+                {
+                    Log.WarmUpLeft(app.Logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, "HTTP", $"the look-up answered {status}");
+                    return;
+                }
             }
             Log.WarmedUp(app.Logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -52,6 +53,28 @@ internal static class WarmUp
         {
             Log.WarmUpLeft(app.Logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, e.GetType().Name, e.Message);
         }
+    }
+
+    /// <summary>A look-up through <see cref="GraphQLEndpoint"/>, by a caller with a city system's role, in a context of its own.</summary>
+    private static async Task<int> LookUpAsync(IServiceProvider services, double lon, double lat, string? task, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            query = "query ($x: Float!, $y: Float!, $task: String!) { responsibility(at: {x: $x, y: $y}, taskType: $task) { recipient { key } explanation } }",
+            variables = new { x = lon, y = lat, task },
+        });
+        var http = new DefaultHttpContext { RequestServices = services, RequestAborted = cancellationToken };
+        http.Request.Method = HttpMethods.Post;
+        http.Request.Path = "/graphql";
+        http.Request.ContentType = "application/json";
+        http.Request.Headers.Accept = "application/graphql-response+json";
+        http.Request.Body = new MemoryStream(body);
+        http.Request.ContentLength = body.Length;
+        http.Response.Body = new MemoryStream();
+        http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "system:warm-up"), new Claim(ClaimTypes.Role, TwinRoles.Integration)],
+            "WarmUp", ClaimTypes.Name, ClaimTypes.Role));
+        await GraphQLEndpoint.HandleAsync(http);
+        return http.Response.StatusCode;
     }
 
     private static async Task OpenAsync(NpgsqlDataSource pool, CancellationToken cancellationToken)

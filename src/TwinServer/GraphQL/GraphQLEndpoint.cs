@@ -78,6 +78,10 @@ internal static class GraphQLEndpoint
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes));
     }
 
+    /// <summary>One GraphQL request as the route runs it (also the warm-up's, with a context of its own).</summary>
+    internal static Task HandleAsync(HttpContext http) => HandleAsync(http, http.RequestServices.GetRequiredService<IGraphQLTextSerializer>(),
+        http.RequestServices.GetRequiredService<IDocumentExecuter<TwinSchema>>(), http.RequestServices.GetRequiredService<IOptions<GraphQLLimits>>());
+
     private static async Task HandleAsync(HttpContext http, IGraphQLTextSerializer serializer, IDocumentExecuter<TwinSchema> executer, IOptions<GraphQLLimits> limitOptions)
     {
         var limits = limitOptions.Value;
