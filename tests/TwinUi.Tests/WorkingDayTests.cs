@@ -126,10 +126,12 @@ public sealed class WorkingDayTests(LoopbackCaseCity server, Browser browser) : 
             // Another page, even without the language's cookie: the person's choice is kept on the server.
             await map.Page.Context.ClearCookiesAsync(new() { Name = "twin.lang" });
             var next = await map.Page.Context.NewPageAsync();
+            await next.BringToFrontAsync();
             await next.GotoAsync(new Uri(server.BaseAddress, "/").ToString());
             await next.WaitForSelectorAsync("[data-testid=app][data-interactive=true]");
             (await next.InputValueAsync("[data-testid=language]")).ShouldBe("sv");
-            await next.WaitForFunctionAsync("() => document.documentElement.lang === 'sv'");
+            // Polled by time, not by animation frame: with two pages open, the other may be the one that is drawn.
+            await next.WaitForFunctionAsync("() => document.documentElement.lang === 'sv'", null, new() { PollingInterval = 100 });
             // And the shell of the next page says so before any script runs (the cookie is back).
             var shell = await next.APIRequest.GetAsync(new Uri(server.BaseAddress, "/").ToString());
             (await shell.TextAsync()).ShouldContain("<html lang=\"sv\">");
