@@ -1,5 +1,3 @@
-using Microsoft.Net.Http.Headers;
-
 namespace DigitalTwin.Server.Tiles;
 
 /// <summary>
@@ -22,13 +20,7 @@ internal static class BasemapTiles
         var revision = await store.BasemapRevisionAsync(cancellationToken);
         if (revision == 0) return Results.NoContent(); // no basemap loaded: the map shows its plain background
 
-        var etag = new EntityTagHeaderValue($"\"basemap-{revision}-{tile.Z}-{tile.X}-{tile.Y}\"");
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers.ETag = etag.ToString();
-        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } match && match.Any(m => m.Compare(etag, useStrongComparison: false)))
-        {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        }
+        if (TileCaching.NotModified(http, $"basemap-{revision}-{tile.Z}-{tile.X}-{tile.Y}", pinned: false) is { } notModified) return notModified;
         if (tile.Z < MinZoom) return Results.NoContent();
         var bytes = await store.BasemapTileAsync(revision, tile, cancellationToken);
         return bytes.Length == 0 ? Results.NoContent() : Results.Bytes(bytes, TileEndpoints.MediaType);

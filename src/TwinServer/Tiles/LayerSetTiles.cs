@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace DigitalTwin.Server.Tiles;
 
@@ -39,16 +38,10 @@ internal static class LayerSetTiles
             if (version is not null) serving.Add((item.Layer, version.Value, kind));
         }
 
-        var tag = new StringBuilder("\"set");
+        var tag = new StringBuilder("set");
         foreach (var (_, version, _) in serving) tag.Append('-').Append(version.Id.ToString(CultureInfo.InvariantCulture));
-        tag.Append(CultureInfo.InvariantCulture, $"-{tile.Z}-{tile.X}-{tile.Y}\"");
-        var etag = new EntityTagHeaderValue(tag.ToString());
-        http.Response.Headers.CacheControl = pinned ? "public, max-age=31536000, immutable" : "no-cache";
-        http.Response.Headers.ETag = etag.ToString();
-        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } match && match.Any(m => m.Compare(etag, useStrongComparison: false)))
-        {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        }
+        tag.Append(CultureInfo.InvariantCulture, $"-{tile.Z}-{tile.X}-{tile.Y}");
+        if (TileCaching.NotModified(http, tag.ToString(), pinned) is { } notModified) return notModified;
 
         var drawn = serving.Where(s => tile.Z >= options.Value.MinZoom.GetValueOrDefault(s.Kind, 0)).ToList();
         var parts = await Task.WhenAll(drawn.Select(s => store.TileAsync(s.Version.Id, s.Layer, tile.Z, tile.X, tile.Y, cancellationToken)));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace DigitalTwin.Server.Tiles;
 
@@ -61,14 +60,8 @@ internal static partial class TileEndpoints
         var (version, kind) = serving.Value;
         if (version is null) return Results.NoContent(); // created, but no import has committed yet
 
-        var etag = new EntityTagHeaderValue($"\"{version.Value.Id}-{zoom}-{column}-{row}\"");
         var pinned = http.Request.Query["v"] is { Count: 1 } v && v[0] == version.Value.Number.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers.CacheControl = pinned ? "public, max-age=31536000, immutable" : "no-cache";
-        http.Response.Headers.ETag = etag.ToString();
-        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } match && match.Any(m => m.Compare(etag, useStrongComparison: false)))
-        {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        }
+        if (TileCaching.NotModified(http, $"{version.Value.Id}-{zoom}-{column}-{row}", pinned) is { } notModified) return notModified;
 
         if (zoom < options.Value.MinZoom.GetValueOrDefault(kind, 0)) return Results.NoContent();
         var bytes = await store.TileAsync(version.Value.Id, layer, zoom, column, row, cancellationToken);
