@@ -14,9 +14,13 @@ public static class TwinDatabase
     /// <summary>
     /// Session settings of the server's connections. The server answers many small questions: a parallel plan's worker
     /// start-up (tens of ms) would cost more than the whole index look-up it parallelises, and the planner picks one
-    /// when a spatial estimate is rough.
+    /// when a spatial estimate is rough. No JIT: PostgreSQL compiles a statement whose estimated cost passes
+    /// <c>jit_above_cost</c>, and a small question's estimate passes it as the data grows: the look-up's generic plan
+    /// over a parcel layer with ten kept versions (its partitions are pruned only when it runs) was compiled at every
+    /// execution, 0.8 s for a 16 ms answer; the inbox over tens of thousands of open cases, 0.5 to 1.7 s. The reports,
+    /// the one place it could pay, measured no faster with it (docs/performance.md).
     /// </summary>
-    public const string ServerSessionOptions = "-c max_parallel_workers_per_gather=0";
+    public const string ServerSessionOptions = "-c max_parallel_workers_per_gather=0 -c jit=off";
 
     /// <summary>The data sources made here, while they live: what <see cref="ClearPools"/> clears.</summary>
     private static readonly ConditionalWeakTable<NpgsqlDataSource, object?> Created = [];

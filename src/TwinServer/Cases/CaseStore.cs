@@ -240,11 +240,8 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         RequireWritable(("recipient", query.Recipient), ("handler", query.Handler), ("area", query.Area), ("text", query.Text));
         foreach (var value in (query.Statuses ?? []).Concat(query.Categories ?? [])) RequireWritable(("status or category", value));
         var now = time.GetUtcNow();
+        // Two statements, one round trip; without JIT, as every statement of the server (TwinDatabase.ServerSessionOptions).
         await using var batch = dataSource.CreateBatch();
-        // No JIT for the two statements of this batch (one implicit transaction): their estimated costs are in the
-        // millions over tens of thousands of open cases, and PostgreSQL spent 0.5-1.7 s compiling them at every call
-        // to save far less (docs/performance.md, The desk with tens of thousands of open cases).
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('jit', 'off', true)"));
         var page = new NpgsqlBatchCommand(SqlResources.Get("Cases/inbox.sql"));
         NpgsqlParameter TextArray(IReadOnlyList<string>? values) =>
             new() { Value = values is { Count: > 0 } ? values.ToArray() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
@@ -271,7 +268,6 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         counts.Parameters.AddWithValue(query.SeenUpTo ?? long.MaxValue);
         batch.BatchCommands.Add(counts);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken); // past set_config's row
         var inbox = new List<InboxCase>();
         var matched = query.Offset; // a page past the end matches no more than the cases before it
         while (await reader.ReadAsync(cancellationToken))
