@@ -13,7 +13,8 @@ namespace DigitalTwin.Bench.Benches;
 /// balancer, each with its own idempotency key and tried again with the same key until acknowledged (as a real client
 /// does), and GraphQL look-ups beside them; meanwhile one server node is killed (SIGKILL) and started again, then the
 /// primary PostgreSQL with its pg_autoctl (pg_auto_failover promotes the standby), and the old primary is started again
-/// to come back as the standby. Then: every acknowledged post has one case (none lost, none doubled), the longest time
+/// to come back as the standby; then one of the two balancers (HAProxy), whose twin takes every new connection, and it
+/// too is started again. Then: every acknowledged post has one case (none lost, none doubled), the longest time
 /// without an acknowledged post (the write outage) and without an answered look-up (the read outage), latencies
 /// outside the outages, and the standby's lag.
 /// </summary>
@@ -75,7 +76,7 @@ internal static class BenchFailoverCommand
             var load = new List<Task> { PostAllAsync(http, citizen, stop.Token), WatchLagAsync(dataPorts, user, stop.Token) };
             for (var worker = 0; worker < 4; worker++) load.Add(LookUpAsync(http, integration, worker, stop.Token));
 
-            // The plan, in fractions of the run: a server node, then the primary, then the old primary back.
+            // The plan, in fractions of the run: a server node, then the primary, then the old primary back, then a balancer.
             if (noKills)
             {
                 Say("no kills (--no-kills): the same load on a healthy cluster");
@@ -94,6 +95,10 @@ internal static class BenchFailoverCommand
             var node = Kill(primaryName);
             await At(0.625, cancellationToken);
             Restart(node);
+            await At(0.75, cancellationToken);
+            var balancer = Kill("haproxy");
+            await At(0.85, cancellationToken);
+            Restart(balancer);
             await At(1.0, cancellationToken);
             await stop.CancelAsync();
             // Posts still unacknowledged are tried on for a little while, as a client would.
@@ -144,7 +149,9 @@ internal static class BenchFailoverCommand
             start.ArgumentList.Add("sh");
             foreach (var a in piece.Arguments) start.ArgumentList.Add(a);
             start.Environment.Clear();
-            foreach (var (k, v) in piece.Environment) start.Environment[k] = v;
+            // Not what HAProxy's master set in its own environment to re-execute itself (HAPROXY_MWORKER_REEXEC and
+            // the like): started again with those, it takes itself for a re-executed master and its worker exits.
+            foreach (var (k, v) in piece.Environment.Where(e => !e.Key.StartsWith("HAPROXY_", StringComparison.Ordinal))) start.Environment[k] = v;
             start.Environment["TWIN_BENCH_LOG"] = Path.Combine(folder, "logs", piece.Name + ".log");
             var process = Process.Start(start)!;
             File.WriteAllText(Path.Combine(folder, "run", piece.Name), process.Id.ToString(CultureInfo.InvariantCulture));
