@@ -73,7 +73,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                     var key = new CaseGroupKey(
                         Text(reader, 0), Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6),
                         Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8));
-                    rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader)));
+                    rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader, gathered: by.Any(d => !IsPeriod(d)))));
                 }
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue && e.MessageText.Contains("time zone", StringComparison.Ordinal))
@@ -193,14 +193,12 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
             CaseDimension.District => "dd.district",
             CaseDimension.Area => "aa.area",
             CaseDimension.Object => "r.object_id",
-            CaseDimension.Day => "(date_trunc('day', r.created_at, $9) AT TIME ZONE $9)::date",
-            CaseDimension.Week => "(date_trunc('week', r.created_at, $9) AT TIME ZONE $9)::date",
-            CaseDimension.Month => "(date_trunc('month', r.created_at, $9) AT TIME ZONE $9)::date",
             _ => throw new ArgumentOutOfRangeException(nameof(d)),
         };
         string Column(CaseDimension d) => dimensions.Contains(d) ? Expression(d) : "NULL";
-        var period = dimensions.FirstOrDefault(d => d is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month);
-        var periodColumn = dimensions.Contains(period) && period is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month ? Expression(period) : "NULL::date";
+        // A period (one at most) is not an expression per case: each period is counted on its own (below).
+        CaseDimension? period = dimensions.Any(IsPeriod) ? dimensions.First(IsPeriod) : null;
+        var periodic = period is not null;
 
         var sql = new StringBuilder();
         sql.Append("WITH ").Append(FilteredCases).Append("""
@@ -228,12 +226,38 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                 WHERE f.rejected_by IS NOT NULL AND ($4::text[] IS NULL OR 'rejected' = ANY ($4))
                   AND ($7::text[] IS NULL OR x.recipient = ANY ($7)) AND ($8::text IS NULL OR x.recipient = $8)
             ),
-            g AS (
-                SELECT
+
             """).Append('\n');
+        // By day, week or month: the periods are made first (from the report's period, or the history's first and
+        // last case), and each is counted on its own, its cases read as one range of cases_report. So no case's
+        // time is truncated in the time zone (a second for a million cases) and the million are not sorted by
+        // period before being counted.
+        if (periodic)
+        {
+            var (field, step) = period switch { CaseDimension.Day => ("day", "1 day"), CaseDimension.Week => ("week", "1 week"), _ => ("month", "1 month") };
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                periods AS MATERIALIZED (
+                    SELECT s::date AS period, s AT TIME ZONE $9 AS since, (s + interval '{step}') AT TIME ZONE $9 AS until
+                    FROM generate_series(
+                        date_trunc('{field}', greatest($1::timestamptz, (SELECT min(created_at) FROM cases)), $9) AT TIME ZONE $9,
+                        least($2::timestamptz, (SELECT max(created_at) FROM cases)) AT TIME ZONE $9,
+                        interval '{step}') AS s
+                ),
+                g AS (
+                    SELECT x.*, pe.period AS k_period
+                    FROM periods pe CROSS JOIN LATERAL (
+                    SELECT
+
+                """);
+        }
+        else
+        {
+            sql.Append("g AS (\n    SELECT\n");
+        }
         var keys = new[] { CaseDimension.Category, CaseDimension.Recipient, CaseDimension.Status, CaseDimension.District, CaseDimension.Area, CaseDimension.Object };
         foreach (var key in keys) sql.Append(Column(key)).Append(" AS k_").Append(key.ToString().ToLowerInvariant()).Append(", ");
-        sql.Append(periodColumn).Append(" AS k_period,\n");
+        if (!periodic) sql.Append("NULL::date AS k_period,");
+        sql.Append('\n');
         sql.Append("""
                     count(*) FILTER (WHERE NOT r.rejection) AS cases,
                     count(*) FILTER (WHERE NOT r.rejection AND r.status NOT IN ('done', 'closed')) AS open,
@@ -247,22 +271,32 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                     count(*) FILTER (WHERE NOT r.rejection AND r.done_at > r.due_at) AS late,
                     count(*) FILTER (WHERE r.rejection) AS rejections,
             """).Append('\n');
-        sql.Append(withTimes
-            ? """
-                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.forward_seconds) FILTER (WHERE NOT r.rejection AND r.forward_seconds IS NOT NULL) AS forward_times,
-                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.done_seconds) FILTER (WHERE NOT r.rejection AND r.done_seconds IS NOT NULL) AS done_times
-              """
-            : "NULL::float8[] AS forward_times, NULL::float8[] AS done_times").Append('\n');
-        var grouped = dimensions.Select(Expression).ToList();
+        // The handling times' percentiles. Of groups, from each group's times gathered here and worked out on our side
+        // (Percentiles) for the groups kept: an ordered-set aggregate such as percentile_cont cannot be hashed, so it
+        // had every case sorted by its group first (a million rows, for a question over the whole history), worked
+        // out times for groups then dropped, and sorted each group's times again. Without groups (the total, or each
+        // period on its own) nothing is sorted but the times, and percentile_cont does that at once.
+        var grouped = dimensions.Where(d => d != period).Select(Expression).ToList();
+        sql.Append(!withTimes ? "NULL::float8[] AS forward_seconds, NULL::float8[] AS done_seconds"
+            : grouped.Count > 0
+                ? """
+                    array_agg(r.forward_seconds) FILTER (WHERE NOT r.rejection AND r.forward_seconds IS NOT NULL) AS forward_seconds,
+                    array_agg(r.done_seconds) FILTER (WHERE NOT r.rejection AND r.done_seconds IS NOT NULL) AS done_seconds
+                  """
+                : """
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.forward_seconds) FILTER (WHERE NOT r.rejection AND r.forward_seconds IS NOT NULL) AS forward_seconds,
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.done_seconds) FILTER (WHERE NOT r.rejection AND r.done_seconds IS NOT NULL) AS done_seconds
+                  """).Append('\n');
         sql.Append("FROM r\n");
         // A case's district or area, from case_areas: only its rows of the report's period are read (each row carries
         // its case's intake time), so a short period stays quick on a long history. The cases still queued for
         // placement (the last second's, migration 0026) are placed here as placing them will (in the same snapshot: a
         // case is either queued or placed), except where a placement of a new layer version has placed them already.
-        const string areaPeriod = "($1::timestamptz IS NULL OR ca.created_at >= $1) AND ($2::timestamptz IS NULL OR ca.created_at < $2)";
+        var areaPeriod = "($1::timestamptz IS NULL OR ca.created_at >= $1) AND ($2::timestamptz IS NULL OR ca.created_at < $2)"
+            + (periodic ? " AND ca.created_at >= pe.since AND ca.created_at < pe.until" : "");
         if (dimensions.Contains(CaseDimension.District))
         {
-            sql.Append($"""
+            sql.Append(CultureInfo.InvariantCulture, $"""
                 LEFT JOIN (
                     SELECT ca.case_id, d.id AS district
                     FROM case_areas ca JOIN districts d ON d.version_id = ca.version_id AND d.source_id = ca.area
@@ -277,7 +311,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         }
         if (dimensions.Contains(CaseDimension.Area))
         {
-            sql.Append($"""
+            sql.Append(CultureInfo.InvariantCulture, $"""
                 LEFT JOIN (
                     SELECT ca.case_id, ca.area FROM case_areas ca WHERE ca.version_id = $11 AND {areaPeriod}
                     UNION ALL
@@ -289,7 +323,10 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
 
                 """);
         }
+        if (periodic) sql.Append("WHERE r.created_at >= pe.since AND r.created_at < pe.until\n");
         if (grouped.Count > 0) sql.Append(CultureInfo.InvariantCulture, $"GROUP BY {string.Join(", ", grouped)}\n");
+        // A period without cases has no row, as when grouped (a count without groups would give it one).
+        if (periodic) sql.Append("HAVING count(*) > 0\n) x\n");
         sql.Append(")\n");
 
         // Names of the areas and objects of the groups kept; $11 is the area layer's version.
@@ -301,12 +338,11 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         var areaId = dimensions.Contains(CaseDimension.District) ? "g.k_district"
             : dimensions.Contains(CaseDimension.Area) ? "twin_object_id((SELECT layer FROM layer_versions WHERE id = $11), g.k_area)" : "NULL";
         // In time order when grouped by a period, else the biggest first; the cases in no area or about no object last.
-        var order = (period is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month && dimensions.Contains(period)
-            ? "g.k_period, " : "") + "g.k_district IS NULL, g.k_area IS NULL, g.k_object IS NULL, g.cases DESC, g.rejections DESC";
+        var order = (periodic ? "g.k_period, " : "") + "g.k_district IS NULL, g.k_area IS NULL, g.k_object IS NULL, g.cases DESC, g.rejections DESC";
         sql.Append(CultureInfo.InvariantCulture, $"""
             SELECT g.k_category, g.k_recipient, g.k_status, {areaId}, {areaName}, g.k_object, ob.name, ob.type, g.k_period,
                    g.cases, g.open, g.resolved, g.forwarded, g.first_contact, g.with_deadline, g.overdue, g.late, g.rejections,
-                   g.forward_times, g.done_times, g.answered
+                   g.forward_seconds, g.done_seconds, g.answered
             FROM (SELECT * FROM g ORDER BY {order.Replace("g.", "", StringComparison.Ordinal)} LIMIT $12) g
             LEFT JOIN LATERAL (
                 SELECT o.name, o.type FROM map_objects o JOIN layers l ON l.current_version = o.version_id
@@ -363,13 +399,23 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         command.Parameters.Add(Text(timeZone));
     }
 
-    private static CaseCounts ReadCounts(NpgsqlDataReader r)
+    private static bool IsPeriod(CaseDimension d) => d is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month;
+
+    /// <summary>A group's counts; its handling times as every time of the group (gathered) or as the two percentiles.</summary>
+    private static CaseCounts ReadCounts(NpgsqlDataReader r, bool gathered)
     {
-        double?[] Times(int ordinal) => r.IsDBNull(ordinal) ? [null, null] : [.. r.GetFieldValue<double?[]>(ordinal)];
+        (double? Median, double? P90) Times(int ordinal)
+        {
+            if (r.IsDBNull(ordinal)) return (null, null);
+            var seconds = r.GetFieldValue<double[]>(ordinal);
+            if (!gathered) return (seconds[0], seconds[1]);
+            Array.Sort(seconds);
+            return (Percentiles.Continuous(seconds, 0.5), Percentiles.Continuous(seconds, 0.9));
+        }
         var forward = Times(18);
         var done = Times(19);
         return new CaseCounts(r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14), r.GetInt64(15),
-            r.GetInt64(16), r.GetInt64(17), forward[0], forward[1], done[0], done[1], r.GetInt64(20));
+            r.GetInt64(16), r.GetInt64(17), forward.Median, forward.P90, done.Median, done.P90, r.GetInt64(20));
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
