@@ -89,7 +89,7 @@ internal static class BenchReportsCommand
                               JOIN current_map_objects d ON d.kind = 'area' AND d.type = 'district' AND ST_Intersects(d.geom, c.geom)) x
                         GROUP BY 1
                         """, NonNullKeysOnly: true),
-                    new("10 most reported objects", $$"""{ caseStatistics(groupBy: [OBJECT], first: 10) { groups { objectId counts { {{Counts}} } } } }""", "objectId",
+                    new("10 most reported objects, every case", $$"""{ caseStatistics(groupBy: [OBJECT], first: 10) { groups { objectId counts { {{Counts}} } } } }""", "objectId",
                         $"SELECT object_id, {HandMeasures} FROM cases WHERE object_id IS NOT NULL GROUP BY 1", NonNullKeysOnly: true, Top: 10),
                     new($"heat map, {cell} m cells, 90 days", $$"""{ caseDensity(filter: { from: "{{since}}" }, cellMetres: {{cell}}) { cases cells { lon lat cases } } }""", "density",
                         $"SELECT floor(ST_X(geom) / {cell}) || ' ' || floor(ST_Y(geom) / {cell}), count(*) FROM cases WHERE created_at >= '{since}' GROUP BY 1"),
