@@ -22,18 +22,24 @@ public static class TwinDatabase
     /// </summary>
     public const string ServerSessionOptions = "-c max_parallel_workers_per_gather=0 -c jit=off";
 
-    /// <summary>The data sources made here, while they live: what <see cref="ClearPools"/> clears.</summary>
-    private static readonly ConditionalWeakTable<NpgsqlDataSource, object?> Created = [];
+    /// <summary>The data sources made here, while they live, with the target they were made for: what <see cref="ClearWritingPools"/> clears.</summary>
+    private static readonly ConditionalWeakTable<NpgsqlDataSource, string> Created = [];
+
+    /// <summary>Targets of pools that only read, from a standby when there is one: a primary that became a standby changes nothing for them.</summary>
+    private static readonly HashSet<string> ReadingTargets = new(StringComparer.OrdinalIgnoreCase) { "prefer-standby", "standby", "read-only" };
 
     /// <summary>
-    /// Closes the idle connections of every pool made by <see cref="CreateDataSource"/> (Npgsql's
-    /// <c>NpgsqlConnection.ClearAllPools</c> clears only pools made from connection strings, never a data source's), so
-    /// that the next connection looks for the primary again; connections in use close when they are given back.
+    /// Closes the idle connections of every pool made by <see cref="CreateDataSource"/> that writes (all but those made
+    /// for a standby's reads; Npgsql's <c>NpgsqlConnection.ClearAllPools</c> clears only pools made from connection
+    /// strings, never a data source's), so that the next connection looks for the primary again; connections in use
+    /// close when they are given back. The reading pools keep theirs: each new session costs the database tens of
+    /// milliseconds of CPU (PostGIS and PROJ loaded again), which look-ups would wait for.
     /// </summary>
-    public static void ClearPools()
+    public static void ClearWritingPools()
     {
-        foreach (var (dataSource, _) in Created)
+        foreach (var (dataSource, target) in Created)
         {
+            if (ReadingTargets.Contains(target)) continue;
             try
             {
                 dataSource.Clear();
@@ -92,7 +98,7 @@ public static class TwinDatabase
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         builder.UseNetTopologySuite();
         var dataSource = builder.Build();
-        Created.Add(dataSource, null);
+        Created.Add(dataSource, target ?? "");
         return dataSource;
     }
 

@@ -18,8 +18,15 @@ internal static class DatabaseFaults
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
     private static long nextReport;
+    private static long nextClear;
 
-    /// <summary>Whether trying again later can succeed where this failed: Npgsql's transient failures, and writes refused by a read-only database.</summary>
+    /// <summary>
+    /// Whether trying again later can succeed where this failed: Npgsql's transient failures, and writes refused by a
+    /// read-only database. The latter also drops the writing pools' idle connections (at most once a second, however
+    /// many requests fail on them and however often this is asked of one failure): they lead to a primary that became
+    /// a standby (a switchover, or an old primary back as a standby before its sessions ended), and would refuse every
+    /// write until they close; the next write then looks for the primary again.
+    /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -27,10 +34,10 @@ internal static class DatabaseFaults
             if (e is NpgsqlException { IsTransient: true }) return true;
             if (e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction })
             {
-                // The primary became a standby under open connections (a switchover, or an old primary back as a
-                // standby before its sessions ended): those connections would refuse every write until they close.
-                // Dropping the idle ones makes the next write look for the primary again.
-                DigitalTwin.Data.Database.TwinDatabase.ClearPools();
+                var now = Environment.TickCount64;
+                var due = Interlocked.Read(ref nextClear);
+                if (now >= due && Interlocked.CompareExchange(ref nextClear, now + 1000, due) == due)
+                    DigitalTwin.Data.Database.TwinDatabase.ClearWritingPools();
                 return true;
             }
             // Several hosts and none fit (the primary lost, the standby not yet promoted): Npgsql gathers each
