@@ -73,7 +73,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                     var key = new CaseGroupKey(
                         Text(reader, 0), Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6),
                         Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8));
-                    rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader, gathered: by.Any(d => !IsPeriod(d)))));
+                    rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader, GathersTimes(by))));
                 }
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue && e.MessageText.Contains("time zone", StringComparison.Ordinal))
@@ -278,7 +278,7 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         // period on its own) nothing is sorted but the times, and percentile_cont does that at once.
         var grouped = dimensions.Where(d => d != period).Select(Expression).ToList();
         sql.Append(!withTimes ? "NULL::float8[] AS forward_seconds, NULL::float8[] AS done_seconds"
-            : grouped.Count > 0
+            : GathersTimes(dimensions)
                 ? """
                     array_agg(r.forward_seconds) FILTER (WHERE NOT r.rejection AND r.forward_seconds IS NOT NULL) AS forward_seconds,
                     array_agg(r.done_seconds) FILTER (WHERE NOT r.rejection AND r.done_seconds IS NOT NULL) AS done_seconds
@@ -400,6 +400,9 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
     }
 
     private static bool IsPeriod(CaseDimension d) => d is CaseDimension.Day or CaseDimension.Week or CaseDimension.Month;
+
+    /// <summary>Whether a question's groups gather every handling time (grouped by more than a period) rather than get their percentiles from PostgreSQL.</summary>
+    private static bool GathersTimes(IReadOnlyList<CaseDimension> dimensions) => dimensions.Any(d => !IsPeriod(d));
 
     /// <summary>A group's counts; its handling times as every time of the group (gathered) or as the two percentiles.</summary>
     private static CaseCounts ReadCounts(NpgsqlDataReader r, bool gathered)

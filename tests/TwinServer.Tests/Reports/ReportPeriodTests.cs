@@ -79,14 +79,15 @@ public sealed class ReportPeriodTests(SampleCityServer server) : IClassFixture<S
     {
         // The whole history; a report period that begins and ends inside a day, a week and a month (its first and last
         // periods hold only part of their cases); one that is only a few hours long.
-        object?[] filters =
+        (string From, string Until)?[] periods =
         [
             null,
-            new { from = "2025-10-25T21:17:00Z", until = "2026-03-29T00:43:00Z" },
-            new { from = "2026-03-08T02:00:00Z", until = "2026-03-08T09:00:00Z" },
+            ("2025-10-25T21:17:00Z", "2026-03-29T00:43:00Z"),
+            ("2026-03-08T02:00:00Z", "2026-03-08T09:00:00Z"),
         ];
-        foreach (var filter in filters)
+        foreach (var between in periods)
         {
+            var filter = between is (var from, var until) ? new { from, until } : null;
             var (status, body) = await server.AskAsync(await server.IntegrationKeyAsync(),
                 $$"""query($filter: CaseStatisticsFilter) { caseStatistics(filter: $filter, groupBy: [{{period}}], timeZone: "{{zone}}", first: 1000) { truncated groups { period counts { cases resolved toDone { medianHours p90Hours } } } } }""",
                 new { filter });
@@ -95,7 +96,7 @@ public sealed class ReportPeriodTests(SampleCityServer server) : IClassFixture<S
             var served = body.GetProperty("data").GetProperty("caseStatistics").GetProperty("groups").EnumerateArray()
                 .Select(g => Row(g.GetProperty("period").GetString()!, g.GetProperty("counts"))).ToList();
 
-            var expected = await ByHandAsync(period.ToLowerInvariant(), zone, filter);
+            var expected = await ByHandAsync(period.ToLowerInvariant(), zone, between);
             served.ShouldBe(expected, $"{period} in {zone}, filter {JsonSerializer.Serialize(filter)}");
             served.Count.ShouldBeGreaterThan(0);
         }
@@ -153,10 +154,9 @@ public sealed class ReportPeriodTests(SampleCityServer server) : IClassFixture<S
         return $"{period} cases {counts.GetProperty("cases").GetInt64()} resolved {counts.GetProperty("resolved").GetInt64()} done {Hours(done.GetProperty("medianHours"))}/{Hours(done.GetProperty("p90Hours"))}";
     }
 
-    private async Task<List<string>> ByHandAsync(string field, string zone, object? filter)
+    private async Task<List<string>> ByHandAsync(string field, string zone, (string From, string Until)? between)
     {
-        var (from, until) = filter is null ? (null, null)
-            : ((string?)filter.GetType().GetProperty("from")!.GetValue(filter), (string?)filter.GetType().GetProperty("until")!.GetValue(filter));
+        var (from, until) = (between?.From, between?.Until);
         await using var command = server.Database.DataSource.CreateCommand("""
             SELECT to_char(date_trunc($1, created_at, $2) AT TIME ZONE $2, 'YYYY-MM-DD'), count(*), count(*) FILTER (WHERE status IN ('done', 'closed')),
                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY done_seconds / 3600) FILTER (WHERE done_seconds IS NOT NULL)
