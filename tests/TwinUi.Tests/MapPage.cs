@@ -106,11 +106,37 @@ public sealed class MapPage
         {
             await test();
         }
+        catch (Exception e) when (!e.Message.Contains(PageSaid, StringComparison.Ordinal))
+        {
+            // A wait that timed out says only what it waited for: what the page told the person (a refusal, an error,
+            // a notice) is what explains it, and the screenshot is gone with a CI machine.
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{PageSaid} {await StatusLinesAsync()}", e);
+        }
         finally
         {
             await ScreenshotAsync(name);
         }
         Blocked.ShouldBeEmpty();
+    }
+
+    private const string PageSaid = "What the page said (alerts and status lines, at";
+
+    /// <summary>The page's address and the text of every visible alert and status line, for a failure's message.</summary>
+    private async Task<string> StatusLinesAsync()
+    {
+        try
+        {
+            var lines = await Page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('[role=alert], [role=status]')]
+                  .filter(e => e.offsetParent !== null && e.innerText.trim() !== '')
+                  .map(e => `${e.dataset.testid ?? e.getAttribute('role')}: ${e.innerText.trim()}`)
+                """);
+            return $"{Page.Url}): {(lines.Length == 0 ? "nothing" : string.Join(" | ", lines))}";
+        }
+        catch (PlaywrightException e)
+        {
+            return $"{Page.Url}): unreadable ({e.Message.Split('\n')[0]})";
+        }
     }
 
     public static string Json(object value) => JsonSerializer.Serialize(value);
