@@ -69,7 +69,7 @@ internal static class Hardening
                     await AnswerAsync(http, refusal);
                     return;
                 }
-                if (error is not null && DatabaseFaults.IsUnavailable(error))
+                if (error is not null && DatabaseFaults.Handle(error))
                 {
                     DatabaseFaults.Report(app.Logger, error);
                     await AnswerAsync(http, new TwinException(ErrorCodes.DatabaseUnavailable, DatabaseFaults.Answer(http)));

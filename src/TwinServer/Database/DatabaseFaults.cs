@@ -22,30 +22,54 @@ internal static class DatabaseFaults
 
     /// <summary>
     /// Whether trying again later can succeed where this failed: Npgsql's transient failures, and writes refused by a
-    /// read-only database. The latter also drops the writing pools' idle connections (at most once a second, however
-    /// many requests fail on them and however often this is asked of one failure): they lead to a primary that became
-    /// a standby (a switchover, or an old primary back as a standby before its sessions ended), and would refuse every
-    /// write until they close; the next write then looks for the primary again.
+    /// read-only database. A question only: the transports' error mappers call <see cref="Handle"/>, which also acts.
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is NpgsqlException { IsTransient: true }) return true;
-            if (e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction })
-            {
-                var now = Environment.TickCount64;
-                var due = Interlocked.Read(ref nextClear);
-                if (now >= due && Interlocked.CompareExchange(ref nextClear, now + 1000, due) == due)
-                    DigitalTwin.Data.Database.TwinDatabase.ClearWritingPools();
-                return true;
-            }
+            if (IsReadOnlyRefusal(e)) return true;
             // Several hosts and none fit (the primary lost, the standby not yet promoted): Npgsql gathers each
             // host's failure under one exception.
             if (e is AggregateException all && all.InnerExceptions.Any(IsUnavailable)) return true;
             if (e is NpgsqlException n && n.Message.StartsWith("No suitable host", StringComparison.Ordinal)) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// What each transport's one error mapper calls for a failure (the exception handler, GraphQL's mapper, the map's,
+    /// the outbox's worker): whether it is the database being unavailable (<see cref="IsUnavailable"/>), and for a write
+    /// refused as read-only, the writing pools' idle connections dropped (at most once a second, however many requests
+    /// fail on them): they lead to a primary that became a standby (a switchover, or an old primary back as a standby
+    /// before its sessions ended), and would refuse every write until they close; the next write then looks for the
+    /// primary again.
+    /// </summary>
+    public static bool Handle(Exception exception)
+    {
+        if (!IsUnavailable(exception)) return false;
+        if (Chain(exception).Any(IsReadOnlyRefusal))
+        {
+            var now = Environment.TickCount64;
+            var due = Interlocked.Read(ref nextClear);
+            if (now >= due && Interlocked.CompareExchange(ref nextClear, now + 1000, due) == due)
+                DigitalTwin.Data.Database.TwinDatabase.ClearWritingPools();
+        }
+        return true;
+    }
+
+    private static bool IsReadOnlyRefusal(Exception e) => e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction };
+
+    /// <summary>The exception, its inner ones, and those an aggregate gathers.</summary>
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException all)
+                foreach (var inner in all.InnerExceptions.SelectMany(Chain)) yield return inner;
+        }
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ internal static class GraphQLErrors
         {
             context.Exception = Of(refusal);
         }
-        else if (DatabaseFaults.IsUnavailable(context.OriginalException) && context.ExecutionOptions.RequestServices is { } services)
+        else if (context.ExecutionOptions.RequestServices is { } services && DatabaseFaults.Handle(context.OriginalException))
         {
             DatabaseFaults.Report(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraphQLEndpoint)), context.OriginalException);
             context.Exception = Of(ErrorCodes.DatabaseUnavailable, DatabaseFaults.Message(DatabaseFaults.RetryAfterSeconds(services)));

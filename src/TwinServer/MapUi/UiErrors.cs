@@ -22,7 +22,7 @@ internal static class UiErrors
         {
             throw Of(e);
         }
-        catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
+        catch (Exception e) when (DatabaseFaults.Handle(e))
         {
             throw Of(new TwinException(ErrorCodes.DatabaseUnavailable, "The database is unavailable or busy; try again in a moment."));
         }

@@ -30,11 +30,15 @@ public sealed class PoolClearingTests
 
         var refusal = await ReadOnlyRefusalAsync(database);
         refusal.SqlState.ShouldBe(PostgresErrorCodes.ReadOnlySqlTransaction);
+        // The question alone is a question; the error mappers' Handle acts. Wrapped, or among a multi-host failure's.
+        DatabaseFaults.IsUnavailable(new InvalidOperationException("wrapped", refusal)).ShouldBeTrue();
+        DatabaseFaults.IsUnavailable(new AggregateException(new InvalidOperationException("other host"), refusal)).ShouldBeTrue();
+        DatabaseFaults.Handle(new InvalidOperationException("not the database")).ShouldBeFalse();
         // Asked again while other tests may have cleared within the same second (a clear is at most once a second).
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (await SessionsAsync(database, name + "-w") > 0 && DateTime.UtcNow < deadline)
         {
-            DatabaseFaults.IsUnavailable(new InvalidOperationException("wrapped", refusal)).ShouldBeTrue();
+            DatabaseFaults.Handle(new InvalidOperationException("wrapped", refusal)).ShouldBeTrue();
             await Task.Delay(200);
         }
         (await SessionsAsync(database, name + "-w")).ShouldBe(0, "the writing pool's idle session is closed");

@@ -88,7 +88,7 @@ public sealed partial class OutboxWorker(NpgsqlDataSource dataSource, IEnumerabl
                 // Whatever went wrong, the worker stays: an exception out of a hosted service would stop the server.
                 // A batch cut off before its outcomes were recorded is rolled back and sent again with its keys.
                 // While the database is away, that is said once, not at every attempt.
-                if (!Database.DatabaseFaults.IsUnavailable(e)) LogWorkerError(logger, e);
+                if (!Database.DatabaseFaults.Handle(e)) LogWorkerError(logger, e);
                 else if (failures == 0) LogDatabaseAway(logger, e.Message);
                 failures++;
             }
