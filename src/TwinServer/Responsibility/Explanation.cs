@@ -12,9 +12,10 @@ public sealed record ExplanationLine(string Key, IReadOnlyDictionary<string, str
 
 /// <summary>
 /// The explanation of an answer (product contract 3.8): its English lines, as GraphQL has always given them, and
-/// the same lines as keys and values (<see cref="Lines"/>), so that each client says them in its own language.
+/// the same lines as keys and values (<see cref="Lines"/>), so that each client says them in its own language. The
+/// English is written when it is first read: most look-ups (a city system asking for the recipient) never ask for it.
 /// </summary>
-public sealed partial class Explanation : List<string>
+public sealed partial class Explanation : IReadOnlyList<string>
 {
     /// <summary>The English of each key; {name} is a value. A key is added here and in the map's texts, in three languages.</summary>
     internal static readonly IReadOnlyDictionary<string, string> English = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -56,17 +57,29 @@ public sealed partial class Explanation : List<string>
     };
 
     private readonly List<ExplanationLine> lines = [];
+    private string[]? english;
 
     /// <summary>The lines as keys and values, in order.</summary>
     public IReadOnlyList<ExplanationLine> Lines => lines;
 
-    /// <summary>Says one line: its key and values; the English sentence is added with it.</summary>
+    /// <summary>Says one line: its key and values.</summary>
     public void Say(string key, params (string Name, object? Value)[] values)
     {
-        var said = values.ToDictionary(v => v.Name, v => Text(v.Value), StringComparer.Ordinal);
-        lines.Add(new ExplanationLine(key, said));
-        Add(Fill(English[key], said));
+        if (!English.ContainsKey(key)) throw new ArgumentException($"No English for the explanation's key '{key}'.", nameof(key));
+        lines.Add(new ExplanationLine(key, values.ToDictionary(v => v.Name, v => Text(v.Value), StringComparer.Ordinal)));
+        english = null;
     }
+
+    /// <summary>The English lines, written once for the lines said so far (an answer is read by one request).</summary>
+    private string[] Sentences => english ??= [.. lines.Select(l => Fill(English[l.Key], l.Values))];
+
+    public int Count => lines.Count;
+
+    public string this[int index] => Sentences[index];
+
+    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)Sentences).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>A template with its {name}s filled in; a name without a value stays as it is written.</summary>
     public static string Fill(string template, IReadOnlyDictionary<string, string> values) =>

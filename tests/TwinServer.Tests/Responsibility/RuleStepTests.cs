@@ -130,7 +130,7 @@ public sealed class RuleStepTests
         chosen.ShouldBeNull();
         explanation.ShouldContain("Contract OLD (old-crew) ended on 2024-12-31.");
         explanation.ShouldContain("Contract NEXT (next-crew) starts on 2027-01-01.");
-        explanation.Last().ShouldStartWith("Contract: none of parks's contracts");
+        explanation[^1].ShouldStartWith("Contract: none of parks's contracts");
     }
 
     [Fact]
