@@ -69,8 +69,6 @@ internal static class GraphQLEndpoint
             .AddExecutionStrategy<BudgetedParallelExecutionStrategy>(OperationType.Query)
             .AddExecutionStrategy<BudgetedSerialExecutionStrategy>(OperationType.Mutation)
             .ConfigureExecution<ValidatedDocumentCache>());
-        // After AddGraphQL, so that it replaces GraphQL.NET's own validator.
-        services.AddSingleton<global::GraphQL.Validation.IDocumentValidator, CachedDocumentValidator>();
         return services;
     }
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace DigitalTwin.Server.Tests.GraphQL;
 
 /// <summary>
-/// A document asked before is not walked again (CachedDocumentValidator): each request still binds its own variables
-/// and its own arguments, at every depth, with the same errors as a document seen for the first time; documents with
-/// fragments or directives go through GraphQL.NET's own pass.
+/// A document asked before is neither parsed nor validated again (ValidatedDocumentCache): each request still binds its
+/// own variables and its own arguments, at every depth, with the same errors as a document seen for the first time,
+/// fragments and directives included.
 /// </summary>
 public sealed class CachedDocumentTests(SampleCityServer server) : IClassFixture<SampleCityServer>
 {
