@@ -80,11 +80,15 @@ public sealed class MapPage
     /// <summary>The case box, whatever case it shows.</summary>
     public ILocator CaseBox => Page.Locator("[data-testid=case]");
 
-    /// <summary>Selects a case in the inbox and waits until the case box shows that case's own data, ready to act on.</summary>
+    /// <summary>
+    /// Selects a case in the inbox and waits until the case box shows that case's own data, ready to act on, and the
+    /// panel has its routing (until then the panel says it is busy, and what it shows may still move).
+    /// </summary>
     public async Task SelectCaseAsync(string number)
     {
         await Page.Locator($"[data-testid=inbox] [data-case='{number}'] button").ClickAsync();
         await WaitForCaseAsync(number);
+        await Page.WaitForSelectorAsync("[data-testid=panel][aria-busy=false]");
     }
 
     /// <summary>Waits until the case box shows this case's own data and no action is running.</summary>
