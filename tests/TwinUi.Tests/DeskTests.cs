@@ -118,6 +118,37 @@ public sealed class DeskTests(DeskCity server, Browser browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task Cases_chosen_faster_than_they_open_leave_the_page_working_and_only_the_last_one_open_here()
+    {
+        var (a, first) = await CaseAsync("graffiti", PillarLon, PillarLat);
+        var (b, second) = await CaseAsync("pothole", GotgatanLon, GotgatanLat);
+        var (c, third) = await CaseAsync("damage", HousingLon, HousingLat);
+        var map = await OpenAsync();
+        await map.RunAsync("desk-selection-race", async () =>
+        {
+            // Each burst chooses three cases in one instant, so that each case box's parts get their new case before
+            // they have finished with the one before (Blazor does not wait for that): the page must stay whole.
+            for (var burst = 0; burst < 8; burst++)
+            {
+                await map.Page.EvaluateAsync("""
+                    numbers => numbers.forEach(n => document.querySelector(`[data-testid=inbox] [data-case='${n}'] button`).click())
+                    """, new[] { first, second, third });
+            }
+            await map.WaitForCaseAsync(third);
+            // Still answering clicks: a form opens and closes.
+            await map.Page.ClickAsync("[data-testid=way-other]");
+            await map.Page.WaitForSelectorAsync("[data-testid=org-query]");
+            // Open here: the last case only; the others were left, whatever order the rounds ended in.
+            for (var i = 0; i < 50 && await OpenHereAsync() != $"{c}"; i++) await Task.Delay(100);
+            (await OpenHereAsync()).ShouldBe($"{c}", $"cases {a}, {b}, {c}: open here should be only the last");
+        });
+
+        Task<string> OpenHereAsync() => ScalarAsync<string>(
+            "SELECT coalesce(string_agg(case_id::text, ',' ORDER BY case_id), '') FROM case_viewers WHERE person = 'user:test.handler' AND case_id = ANY ($1)",
+            new[] { a, b, c });
+    }
+
+    [Fact]
     public async Task The_task_type_and_date_pickers_only_browse_and_changing_the_category_is_an_explicit_reroute()
     {
         var (_, number) = await CaseAsync("graffiti", PillarLon, PillarLat);
