@@ -24,19 +24,12 @@ internal static class DatabaseFaults
     /// Whether trying again later can succeed where this failed: Npgsql's transient failures, and writes refused by a
     /// read-only database. A question only: the transports' error mappers call <see cref="Handle"/>, which also acts.
     /// </summary>
-    public static bool IsUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is NpgsqlException { IsTransient: true }) return true;
-            if (IsReadOnlyRefusal(e)) return true;
-            // Several hosts and none fit (the primary lost, the standby not yet promoted): Npgsql gathers each
-            // host's failure under one exception.
-            if (e is AggregateException all && all.InnerExceptions.Any(IsUnavailable)) return true;
-            if (e is NpgsqlException n && n.Message.StartsWith("No suitable host", StringComparison.Ordinal)) return true;
-        }
-        return false;
-    }
+    public static bool IsUnavailable(Exception exception) => Chain(exception).Any(e =>
+        e is NpgsqlException { IsTransient: true }
+        || IsReadOnlyRefusal(e)
+        // Several hosts and none fit (the primary lost, the standby not yet promoted): Npgsql gathers each host's
+        // failure under one exception (an aggregate, whose failures Chain reaches too).
+        || e is NpgsqlException n && n.Message.StartsWith("No suitable host", StringComparison.Ordinal));
 
     /// <summary>
     /// What each transport's one error mapper calls for a failure (the exception handler, GraphQL's mapper, the map's,
@@ -61,7 +54,7 @@ internal static class DatabaseFaults
 
     private static bool IsReadOnlyRefusal(Exception e) => e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction };
 
-    /// <summary>The exception, its inner ones, and those an aggregate gathers.</summary>
+    /// <summary>The exception, its inner ones, and those an aggregate gathers (with theirs).</summary>
     private static IEnumerable<Exception> Chain(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
