@@ -76,6 +76,48 @@ public sealed class CaseAreaQueueTests(SampleCityServer server) : IClassFixture<
                AND NOT EXISTS (SELECT FROM case_areas ca JOIN layers l ON l.current_version = ca.version_id WHERE ca.case_id = c.id)))
         """, prefix);
 
+    /// <summary>
+    /// Records, in this fixture's database only, every row queued, taken off the queue and placed, with its transaction,
+    /// so that a case found neither queued nor placed can be followed: never queued, or taken off by a transaction that
+    /// placed it nowhere.
+    /// </summary>
+    private async Task AuditPlacementAsync() => await server.Database.ScalarAsync<int>("""
+        CREATE TABLE IF NOT EXISTS test_placement_audit (case_id bigint, what text, xid xid8, pid integer, at timestamptz);
+        CREATE OR REPLACE FUNCTION test_placement_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_TABLE_NAME = 'case_areas' THEN
+                INSERT INTO test_placement_audit SELECT n.case_id, 'placed in ' || n.version_id, pg_current_xact_id(), pg_backend_pid(), clock_timestamp() FROM n;
+            ELSIF TG_OP = 'INSERT' THEN
+                INSERT INTO test_placement_audit SELECT n.case_id, 'queued', pg_current_xact_id(), pg_backend_pid(), clock_timestamp() FROM n;
+            ELSE
+                INSERT INTO test_placement_audit SELECT o.case_id, 'taken off the queue', pg_current_xact_id(), pg_backend_pid(), clock_timestamp() FROM o;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE OR REPLACE TRIGGER test_audit_queued AFTER INSERT ON case_areas_pending REFERENCING NEW TABLE AS n
+            FOR EACH STATEMENT EXECUTE FUNCTION test_placement_audit();
+        CREATE OR REPLACE TRIGGER test_audit_taken AFTER DELETE ON case_areas_pending REFERENCING OLD TABLE AS o
+            FOR EACH STATEMENT EXECUTE FUNCTION test_placement_audit();
+        CREATE OR REPLACE TRIGGER test_audit_placed AFTER INSERT ON case_areas REFERENCING NEW TABLE AS n
+            FOR EACH STATEMENT EXECUTE FUNCTION test_placement_audit();
+        SELECT 1;
+        """);
+
+    /// <summary>The audit's lines for the cases of the prefix now neither queued nor placed, each with its transaction's fate and the case row's own.</summary>
+    private Task<string> AuditOfUnplacedAsync(string prefix) => server.Database.ScalarAsync<string>("""
+        SELECT coalesce(string_agg(format('%s: %s by %s (pid %s, %s) at %s', c.service_request_id, a.what, a.xid, a.pid, pg_xact_status(a.xid), a.at), '; ' ORDER BY a.at), 'no audit lines')
+            || format(' (the cases'' own rows: %s; now %s; %s audit lines in all)',
+                (SELECT string_agg(c2.service_request_id || ' id ' || c2.id || ' xmin ' || c2.xmin, ', ') FROM cases c2
+                 WHERE c2.service_request_id LIKE $1 || '%'
+                   AND NOT EXISTS (SELECT FROM case_areas_pending p WHERE p.case_id = c2.id)
+                   AND NOT EXISTS (SELECT FROM case_areas ca JOIN layers l ON l.current_version = ca.version_id WHERE ca.case_id = c2.id)),
+                clock_timestamp(), (SELECT count(*) FROM test_placement_audit))
+        FROM cases c JOIN test_placement_audit a ON a.case_id = c.id
+        WHERE c.service_request_id LIKE $1 || '%'
+          AND NOT EXISTS (SELECT FROM case_areas_pending p WHERE p.case_id = c.id)
+          AND NOT EXISTS (SELECT FROM case_areas ca JOIN layers l ON l.current_version = ca.version_id WHERE ca.case_id = c.id)
+        """, prefix);
+
     private async Task WaitPlacedAsync(string prefix)
     {
         for (var i = 0; i < 300 && await QueuedAsync(prefix) > 0; i++) await Task.Delay(100);
@@ -126,6 +168,7 @@ public sealed class CaseAreaQueueTests(SampleCityServer server) : IClassFixture<
         var period = new { from = "2024-07-01T00:00:00Z", until = "2024-08-01T00:00:00Z" };
         var created = new DateTimeOffset(2024, 7, 10, 9, 0, 0, TimeSpan.Zero);
         await ReportAsync(", groupBy: [DISTRICT]", period);
+        await AuditPlacementAsync();
         using var stop = new CancellationTokenSource();
         var made = 0;
 
@@ -165,7 +208,7 @@ public sealed class CaseAreaQueueTests(SampleCityServer server) : IClassFixture<
         for (var deadline = DateTime.UtcNow.AddSeconds(8); DateTime.UtcNow < deadline || reports < 5; reports++)
         {
             var counts = Districts(await ReportAsync(", groupBy: [DISTRICT]", period));
-            if (counts.ContainsKey("")) throw new Xunit.Sdk.XunitException($"a case counted in no district in report {reports}: {string.Join(", ", counts)}; {await PlacementStateAsync("CQ-")}");
+            if (counts.ContainsKey("")) throw new Xunit.Sdk.XunitException($"a case counted in no district in report {reports}: {string.Join(", ", counts)}; {await PlacementStateAsync("CQ-")}; audit: {await AuditOfUnplacedAsync("CQ-")}");
             foreach (var (district, count) in counts)
             {
                 count.ShouldBeGreaterThanOrEqualTo(seen[district], district);
