@@ -24,16 +24,17 @@ public sealed class DeskState(NpgsqlDataSource dataSource, TimeProvider time)
     public sealed record Person(string Id, string Name);
 
     /// <summary>
-    /// <paramref name="me"/> has the case open now: recorded, and the others who have it open returned (the case box
-    /// warns that a colleague is working on it too).
+    /// <paramref name="me"/> has the case open now, in <paramref name="view"/> (one case box's showing of it): recorded,
+    /// and the others who have it open returned (the case box warns that a colleague is working on it too).
     /// </summary>
-    public async Task<IReadOnlyList<Person>> ViewingAsync(long caseId, Person me, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Person>> ViewingAsync(long caseId, Person me, Guid view, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(SqlResources.Get("Cases/viewing.sql"));
         command.Parameters.AddWithValue(caseId);
         command.Parameters.AddWithValue(me.Id);
         command.Parameters.AddWithValue(me.Name.Length > 200 ? me.Name[..200] : me.Name);
         command.Parameters.AddWithValue(time.GetUtcNow());
+        command.Parameters.AddWithValue(view);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -47,12 +48,16 @@ public sealed class DeskState(NpgsqlDataSource dataSource, TimeProvider time)
         }
     }
 
-    /// <summary><paramref name="person"/> closed the case (selected another): the others stop being warned at once.</summary>
-    public async Task LeftAsync(long caseId, string person, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="person"/> closed the case in <paramref name="view"/> (selected another): the others stop being
+    /// warned at once, unless a later view of the person has it open (its row is then its own, and stays).
+    /// </summary>
+    public async Task LeftAsync(long caseId, string person, Guid view, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM case_viewers WHERE case_id = $1 AND person = $2");
+        await using var command = dataSource.CreateCommand("DELETE FROM case_viewers WHERE case_id = $1 AND person = $2 AND view_id = $3");
         command.Parameters.AddWithValue(caseId);
         command.Parameters.AddWithValue(person);
+        command.Parameters.AddWithValue(view);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

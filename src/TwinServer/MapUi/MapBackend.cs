@@ -201,16 +201,16 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         return (IReadOnlyList<UiPerson>)[.. (await desk.ColleaguesAsync(me, cancellationToken)).Select(p => new UiPerson(p.Id, p.Name))];
     });
 
-    public Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
+    public Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, Guid view, CancellationToken cancellationToken) => AsUi(async () =>
     {
         var actor = await HandlerAsync();
         var me = await PersonAsync() ?? new DeskState.Person(actor.Name, actor.Name);
-        return (IReadOnlyList<UiPerson>)[.. (await desk.ViewingAsync(caseId, me, cancellationToken)).Select(p => new UiPerson(p.Id, p.Name))];
+        return (IReadOnlyList<UiPerson>)[.. (await desk.ViewingAsync(caseId, me, view, cancellationToken)).Select(p => new UiPerson(p.Id, p.Name))];
     });
 
-    public Task LeftCaseAsync(long caseId, CancellationToken cancellationToken) => AsUi(async () =>
+    public Task LeftCaseAsync(long caseId, Guid view, CancellationToken cancellationToken) => AsUi(async () =>
     {
-        await desk.LeftAsync(caseId, (await HandlerAsync()).Name, cancellationToken);
+        await desk.LeftAsync(caseId, (await HandlerAsync()).Name, view, cancellationToken);
     });
 
     public Task<IReadOnlyList<UiSavedView>> SavedViewsAsync(CancellationToken cancellationToken) => AsUi(async () =>

@@ -49,11 +49,11 @@ public interface IMapBackend
     /// <summary>The people who work cases, to give a case to; the caller first.</summary>
     Task<IReadOnlyList<UiPerson>> ColleaguesAsync(CancellationToken cancellationToken);
 
-    /// <summary>The caller has the case open now; the others who have it open too (on any server node).</summary>
-    Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, CancellationToken cancellationToken);
+    /// <summary>The caller has the case open now, in <paramref name="view"/> (one showing of it); the others who have it open too (on any server node).</summary>
+    Task<IReadOnlyList<UiPerson>> ViewingAsync(long caseId, Guid view, CancellationToken cancellationToken);
 
-    /// <summary>The caller closed the case (selected another, or left the page).</summary>
-    Task LeftCaseAsync(long caseId, CancellationToken cancellationToken);
+    /// <summary>The caller closed the case shown in <paramref name="view"/> (selected another, or left the page).</summary>
+    Task LeftCaseAsync(long caseId, Guid view, CancellationToken cancellationToken);
 
     /// <summary>The caller's saved inbox views.</summary>
     Task<IReadOnlyList<UiSavedView>> SavedViewsAsync(CancellationToken cancellationToken);

@@ -218,11 +218,34 @@ public sealed class InboxTests(CaseCityServer server) : IClassFixture<CaseCitySe
         var elsewhere = new DeskState(otherNode, TimeProvider.System);
 
         var (asAnna, asBo) = (new DeskState.Person(anna, "Anna"), new DeskState.Person(bo, "Bo"));
-        (await Desk.ViewingAsync(id, asAnna, CancellationToken.None)).ShouldBeEmpty();
-        (await elsewhere.ViewingAsync(id, asBo, CancellationToken.None)).Select(p => p.Id).ShouldBe([anna]);
-        (await Desk.ViewingAsync(id, asAnna, CancellationToken.None)).Single().Name.ShouldBe("Bo");
-        await Desk.LeftAsync(id, anna, CancellationToken.None);
-        (await elsewhere.ViewingAsync(id, asBo, CancellationToken.None)).ShouldBeEmpty();
+        var (annasView, bosView) = (Guid.NewGuid(), Guid.NewGuid());
+        (await Desk.ViewingAsync(id, asAnna, annasView, CancellationToken.None)).ShouldBeEmpty();
+        (await elsewhere.ViewingAsync(id, asBo, bosView, CancellationToken.None)).Select(p => p.Id).ShouldBe([anna]);
+        (await Desk.ViewingAsync(id, asAnna, annasView, CancellationToken.None)).Single().Name.ShouldBe("Bo");
+        await Desk.LeftAsync(id, anna, annasView, CancellationToken.None);
+        (await elsewhere.ViewingAsync(id, asBo, bosView, CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_view_that_leaves_late_does_not_end_a_later_view_of_the_same_case_by_the_same_person()
+    {
+        var word = Word();
+        var anna = await PersonAsync("anna." + word);
+        var bo = await PersonAsync("bo." + word);
+        var (id, _) = await CreateAsync(word);
+        var (asAnna, asBo) = (new DeskState.Person(anna, "Anna"), new DeskState.Person(bo, "Bo"));
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+
+        // Anna's case box is drawn anew (or she opens the case in a second tab): the new view says "open" before the
+        // old one's "left" arrives. The old one's leaving is not hers to end the new one's.
+        await Desk.ViewingAsync(id, asAnna, first, CancellationToken.None);
+        await Desk.ViewingAsync(id, asAnna, second, CancellationToken.None);
+        await Desk.LeftAsync(id, anna, first, CancellationToken.None);
+        (await Desk.ViewingAsync(id, asBo, Guid.NewGuid(), CancellationToken.None)).Select(p => p.Id).ShouldBe([anna]);
+
+        // The view that has it leaves: Bo stops being warned at once.
+        await Desk.LeftAsync(id, anna, second, CancellationToken.None);
+        (await Desk.ViewingAsync(id, asBo, Guid.NewGuid(), CancellationToken.None)).ShouldBeEmpty();
     }
 
     [Fact]
