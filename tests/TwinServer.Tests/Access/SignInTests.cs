@@ -31,8 +31,16 @@ public sealed class SignInTests(TwinServerFactory server, StrictSignInServer str
         }
         using var hub = await client.PostAsync("/_blazor/negotiate?negotiateVersion=1", null);
         hub.IsSuccessStatusCode.ShouldBeFalse();
-        // The page's own files stay public: the sign-in page uses the style sheet.
+        // The page's own files stay public: the sign-in page uses the style sheet and names the icon.
         (await client.GetAsync("/_content/TwinUi/twin.css")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetStringAsync("/signin")).ShouldContain("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/_content/TwinUi/favicon.svg\">");
+        using var icon = await client.GetAsync("/_content/TwinUi/favicon.svg");
+        icon.StatusCode.ShouldBe(HttpStatusCode.OK);
+        icon.Content.Headers.ContentType!.MediaType.ShouldBe("image/svg+xml");
+        // Where a browser looks for it on an answer that names none (a JSON answer, an Open311 list): sent on, not 404.
+        using var asked = await client.GetAsync("/favicon.ico");
+        asked.StatusCode.ShouldBe(HttpStatusCode.MovedPermanently);
+        asked.Headers.Location!.ToString().ShouldBe("/_content/TwinUi/favicon.svg");
     }
 
     [Fact]
