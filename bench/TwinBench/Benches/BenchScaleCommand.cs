@@ -11,8 +11,8 @@ namespace DigitalTwin.Bench.Benches;
 
 /// <summary>
 /// <c>bench-scale</c>: against the running <c>./twin cluster</c>, GraphQL look-ups through the balancer from a fixed
-/// number of clients, first with one server node (the others set to maintenance in HAProxy, through its stats socket),
-/// then with every node, side by side in one run; the nodes read look-ups from the standby
+/// number of clients, first with one server node (the others set to maintenance in both balancers, through their
+/// admin sockets), then with every node, side by side in one run; the nodes read look-ups from the standby
 /// (<c>Database:LookupsFromStandby</c>, as <c>./twin cluster up</c> starts them). Besides the look-ups a second, each
 /// phase measures the CPU each process spent (utime + stime from /proc/PID/stat: every server node, and the primary's
 /// and the standby's PostgreSQL with all their backends) divided by the look-ups answered: the cost of a look-up
@@ -49,7 +49,9 @@ internal static class BenchScaleCommand
         var user = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Username ?? "postgres";
         var primaryPort = await ClusterNodes.PrimaryPortAsync([basePort + 1, basePort + 2], user, 1, cancellationToken);
         var standbyPort = primaryPort == basePort + 1 ? basePort + 2 : basePort + 1;
-        var socket = Path.Combine(folder, "run", "haproxy.sock");
+        // Both balancers share :5080 (./twin cluster), so each is told: with one left alone, its half of the
+        // connections would still reach every node.
+        string[] sockets = [Path.Combine(folder, "run", "haproxy.sock"), Path.Combine(folder, "run", "haproxy2.sock")];
 
         // No cookies: HAProxy's TWINNODE would keep every look-up on the first node, as it keeps a browser on its circuit's.
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, UseCookies = false }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
@@ -57,14 +59,14 @@ internal static class BenchScaleCommand
         var phases = new List<Phase>();
         try
         {
-            for (var n = 2; n <= nodes; n++) await HaproxyAsync(socket, $"set server servers/node{n} state maint");
+            for (var n = 2; n <= nodes; n++) await HaproxyAsync(sockets, $"set server servers/node{n} state maint");
             await Task.Delay(1000, cancellationToken);
             await LookUpAsync(http, key, clients, 3, cancellationToken); // warm the node's pools
             phases.Add(await MeasureAsync("1 node", http, key, clients, seconds, nodes, primaryPort, standbyPort, folder, cancellationToken));
         }
         finally
         {
-            for (var n = 2; n <= nodes; n++) await HaproxyAsync(socket, $"set server servers/node{n} state ready");
+            for (var n = 2; n <= nodes; n++) await HaproxyAsync(sockets, $"set server servers/node{n} state ready");
         }
         await Task.Delay(3000, cancellationToken); // HAProxy's checks take the nodes back (rise 2)
         await LookUpAsync(http, key, clients, 3, cancellationToken);
@@ -194,7 +196,12 @@ internal static class BenchScaleCommand
         }
     }
 
-    /// <summary>One command to HAProxy's stats socket (./twin cluster makes it with level admin).</summary>
+    /// <summary>One command to each balancer's admin socket (./twin cluster makes them with level admin).</summary>
+    private static async Task HaproxyAsync(IEnumerable<string> socketPaths, string command)
+    {
+        foreach (var socketPath in socketPaths) await HaproxyAsync(socketPath, command);
+    }
+
     private static async Task HaproxyAsync(string socketPath, string command)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
