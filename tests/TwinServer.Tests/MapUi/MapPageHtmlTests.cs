@@ -44,8 +44,9 @@ public sealed class MapPageHtmlTests(TwinServerFactory server) : IClassFixture<T
                 : new System.IO.Compression.GZipStream(new System.IO.MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress);
             using var plain = new System.IO.MemoryStream();
             await unzip.CopyToAsync(plain);
-            plain.Length.ShouldBeGreaterThan(1000, path);
-            compressed.Length.ShouldBeLessThan((int)(plain.Length * 0.6), path);
+            plain.Length.ShouldBeGreaterThan(0, path);
+            // The scripts and styles shrink by half or more; a file of a few hundred bytes (the icon) by less.
+            if (plain.Length > 1000) compressed.Length.ShouldBeLessThan((int)(plain.Length * 0.6), path);
         }
     }
 
