@@ -65,15 +65,20 @@ public sealed class CaseAreaQueueTests(SampleCityServer server) : IClassFixture<
     private Task<long> QueuedAsync(string prefix) => server.Database.ScalarAsync<long>(
         "SELECT count(*) FROM case_areas_pending p JOIN cases c ON c.id = p.case_id WHERE c.service_request_id LIKE $1 || '%'", prefix);
 
+    /// <summary>SQL: the case <paramref name="alias"/> is neither in the placement queue nor placed in a serving version.</summary>
+    private static string Unplaced(string alias) => $"""
+        NOT EXISTS (SELECT FROM case_areas_pending p WHERE p.case_id = {alias}.id)
+        AND NOT EXISTS (SELECT FROM case_areas ca JOIN layers l ON l.current_version = ca.version_id WHERE ca.case_id = {alias}.id)
+        """;
+
     /// <summary>What a failure needs to be understood: the marked versions, the serving ones, and the cases of the prefix now neither queued nor placed in a serving version.</summary>
-    private async Task<string> PlacementStateAsync(string prefix) => await server.Database.ScalarAsync<string>("""
+    private async Task<string> PlacementStateAsync(string prefix) => await server.Database.ScalarAsync<string>($"""
         SELECT format('marked %s; serving %s; neither queued nor placed now: %s',
             (SELECT string_agg(version_id || ' through case ' || through_case, ', ') FROM case_area_marks),
             (SELECT string_agg(name || ' ' || current_version, ', ') FROM layers WHERE kind = 'area'),
             (SELECT coalesce(string_agg(c.service_request_id || ' ' || c.status, ', '), 'none') FROM cases c
              WHERE c.service_request_id LIKE $1 || '%'
-               AND NOT EXISTS (SELECT FROM case_areas_pending p WHERE p.case_id = c.id)
-               AND NOT EXISTS (SELECT FROM case_areas ca JOIN layers l ON l.current_version = ca.version_id WHERE ca.case_id = c.id)))
+               AND {Unplaced("c")}))
         """, prefix);
 
     /// <summary>
@@ -104,18 +109,14 @@ public sealed class CaseAreaQueueTests(SampleCityServer server) : IClassFixture<
         """);
 
     /// <summary>The audit's lines for the cases of the prefix now neither queued nor placed, each with its transaction's fate and the case row's own.</summary>
-    private Task<string> AuditOfUnplacedAsync(string prefix) => server.Database.ScalarAsync<string>("""
+    private Task<string> AuditOfUnplacedAsync(string prefix) => server.Database.ScalarAsync<string>($$"""
         SELECT coalesce(string_agg(format('%s: %s by %s (pid %s, %s) at %s', c.service_request_id, a.what, a.xid, a.pid, pg_xact_status(a.xid), a.at), '; ' ORDER BY a.at), 'no audit lines')
             || format(' (the cases'' own rows: %s; now %s; %s audit lines in all)',
                 (SELECT string_agg(c2.service_request_id || ' id ' || c2.id || ' xmin ' || c2.xmin, ', ') FROM cases c2
-                 WHERE c2.service_request_id LIKE $1 || '%'
-                   AND NOT EXISTS (SELECT FROM case_areas_pending p WHERE p.case_id = c2.id)
-                   AND NOT EXISTS (SELECT FROM case_areas ca JOIN layers l ON l.current_version = ca.version_id WHERE ca.case_id = c2.id)),
+                 WHERE c2.service_request_id LIKE $1 || '%' AND {{Unplaced("c2")}}),
                 clock_timestamp(), (SELECT count(*) FROM test_placement_audit))
         FROM cases c JOIN test_placement_audit a ON a.case_id = c.id
-        WHERE c.service_request_id LIKE $1 || '%'
-          AND NOT EXISTS (SELECT FROM case_areas_pending p WHERE p.case_id = c.id)
-          AND NOT EXISTS (SELECT FROM case_areas ca JOIN layers l ON l.current_version = ca.version_id WHERE ca.case_id = c.id)
+        WHERE c.service_request_id LIKE $1 || '%' AND {{Unplaced("c")}}
         """, prefix);
 
     private async Task WaitPlacedAsync(string prefix)
