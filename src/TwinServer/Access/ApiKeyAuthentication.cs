@@ -125,7 +125,7 @@ public static class AccessExtensions
                     c.Response.ContentType = "text/html; charset=utf-8";
                     await c.Response.WriteAsync($"""
                         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not for your role</title>
-                        <link rel="stylesheet" href="/_content/TwinUi/twin.css"><link rel="icon" type="image/svg+xml" href="/_content/TwinUi/favicon.svg"></head><body class="signin"><main class="signin-box">
+                        <link rel="stylesheet" href="/_content/TwinUi/twin.css">{MapUi.PageIcon.Link}</head><body class="signin"><main class="signin-box">
                         <h1>Not for your role</h1><p data-testid="forbidden">You are signed in as {System.Net.WebUtility.HtmlEncode(c.HttpContext.User.Identity?.Name)}
                         ({System.Net.WebUtility.HtmlEncode(c.HttpContext.User.FindFirstValue(ClaimTypes.Role))}); this page is not for that role.</p>
                         <p><a href="/">Back to the map</a></p></main></body></html>

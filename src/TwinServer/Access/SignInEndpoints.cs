@@ -79,7 +79,7 @@ internal static class SignInEndpoints
         return $"""
             <!doctype html>
             <html lang="{t.Lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{E(t.Title)}</title><link rel="stylesheet" href="/_content/TwinUi/twin.css"><link rel="icon" type="image/svg+xml" href="/_content/TwinUi/favicon.svg"></head>
+            <title>{E(t.Title)}</title><link rel="stylesheet" href="/_content/TwinUi/twin.css">{MapUi.PageIcon.Link}</head>
             <body class="signin">
             <main class="signin-box">
               <h1>{E(t.Title)}</h1>

@@ -301,12 +301,12 @@ internal static class GraphQLEndpoint
     }
 
     /// <summary>The page around the bundle; scripts and styles are static files under <c>/graphiql/</c>.</summary>
-    private const string GraphiQLPage = """
+    private const string GraphiQLPage = $$"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>DigitalTwin GraphiQL</title>
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <link rel="stylesheet" href="/graphiql/graphiql.css">
-        <link rel="icon" type="image/svg+xml" href="/_content/TwinUi/favicon.svg">
+        {{MapUi.PageIcon.Link}}
         <style>html,body,#graphiql{height:100%;margin:0}</style>
         <script type="module" src="/graphiql/graphiql.js"></script></head>
         <body><div id="graphiql">Loading GraphiQL…</div></body></html>

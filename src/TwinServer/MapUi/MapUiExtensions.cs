@@ -30,7 +30,7 @@ internal static class MapUiExtensions
         // TwinUi's files (the map script, the style sheet) under /_content/TwinUi/, and Blazor's own script.
         app.MapStaticAssets();
         // The pages name their icon; a browser showing anything else (a JSON answer, an Open311 list) asks this address.
-        app.MapGet("/favicon.ico", () => Results.Redirect("/_content/TwinUi/favicon.svg", permanent: true)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/favicon.ico", () => Results.Redirect(PageIcon.Path, permanent: true)).AllowAnonymous().ExcludeFromDescription();
         // Only people signed in (handlers, GIS staff, admins); anyone else is sent to /signin.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Access.AccessExtensions.MapPolicy);
         // The layers' boxes (a scan of each serving version, a second for a million parcels) are worked out once the
