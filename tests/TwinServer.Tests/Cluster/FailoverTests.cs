@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using DigitalTwin.Data.Access;
 using DigitalTwin.Data.Database;
-using DigitalTwin.Testing;
 using Xunit.Abstractions;
 
 namespace DigitalTwin.Server.Tests.Cluster;
@@ -18,11 +17,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task No_acknowledged_post_is_lost_or_doubled_when_the_primary_is_killed_and_writes_come_back_on_the_promoted_standby()
     {
-        await using var pair = await FailoverPair.StartNewAsync();
-        // Migrated by the URL before the data source that loads the city first connects (it then knows geometry).
-        await Migrator.MigrateAsync(pair.Url);
-        await using (var dataSource = TwinDatabase.CreateDataSource(pair.Url))
-            await SampleCityServer.SampleCity.LoadAsync(dataSource);
+        await using var pair = await SampleCityPair.StartNewAsync();
         string key;
         await using (var dataSource = TwinDatabase.CreateDataSource(pair.Url))
             key = (await ApiKeyWriter.CreateAsync(dataSource, "failover test", TwinRoles.CitizenApp, null, null, CancellationToken.None)).Key;

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using DigitalTwin.Data.Access;
 using DigitalTwin.Data.Database;
-using DigitalTwin.Testing;
 
 namespace DigitalTwin.Server.Tests.Cluster;
 
@@ -20,10 +19,7 @@ public sealed class StandbyReadsTests
     [Fact]
     public async Task With_the_standby_behind_a_lookup_may_answer_from_before_an_import_while_layers_and_cases_read_their_own_writes_at_once()
     {
-        await using var pair = await FailoverPair.StartNewAsync();
-        await Migrator.MigrateAsync(pair.Url);
-        await using (var dataSource = TwinDatabase.CreateDataSource(pair.Url))
-            await SampleCityServer.SampleCity.LoadAsync(dataSource);
+        await using var pair = await SampleCityPair.StartNewAsync();
         string gis, handler, integration, app;
         await using (var dataSource = TwinDatabase.CreateDataSource(pair.Url))
         {
