@@ -108,7 +108,7 @@ internal static class BenchLookupCommand
             .AppendLine(CultureInfo.InvariantCulture, $"\\set i random(0, {parcels / 2 - 1}) * 2")
             .AppendLine(CultureInfo.InvariantCulture, $"\\set x 24.5 + (:i % {side}) * {Step} + {Step * 0.45}")
             .AppendLine(CultureInfo.InvariantCulture, $"\\set y 60.0 + (:i / {side}) * {RowStep} + {RowStep * 0.45}")
-            .AppendLine(OneLine(Sql("lookup.sql").Replace("$1", ":x", StringComparison.Ordinal).Replace("$2", ":y", StringComparison.Ordinal)
+            .AppendLine(OneLine(Repository.BenchSql("lookup_whole.sql").Replace("$1", ":x", StringComparison.Ordinal).Replace("$2", ":y", StringComparison.Ordinal)
                 .Replace("$3", "4326", StringComparison.Ordinal).Replace("$4", "10", StringComparison.Ordinal)
                 .Replace("$5", "now()", StringComparison.Ordinal).Replace("$6", "'graffiti'", StringComparison.Ordinal)
                 .Replace("$7", "current_date", StringComparison.Ordinal).Replace("$8", "NULL", StringComparison.Ordinal)
@@ -135,8 +135,6 @@ internal static class BenchLookupCommand
         Directory.Delete(folder, recursive: true);
         return new Result(clients, latencies.Count / (double)seconds, Statistics.Percentile(latencies, 0.50), Statistics.Percentile(latencies, 0.99), 0);
     }
-
-    private static string Sql(string name) => Repository.ServerSql($"Responsibility/{name}");
 
     /// <summary>pgbench takes one SQL command per line: drop comments, join lines.</summary>
     private static string OneLine(string sql) =>

@@ -1,15 +1,15 @@
 namespace DigitalTwin.Bench.Harness;
 
 /// <summary>
-/// The repository the bench runs from (./twin bench runs it there): the lookup bench's baseline reads the server's own
-/// SQL from its source files, so that the two sides cannot drift apart, without either project embedding the other's.
+/// The repository the bench runs from (./twin bench runs it there): the lookup bench's baseline is a SQL file beside
+/// the bench, which the server's tests read too (ContractCatalogTests), without either project embedding the other's.
 /// </summary>
 internal static class Repository
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>A SQL file of the server, e.g. Responsibility/lookup.sql.</summary>
-    public static string ServerSql(string path) => File.ReadAllText(Path.Combine(Root, "src", "TwinServer", path));
+    /// <summary>A SQL file of the bench's own, e.g. lookup_whole.sql.</summary>
+    public static string BenchSql(string name) => File.ReadAllText(Path.Combine(Root, "bench", "TwinBench", name));
 
     private static string FindRoot()
     {

@@ -1,12 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace DigitalTwin.Server.Responsibility;
 
@@ -26,7 +24,8 @@ public sealed class ResponsibilityOptions
 /// them (target, manager, contract level, conflict, recipient fallbacks) are here, one step per method, and every
 /// step adds a line to the explanation.
 /// </summary>
-public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions.GenericPlans)] NpgsqlDataSource dataSource, IOptions<ResponsibilityOptions> options, TimeProvider time)
+public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions.GenericPlans)] NpgsqlDataSource dataSource, ContractCatalog catalog,
+    IOptions<ResponsibilityOptions> options, TimeProvider time)
 {
     private const double MaxTolerance = 1000;
 
@@ -55,13 +54,13 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
             (clicked, var x, var y) = await ObjectAsync(connection, objectId, moment, cancellationToken)
                 ?? throw new TwinException(ErrorCodes.UnknownObject, $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
             lookup = query is { X: { } atX, Y: { } atY } && double.IsFinite(atX) && double.IsFinite(atY)
-                ? await LookupAsync(connection, atX, atY, query.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken)
-                : await LookupAsync(connection, x, y, StorageCrs.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken);
+                ? await LookupAsync(connection, catalog, atX, atY, query.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken)
+                : await LookupAsync(connection, catalog, x, y, StorageCrs.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken);
         }
         else if (query is { X: { } x, Y: { } y })
         {
             if (!double.IsFinite(x) || !double.IsFinite(y)) throw new TwinException(ErrorCodes.BadPoint, "The point's coordinates must be numbers.");
-            lookup = await LookupAsync(connection, x, y, query.Srid, tolerance, moment, on, query.TaskType, null, cancellationToken);
+            lookup = await LookupAsync(connection, catalog, x, y, query.Srid, tolerance, moment, on, query.TaskType, null, cancellationToken);
         }
         else
         {
@@ -270,16 +269,16 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
     }
 
     /// <summary>
-    /// What the database says about a lookup, from one round trip (lookup.sql): the stack, the point, the layer
-    /// versions, the contracts any organisation of the stack commissioned for the task, and those organisations.
+    /// What a lookup stands on: the stack, the point and the layer versions from one round trip (lookup.sql), the
+    /// contracts any organisation of the stack commissioned for the task and those organisations from the catalog.
     /// </summary>
     private sealed record Lookup(IReadOnlyList<StackObject> Stack, Point Point, int[] Versions, IReadOnlyList<string> LayersLoadedLater,
         IReadOnlyList<ContractRow> Contracts, IReadOnlyDictionary<string, Organisation> Organisations)
     {
         /// <summary>
         /// The manager's contracts that apply to the target or the point: those that list the target, and those whose
-        /// area covers the point (product contract 3.5). lookup.sql reads the contracts of every organisation that could
-        /// be the manager, listing any object of the stack, before the manager and the target are chosen.
+        /// area covers the point (product contract 3.5). The catalog finds the contracts of every organisation that
+        /// could be the manager, listing any object of the stack, before the manager and the target are chosen.
         /// </summary>
         public List<ContractMatch> ContractsOf(string manager, string? targetId)
         {
@@ -295,10 +294,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         }
     }
 
-    /// <summary>A contract as lookup.sql reads it, before the target is known: the ids of the stack it lists, whether its area covers the point.</summary>
-    private sealed record ContractRow(ContractMatch Contract, IReadOnlyList<string> Listed, bool CoversPoint);
-
-    private static async Task<Lookup> LookupAsync(NpgsqlConnection connection, double x, double y, int srid, double tolerance,
+    private static async Task<Lookup> LookupAsync(NpgsqlConnection connection, ContractCatalog catalog, double x, double y, int srid, double tolerance,
         DateTimeOffset moment, DateOnly on, string taskType, StackObject? asked, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/lookup.sql"), connection);
@@ -308,43 +304,38 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         command.Parameters.AddWithValue(tolerance);
         command.Parameters.AddWithValue(moment);
         command.Parameters.AddWithValue(taskType);
-        command.Parameters.AddWithValue(on);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)asked?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = asked is null ? Array.Empty<string>() : new[] { asked.Owner, asked.Manager }.OfType<string>().ToArray(),
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
-        });
+        var stack = new List<StackObject>();
+        Point point;
+        int[] versions, contractVersions;
+        string[] late;
+        long organisationChanges;
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var stack = new List<StackObject>();
-            Lookup? lookup = null;
-            while (await reader.ReadAsync(cancellationToken))
+            if (!await reader.ReadAsync(cancellationToken)) throw new InvalidOperationException("lookup.sql returned no row.");
+            if (!reader.GetBoolean(13))
+                throw new TwinException(ErrorCodes.UnknownTaskType, $"There is no task type '{taskType}'; taskTypes lists them.");
+            if (!reader.GetBoolean(14))
+                throw new TwinException(ErrorCodes.BadCrs, $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
+            if (reader.IsDBNull(15))
             {
-                if (lookup is null)
-                {
-                    if (!reader.GetBoolean(13))
-                        throw new TwinException(ErrorCodes.UnknownTaskType, $"There is no task type '{taskType}'; taskTypes lists them.");
-                    if (!reader.GetBoolean(14))
-                        throw new TwinException(ErrorCodes.BadCrs, $"EPSG:{srid} is not a coordinate system we know; use e.g. EPSG:4326, EPSG:3879 or EPSG:3011.");
-                    if (reader.IsDBNull(15))
-                    {
-                        throw new TwinException(ErrorCodes.BadPoint,
-                            string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
-                    }
-                    lookup = new Lookup(stack, reader.GetFieldValue<Point>(15), reader.GetFieldValue<int[]>(16), reader.GetFieldValue<string[]>(17),
-                        reader.IsDBNull(18) ? [] : Contracts(reader.GetString(18)),
-                        reader.IsDBNull(19) ? new Dictionary<string, Organisation>() : Organisations(reader.GetString(19)));
-                }
+                throw new TwinException(ErrorCodes.BadPoint,
+                    string.Create(CultureInfo.InvariantCulture, $"({x} {y}) is not longitude/latitude in EPSG:{srid}; give the CRS of the coordinates (crs: \"EPSG:3879\")."));
+            }
+            (point, versions, late, contractVersions, organisationChanges) = (reader.GetFieldValue<Point>(15), reader.GetFieldValue<int[]>(16),
+                reader.GetFieldValue<string[]>(17), reader.GetFieldValue<int[]>(18), reader.GetInt64(19));
+            do
+            {
                 if (!reader.IsDBNull(0)) stack.Add(MapObjects.MapObjectSearch.Read(reader));
             }
-            return lookup ?? throw new InvalidOperationException("lookup.sql returned no row.");
+            while (await reader.ReadAsync(cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState is "XX000" or "22023")
         {
             throw new TwinException(ErrorCodes.BadPoint, $"The point does not transform from EPSG:{srid}: {e.MessageText}");
         }
+        var (contracts, organisations) = await catalog.FindAsync(contractVersions, organisationChanges, point, taskType, on, stack, asked, cancellationToken);
+        return new Lookup(stack, point, versions, late, contracts, organisations);
     }
 
     private static async Task<(StackObject Object, double X, double Y)?> ObjectAsync(NpgsqlConnection connection, string id, DateTimeOffset moment,
@@ -358,53 +349,6 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         if (reader.IsDBNull(13)) throw new TwinException(ErrorCodes.NoGeometry, $"{id} has no geometry to resolve at; ask about a point.");
         return (MapObjects.MapObjectSearch.Read(reader), reader.GetDouble(13), reader.GetDouble(14));
     }
-
-    /// <summary>
-    /// lookup.sql's contracts column: [[id, source id, name, contractor, commissioner, task types, lower(valid),
-    /// upper(valid), listed ids, covers the point, subcontracts], ...], each subcontract [id, source id, name,
-    /// subcontractor, covers the point].
-    /// </summary>
-    private static List<ContractRow> Contracts(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var rows = new List<ContractRow>();
-        foreach (var c in document.RootElement.EnumerateArray())
-        {
-            var contract = new ContractMatch(c[0].GetString()!, c[1].GetString()!, Text(c[2]), Text(c[3]), Text(c[4]),
-                c[5].ValueKind == JsonValueKind.Null ? null : [.. c[5].EnumerateArray().Select(t => t.GetString()!)],
-                Date(c[6]),
-                // daterange's upper bound is exclusive; the last valid day is the one before.
-                Date(c[7])?.AddDays(-1),
-                null, null)
-            {
-                Subcontracts = c[10].ValueKind == JsonValueKind.Null ? [] : [.. c[10].EnumerateArray().Select(s => new SubcontractMatch(
-                    s[0].GetString()!, s[1].GetString()!, Text(s[2]), Text(s[3])) { CoversPoint = s[4].GetBoolean() })],
-            };
-            rows.Add(new ContractRow(contract,
-                c[8].ValueKind == JsonValueKind.Null ? [] : [.. c[8].EnumerateArray().Select(t => t.GetString()!)],
-                c[9].GetBoolean()));
-        }
-        return rows;
-    }
-
-    /// <summary>lookup.sql's organisations column: [[key, kind, name fi, name sv, name en, webhook url, open311 endpoint, e-mail], ...].</summary>
-    private static Dictionary<string, Organisation> Organisations(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var found = new Dictionary<string, Organisation>(StringComparer.Ordinal);
-        foreach (var o in document.RootElement.EnumerateArray())
-        {
-            var organisation = new Organisation(o[0].GetString()!, o[1].GetString()!, new LocalizedName(Text(o[2]), Text(o[3]), Text(o[4])),
-                Text(o[5]), Text(o[6]), Text(o[7]));
-            found[organisation.Key] = organisation;
-        }
-        return found;
-    }
-
-    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetString();
-
-    private static DateOnly? Date(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Null ? null : DateOnly.ParseExact(value.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>An object as a line names it: in English whole (id, kind, type, name), and its parts for other languages.</summary>
     private static (string, object?)[] Described(StackObject o) =>

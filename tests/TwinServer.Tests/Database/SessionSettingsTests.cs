@@ -2,7 +2,6 @@ using System.Text.Json;
 using DigitalTwin.Server.Database;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace DigitalTwin.Server.Tests.Database;
 
@@ -67,9 +66,6 @@ public sealed class SessionSettingsTests(TwinServerFactory server) : IClassFixtu
         command.Parameters.AddWithValue(10.0);
         command.Parameters.AddWithValue(DateTimeOffset.UtcNow);
         command.Parameters.AddWithValue("graffiti");
-        command.Parameters.AddWithValue(DateOnly.FromDateTime(DateTime.UtcNow));
-        command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = Array.Empty<string>(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         var json = (string)(await command.ExecuteScalarAsync(ct))!;
         return JsonDocument.Parse(json).RootElement[0].Clone();
     }
