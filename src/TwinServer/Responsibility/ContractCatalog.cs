@@ -26,10 +26,11 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
     private readonly ConcurrentDictionary<int, Kept> versions = new();
     private readonly Lock gate = new();
     private volatile OrganisationBook? organisations;
+    private long uses;
     private Task<OrganisationBook>? reading;
 
-    /// <summary>How many layer versions are in memory (for tests).</summary>
-    internal int VersionCount => versions.Count;
+    /// <summary>The layer versions in memory (for tests).</summary>
+    internal IReadOnlyCollection<int> Versions => [.. versions.Keys];
 
     /// <summary>
     /// The contracts for the task commissioned by any organisation of the stack (or the asked object), each with the
@@ -111,8 +112,17 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
 
     private async Task<ContractVersion> VersionAsync(int id, CancellationToken cancellationToken)
     {
-        var kept = versions.GetOrAdd(id, static (id, catalog) => new Kept(new Lazy<Task<ContractVersion>>(() => catalog.ReadVersionAsync(id))), this);
-        kept.Use();
+        if (versions.TryGetValue(id, out var kept))
+        {
+            kept.Use(Interlocked.Increment(ref uses));
+        }
+        else
+        {
+            kept = versions.GetOrAdd(id, static (id, catalog) => new Kept(new Lazy<Task<ContractVersion>>(() => catalog.ReadVersionAsync(id))), this);
+            kept.Use(Interlocked.Increment(ref uses));
+            // Counting takes every lock of the dictionary: only when a version came in.
+            if (versions.Count > KeptVersions) Forget();
+        }
         var reading = kept.Version.Value;
         if (!reading.IsCompletedSuccessfully)
         {
@@ -127,7 +137,6 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
                 throw;
             }
         }
-        if (versions.Count > KeptVersions) Forget();
         return reading.Result;
     }
 
@@ -228,7 +237,8 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
 
         public long LastUsed => Volatile.Read(ref lastUsed);
 
-        public void Use() => Volatile.Write(ref lastUsed, Environment.TickCount64);
+        /// <summary>Marks it used, as the catalog's <paramref name="use"/>th use of a version (a count, so that no two tie).</summary>
+        public void Use(long use) => Volatile.Write(ref lastUsed, use);
     }
 
     private sealed record OrganisationBook(long Changes, FrozenDictionary<string, Organisation> ByKey);

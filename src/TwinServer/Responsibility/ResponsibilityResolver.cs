@@ -20,7 +20,8 @@ public sealed class ResponsibilityOptions
 
 /// <summary>
 /// Answers product contract section 3: who is responsible for this spot, for this kind of problem, on this date, and why.
-/// The stack, the contracts and the subcontracts come from SQL beside this file; the rules that choose between
+/// The stack comes from SQL beside this file (lookup.sql), the contracts, subcontracts and organisations from the
+/// node's memory (<see cref="ContractCatalog"/>); the rules that choose between
 /// them (target, manager, contract level, conflict, recipient fallbacks) are here, one step per method, and every
 /// step adds a line to the explanation.
 /// </summary>

@@ -91,6 +91,23 @@ public sealed class ContractCatalogTests(SampleCityServer server) : IClassFixtur
         withSubcontracts.ShouldBeGreaterThan(10);
     }
 
+    [Fact]
+    public async Task The_catalog_keeps_the_layer_versions_used_last_and_reads_a_forgotten_one_again()
+    {
+        var catalog = server.Services.GetRequiredService<ContractCatalog>();
+        var point = new NetTopologySuite.Geometries.Point(4_700_000, 4_000_000) { SRID = 3035 };
+        // Ids no layer version has (a version's contracts are read as none): each one used once, in order.
+        var ids = Enumerable.Range(1_000_000, ContractCatalog.KeptVersions + 10).ToArray();
+        foreach (var id in ids) await catalog.FindAsync([id], 0, point, "graffiti", DateOnly.FromDateTime(DateTime.UtcNow), [], null, CancellationToken.None);
+        var kept = catalog.Versions.Where(v => v >= 1_000_000).Order().ToList();
+        kept.Count.ShouldBe(ContractCatalog.KeptVersions);
+        kept.ShouldBe(ids[^ContractCatalog.KeptVersions..]);
+        // The first one again: read again, and the one used longest ago among those kept makes room.
+        await catalog.FindAsync([ids[0]], 0, point, "graffiti", DateOnly.FromDateTime(DateTime.UtcNow), [], null, CancellationToken.None);
+        catalog.Versions.ShouldContain(ids[0]);
+        catalog.Versions.ShouldNotContain(ids[^ContractCatalog.KeptVersions]);
+    }
+
     private static async Task<List<string>> Strings(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
