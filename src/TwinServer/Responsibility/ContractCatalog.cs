@@ -186,7 +186,8 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
 
     private async Task<OrganisationBook> OrganisationsAsync(long changes, CancellationToken cancellationToken)
     {
-        if (organisations is { } book && book.Changes == changes) return book;
+        // A count of -1: the count's row is missing (migration 0033), and no copy can be trusted.
+        if (organisations is { } book && book.Changes == changes && changes >= 0) return book;
         book = await ReadOrganisationsAsync(cancellationToken);
         // A read that began before the change the lookup saw was committed: once more.
         if (book.Changes < changes) book = await ReadOrganisationsAsync(cancellationToken, again: true);

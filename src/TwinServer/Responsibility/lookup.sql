@@ -6,7 +6,8 @@
 -- Columns 0–12 are a stack object (NULL id: nothing within the tolerance), ordered as product contract 3.1 says: asset,
 -- building, area, parcel; within a kind nearest first, then smallest. Then, the same on every row: 13 task type
 -- known, 14 CRS known, 15 point (NULL: x/y are not longitude/latitude), 16 layer version ids, 17 layers first
--- loaded after the moment, 18 the contract and subcontract layers' version ids, 19 the organisations' change count.
+-- loaded after the moment, 18 the contract and subcontract layers' version ids, 19 the organisations' change count
+-- (-1: its row is missing, and the organisations are read again for every lookup).
 -- No stack is searched for an unknown task type.
 --
 -- bench/TwinBench/lookup_whole.sql reads the whole answer (contracts, subcontracts, organisations) in SQL: it is the
@@ -23,7 +24,7 @@ ctx AS MATERIALIZED (
            ARRAY(SELECT id FROM served) AS versions,
            ARRAY(SELECT id FROM served WHERE kind IN ('contract', 'subcontract') ORDER BY id) AS contract_versions,
            ARRAY(SELECT layer FROM served WHERE before_first_load ORDER BY layer) AS late,
-           (SELECT changes FROM organisation_changes) AS organisation_changes
+           coalesce((SELECT changes FROM organisation_changes), -1) AS organisation_changes
     FROM (VALUES (1)) one (x) LEFT JOIN storage_point($1, $2, $3) p ON true
 ),
 stack AS MATERIALIZED (

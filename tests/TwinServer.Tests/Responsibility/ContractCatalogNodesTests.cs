@@ -49,6 +49,34 @@ public sealed class ContractCatalogNodesTests(TwinNodes nodes) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Without_the_change_count_every_lookup_reads_the_organisations_again()
+    {
+        (await AskAsync(nodes.A)).GetProperty("recipient").GetProperty("channel").GetString().ShouldBe("WEBHOOK");
+        await using (var remove = nodes.Database.DataSource.CreateCommand("DELETE FROM organisation_changes")) await remove.ExecuteNonQueryAsync();
+        try
+        {
+            await using (var change = nodes.Database.DataSource.CreateCommand(
+                "UPDATE organisations SET webhook_url = NULL, email = 'jour@klotterfritt.example' WHERE key = 'klotterfritt'"))
+            {
+                await change.ExecuteNonQueryAsync();
+            }
+            (await AskAsync(nodes.A)).GetProperty("recipient").GetProperty("channel").GetString().ShouldBe("EMAIL");
+            await using (var back = nodes.Database.DataSource.CreateCommand(
+                "UPDATE organisations SET webhook_url = 'http://127.0.0.1:5099/webhooks/klotterfritt', email = NULL WHERE key = 'klotterfritt'"))
+            {
+                await back.ExecuteNonQueryAsync();
+            }
+            (await AskAsync(nodes.A)).GetProperty("recipient").GetProperty("channel").GetString().ShouldBe("WEBHOOK");
+        }
+        finally
+        {
+            await using var restore = nodes.Database.DataSource.CreateCommand(
+                "INSERT INTO organisation_changes (changes) SELECT 1000 WHERE NOT EXISTS (SELECT FROM organisation_changes)");
+            await restore.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_contract_layer_imported_through_one_node_is_used_by_the_other_nodes_next_lookup()
     {
         const string Contract = """
