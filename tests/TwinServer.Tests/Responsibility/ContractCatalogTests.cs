@@ -92,6 +92,24 @@ public sealed class ContractCatalogTests(SampleCityServer server) : IClassFixtur
     }
 
     [Fact]
+    public void The_whole_answer_in_SQL_reads_the_stack_with_the_servers_own_text()
+    {
+        // The baseline and the oracle must read the same stack as the server: the same served versions and stack.
+        static string Part(string sql, string from, string to)
+        {
+            var start = sql.IndexOf(from, StringComparison.Ordinal);
+            start.ShouldBeGreaterThanOrEqualTo(0, from);
+            return sql[start..sql.IndexOf(to, start, StringComparison.Ordinal)];
+        }
+        var server = SqlResources.Get("Responsibility/lookup.sql");
+        var whole = File.ReadAllText(Path.Combine(SampleCityServer.RepositoryRoot, "bench", "TwinBench", "lookup_whole.sql"));
+        foreach (var (from, to) in new[] { ("WITH served AS (", "),\nctx AS"), ("stack AS MATERIALIZED (", "WHERE c.task_known\n)") })
+        {
+            Part(whole, from, to).ShouldBe(Part(server, from, to));
+        }
+    }
+
+    [Fact]
     public async Task The_catalog_keeps_the_layer_versions_used_last_and_reads_a_forgotten_one_again()
     {
         var catalog = server.Services.GetRequiredService<ContractCatalog>();
@@ -117,17 +135,24 @@ public sealed class ContractCatalogTests(SampleCityServer server) : IClassFixtur
         return list;
     }
 
-    /// <summary>The server's own statement: the point, the stack, the contract layers' versions, the organisations' change count.</summary>
-    private static async Task<(NetTopologySuite.Geometries.Point Point, List<StackObject> Stack, int[] ContractVersions, long Changes)> StackAsync(
-        NpgsqlConnection connection, double x, double y, string task)
+    /// <summary>Both statements' first parameters: the point in the storage CRS, a tolerance of 10 m, now, the task type.</summary>
+    private static NpgsqlCommand Asking(string sql, NpgsqlConnection connection, double x, double y, string task)
     {
-        await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/lookup.sql"), connection);
+        var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue(x);
         command.Parameters.AddWithValue(y);
         command.Parameters.AddWithValue(3035);
         command.Parameters.AddWithValue(10.0);
         command.Parameters.AddWithValue(DateTimeOffset.UtcNow);
         command.Parameters.AddWithValue(task);
+        return command;
+    }
+
+    /// <summary>The server's own statement: the point, the stack, the contract layers' versions, the organisations' change count.</summary>
+    private static async Task<(NetTopologySuite.Geometries.Point Point, List<StackObject> Stack, int[] ContractVersions, long Changes)> StackAsync(
+        NpgsqlConnection connection, double x, double y, string task)
+    {
+        await using var command = Asking(SqlResources.Get("Responsibility/lookup.sql"), connection, x, y, task);
         await using var reader = await command.ExecuteReaderAsync();
         var stack = new List<StackObject>();
         (NetTopologySuite.Geometries.Point, int[], long)? context = null;
@@ -144,13 +169,7 @@ public sealed class ContractCatalogTests(SampleCityServer server) : IClassFixtur
     private static async Task<(List<string> Contracts, List<string> Organisations)> WholeAsync(
         NpgsqlConnection connection, string whole, double x, double y, string task, DateOnly on, StackObject? asked)
     {
-        await using var command = new NpgsqlCommand(whole, connection);
-        command.Parameters.AddWithValue(x);
-        command.Parameters.AddWithValue(y);
-        command.Parameters.AddWithValue(3035);
-        command.Parameters.AddWithValue(10.0);
-        command.Parameters.AddWithValue(DateTimeOffset.UtcNow);
-        command.Parameters.AddWithValue(task);
+        await using var command = Asking(whole, connection, x, y, task);
         command.Parameters.AddWithValue(on);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)asked?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter
