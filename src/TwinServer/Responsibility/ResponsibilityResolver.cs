@@ -45,28 +45,35 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
 
         var moment = ServedVersions.Moment(on, time);
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Where: the asked point, or a point on the asked object (in the storage CRS).
         StackObject? clicked = null;
-        Lookup lookup;
-        if (query.ObjectId is { } objectId)
+        Stacked stacked;
+        // The connection goes back to the pool before the catalog is asked: a layer version it has yet to read takes a
+        // connection of the same pool, which look-ups waiting on it must not all be holding.
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            // The object, at the asked point where one was given (the spot clicked on it), else at a point on it.
-            (clicked, var x, var y) = await ObjectAsync(connection, objectId, moment, cancellationToken)
-                ?? throw new TwinException(ErrorCodes.UnknownObject, $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
-            lookup = query is { X: { } atX, Y: { } atY } && double.IsFinite(atX) && double.IsFinite(atY)
-                ? await LookupAsync(connection, catalog, atX, atY, query.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken)
-                : await LookupAsync(connection, catalog, x, y, StorageCrs.Srid, tolerance, moment, on, query.TaskType, clicked, cancellationToken);
+            if (query.ObjectId is { } objectId)
+            {
+                // The object, at the asked point where one was given (the spot clicked on it), else at a point on it.
+                (clicked, var x, var y) = await ObjectAsync(connection, objectId, moment, cancellationToken)
+                    ?? throw new TwinException(ErrorCodes.UnknownObject, $"There is no object {objectId} (ids are layer:id, e.g. sthlm-assets:TK-BRO-0417).");
+                stacked = query is { X: { } atX, Y: { } atY } && double.IsFinite(atX) && double.IsFinite(atY)
+                    ? await StackAsync(connection, atX, atY, query.Srid, tolerance, moment, query.TaskType, cancellationToken)
+                    : await StackAsync(connection, x, y, StorageCrs.Srid, tolerance, moment, query.TaskType, cancellationToken);
+            }
+            else if (query is { X: { } x, Y: { } y })
+            {
+                if (!double.IsFinite(x) || !double.IsFinite(y)) throw new TwinException(ErrorCodes.BadPoint, "The point's coordinates must be numbers.");
+                stacked = await StackAsync(connection, x, y, query.Srid, tolerance, moment, query.TaskType, cancellationToken);
+            }
+            else
+            {
+                throw new TwinException(ErrorCodes.BadRequest, "Ask about a point (at) or an object (objectId).");
+            }
         }
-        else if (query is { X: { } x, Y: { } y })
-        {
-            if (!double.IsFinite(x) || !double.IsFinite(y)) throw new TwinException(ErrorCodes.BadPoint, "The point's coordinates must be numbers.");
-            lookup = await LookupAsync(connection, catalog, x, y, query.Srid, tolerance, moment, on, query.TaskType, null, cancellationToken);
-        }
-        else
-        {
-            throw new TwinException(ErrorCodes.BadRequest, "Ask about a point (at) or an object (objectId).");
-        }
+        var (contracts, organisations) = await catalog.FindAsync(stacked.ContractVersions, stacked.OrganisationChanges, stacked.Point, query.TaskType, on,
+            stacked.Stack, clicked, cancellationToken);
+        var lookup = new Lookup(stacked.Stack, stacked.Versions, stacked.LayersLoadedLater, contracts, organisations);
         var stack = lookup.Stack;
         if (lookup.LayersLoadedLater.Count > 0)
         {
@@ -269,11 +276,14 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         }
     }
 
+    /// <summary>What the database says about a lookup, from one round trip (lookup.sql).</summary>
+    private sealed record Stacked(List<StackObject> Stack, Point Point, int[] Versions, string[] LayersLoadedLater, int[] ContractVersions, long OrganisationChanges);
+
     /// <summary>
-    /// What a lookup stands on: the stack, the point and the layer versions from one round trip (lookup.sql), the
-    /// contracts any organisation of the stack commissioned for the task and those organisations from the catalog.
+    /// What a lookup stands on: the stack and the layer versions from the database, the contracts any organisation of
+    /// the stack commissioned for the task and those organisations from the catalog.
     /// </summary>
-    private sealed record Lookup(IReadOnlyList<StackObject> Stack, Point Point, int[] Versions, IReadOnlyList<string> LayersLoadedLater,
+    private sealed record Lookup(IReadOnlyList<StackObject> Stack, int[] Versions, IReadOnlyList<string> LayersLoadedLater,
         IReadOnlyList<ContractRow> Contracts, IReadOnlyDictionary<string, Organisation> Organisations)
     {
         /// <summary>
@@ -295,8 +305,8 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         }
     }
 
-    private static async Task<Lookup> LookupAsync(NpgsqlConnection connection, ContractCatalog catalog, double x, double y, int srid, double tolerance,
-        DateTimeOffset moment, DateOnly on, string taskType, StackObject? asked, CancellationToken cancellationToken)
+    private static async Task<Stacked> StackAsync(NpgsqlConnection connection, double x, double y, int srid, double tolerance,
+        DateTimeOffset moment, string taskType, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(SqlResources.Get("Responsibility/lookup.sql"), connection);
         command.Parameters.AddWithValue(x);
@@ -335,8 +345,7 @@ public sealed class ResponsibilityResolver([FromKeyedServices(DatabaseExtensions
         {
             throw new TwinException(ErrorCodes.BadPoint, $"The point does not transform from EPSG:{srid}: {e.MessageText}");
         }
-        var (contracts, organisations) = await catalog.FindAsync(contractVersions, organisationChanges, point, taskType, on, stack, asked, cancellationToken);
-        return new Lookup(stack, point, versions, late, contracts, organisations);
+        return new Stacked(stack, point, versions, late, contractVersions, organisationChanges);
     }
 
     private static async Task<(StackObject Object, double X, double Y)?> ObjectAsync(NpgsqlConnection connection, string id, DateTimeOffset moment,
