@@ -51,10 +51,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
         var organisations = new List<Organisation>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            organisations.Add(new Organisation(
-                reader.GetString(0), reader.GetString(1),
-                new LocalizedName(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
-                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7)));
+            organisations.Add(ReadOrganisation(reader, 0));
         }
         return organisations;
     }
@@ -70,9 +67,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var organisation = new Organisation(reader.GetString(0), reader.GetString(1),
-                new LocalizedName(NullableString(reader, 2), NullableString(reader, 3), NullableString(reader, 4)),
-                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7));
+            var organisation = ReadOrganisation(reader, 0);
             found[organisation.Key] = organisation;
         }
         return found;
@@ -90,6 +85,15 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
         }
         return taskTypes;
     }
+
+    /// <summary>
+    /// An organisation from its row's columns, from <paramref name="first"/> on: key, kind, name in Finnish, Swedish and
+    /// English, webhook URL, Open311 endpoint, e-mail.
+    /// </summary>
+    internal static Organisation ReadOrganisation(NpgsqlDataReader reader, int first) => new(
+        reader.GetString(first), reader.GetString(first + 1),
+        new LocalizedName(NullableString(reader, first + 2), NullableString(reader, first + 3), NullableString(reader, first + 4)),
+        NullableString(reader, first + 5), NullableString(reader, first + 6), NullableString(reader, first + 7));
 
     private static NpgsqlParameter Text(string? value) =>
         new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };

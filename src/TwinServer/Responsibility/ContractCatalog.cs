@@ -163,6 +163,7 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
             {
                 var layer = reader.GetString(1);
                 var sourceId = reader.GetString(2);
+                var objectId = new MapObjectId(layer, sourceId).ToString();
                 var valid = reader.GetBoolean(12)
                     ? Validity.Never
                     : new Validity(reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11));
@@ -170,12 +171,12 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
                 var area = reader.IsDBNull(13) ? null : AreaTest.Of(reader.GetFieldValue<Geometry>(13));
                 if (reader.GetString(0) == LayerKinds.Contract)
                 {
-                    contracts.Add(new CatalogContract($"{layer}:{sourceId}", layer, sourceId, Text(reader, 3), Text(reader, 4), Text(reader, 5), taskTypes, valid,
+                    contracts.Add(new CatalogContract(objectId, layer, sourceId, Text(reader, 3), Text(reader, 4), Text(reader, 5), taskTypes, valid,
                         reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8), area));
                 }
                 else
                 {
-                    subcontracts.Add(new CatalogSubcontract($"{layer}:{sourceId}", layer, sourceId, Text(reader, 3), Text(reader, 6), Text(reader, 7), taskTypes, valid, area));
+                    subcontracts.Add(new CatalogSubcontract(objectId, layer, sourceId, Text(reader, 3), Text(reader, 6), Text(reader, 7), taskTypes, valid, area));
                 }
             }
         }
@@ -216,8 +217,8 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
         {
             changes = reader.GetInt64(0);
             if (reader.IsDBNull(1)) continue;
-            byKey[reader.GetString(1)] = new Organisation(reader.GetString(1), reader.GetString(2), new LocalizedName(Text(reader, 3), Text(reader, 4), Text(reader, 5)),
-                Text(reader, 6), Text(reader, 7), Text(reader, 8));
+            var organisation = CatalogStore.ReadOrganisation(reader, 1);
+            byKey[organisation.Key] = organisation;
         }
         var book = new OrganisationBook(changes, byKey.ToFrozenDictionary(StringComparer.Ordinal));
         // Kept only if no newer read got in first.
