@@ -44,7 +44,7 @@ public sealed class FailoverPair : IAsyncDisposable
             throw new InvalidOperationException("pg_autoctl is missing: ./twin test installs it (apt-get install postgresql-15-auto-failover).");
         var folder = Directory.CreateTempSubdirectory("twin-failover-").FullName;
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
-        var pair = new FailoverPair(folder, bin, Environment.IsPrivilegedProcess ? "postgres" : Environment.UserName, FreePort(), [FreePort(), FreePort()]);
+        var pair = new FailoverPair(folder, bin, Environment.IsPrivilegedProcess ? "postgres" : Environment.UserName, LoopbackPort.Take(), [LoopbackPort.Take(), LoopbackPort.Take()]);
         try
         {
             if (Environment.IsPrivilegedProcess) await RunAsync("chown", "postgres:", folder);
@@ -266,6 +266,4 @@ public sealed class FailoverPair : IAsyncDisposable
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static Task RunAsync(string program, params string[] arguments) => PrivateCluster.RunAsync(program, arguments);
-
-    private static int FreePort() => PrivateCluster.FreePort();
 }

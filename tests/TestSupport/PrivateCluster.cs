@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace DigitalTwin.Testing;
@@ -42,7 +40,7 @@ public sealed class PrivateCluster : IAsyncDisposable
         // The postgres system user reaches the data folder through this one (the cluster's tools are Unix's only).
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        var cluster = new PrivateCluster(folder, bin, Environment.IsPrivilegedProcess ? "postgres" : Environment.UserName, FreePort(), maxConnections);
+        var cluster = new PrivateCluster(folder, bin, Environment.IsPrivilegedProcess ? "postgres" : Environment.UserName, LoopbackPort.Take(), maxConnections);
         try
         {
             Directory.CreateDirectory(cluster.Data);
@@ -107,13 +105,5 @@ public sealed class PrivateCluster : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
-    }
-
-    /// <summary>A loopback port nobody listens on now.</summary>
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using DigitalTwin.Testing;
 
 namespace DigitalTwin.Server.Testing;
 
@@ -32,7 +32,7 @@ public sealed class Balancer : IAsyncDisposable
     {
         var haproxy = new[] { "/usr/sbin/haproxy", "/usr/bin/haproxy" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("No haproxy: install it (sudo apt-get install haproxy; ./twin test does).");
-        var port = FreePort();
+        var port = LoopbackPort.Take();
         var folder = Directory.CreateTempSubdirectory("twin-balancer-").FullName;
         var config = Path.Combine(folder, "haproxy.cfg");
         // The settings of ./twin cluster that decide where a browser goes (its cookie, checks and retries), quicker checks.
@@ -87,13 +87,6 @@ public sealed class Balancer : IAsyncDisposable
             }
             await Task.Delay(500);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using DigitalTwin.ContractorSimulator;
+using DigitalTwin.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,7 +19,7 @@ public class CaseCityServer : SampleCityServer
     /// <summary>Where the SMTP server on loopback (Debian's python3-aiosmtpd) keeps what it receives: a maildir.</summary>
     public string MailDir { get; } = Path.Combine(Directory.CreateTempSubdirectory("twin-mail").FullName, "maildir"); // made by the server
 
-    private readonly int smtpPort = FreePort();
+    private readonly int smtpPort = LoopbackPort.Take();
     private WebApplication? simulatorApp;
     private System.Diagnostics.Process? smtp;
 
@@ -32,13 +33,6 @@ public class CaseCityServer : SampleCityServer
         builder.UseSetting("Outbox:TimeoutSeconds", "3");
         builder.UseSetting("Outbox:SmtpHost", "127.0.0.1");
         builder.UseSetting("Outbox:SmtpPort", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task StartSmtpAsync()

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using DigitalTwin.Testing;
 
 namespace DigitalTwin.Importers.Tests.Sync;
 
@@ -20,7 +20,7 @@ public sealed class MapServerHost : IAsyncDisposable
 
     public MapServerHost()
     {
-        port = FreePort();
+        port = LoopbackPort.Take();
         File.WriteAllText(Path.Combine(folder, "twin.map"), MapFile(folder, port));
         File.WriteAllText(Path.Combine(folder, "mapserver.conf"),
             $"CONFIG\n  ENV\n    MS_MAP_PATTERN \"^{folder}/\"\n  END\n  MAPS\n    \"twin\" \"{folder}/twin.map\"\n  END\nEND\n");
@@ -147,13 +147,6 @@ public sealed class MapServerHost : IAsyncDisposable
           END
         END
         """;
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
