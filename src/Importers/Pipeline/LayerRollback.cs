@@ -1,3 +1,4 @@
+using DigitalTwin.Data.Database;
 using Npgsql;
 
 namespace DigitalTwin.Importers.Pipeline;
@@ -44,7 +45,7 @@ internal static class LayerRollback
             kind = Enum.Parse<LayerKind>(reader.GetString(0), ignoreCase: true);
             (currentId, currentNumber, targetId) = (reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
             source = new LayerWriter.SourceInfo(reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), loadedBy,
-                ImportMode.Rollback, reader.IsDBNull(8) ? null : reader.GetString(8))
+                ImportMode.Rollback, reader.GetStringOrNull(8))
             {
                 ExpectedCurrent = currentId,
             };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Importers.Mapping;
 using DigitalTwin.Importers.Pipeline;
 using DigitalTwin.Importers.Sources;
@@ -56,8 +57,7 @@ internal sealed class LayerSyncer(NpgsqlDataSource dataSource, TimeProvider time
         var syncs = new List<(LayerSync, DateTimeOffset?)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-            syncs.Add((new LayerSync(reader.GetString(0), Enum.Parse<LayerKind>(reader.GetString(1), ignoreCase: true), reader.GetString(2), Text(3), Text(4), Text(5),
+            syncs.Add((new LayerSync(reader.GetString(0), Enum.Parse<LayerKind>(reader.GetString(1), ignoreCase: true), reader.GetString(2), reader.GetStringOrNull(3), reader.GetStringOrNull(4), reader.GetStringOrNull(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<TimeSpan>(6)),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
         }
@@ -87,7 +87,7 @@ internal sealed class LayerSyncer(NpgsqlDataSource dataSource, TimeProvider time
         {
             runs.Add(new SyncRun(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetInt64(6),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetStringOrNull(8)));
         }
         return runs;
     }

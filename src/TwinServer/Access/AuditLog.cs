@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Database;
 using Npgsql;
 
@@ -36,8 +37,8 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource)
         var entries = new List<AuditEntry>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(new AuditEntry(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+            entries.Add(new AuditEntry(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetStringOrNull(3),
+                reader.GetString(4), reader.GetStringOrNull(5), reader.GetString(6), reader.GetStringOrNull(7)));
         }
         return entries;
     }

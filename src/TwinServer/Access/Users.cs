@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DigitalTwin.Data.Database;
 using Npgsql;
 
 namespace DigitalTwin.Server.Access;
@@ -27,7 +28,7 @@ public sealed class Users(NpgsqlDataSource dataSource)
             PasswordHash.Verify(password, Decoy);
             return null;
         }
-        var user = new User(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3));
+        var user = new User(reader.GetInt32(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetString(3));
         return PasswordHash.Verify(password, reader.GetString(4)) ? user : null;
     }
 

@@ -1,3 +1,4 @@
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Database;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -58,7 +59,7 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource, NpgsqlDataSource? stand
         command.Parameters.AddWithValue(hash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new ApiKey(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            ? new ApiKey(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetStringOrNull(3))
             : null;
     }
 

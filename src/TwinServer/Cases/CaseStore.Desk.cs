@@ -1,3 +1,4 @@
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
 using Npgsql;
@@ -32,7 +33,7 @@ public sealed partial class CaseStore
                 {
                     if (!await reader.ReadAsync(cancellationToken))
                         throw new TwinException(ErrorCodes.UnknownHandler, $"{person} is not a person who works cases (a handler or admin, not disabled).");
-                    before = reader.IsDBNull(0) ? null : reader.GetString(0);
+                    before = reader.GetStringOrNull(0);
                 }
                 if (before == person) throw new NothingToDo();
                 await AddEventAsync(tx, current.Id, actor, "handler", new { from = before, to = person }, cancellationToken);

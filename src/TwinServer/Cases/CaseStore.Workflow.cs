@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
@@ -138,8 +139,8 @@ public sealed partial class CaseStore
         await using var reader = await channel.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) throw new TwinException(ErrorCodes.UnknownOrganisation, $"There is no organisation '{to}'.");
         (string Kind, string? Target)[] channels =
-            [("webhook", reader.IsDBNull(0) ? null : reader.GetString(0)), ("open311", reader.IsDBNull(1) ? null : reader.GetString(1)),
-             ("email", reader.IsDBNull(2) ? null : reader.GetString(2))];
+            [("webhook", reader.GetStringOrNull(0)), ("open311", reader.GetStringOrNull(1)),
+             ("email", reader.GetStringOrNull(2))];
         if (wanted is not null)
         {
             var chosen = channels.FirstOrDefault(c => c.Kind == wanted);
@@ -445,7 +446,7 @@ public sealed partial class CaseStore
             await using (var reader = await retry.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
-                    retried.Add(new { delivery = reader.GetInt64(0), recipient = reader.GetString(1), last_error = reader.IsDBNull(2) ? null : reader.GetString(2) });
+                    retried.Add(new { delivery = reader.GetInt64(0), recipient = reader.GetString(1), last_error = reader.GetStringOrNull(2) });
             }
             if (retried.Count == 0) throw new TwinException(ErrorCodes.NothingToRetry, $"Case {current.ServiceRequestId} has no failing delivery.");
             await AddEventAsync(tx, current.Id, actor, "delivery-retried", new { deliveries = retried }, cancellationToken);

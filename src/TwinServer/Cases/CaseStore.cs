@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Data.Text;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
@@ -294,17 +295,17 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     /// <summary>A row of inbox.sql or desk_case.sql, which share their columns.</summary>
     private static InboxCase InboxCaseOf(NpgsqlDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
-            reader.GetDouble(5), reader.GetDouble(6), NullableText(reader, 7), NullableText(reader, 8), NullableText(reader, 9), NullableText(reader, 10),
-            NullableText(reader, 11), NullableText(reader, 12), NullableText(reader, 13), NullableText(reader, 14), NullableText(reader, 15),
-            NullableText(reader, 16), reader.GetString(17))
+            reader.GetDouble(5), reader.GetDouble(6), reader.GetStringOrNull(7), reader.GetStringOrNull(8), reader.GetStringOrNull(9), reader.GetStringOrNull(10),
+            reader.GetStringOrNull(11), reader.GetStringOrNull(12), reader.GetStringOrNull(13), reader.GetStringOrNull(14), reader.GetStringOrNull(15),
+            reader.GetStringOrNull(16), reader.GetString(17))
         {
             Version = reader.GetInt32(18), Channel = reader.GetString(19), DeliveryAttempts = reader.IsDBNull(20) ? 0 : reader.GetInt32(20),
-            NextAttemptAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), Suggestion = NullableText(reader, 22),
+            NextAttemptAt = reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21), Suggestion = reader.GetStringOrNull(22),
             AwaitingCitizen = reader.GetBoolean(23), RejectedByAll = reader.IsDBNull(24) ? [] : reader.GetFieldValue<string[]>(24),
-            CitizenMessageState = NullableText(reader, 25), CitizenMessageError = NullableText(reader, 26), Handler = NullableText(reader, 27),
+            CitizenMessageState = reader.GetStringOrNull(25), CitizenMessageError = reader.GetStringOrNull(26), Handler = reader.GetStringOrNull(27),
             DueAt = reader.IsDBNull(28) ? null : reader.GetFieldValue<DateTimeOffset>(28),
-            PromisedAt = reader.IsDBNull(29) ? null : reader.GetFieldValue<DateTimeOffset>(29), MergedInto = NullableText(reader, 30),
-            MergedDuplicates = (int)reader.GetInt64(31), MediaUrl = NullableText(reader, 32),
+            PromisedAt = reader.IsDBNull(29) ? null : reader.GetFieldValue<DateTimeOffset>(29), MergedInto = reader.GetStringOrNull(30),
+            MergedDuplicates = (int)reader.GetInt64(31), MediaUrl = reader.GetStringOrNull(32),
         };
 
     /// <summary>
@@ -431,7 +432,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         var updates = new List<PublicUpdate>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var (kind, statusTo, note, resolution, answer) = (reader.GetString(2), NullableText(reader, 4), NullableText(reader, 5), NullableText(reader, 6), NullableText(reader, 7));
+            var (kind, statusTo, note, resolution, answer) = (reader.GetString(2), reader.GetStringOrNull(4), reader.GetStringOrNull(5), reader.GetStringOrNull(6), reader.GetStringOrNull(7));
             var (status, external, description) = kind switch
             {
                 "closed" => (resolution switch
@@ -478,7 +479,7 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
         while (await reader.ReadAsync(cancellationToken))
         {
             deliveries.Add(new Delivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(4),
-                reader.GetString(5), reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7), NullableText(reader, 8), NullableText(reader, 9),
+                reader.GetString(5), reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetStringOrNull(8), reader.GetStringOrNull(9),
                 reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
         }
         return deliveries;
@@ -496,17 +497,15 @@ public sealed partial class CaseStore(NpgsqlDataSource dataSource, Responsibilit
     }
 
     private static Case Read(NpgsqlDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), NullableText(r, 3), r.GetDouble(4), r.GetDouble(5), NullableText(r, 6), NullableText(r, 7),
-        NullableText(r, 8), NullableText(r, 9), NullableText(r, 10), NullableText(r, 11), r.GetString(12), r.GetString(13), r.GetString(14),
-        NullableText(r, 15), NullableText(r, 16), NullableText(r, 17), NullableText(r, 18), NullableText(r, 19), NullableText(r, 20),
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetDouble(4), r.GetDouble(5), r.GetStringOrNull(6), r.GetStringOrNull(7),
+        r.GetStringOrNull(8), r.GetStringOrNull(9), r.GetStringOrNull(10), r.GetStringOrNull(11), r.GetString(12), r.GetString(13), r.GetString(14),
+        r.GetStringOrNull(15), r.GetStringOrNull(16), r.GetStringOrNull(17), r.GetStringOrNull(18), r.GetStringOrNull(19), r.GetStringOrNull(20),
         r.GetFieldValue<DateTimeOffset>(21), r.GetFieldValue<DateTimeOffset>(22))
     {
-        Version = r.GetInt32(23), Resolution = NullableText(r, 24), AwaitingCitizen = r.GetBoolean(25),
+        Version = r.GetInt32(23), Resolution = r.GetStringOrNull(24), AwaitingCitizen = r.GetBoolean(25),
         ContactConsent = r.IsDBNull(26) ? null : r.GetBoolean(26), RejectedBy = r.IsDBNull(27) ? [] : r.GetFieldValue<string[]>(27),
         PromisedAt = r.IsDBNull(28) ? null : r.GetFieldValue<DateTimeOffset>(28), MergedInto = r.IsDBNull(29) ? null : r.GetInt64(29),
     };
-
-    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>
     /// Refuses text that could not be stored or written out again (TextRules: NUL, other control characters, broken

@@ -1,3 +1,4 @@
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Database;
 using Npgsql;
 
@@ -36,7 +37,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
                 Id = reader.GetInt32(16),
                 Mode = reader.GetString(17),
                 BasedOn = reader.IsDBNull(18) ? null : reader.GetInt32(18),
-                Filter = reader.IsDBNull(19) ? null : reader.GetString(19),
+                Filter = reader.GetStringOrNull(19),
             });
         }
         return layers;
@@ -81,7 +82,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
         while (await reader.ReadAsync(cancellationToken))
         {
             taskTypes.Add(new TaskType(reader.GetString(0),
-                new LocalizedName(NullableString(reader, 1), NullableString(reader, 2), NullableString(reader, 3))));
+                new LocalizedName(reader.GetStringOrNull(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3))));
         }
         return taskTypes;
     }
@@ -92,14 +93,11 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource, [FromKeyedServices
     /// </summary>
     internal static Organisation ReadOrganisation(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first), reader.GetString(first + 1),
-        new LocalizedName(NullableString(reader, first + 2), NullableString(reader, first + 3), NullableString(reader, first + 4)),
-        NullableString(reader, first + 5), NullableString(reader, first + 6), NullableString(reader, first + 7));
+        new LocalizedName(reader.GetStringOrNull(first + 2), reader.GetStringOrNull(first + 3), reader.GetStringOrNull(first + 4)),
+        reader.GetStringOrNull(first + 5), reader.GetStringOrNull(first + 6), reader.GetStringOrNull(first + 7));
 
     private static NpgsqlParameter Text(string? value) =>
         new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
-
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
 
 internal static class CatalogExtensions

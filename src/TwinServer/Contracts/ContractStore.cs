@@ -1,3 +1,4 @@
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
@@ -86,7 +87,7 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
         var subcontracts = new List<SubcontractMatch>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            subcontracts.Add(new SubcontractMatch(reader.GetString(0), reader.GetString(1), Nullable(reader, 2), Nullable(reader, 3)));
+            subcontracts.Add(new SubcontractMatch(reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3)));
         }
         return subcontracts;
     }
@@ -161,8 +162,6 @@ public sealed class ContractStore(NpgsqlDataSource dataSource, TimeProvider time
     private DateOnly Today => DateOnly.FromDateTime(time.GetLocalNow().Date);
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static string? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
 
 /// <summary>The response times of the contracts and subcontracts of one GraphQL request, read in batches.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Importers.Pipeline;
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Database;
@@ -84,7 +85,7 @@ public sealed class LayerHistory(NpgsqlDataSource dataSource, AuditLog audit, Ti
             {
                 changes.Add(new LayerChange(layer, reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2),
                     reader.IsDBNull(3) ? null : Math.Round(reader.GetDouble(3), 2), reader.IsDBNull(5) ? [] : Fields(reader.GetString(5)),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                    reader.GetStringOrNull(6), reader.GetStringOrNull(7)));
             }
         }
         var more = changes.Count > size;

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using DigitalTwin.Server.Errors;
@@ -184,11 +185,9 @@ public sealed class MapObjectSearch(NpgsqlDataSource dataSource, TimeProvider ti
     /// object.sql): id, layer, kind, type, name, address, owner, manager, task types, distance, area, GeoJSON, attributes.
     /// </summary>
     internal static StackObject Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.GetString(2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
-        Text(reader, 6), Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
-        reader.IsDBNull(9) ? null : reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11), Text(reader, 12));
-
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetStringOrNull(3), reader.GetStringOrNull(4), reader.GetStringOrNull(5),
+        reader.GetStringOrNull(6), reader.GetStringOrNull(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8),
+        reader.IsDBNull(9) ? null : reader.GetDouble(9), reader.GetDouble(10), reader.GetString(11), reader.GetStringOrNull(12));
 
     private static string EncodeCursor(string key, string id) =>
         Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new[] { key, id }));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Access;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Catalog;
@@ -492,7 +493,7 @@ internal sealed partial class MapBackend(CatalogStore catalog, ResponsibilityRes
         var areas = new List<UiArea>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            areas.Add(new UiArea(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            areas.Add(new UiArea(reader.GetString(0), reader.GetStringOrNull(1), reader.GetStringOrNull(2)));
         }
         return areas;
     }

@@ -1,3 +1,4 @@
+using DigitalTwin.Data.Database;
 using Npgsql;
 
 namespace DigitalTwin.Server.Ogc;
@@ -9,10 +10,8 @@ internal sealed record FeatureRow(
     string Attributes, string? Geometry)
 {
     public static FeatureRow Read(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), Text(r, 3), Text(r, 4), Text(r, 5), Text(r, 6), Text(r, 7),
-        Text(r, 8), Text(r, 9), Text(r, 10), Text(r, 11),
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetStringOrNull(4), r.GetStringOrNull(5), r.GetStringOrNull(6), r.GetStringOrNull(7),
+        r.GetStringOrNull(8), r.GetStringOrNull(9), r.GetStringOrNull(10), r.GetStringOrNull(11),
         r.IsDBNull(12) ? null : r.GetFieldValue<DateOnly>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateOnly>(13),
-        r.GetString(14), Text(r, 15));
-
-    private static string? Text(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+        r.GetString(14), r.GetStringOrNull(15));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Cases;
 using DigitalTwin.Server.Errors;
 using Npgsql;
@@ -71,8 +72,8 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var key = new CaseGroupKey(
-                        Text(reader, 0), Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6),
-                        Text(reader, 7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8));
+                        reader.GetStringOrNull(0), reader.GetStringOrNull(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3), reader.GetStringOrNull(4), reader.GetStringOrNull(5), reader.GetStringOrNull(6),
+                        reader.GetStringOrNull(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8));
                     rows.Add(new CaseStatisticsGroup(key, ReadCounts(reader, GathersTimes(by))));
                 }
             }
@@ -420,8 +421,6 @@ public sealed class CaseStatistics(NpgsqlDataSource dataSource, TimeProvider tim
         return new CaseCounts(r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14), r.GetInt64(15),
             r.GetInt64(16), r.GetInt64(17), forward.Median, forward.P90, done.Median, done.P90, r.GetInt64(20));
     }
-
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
 
 /// <summary>A contract's response time for a task type (null: its other task types).</summary>

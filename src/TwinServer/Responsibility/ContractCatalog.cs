@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using DigitalTwin.Data.Database;
 using DigitalTwin.Server.Catalog;
 using DigitalTwin.Server.Database;
 using NetTopologySuite.Algorithm.Locate;
@@ -171,12 +172,12 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
                 var area = reader.IsDBNull(13) ? null : AreaTest.Of(reader.GetFieldValue<Geometry>(13));
                 if (reader.GetString(0) == LayerKinds.Contract)
                 {
-                    contracts.Add(new CatalogContract(objectId, layer, sourceId, Text(reader, 3), Text(reader, 4), Text(reader, 5), taskTypes, valid,
+                    contracts.Add(new CatalogContract(objectId, layer, sourceId, reader.GetStringOrNull(3), reader.GetStringOrNull(4), reader.GetStringOrNull(5), taskTypes, valid,
                         reader.IsDBNull(8) ? null : reader.GetFieldValue<string[]>(8), area));
                 }
                 else
                 {
-                    subcontracts.Add(new CatalogSubcontract(objectId, layer, sourceId, Text(reader, 3), Text(reader, 6), Text(reader, 7), taskTypes, valid, area));
+                    subcontracts.Add(new CatalogSubcontract(objectId, layer, sourceId, reader.GetStringOrNull(3), reader.GetStringOrNull(6), reader.GetStringOrNull(7), taskTypes, valid, area));
                 }
             }
         }
@@ -228,8 +229,6 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
         }
         return book;
     }
-
-    private static string? Text(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     private sealed class Kept(Lazy<Task<ContractVersion>> version)
     {

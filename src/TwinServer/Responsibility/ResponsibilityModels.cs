@@ -1,3 +1,5 @@
+using DigitalTwin.Data.Database;
+
 namespace DigitalTwin.Server.Responsibility;
 
 /// <summary>What is asked: a point in some CRS, or an object; a task type; a date; a tolerance in metres.</summary>
@@ -34,14 +36,12 @@ public sealed record ContractMatch(
     /// lower(valid), upper(valid), as the contract queries select them.
     /// </summary>
     internal static ContractMatch Read(Npgsql.NpgsqlDataReader reader, bool? listsTarget, bool? coversPoint) => new(
-        reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
+        reader.GetString(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3), reader.GetStringOrNull(4),
         reader.IsDBNull(5) ? null : reader.GetFieldValue<string[]>(5),
         reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
         // daterange's upper bound is exclusive; the last valid day is the one before.
         reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7).AddDays(-1),
         listsTarget, coversPoint);
-
-    private static string? Text(Npgsql.NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
 
 public sealed record SubcontractMatch(string Id, string SourceId, string? Name, string? Subcontractor)
