@@ -59,6 +59,9 @@ internal static class BenchFailoverCommand
 
         private double Now => clock.Elapsed.TotalSeconds;
 
+        /// <summary>When the load began and when it was told to stop: an outage runs to the end if nothing came after it.</summary>
+        private double loadStart, loadEnd;
+
         public async Task<int> ExecuteAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
         {
             var citizen = await BenchKeys.KeyAsync(dataSource, "bench-failover", TwinRoles.CitizenApp, cancellationToken);
@@ -73,6 +76,7 @@ internal static class BenchFailoverCommand
             };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"{rate} Open311 posts a second and GraphQL look-ups through {url} for {seconds} s; kills at set times:");
+            loadStart = Now;
             var load = new List<Task> { PostAllAsync(http, citizen, stop.Token), WatchLagAsync(dataPorts, user, stop.Token) };
             for (var worker = 0; worker < 4; worker++) load.Add(LookUpAsync(http, integration, worker, stop.Token));
 
@@ -81,6 +85,7 @@ internal static class BenchFailoverCommand
             {
                 Say("no kills (--no-kills): the same load on a healthy cluster");
                 await At(1.0, cancellationToken);
+                loadEnd = Now;
                 await stop.CancelAsync();
                 await Task.WhenAll(load);
                 return await ReportAsync(dataSource, rejoined: true, cancellationToken);
@@ -100,6 +105,7 @@ internal static class BenchFailoverCommand
             await At(0.85, cancellationToken);
             Restart(balancer);
             await At(1.0, cancellationToken);
+            loadEnd = Now;
             await stop.CancelAsync();
             // Posts still unacknowledged are tried on for a little while, as a client would.
             await Task.WhenAll(load);
@@ -396,10 +402,13 @@ internal static class BenchFailoverCommand
                 true, forwards.Count > 0 && once == forwards.Count);
         }
 
-        /// <summary>The longest time without a success, over the run (from the first success to the last).</summary>
-        private static (double Gap, double From) LongestGap(IEnumerable<double> times)
+        /// <summary>
+        /// The longest time without a success, over the whole load: from its start to the first success and from the
+        /// last to its end count too, so that writes that never came back after a kill are an outage, not none.
+        /// </summary>
+        private (double Gap, double From) LongestGap(IEnumerable<double> times)
         {
-            var sorted = times.Order().ToList();
+            var sorted = times.Append(loadStart).Append(loadEnd).Order().ToList();
             var (gap, from) = (0.0, 0.0);
             for (var i = 1; i < sorted.Count; i++)
             {

@@ -213,6 +213,8 @@ internal static class BenchLookupCommand
             var f = line.Split(' ');
             var requests = long.Parse(f[1], CultureInfo.InvariantCulture);
             var duration = double.Parse(f[2], CultureInfo.InvariantCulture) / 1e6;
+            // No answer at all has no latency to judge: a server that hangs must not read as a tail of 0 ms.
+            if (requests == 0) throw new BenchException($"/graphql answered no look-up in {seconds} s ({clients} wrk connections): {output.Trim()}");
             return new Result(clients, requests / duration, double.Parse(f[3], CultureInfo.InvariantCulture), double.Parse(f[4], CultureInfo.InvariantCulture),
                 long.Parse(f[5], CultureInfo.InvariantCulture));
         }
