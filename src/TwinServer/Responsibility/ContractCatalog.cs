@@ -113,17 +113,11 @@ public sealed class ContractCatalog([FromKeyedServices(DatabaseExtensions.Generi
 
     private async Task<ContractVersion> VersionAsync(int id, CancellationToken cancellationToken)
     {
-        if (versions.TryGetValue(id, out var kept))
-        {
-            kept.Use(Interlocked.Increment(ref uses));
-        }
-        else
-        {
-            kept = versions.GetOrAdd(id, static (id, catalog) => new Kept(new Lazy<Task<ContractVersion>>(() => catalog.ReadVersionAsync(id))), this);
-            kept.Use(Interlocked.Increment(ref uses));
-            // Counting takes every lock of the dictionary: only when a version came in.
-            if (versions.Count > KeptVersions) Forget();
-        }
+        var known = versions.TryGetValue(id, out var kept);
+        kept ??= versions.GetOrAdd(id, static (id, catalog) => new Kept(new Lazy<Task<ContractVersion>>(() => catalog.ReadVersionAsync(id))), this);
+        kept.Use(Interlocked.Increment(ref uses));
+        // Counting takes every lock of the dictionary: only when a version came in.
+        if (!known && versions.Count > KeptVersions) Forget();
         var reading = kept.Version.Value;
         if (!reading.IsCompletedSuccessfully)
         {
